@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { openDatabase } from './store/db';
+import { createAuditLog } from './audit/chain';
+import { createUserService } from './access/users';
+import { createSessionService } from './access/sessions';
+import { createProjectService } from './access/projects';
+import { createApiKeyService } from './access/api-keys';
+import { createSignInLimiter } from './access/signin-limiter';
+import { createVault } from './vault/vault';
+import { createOsKeychain, type Keychain } from './vault/keychain';
+import { createJobEngine } from './jobs/engine';
+import { vaultRotateJob } from './vault/rotate-job';
+import { createDispatcher, type Dispatcher } from './dispatch';
+import type { CoreServices } from './services';
+import type { JobType } from './jobs/types';
+import { FOUNDRY_VERSION } from './version';
+
+export interface CoreOptions {
+  home: string;
+  keychain?: Keychain;
+  rsaBits?: number;
+  /** Extra job types (tests register ones that exist only in tests). */
+  jobTypes?: JobType<never, unknown>[];
+  jobOwner?: string;
+  isJobOwnerAlive?: (owner: string) => boolean;
+}
+
+export interface Core {
+  services: CoreServices;
+  dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+/** The composition root for one process: opens the store and wires every service once. */
+export function createCore(options: CoreOptions): Core {
+  const database = join(options.home, 'foundry.db');
+  const db = openDatabase(database);
+  const keychain = options.keychain ?? createOsKeychain();
+  const vault = createVault({ db, keychain, rsaBits: options.rsaBits });
+  const jobs = createJobEngine({ db, owner: options.jobOwner, isOwnerAlive: options.isJobOwnerAlive });
+  jobs.register(vaultRotateJob(vault));
+  for (const type of options.jobTypes ?? []) jobs.register(type as JobType<unknown, unknown>);
+
+  const services: CoreServices = {
+    db,
+    paths: { home: options.home, database },
+    version: FOUNDRY_VERSION,
+    audit: createAuditLog(db),
+    users: createUserService(db),
+    sessions: createSessionService(db),
+    projects: createProjectService(db),
+    apiKeys: createApiKeyService(db),
+    signInLimiter: createSignInLimiter(),
+    vault,
+    keychain,
+    jobs,
+  };
+  jobs.recover();
+  return {
+    services,
+    dispatcher: createDispatcher(services),
+    async close() {
+      await jobs.shutdown();
+      vault.lock();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { CHANNELS, type ChannelName, type ChannelSpec } from './channels';
+import { FoundryError, fail, ok, type Result } from './errors';
+import { roleAllows } from './access/permissions';
+import type { User } from './access/users';
+import { HANDLERS } from './handlers';
+import type { Handler, HandlerContext, Transport } from './handlers/types';
+import type { CoreServices } from './services';
+
+/**
+ * The single entry point for every transport: looks the channel up, parses the untrusted input,
+ * authenticates, authorises, runs the handler, and appends the audit record for state changes.
+ * It never throws: the result is a value the transport serialises as it is.
+ */
+
+export interface CallOptions {
+  token?: string;
+  transport: Transport;
+}
+
+export type Dispatcher = {
+  call(name: string, input: unknown, options: CallOptions): Promise<Result<unknown>>;
+};
+
+export function isChannelName(name: string): name is ChannelName {
+  return Object.hasOwn(CHANNELS, name);
+}
+
+function describeIssues(name: string, error: z.ZodError): FoundryError {
+  const lines = error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`);
+  return new FoundryError({
+    code: 'INVALID_INPUT',
+    message: `Invalid input for ${name}: ${lines.join('; ')}.`,
+    details: error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+  });
+}
+
+export function createDispatcher(core: CoreServices): Dispatcher {
+  async function run(name: string, rawInput: unknown, options: CallOptions): Promise<unknown> {
+    if (!isChannelName(name)) {
+      throw new FoundryError({ code: 'NOT_FOUND', message: `There is no channel named "${name}".` });
+    }
+    const spec: ChannelSpec = CHANNELS[name];
+    const handler = HANDLERS[name] as Handler<ChannelName>;
+    const parsed = spec.input.safeParse(rawInput ?? {});
+    if (!parsed.success) throw describeIssues(name, parsed.error);
+
+    let user: User | null = null;
+    if (spec.access !== 'public') {
+      user = core.sessions.resolve(options.token);
+      if (spec.access !== 'signed-in' && !roleAllows(user.role, spec.access)) {
+        throw new FoundryError({
+          code: 'FORBIDDEN',
+          message: `Your role (${user.role}) does not allow ${spec.access}, which ${name} needs.`,
+          hint: 'Ask an admin to change your role.',
+        });
+      }
+    }
+
+    const ctx: HandlerContext = {
+      user,
+      token: options.token,
+      transport: options.transport,
+      core,
+      audit: (entry) => core.audit.append(entry),
+    };
+    const output = await handler.run(ctx, parsed.data as never);
+    if (spec.mutates) {
+      const record = handler.audit?.(parsed.data as never, output as never) ?? {};
+      const actor = user?.username ?? handler.actorFrom?.(output as never) ?? 'anonymous';
+      core.audit.append({ actor, action: name, target: record.target ?? null, details: { ...record.details, via: options.transport } });
+    }
+    return output;
+  }
+
+  return {
+    async call(name, input, options) {
+      try {
+        return ok(await run(name, input, options));
+      } catch (err) {
+        return fail(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,6 @@
+import type { HandlerTable } from './types';
+import { authHandlers } from './auth';
+import { accessHandlers } from './access';
+import { systemHandlers } from './system';
+
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers };

@@ -1,0 +1,26 @@
+import type { Db } from './store/db';
+import type { AuditLog } from './audit/chain';
+import type { UserService } from './access/users';
+import type { SessionService } from './access/sessions';
+import type { ProjectService } from './access/projects';
+import type { ApiKeyService } from './access/api-keys';
+import type { SignInLimiter } from './access/signin-limiter';
+import type { Vault } from './vault/vault';
+import type { Keychain } from './vault/keychain';
+import type { JobEngine } from './jobs/engine';
+
+/** Everything a channel handler may use; built once per process by createCore (core.ts). */
+export interface CoreServices {
+  db: Db;
+  paths: { home: string; database: string };
+  version: string;
+  audit: AuditLog;
+  users: UserService;
+  sessions: SessionService;
+  projects: ProjectService;
+  apiKeys: ApiKeyService;
+  signInLimiter: SignInLimiter;
+  vault: Vault;
+  keychain: Keychain;
+  jobs: JobEngine;
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createCore, type Core, type CoreOptions } from '../core';
+import { createOsKeychain, keychainHealth, type Keychain } from '../vault/keychain';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../channels';
+import { fromShape } from '../errors';
+
+/**
+ * Test harness: a real core on a real SQLite file in a temp folder, with the real OS keychain
+ * under a service name unique to the test so parallel tests and the user's own entries never mix.
+ */
+
+export function tempDir(prefix = 'foundry-test-'): { path: string; remove(): void } {
+  const path = mkdtempSync(join(tmpdir(), prefix));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function testKeychainService(): string {
+  return `foundry-test-${randomBytes(6).toString('hex')}`;
+}
+
+/** Removes every entry a test wrote under its private service name. */
+export async function clearKeychainService(service: string): Promise<void> {
+  try {
+    const keytar = (await import('keytar')) as unknown as {
+      default?: typeof import('keytar');
+    } & typeof import('keytar');
+    const k = keytar.default ?? keytar;
+    for (const c of await k.findCredentials(service)) await k.deletePassword(service, c.account);
+  } catch {
+    // No keychain here: nothing was written.
+  }
+}
+
+let keychainProbe: Promise<boolean> | undefined;
+/** Whether a Secret Service keychain is reachable from this process. */
+export function keychainAvailable(): Promise<boolean> {
+  keychainProbe ??= keychainHealth(createOsKeychain(testKeychainService())).then((h) => h.ok);
+  return keychainProbe;
+}
+
+/** In CI a missing system part is a failure, on a laptop it is a skip. */
+export function requireInCi(available: boolean, what: string): boolean {
+  if (!available && process.env.CI === 'true') {
+    throw new Error(`${what} is required in CI (CI=true) but is not available`);
+  }
+  return available;
+}
+
+export interface TestCore extends Core {
+  home: string;
+  keychain: Keychain;
+  keychainService: string;
+  call<K extends ChannelName>(name: K, input: ChannelInput<K>, token?: string): Promise<ChannelOutput<K>>;
+  dispose(): Promise<void>;
+}
+
+export function startTestCore(options: Partial<CoreOptions> & { home?: string } = {}): TestCore {
+  const dir = options.home ? null : tempDir();
+  const home = options.home ?? dir!.path;
+  const keychainService = testKeychainService();
+  const keychain = options.keychain ?? createOsKeychain(keychainService);
+  const core = createCore({ rsaBits: 2048, ...options, home, keychain });
+  return {
+    ...core,
+    home,
+    keychain,
+    keychainService,
+    async call(name, input, token) {
+      const result = await core.dispatcher.call(name, input, { token, transport: 'test' });
+      if (!result.ok) throw fromShape(result.error);
+      return result.value as never;
+    },
+    async dispose() {
+      await core.close();
+      await clearKeychainService(keychainService);
+      dir?.remove();
+    },
+  };
+}
+
+export const ADMIN = { username: 'ada', password: 'correct horse battery' } as const;
+
+/** Runs first-run setup and returns the admin's session token. */
+export async function setupAdmin(core: TestCore): Promise<string> {
+  const grant = await core.call('auth:setup', { ...ADMIN });
+  return grant.token;
+}
