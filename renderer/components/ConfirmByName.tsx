@@ -1,0 +1,72 @@
+import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useEffect, useState, type ReactNode } from 'react';
+import { toClientError, type ClientError } from '../client';
+import { ErrorAlert } from './ErrorAlert';
+
+interface Props {
+  opened: boolean;
+  onClose(): void;
+  title: string;
+  /** The exact name the user must type. */
+  name: string;
+  /** What will be lost, in plain words. */
+  consequence: ReactNode;
+  confirmLabel: string;
+  onConfirm(): Promise<void>;
+}
+
+/** Destructive actions confirm by typing the name, and say what will be lost (UI.md). */
+export function ConfirmByName({ opened, onClose, title, name, consequence, confirmLabel, onConfirm }: Props) {
+  const [typed, setTyped] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientError | null>(null);
+
+  useEffect(() => {
+    if (opened) {
+      setTyped('');
+      setError(null);
+    }
+  }, [opened]);
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+      onClose();
+    } catch (err) {
+      setError(toClientError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} data-testid="confirm-by-name">
+      <Stack>
+        <Text size="sm">{consequence}</Text>
+        <TextInput
+          label={
+            <>
+              Type <b>{name}</b> to confirm
+            </>
+          }
+          value={typed}
+          onChange={(e) => setTyped(e.currentTarget.value)}
+          autoComplete="off"
+          data-autofocus
+          data-testid="confirm-name-input"
+        />
+        {error && <ErrorAlert error={error} />}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose}>
+            Keep it
+          </Button>
+          <Button color="red" disabled={typed !== name} loading={busy} onClick={confirm} data-testid="confirm-name-submit">
+            {confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}

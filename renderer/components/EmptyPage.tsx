@@ -1,0 +1,34 @@
+import { Button, Center, EmptyState, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { PageHeader } from './PageHeader';
+
+interface Props {
+  title: string;
+  icon: ReactNode;
+  headline: string;
+  description: ReactNode;
+  /** The first action this page will offer; shown disabled until its feature lands. */
+  actionLabel?: string;
+  testId: string;
+}
+
+/** An honest page for a feature that is not built yet: what will be here, and no fake data. */
+export function EmptyPage({ title, icon, headline, description, actionLabel, testId }: Props) {
+  return (
+    <>
+      <PageHeader title={title} />
+      <Center mih={420} data-testid={testId}>
+        <EmptyState icon={icon} variant="light" size="lg" title={headline} description={description} maw={560}>
+          {actionLabel && (
+            <EmptyState.Actions>
+              <Button disabled>{actionLabel}</Button>
+              <Text size="xs" c="dimmed">
+                Not available in this version yet.
+              </Text>
+            </EmptyState.Actions>
+          )}
+        </EmptyState>
+      </Center>
+    </>
+  );
+}

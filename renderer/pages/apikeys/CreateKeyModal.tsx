@@ -1,0 +1,114 @@
+import { Button, Group, Modal, NumberInput, Stack, TagsInput, TextInput } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ApiKey } from '../../../main/core/access/api-keys';
+import type { Project } from '../../../main/core/access/projects';
+import { call, toClientError, type ClientError } from '../../client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { localInputToIso } from '../../components/format';
+
+const NAME_RULE = 'Use 1–60 letters, digits, spaces, dots, dashes or underscores.';
+const KEY_NAME = /^[\w .-]{1,60}$/;
+
+interface Props {
+  project: Project;
+  opened: boolean;
+  onClose(): void;
+  onCreated(created: { key: ApiKey; secret: string }): void;
+}
+
+export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
+  const [name, setName] = useState('');
+  const [models, setModels] = useState<string[]>(['*']);
+  const [budget, setBudget] = useState<number | string>('');
+  const [expiry, setExpiry] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientError | null>(null);
+
+  useEffect(() => {
+    if (!opened) return;
+    setName('');
+    setModels(['*']);
+    setBudget('');
+    setExpiry('');
+    setError(null);
+  }, [opened]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await call('apikeys:create', {
+        projectId: project.id,
+        name: name.trim(),
+        allowedModels: models.length ? models : ['*'],
+        monthlyTokenBudget: typeof budget === 'number' ? budget : null,
+        expiresAt: localInputToIso(expiry),
+      });
+      onCreated(created);
+      onClose();
+    } catch (err) {
+      setError(toClientError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={`New API key for ${project.name}`} size="lg" data-testid="create-key-form">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <TextInput
+            label="Name"
+            description={NAME_RULE}
+            required
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={name && !KEY_NAME.test(name.trim()) ? NAME_RULE : undefined}
+            data-autofocus
+            name="keyName"
+          />
+          <TagsInput
+            label="Allowed models"
+            description="* allows every model; otherwise list model names. Press Enter after each."
+            value={models}
+            onChange={setModels}
+            clearable
+            data-testid="key-models"
+          />
+          <Group grow align="flex-start">
+            <NumberInput
+              label="Monthly token budget"
+              description="Empty means no limit."
+              placeholder="No limit"
+              min={1}
+              allowDecimal={false}
+              allowNegative={false}
+              thousandSeparator=","
+              value={budget}
+              onChange={setBudget}
+              name="budget"
+            />
+            <TextInput
+              type="datetime-local"
+              label="Expires"
+              description="Empty means never; your local time."
+              value={expiry}
+              onChange={(e) => setExpiry(e.currentTarget.value)}
+              name="expiry"
+            />
+          </Group>
+          {error && <ErrorAlert error={error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={!KEY_NAME.test(name.trim())} data-testid="create-key-submit">
+              Create key
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,117 @@
+import { Badge, Button, Code, Group, Table, Text, Tooltip } from '@mantine/core';
+import { IconKey } from '@tabler/icons-react';
+import { useCallback, type ReactNode } from 'react';
+import type { ApiKey } from '../../../main/core/access/api-keys';
+import { SortableTh } from '../../components/SortableTh';
+import { TableEmpty } from '../../components/TableEmpty';
+import { formatNumber, formatTime } from '../../components/format';
+import { useSort } from '../../components/sort';
+import { statusColor } from '../../theme';
+
+type Key = 'name' | 'status' | 'monthlyTokenBudget' | 'expiresAt' | 'createdAt' | 'lastUsedAt';
+
+interface Props {
+  keys: ApiKey[];
+  canManage: boolean;
+  emptyAction: ReactNode;
+  onRevoke(key: ApiKey): void;
+}
+
+function Models({ models }: { models: string[] }) {
+  if (models.includes('*')) return <Badge variant="outline">all models</Badge>;
+  const shown = models.slice(0, 2);
+  return (
+    <Tooltip label={models.join(', ')} disabled={models.length <= 2} multiline maw={320}>
+      <Group gap={4} wrap="nowrap">
+        {shown.map((m) => (
+          <Badge key={m} variant="outline" tt="none" maw={140}>
+            {m}
+          </Badge>
+        ))}
+        {models.length > 2 && <Text size="xs">+{models.length - 2}</Text>}
+      </Group>
+    </Tooltip>
+  );
+}
+
+export function KeysTable({ keys, canManage, emptyAction, onRevoke }: Props) {
+  const pick = useCallback((k: ApiKey, col: Key) => k[col], []);
+  const { sorted, sort, toggle } = useSort(keys, { key: 'createdAt', dir: 'desc' }, pick);
+
+  return (
+    <Table.ScrollContainer minWidth={960}>
+      <Table data-testid="keys-table">
+        <Table.Thead>
+          <Table.Tr>
+            <SortableTh column="name" sort={sort} onSort={toggle}>
+              Name
+            </SortableTh>
+            <Table.Th>Prefix</Table.Th>
+            <Table.Th>Allowed models</Table.Th>
+            <SortableTh column="monthlyTokenBudget" sort={sort} onSort={toggle}>
+              Budget / month
+            </SortableTh>
+            <SortableTh column="expiresAt" sort={sort} onSort={toggle}>
+              Expires
+            </SortableTh>
+            <SortableTh column="status" sort={sort} onSort={toggle}>
+              Status
+            </SortableTh>
+            <SortableTh column="createdAt" sort={sort} onSort={toggle}>
+              Created
+            </SortableTh>
+            <Table.Th w={90} />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {sorted.length === 0 && (
+            <TableEmpty
+              colSpan={8}
+              icon={<IconKey size={22} />}
+              title="No API keys match"
+              description="Keys let applications call this project's models through the gateway. Each is shown once when created."
+              action={emptyAction}
+            />
+          )}
+          {sorted.map((k) => (
+            <Table.Tr key={k.id} data-testid={`key-row-${k.name}`} opacity={k.status === 'active' ? 1 : 0.7}>
+              <Table.Td>
+                <Text size="sm" fw={600}>
+                  {k.name}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Code>{k.prefix}…</Code>
+              </Table.Td>
+              <Table.Td>
+                <Models models={k.allowedModels} />
+              </Table.Td>
+              <Table.Td>{k.monthlyTokenBudget == null ? <Text size="sm" c="dimmed">No limit</Text> : `${formatNumber(k.monthlyTokenBudget)} tokens`}</Table.Td>
+              <Table.Td>{k.expiresAt ? formatTime(k.expiresAt) : <Text size="sm" c="dimmed">Never</Text>}</Table.Td>
+              <Table.Td>
+                <Tooltip label={k.revokedAt ? `Revoked ${formatTime(k.revokedAt)}` : k.lastUsedAt ? `Last used ${formatTime(k.lastUsedAt)}` : 'Never used'}>
+                  <Badge color={statusColor(k.status)} data-testid="key-status">
+                    {k.status}
+                  </Badge>
+                </Tooltip>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm">{formatTime(k.createdAt)}</Text>
+                <Text size="xs" c="dimmed">
+                  by {k.createdBy}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                {canManage && k.status !== 'revoked' && (
+                  <Button size="xs" variant="subtle" color="red" onClick={() => onRevoke(k)} data-testid={`key-revoke-${k.name}`}>
+                    Revoke
+                  </Button>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,34 @@
+import type { ComponentType } from 'react';
+import type { Route } from '../stores/router';
+import { ApiKeysPage } from './ApiKeysPage';
+import { AuditPage } from './AuditPage';
+import {
+  ClustersPage,
+  DashboardPage,
+  DeploymentsPage,
+  EvaluationsPage,
+  GuardrailsPage,
+  ModelsPage,
+  ObservabilityPage,
+  OptimizerPage,
+  PlaygroundPage,
+} from './placeholders';
+import { ProjectsPage } from './ProjectsPage';
+import { SettingsPage } from './SettingsPage';
+
+/** One page per route; the compiler checks that every route has one. */
+export const PAGES: Record<Route, ComponentType> = {
+  dashboard: DashboardPage,
+  clusters: ClustersPage,
+  deployments: DeploymentsPage,
+  observability: ObservabilityPage,
+  models: ModelsPage,
+  optimizer: OptimizerPage,
+  evaluations: EvaluationsPage,
+  playground: PlaygroundPage,
+  projects: ProjectsPage,
+  'api-keys': ApiKeysPage,
+  guardrails: GuardrailsPage,
+  audit: AuditPage,
+  settings: SettingsPage,
+};

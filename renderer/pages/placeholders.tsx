@@ -1,0 +1,115 @@
+/**
+ * Pages whose features are not built yet. Each says what will be here and shows its first action
+ * disabled; none shows sample data, because numbers that look real would mislead operators.
+ */
+import {
+  IconBrain,
+  IconChartHistogram,
+  IconFlask,
+  IconGauge,
+  IconLayoutDashboard,
+  IconMessageChatbot,
+  IconRocket,
+  IconServer2,
+  IconShieldCheck,
+} from '@tabler/icons-react';
+import { EmptyPage } from '../components/EmptyPage';
+
+const icon = { size: 32, stroke: 1.5 } as const;
+
+export const DashboardPage = () => (
+  <EmptyPage
+    title="Dashboard"
+    testId="empty-dashboard"
+    icon={<IconLayoutDashboard {...icon} />}
+    headline="No fleet to show yet"
+    description="Once a cluster is imported, this page shows fleet health, free and used GPUs by type, traffic and errors over the last hour, and what needs attention."
+    actionLabel="Import a kubeconfig"
+  />
+);
+
+export const ClustersPage = () => (
+  <EmptyPage
+    title="Clusters"
+    testId="empty-clusters"
+    icon={<IconServer2 {...icon} />}
+    headline="No clusters"
+    description="Import a cluster from a kubeconfig context, EKS, AKS or on-prem hosts over SSH. Each cluster shows its nodes, GPUs, installed components and Foundry's agent and gateway."
+    actionLabel="Import a kubeconfig"
+  />
+);
+
+export const DeploymentsPage = () => (
+  <EmptyPage
+    title="Deployments"
+    testId="empty-deployments"
+    icon={<IconRocket {...icon} />}
+    headline="No deployments"
+    description="Endpoints you deploy appear here with status, replicas, traffic and errors; each has rollout progress, pods, logs, metrics and history. Deploying needs a cluster and a model first."
+    actionLabel="Deploy a model"
+  />
+);
+
+export const ObservabilityPage = () => (
+  <EmptyPage
+    title="Observability"
+    testId="empty-observability"
+    icon={<IconChartHistogram {...icon} />}
+    headline="No metrics yet"
+    description="Latency percentiles, throughput, errors, GPU use and cost by cluster, deployment, model, project and key — pulled from each cluster's agent once one is installed."
+  />
+);
+
+export const ModelsPage = () => (
+  <EmptyPage
+    title="Models"
+    testId="empty-models"
+    icon={<IconBrain {...icon} />}
+    headline="The registry is empty"
+    description="Models you add appear here with their architecture, files, scan results, deployments and evaluations."
+    actionLabel="Add a model"
+  />
+);
+
+export const OptimizerPage = () => (
+  <EmptyPage
+    title="Optimizer"
+    testId="empty-optimizer"
+    icon={<IconGauge {...icon} />}
+    headline="Nothing to optimize yet"
+    description="Pick a model and your GPUs to get the Pareto front of plans over latency, throughput and cost, with the reason each rejected option failed, and hand a plan off to Deploy."
+    actionLabel="New optimization"
+  />
+);
+
+export const EvaluationsPage = () => (
+  <EmptyPage
+    title="Evaluations"
+    testId="empty-evaluations"
+    icon={<IconFlask {...icon} />}
+    headline="No runs yet"
+    description="Benchmark and evaluation runs against your deployments, compared side by side with the optimizer's predictions."
+    actionLabel="New benchmark"
+  />
+);
+
+export const PlaygroundPage = () => (
+  <EmptyPage
+    title="Playground"
+    testId="empty-playground"
+    icon={<IconMessageChatbot {...icon} />}
+    headline="No endpoints to chat with"
+    description="Chat with any deployment through its gateway, with tokens per second and time to first token on every answer, and the request as curl."
+  />
+);
+
+export const GuardrailsPage = () => (
+  <EmptyPage
+    title="Guardrails"
+    testId="empty-guardrails"
+    icon={<IconShieldCheck {...icon} />}
+    headline="No guardrails"
+    description="Policies the gateway applies to the selected project's requests and responses will be managed here."
+    actionLabel="Add a guardrail"
+  />
+);

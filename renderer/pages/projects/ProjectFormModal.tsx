@@ -1,0 +1,81 @@
+import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Project } from '../../../main/core/access/projects';
+import { call, toClientError, type ClientError } from '../../client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+
+// The channel's own rule, in the channel's words (main/core/channels.ts projectName).
+const NAME_RULE = 'Use 1–40 lowercase letters, digits and dashes (a DNS label), e.g. "fraud-detection".';
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+interface Props {
+  opened: boolean;
+  onClose(): void;
+  /** Edit this project's description; create a new project when absent. */
+  project?: Project | null;
+  onSaved(project: Project): void;
+}
+
+export function ProjectFormModal({ opened, onClose, project, onSaved }: Props) {
+  const editing = !!project;
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientError | null>(null);
+
+  useEffect(() => {
+    if (!opened) return;
+    setName(project?.name ?? '');
+    setDescription(project?.description ?? '');
+    setError(null);
+  }, [opened, project]);
+
+  const badName = !editing && name.length > 0 && !DNS_LABEL.test(name);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = project
+        ? await call('projects:update', { projectId: project.id, description })
+        : await call('projects:create', { name, description: description || undefined });
+      onSaved(saved);
+      onClose();
+    } catch (err) {
+      setError(toClientError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${project.name}` : 'New project'} data-testid="project-form">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <TextInput
+            label="Name"
+            description={editing ? 'A project’s name cannot change: API keys and audit records refer to it.' : NAME_RULE}
+            required
+            disabled={editing}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={badName ? NAME_RULE : undefined}
+            data-autofocus
+            name="projectName"
+          />
+          <Textarea label="Description" autosize minRows={2} maxLength={500} value={description} onChange={(e) => setDescription(e.currentTarget.value)} name="description" />
+          {error && <ErrorAlert error={error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={!editing && !DNS_LABEL.test(name)} data-testid="project-form-submit">
+              {editing ? 'Save' : 'Create project'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,71 @@
+import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Role } from '../../../main/core/access/permissions';
+import type { User } from '../../../main/core/access/users';
+import { call, toClientError, type ClientError } from '../../client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { MIN_PASSWORD, PASSWORD_RULE } from '../SetupPage';
+import { roleData } from './roles';
+
+export function CreateUserModal({ opened, onClose, onCreated }: { opened: boolean; onClose(): void; onCreated(user: User): void }) {
+  const [username, setUsername] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<Role>('developer');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientError | null>(null);
+
+  useEffect(() => {
+    if (!opened) return;
+    setUsername('');
+    setDisplayName('');
+    setRole('developer');
+    setPassword('');
+    setError(null);
+  }, [opened]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const user = await call('users:create', { username: username.trim(), displayName: displayName.trim() || undefined, role, password });
+      onCreated(user);
+      onClose();
+    } catch (err) {
+      setError(toClientError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title="New user" data-testid="create-user-form">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <TextInput label="Username" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} data-autofocus name="newUsername" />
+          <TextInput label="Display name" value={displayName} onChange={(e) => setDisplayName(e.currentTarget.value)} name="newDisplayName" />
+          <Select label="Role" data={roleData} value={role} onChange={(v) => v && setRole(v as Role)} allowDeselect={false} data-testid="create-user-role" />
+          <PasswordInput
+            label="Initial password"
+            description={`${PASSWORD_RULE} Share it privately; they can change it in Settings.`}
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            autoComplete="new-password"
+            name="newPassword"
+          />
+          {error && <ErrorAlert error={error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={!username || password.length < MIN_PASSWORD} data-testid="create-user-submit">
+              Create user
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,63 @@
+import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { User } from '../../../main/core/access/users';
+import { call, toClientError, type ClientError } from '../../client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { notifyDone } from '../../components/notify';
+import { MIN_PASSWORD, PASSWORD_RULE } from '../SetupPage';
+
+export function ResetPasswordModal({ user, onClose }: { user: User | null; onClose(): void }) {
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ClientError | null>(null);
+
+  useEffect(() => {
+    setPassword('');
+    setConfirm('');
+    setError(null);
+  }, [user]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!user) return;
+    setBusy(true);
+    try {
+      await call('users:resetPassword', { userId: user.id, password });
+      notifyDone('Password reset', `${user.username} was signed out everywhere and must use the new password.`);
+      onClose();
+    } catch (err) {
+      setError(toClientError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={!!user} onClose={onClose} title={`Reset ${user?.username ?? ''}'s password`}>
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <Text size="sm">This ends all of their sessions.</Text>
+          <PasswordInput label="New password" description={PASSWORD_RULE} required value={password} onChange={(e) => setPassword(e.currentTarget.value)} autoComplete="new-password" data-autofocus />
+          <PasswordInput
+            label="Confirm"
+            required
+            value={confirm}
+            onChange={(e) => setConfirm(e.currentTarget.value)}
+            error={confirm && confirm !== password ? 'The passwords differ.' : undefined}
+            autoComplete="new-password"
+          />
+          {error && <ErrorAlert error={error} />}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" color="red" loading={busy} disabled={password.length < MIN_PASSWORD || password !== confirm}>
+              Reset password
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
