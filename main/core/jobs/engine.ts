@@ -237,10 +237,13 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
     },
 
     /** Stops local jobs and waits for them to settle; they stay open so the next start can resume them. */
-    async shutdown(): Promise<void> {
+    async shutdown(graceMs = 5000): Promise<void> {
       const pending = [...running.values()];
       for (const job of pending) job.controller.abort(SHUTDOWN);
-      await Promise.allSettled(pending.map((j) => j.done));
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+      await Promise.race([Promise.allSettled(pending.map((j) => j.done)), grace]);
+      clearTimeout(timer);
     },
   };
   return engine;
