@@ -4,7 +4,8 @@ import { createCore, type Core } from './core/core';
 import { foundryHome } from './core/paths';
 import { toFoundryError } from './core/errors';
 import { registerIpc } from './ipc/bridge';
-import { createMainWindow, isTrustedRendererUrl, rendererEntry } from './ipc/window';
+import { createMainWindow } from './ipc/window';
+import { isTrustedRendererUrl, rendererEntry } from './ipc/security';
 
 /** Electron's composition root: lifecycle and wiring only; everything else lives in main/core. */
 export function startDesktop(): void {

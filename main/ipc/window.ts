@@ -1,53 +1,11 @@
-import { BrowserWindow, shell, type WebPreferences } from 'electron';
+import { BrowserWindow, shell } from 'electron';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { CONTENT_SECURITY_POLICY, WEB_PREFERENCES, rendererEntry } from './security';
 
 /**
- * The main window, locked down: isolated, sandboxed renderer without Node; navigation and new
- * windows blocked (https links open in the user's browser instead); a strict CSP on every response.
+ * The main window, locked down: navigation and new windows blocked (https links open in the
+ * user's browser instead), the CSP header on every response.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
-
-export const WEB_PREFERENCES = (preload: string): WebPreferences => ({
-  preload,
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  spellcheck: false,
-});
-
-export function rendererEntry(outDir: string, devServerUrl?: string): string {
-  return devServerUrl ?? pathToFileURL(join(outDir, 'renderer', 'index.html')).toString();
-}
-
-/** Only our own entry page may call the core: same file (or dev server origin), top frame. */
-export function isTrustedRendererUrl(entry: string) {
-  const expected = new URL(entry);
-  return (frameUrl: string | undefined, isTopFrame: boolean): boolean => {
-    if (!frameUrl || !isTopFrame) return false;
-    try {
-      const url = new URL(frameUrl);
-      return expected.protocol === 'file:' ? url.protocol === 'file:' && url.pathname === expected.pathname : url.origin === expected.origin;
-    } catch {
-      return false;
-    }
-  };
-}
-
 export function createMainWindow(options: { outDir: string; devServerUrl?: string }): BrowserWindow {
   const entry = rendererEntry(options.outDir, options.devServerUrl);
   const win = new BrowserWindow({
