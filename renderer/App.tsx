@@ -58,7 +58,7 @@ function Gate() {
 export function App({ boot }: { boot: Boot }) {
   return (
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="top-right" limit={4} />
+      <Notifications position="bottom-right" limit={4} mb={28} />
       {'client' in boot ? <Gate /> : <NoLaunchTokenPage />}
     </MantineProvider>
   );

@@ -5,7 +5,7 @@ import { createWebTransport, eventsUrl, isResult } from './transports';
 class FakeSocket {
   static all: FakeSocket[] = [];
   onopen: (() => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((ev?: { code: number }) => void) | null = null;
   onerror: (() => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   closed = false;
@@ -79,6 +79,15 @@ describe('browser-mode events', () => {
     vi.advanceTimersByTime(10_000);
     expect(FakeSocket.all).toHaveLength(4);
   });
+});
+
+it('stops reconnecting when the server refuses the session', () => {
+  vi.useFakeTimers();
+  const t = transport();
+  t.subscribe('expired', () => undefined);
+  FakeSocket.all[0]!.onclose?.({ code: 4401 });
+  vi.advanceTimersByTime(60_000);
+  expect(FakeSocket.all).toHaveLength(1);
 });
 
 describe('isResult', () => {

@@ -69,6 +69,8 @@ export interface WebTransportOptions {
   maxDelayMs?: number;
 }
 
+const SESSION_REFUSED = 4401;
+
 export function eventsUrl(origin: string, launchToken: string, session: string): string {
   const url = new URL(WEB_API.eventsPath, origin);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -123,10 +125,12 @@ function subscribeSocket(opts: WebTransportOptions, session: string, listener: (
       }
     };
     socket.onerror = () => undefined;
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       socket = null;
       if (stopped) return;
       onStatus?.('closed');
+      // 4401: the server refused this session; retrying cannot help, and the next call will find out why.
+      if ((ev as { code?: number } | undefined)?.code === SESSION_REFUSED) return;
       const delay = Math.min(max, min * 2 ** attempt);
       attempt += 1;
       timer = setTimeout(connect, delay);

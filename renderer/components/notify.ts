@@ -8,5 +8,5 @@ export function notifyError(title: string, err: unknown): void {
 }
 
 export function notifyDone(title: string, message?: string): void {
-  notifications.show({ color: 'teal', title, message: message ?? '' });
+  notifications.show({ color: 'teal', title, message: message ?? '', autoClose: 3000 });
 }

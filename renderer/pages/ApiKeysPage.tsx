@@ -23,8 +23,12 @@ export function ApiKeysPage() {
   const navigate = useRouter((s) => s.navigate);
   const canManage = useCan('apikey:manage');
   const keys = useLoad(project ? () => call('apikeys:list', { projectId: project.id }) : null, project?.id ?? '');
+  const canViewUsers = useCan('user:view');
+  const users = useLoad(canViewUsers ? () => call('users:list', {}) : null, String(canViewUsers));
+  const usernames = useMemo(() => new Map((users.data ?? []).map((u) => [u.id, u.username])), [users.data]);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ key: ApiKey; secret: string } | null>(null);
+  const [showSecret, setShowSecret] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
@@ -54,15 +58,16 @@ export function ApiKeysPage() {
     );
   }
 
-  const newKey = canManage && (
-    <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} data-testid="create-key">
-      New API key
-    </Button>
-  );
+  const newKey = (testId: string) =>
+    canManage && (
+      <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)} data-testid={testId}>
+        New API key
+      </Button>
+    );
 
   return (
     <>
-      <PageHeader title="API Keys" description={`Gateway keys for ${project.name}. Secrets are shown once, when a key is created.`} actions={newKey} />
+      <PageHeader title="API Keys" description={`Gateway keys for ${project.name}. Secrets are shown once, when a key is created.`} actions={newKey('create-key')} />
       <Group mb="sm" gap="sm">
         <TextInput placeholder="Filter by name" leftSection={<IconSearch size={16} />} value={query} onChange={(e) => setQuery(e.currentTarget.value)} w={260} />
         <SegmentedControl
@@ -77,7 +82,7 @@ export function ApiKeysPage() {
         />
       </Group>
       {keys.error && <ErrorAlert error={keys.error} />}
-      {keys.data && <KeysTable keys={visible} canManage={canManage} emptyAction={keys.data.length === 0 ? newKey : null} onRevoke={setRevoking} />}
+      {keys.data && <KeysTable keys={visible} canManage={canManage} usernames={usernames} emptyAction={keys.data.length === 0 ? newKey('create-key-empty') : null} onRevoke={setRevoking} />}
 
       <CreateKeyModal
         project={project}
@@ -85,11 +90,19 @@ export function ApiKeysPage() {
         onClose={() => setCreating(false)}
         onCreated={(c) => {
           setCreated(c);
+          setShowSecret(true);
           void keys.reload();
           void reloadProjects();
         }}
       />
-      <SecretOnceModal secret={created?.secret ?? null} keyName={created?.key.name ?? ''} onClose={() => setCreated(null)} />
+      <SecretOnceModal
+        opened={showSecret}
+        secret={created?.secret ?? ''}
+        keyName={created?.key.name ?? ''}
+        onClose={() => setShowSecret(false)}
+        // Forget the secret once the modal has finished closing, not before, so it does not blank mid-fade.
+        onClosed={() => setCreated(null)}
+      />
       <ConfirmByName
         opened={revoking !== null}
         onClose={() => setRevoking(null)}

@@ -34,7 +34,7 @@ export function SetupPage() {
           color: 'yellow',
           title: 'Secrets storage needs the OS keychain',
           message: `${vaultError} Your account works; Settings explains how to enable the vault.`,
-          autoClose: false,
+          autoClose: 20_000,
         });
       }
     } catch (err) {

@@ -4,6 +4,7 @@ import { useCallback, type ReactNode } from 'react';
 import type { ApiKey } from '../../../main/core/access/api-keys';
 import { SortableTh } from '../../components/SortableTh';
 import { TableEmpty } from '../../components/TableEmpty';
+import { Time } from '../../components/Time';
 import { formatNumber, formatTime } from '../../components/format';
 import { useSort } from '../../components/sort';
 import { statusColor } from '../../theme';
@@ -14,6 +15,8 @@ interface Props {
   keys: ApiKey[];
   canManage: boolean;
   emptyAction: ReactNode;
+  /** User id → username, when the role may list users; createdBy is a user id. */
+  usernames?: ReadonlyMap<string, string>;
   onRevoke(key: ApiKey): void;
 }
 
@@ -34,7 +37,7 @@ function Models({ models }: { models: string[] }) {
   );
 }
 
-export function KeysTable({ keys, canManage, emptyAction, onRevoke }: Props) {
+export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke }: Props) {
   const pick = useCallback((k: ApiKey, col: Key) => k[col], []);
   const { sorted, sort, toggle } = useSort(keys, { key: 'createdAt', dir: 'desc' }, pick);
 
@@ -87,7 +90,7 @@ export function KeysTable({ keys, canManage, emptyAction, onRevoke }: Props) {
                 <Models models={k.allowedModels} />
               </Table.Td>
               <Table.Td>{k.monthlyTokenBudget == null ? <Text size="sm" c="dimmed">No limit</Text> : `${formatNumber(k.monthlyTokenBudget)} tokens`}</Table.Td>
-              <Table.Td>{k.expiresAt ? formatTime(k.expiresAt) : <Text size="sm" c="dimmed">Never</Text>}</Table.Td>
+              <Table.Td>{k.expiresAt ? <Time iso={k.expiresAt} /> : <Text size="sm" c="dimmed">Never</Text>}</Table.Td>
               <Table.Td>
                 <Tooltip label={k.revokedAt ? `Revoked ${formatTime(k.revokedAt)}` : k.lastUsedAt ? `Last used ${formatTime(k.lastUsedAt)}` : 'Never used'}>
                   <Badge color={statusColor(k.status)} data-testid="key-status">
@@ -96,10 +99,12 @@ export function KeysTable({ keys, canManage, emptyAction, onRevoke }: Props) {
                 </Tooltip>
               </Table.Td>
               <Table.Td>
-                <Text size="sm">{formatTime(k.createdAt)}</Text>
-                <Text size="xs" c="dimmed">
-                  by {k.createdBy}
-                </Text>
+                <Time iso={k.createdAt} />
+                {usernames?.get(k.createdBy) && (
+                  <Text size="xs" c="dimmed">
+                    by {usernames.get(k.createdBy)}
+                  </Text>
+                )}
               </Table.Td>
               <Table.Td>
                 {canManage && k.status !== 'revoked' && (

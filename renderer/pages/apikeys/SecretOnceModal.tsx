@@ -6,14 +6,22 @@ import { useState } from 'react';
  * Shows a new API key's secret the one time it exists outside the gateway: the core keeps only its
  * hash. Closing needs a deliberate click, so a stray click outside cannot lose the key.
  */
-export function SecretOnceModal({ secret, keyName, onClose }: { secret: string | null; keyName: string; onClose(): void }) {
+interface Props {
+  opened: boolean;
+  secret: string;
+  keyName: string;
+  onClose(): void;
+  onClosed(): void;
+}
+
+export function SecretOnceModal({ opened, secret, keyName, onClose, onClosed }: Props) {
   const [copied, setCopied] = useState(false);
   const close = () => {
     setCopied(false);
     onClose();
   };
   return (
-    <Modal opened={secret !== null} onClose={close} title={`API key “${keyName}” created`} closeOnClickOutside={false} closeOnEscape={false} size="lg" data-testid="api-key-secret-modal">
+    <Modal opened={opened} onClose={close} onExitTransitionEnd={onClosed} title={`API key “${keyName}” created`} closeOnClickOutside={false} closeOnEscape={false} size="lg" data-testid="api-key-secret-modal">
       <Stack gap="md">
         <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} title="Copy it now — it will not be shown again">
           Foundry stores only a hash of this key. If it is lost, revoke it and create a new one.
@@ -22,7 +30,7 @@ export function SecretOnceModal({ secret, keyName, onClose }: { secret: string |
           <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="api-key-secret">
             {secret}
           </Code>
-          <CopyButton value={secret ?? ''} timeout={2000}>
+          <CopyButton value={secret} timeout={2000}>
             {({ copied: justCopied, copy }) => (
               <Tooltip label={justCopied ? 'Copied' : 'Copy'}>
                 <Button

@@ -3,7 +3,7 @@ import { IconChevronDown, IconChevronRight, IconListCheck } from '@tabler/icons-
 import { Fragment, useState } from 'react';
 import type { AuditRecord } from '../../../main/core/audit/chain';
 import { TableEmpty } from '../../components/TableEmpty';
-import { formatTime } from '../../components/format';
+import { Time } from '../../components/Time';
 
 /** One line of details, for scanning; the full record unfolds below the row. */
 function summary(details: Record<string, unknown>): string {
@@ -28,10 +28,10 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
           <Table.Tr>
             <Table.Th w={36} />
             <Table.Th w={70}>Seq</Table.Th>
-            <Table.Th w={170}>Time</Table.Th>
+            <Table.Th w={190}>Time</Table.Th>
             <Table.Th w={120}>Actor</Table.Th>
-            <Table.Th w={190}>Action</Table.Th>
-            <Table.Th w={150}>Target</Table.Th>
+            <Table.Th w={180}>Action</Table.Th>
+            <Table.Th w={140}>Target</Table.Th>
             <Table.Th>Details</Table.Th>
             <Table.Th w={110}>Hash</Table.Th>
           </Table.Tr>
@@ -50,9 +50,7 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
                   </Table.Td>
                   <Table.Td>{r.seq}</Table.Td>
                   <Table.Td>
-                    <Text size="sm" title={r.at}>
-                      {formatTime(r.at)}
-                    </Text>
+                    <Time iso={r.at} />
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" truncate>

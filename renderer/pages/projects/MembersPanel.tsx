@@ -7,7 +7,7 @@ import type { ProjectMember } from '../../../main/core/channels';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { TableEmpty } from '../../components/TableEmpty';
-import { formatTime } from '../../components/format';
+import { Time } from '../../components/Time';
 import { notifyError } from '../../components/notify';
 import { useLoad } from '../../components/useLoad';
 
@@ -87,7 +87,9 @@ export function MembersPanel({ project, users, canManage, onChanged }: Props) {
                 </Text>
               </Table.Td>
               <Table.Td>{m.role}</Table.Td>
-              <Table.Td>{formatTime(m.addedAt)}</Table.Td>
+              <Table.Td>
+                <Time iso={m.addedAt} />
+              </Table.Td>
               <Table.Td>
                 {canManage && (
                   <Tooltip label={`Remove ${m.username} from ${project.name}`}>

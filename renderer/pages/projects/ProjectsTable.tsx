@@ -4,7 +4,7 @@ import { useCallback } from 'react';
 import type { Project } from '../../../main/core/access/projects';
 import { SortableTh } from '../../components/SortableTh';
 import { TableEmpty } from '../../components/TableEmpty';
-import { formatTime } from '../../components/format';
+import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
 
 type Key = 'name' | 'memberCount' | 'apiKeyCount' | 'createdAt';
@@ -78,9 +78,7 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
               <Table.Td>{p.memberCount}</Table.Td>
               <Table.Td>{p.apiKeyCount}</Table.Td>
               <Table.Td>
-                <Text size="sm" title={p.createdAt}>
-                  {formatTime(p.createdAt)}
-                </Text>
+                <Time iso={p.createdAt} />
               </Table.Td>
               <Table.Td onClick={(e) => e.stopPropagation()}>
                 {canManage && (

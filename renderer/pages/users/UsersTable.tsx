@@ -5,7 +5,7 @@ import type { Role } from '../../../main/core/access/permissions';
 import type { User } from '../../../main/core/access/users';
 import { SortableTh } from '../../components/SortableTh';
 import { TableEmpty } from '../../components/TableEmpty';
-import { formatTime } from '../../components/format';
+import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
 import { statusColor } from '../../theme';
 import { ROLE_OPTIONS } from './roles';
@@ -84,7 +84,9 @@ export function UsersTable({ users, meId, canManage, onRole, onToggleDisabled, o
               <Table.Td>
                 <Badge color={statusColor(u.disabled ? 'disabled' : 'active')}>{u.disabled ? 'disabled' : 'active'}</Badge>
               </Table.Td>
-              <Table.Td>{formatTime(u.createdAt)}</Table.Td>
+              <Table.Td>
+                <Time iso={u.createdAt} />
+              </Table.Td>
               <Table.Td>
                 {canManage && (
                   <Menu position="bottom-end">
