@@ -8,6 +8,8 @@ export const theme = createTheme({
   primaryColor: 'indigo',
   primaryShade: { light: 6, dark: 5 },
   defaultRadius: 'sm',
+  // Operators who ask the OS for less motion get none; screenshots in e2e rely on it too.
+  respectReducedMotion: true,
   fontFamily: 'Inter, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
   fontFamilyMonospace: 'ui-monospace, "JetBrains Mono", "SFMono-Regular", Menlo, Consolas, monospace',
   headings: { fontWeight: '600' },

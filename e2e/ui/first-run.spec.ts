@@ -26,7 +26,7 @@ test.beforeAll(async ({ browser }) => {
   const url = process.env.FOUNDRY_WEB_URL;
   if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
   mkdirSync(SHOTS, { recursive: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
   page = await context.newPage();
   await page.goto(url);
@@ -181,8 +181,10 @@ test('the jobs drawer and the command palette open from anywhere', async () => {
 test('the dark theme follows the OS', async () => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await go('api-keys');
+  await expect(page.getByTestId('key-row-ci-runner')).toBeVisible();
   await shot('16-api-keys-dark');
   await go('audit');
+  await expect(page.getByTestId('audit-row').first()).toBeVisible();
   await shot('17-audit-dark');
   await page.emulateMedia({ colorScheme: 'light' });
 });

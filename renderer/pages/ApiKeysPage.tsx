@@ -1,5 +1,5 @@
 import { Button, Center, EmptyState, Group, SegmentedControl, TextInput } from '@mantine/core';
-import { IconFolderQuestion, IconKey, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconFolderQuestion, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import type { ApiKey } from '../../main/core/access/api-keys';
 import { call } from '../client';
@@ -110,7 +110,7 @@ export function ApiKeysPage() {
         name={revoking?.name ?? ''}
         consequence={
           <>
-            <IconKey size={14} style={{ verticalAlign: 'middle' }} /> Anything using <b>{revoking?.prefix}…</b> loses access to {project.name}’s models. A revoked key cannot be
+            Anything using <b>{revoking?.prefix}…</b> loses access to {project.name}’s models. A revoked key cannot be
             restored; you would create a new one.
           </>
         }
