@@ -32,6 +32,10 @@ test.beforeAll(async ({ browser }) => {
   await page.goto(url);
 });
 
+test.afterAll(async () => {
+  await page.context().close();
+});
+
 test('a page opened without its launch token says how to get one', async ({ browser }) => {
   const origin = new URL(process.env.FOUNDRY_WEB_URL!).origin;
   const bare = await browser.newPage({ viewport: { width: 1280, height: 800 } });
