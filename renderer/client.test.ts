@@ -97,7 +97,7 @@ describe('client over browser mode', () => {
 
   it('does not treat a wrong current password as a lost session', async () => {
     const { client, sessions } = webClient(() =>
-      jsonResponse({ ok: false, error: { code: 'UNAUTHENTICATED', message: 'The current password is wrong.' } }, 401),
+      jsonResponse({ ok: false, error: { code: 'INVALID_INPUT', message: 'The current password is wrong.' } }, 400),
     );
     sessions.set('keep');
     const lost = vi.fn();

@@ -36,8 +36,8 @@ export function toClientError(err: unknown): ClientError {
 }
 
 const SESSION_LOST: ReadonlySet<ClientErrorCode> = new Set(['UNAUTHENTICATED', 'EXPIRED']);
-// These answer UNAUTHENTICATED for a wrong password, which is not a lost session.
-const PASSWORD_CHANNELS: ReadonlySet<ChannelName> = new Set(['auth:signIn', 'auth:setup', 'auth:changePassword']);
+// Sign-in and setup answer UNAUTHENTICATED for a wrong password, which is not a lost session.
+const PASSWORD_CHANNELS: ReadonlySet<ChannelName> = new Set(['auth:signIn', 'auth:setup']);
 
 export interface Client {
   readonly kind: Transport['kind'];

@@ -41,8 +41,11 @@ const projectName = z
   .regex(/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/, 'use 1–40 lowercase letters, digits and dashes (a DNS label), e.g. "fraud-detection"');
 const isoFuture = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z' });
 
+/** The signed-in user with what their role allows, so the UI can hide what the core would refuse. */
+export type SignedInUser = User & { permissions: Permission[] };
+
 export interface SessionGrant {
-  user: User;
+  user: SignedInUser;
   token: string;
   expiresAt: string;
 }
@@ -63,7 +66,7 @@ const channel = <I extends z.ZodType, O>(spec: ChannelSpec<I, O>) => spec;
 export const CHANNELS = {
   'auth:status': channel({
     input: empty,
-    output: returns<{ setupRequired: boolean; user: User | null }>(),
+    output: returns<{ setupRequired: boolean; user: SignedInUser | null }>(),
     access: 'public',
     mutates: false,
     summary: 'Whether first-run setup is needed, and who is signed in.',

@@ -73,6 +73,7 @@ describe('dispatcher', () => {
 describe('first run and sign-in', () => {
   it('creates the admin once and refuses a second setup', async () => {
     expect(await core.call('auth:status', {}, admin)).toMatchObject({ setupRequired: false, user: { username: 'ada', role: 'admin' } });
+    expect((await core.call('auth:status', {}, admin)).user!.permissions).toContain('user:manage');
     expect(await raw('auth:setup', { username: 'eve', password: 'another password' })).toMatchObject({ ok: false, error: { code: 'FAILED_PRECONDITION' } });
   });
 
@@ -82,6 +83,9 @@ describe('first run and sign-in', () => {
     expect(core.services.audit.list({ action: 'auth:signIn.failed' })).toHaveLength(2);
     const grant = await core.call('auth:signIn', { ...ADMIN });
     expect(grant.user.username).toBe('ada');
+    await core.call('users:create', { username: 'vic', password: 'viewer password 1', role: 'viewer' }, grant.token);
+    const viewer = await core.call('auth:signIn', { username: 'vic', password: 'viewer password 1' });
+    expect(viewer.user.permissions.every((p) => p.endsWith(':view'))).toBe(true);
   });
 
   it('locks a username out after repeated failures', async () => {

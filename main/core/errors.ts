@@ -7,6 +7,8 @@
 export const ERROR_CODES = {
   INVALID_INPUT: { http: 400, exit: 2 },
   UNAUTHENTICATED: { http: 401, exit: 3 },
+  /** Browser mode: the page was not opened with this launch's token. */
+  BAD_LAUNCH_TOKEN: { http: 401, exit: 3 },
   FORBIDDEN: { http: 403, exit: 3 },
   NOT_FOUND: { http: 404, exit: 4 },
   CONFLICT: { http: 409, exit: 5 },

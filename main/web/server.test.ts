@@ -40,7 +40,7 @@ describe('browser mode server', () => {
   it('answers 401 to API calls without the launch token or with a wrong one', async () => {
     const none = await fetch(`${server.url}/api/call/auth:status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(none.status).toBe(401);
-    expect(await none.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await none.json()).toMatchObject({ ok: false, error: { code: 'BAD_LAUNCH_TOKEN' } });
     expect((await call('auth:status', {}, { authorization: 'Bearer nope' })).status).toBe(401);
   });
 

@@ -65,7 +65,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!req.url.startsWith('/api/')) return;
     const token = req.url.startsWith(WEB_API.eventsPath) ? new URL(req.url, 'http://x').searchParams.get('token') ?? undefined : bearer(req);
     if (!tokenMatches(token)) {
-      return refuse(req, reply, 401, new FoundryError({ code: 'UNAUTHENTICATED', message: 'Missing or wrong launch token.', hint: 'Open the URL that `npm run web` printed.' }));
+      return refuse(req, reply, 401, new FoundryError({ code: 'BAD_LAUNCH_TOKEN', message: 'Missing or wrong launch token.', hint: 'Open the URL that `npm run web` printed.' }));
     }
   });
 

@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { roleCan } from './abilities';
+import { userCan } from './abilities';
 
-describe('roleCan', () => {
-  it('lets only admins manage users and the vault', () => {
-    expect(roleCan('admin', 'user:manage')).toBe(true);
-    expect(roleCan('devops', 'user:manage')).toBe(false);
-    expect(roleCan('devops', 'vault:manage')).toBe(false);
+describe('userCan', () => {
+  it('follows the permissions the core sent with the session', () => {
+    expect(userCan({ permissions: ['apikey:manage', 'project:view'] }, 'apikey:manage')).toBe(true);
+    expect(userCan({ permissions: ['project:view'] }, 'project:manage')).toBe(false);
   });
 
-  it('lets developers manage API keys but not projects', () => {
-    expect(roleCan('developer', 'apikey:manage')).toBe(true);
-    expect(roleCan('developer', 'project:manage')).toBe(false);
-  });
-
-  it('allows nothing when signed out', () => {
-    expect(roleCan(undefined, 'audit:view')).toBe(false);
+  it('allows nothing without a signed-in user', () => {
+    expect(userCan(null, 'audit:view')).toBe(false);
+    expect(userCan(undefined, 'project:view')).toBe(false);
   });
 });

@@ -3,7 +3,7 @@
  * only holds what the UI shows and which gate (setup, sign-in, app) to render.
  */
 import { create } from 'zustand';
-import type { User } from '../../main/core/access/users';
+import type { SignedInUser } from '../../main/core/channels';
 import type { ChannelInput } from '../../main/core/channels';
 import { call, getClient, toClientError, type ClientError } from '../client';
 
@@ -11,7 +11,7 @@ export type Gate = 'loading' | 'setup' | 'sign-in' | 'app' | 'unreachable';
 
 interface SessionState {
   gate: Gate;
-  user: User | null;
+  user: SignedInUser | null;
   /** Why the user was sent back to sign-in (expired session), or why the core is unreachable. */
   notice: ClientError | null;
   refresh(): Promise<void>;

@@ -65,6 +65,10 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   viewer: new Set<Permission>(VIEW.filter((p) => p !== 'audit:view' && p !== 'user:view')),
 };
 
+export function permissionsOf(role: Role): Permission[] {
+  return PERMISSIONS.filter((p) => ROLE_PERMISSIONS[role].has(p));
+}
+
 export function roleAllows(role: Role, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].has(permission);
 }

@@ -1,6 +1,10 @@
 import { FoundryError, toFoundryError } from '../errors';
 import type { HandlerTable } from './types';
 import { signedIn } from './types';
+import { permissionsOf } from '../access/permissions';
+import type { User } from '../access/users';
+
+const withPermissions = (user: User) => ({ ...user, permissions: permissionsOf(user.role) });
 
 type AuthHandlers = Pick<HandlerTable, 'auth:status' | 'auth:setup' | 'auth:signIn' | 'auth:signOut' | 'auth:changePassword'>;
 
@@ -16,7 +20,7 @@ export const authHandlers: AuthHandlers = {
           user = null;
         }
       }
-      return { setupRequired, user };
+      return { setupRequired, user: user && withPermissions(user) };
     },
   },
 
@@ -33,7 +37,7 @@ export const authHandlers: AuthHandlers = {
       const session = core.sessions.issue(user.id, transport);
       // The vault needs the OS keychain; the account is usable without it, and Settings says why.
       const vault = await core.vault.init().catch((err: unknown) => ({ error: toFoundryError(err).message }));
-      return { user, ...session, vault };
+      return { user: withPermissions(user), ...session, vault };
     },
     audit: (_input, out) => ({ target: out.user.id, details: { username: out.user.username, role: 'admin', vault: 'error' in out.vault ? 'unavailable' : 'ready' } }),
     actorFrom: (out) => out.user.username,
@@ -50,7 +54,7 @@ export const authHandlers: AuthHandlers = {
         throw new FoundryError({ code: 'UNAUTHENTICATED', message: 'The username or password is wrong.', hint: 'Check both and try again.' });
       }
       core.signInLimiter.succeeded(input.username);
-      return { user, ...core.sessions.issue(user.id, transport) };
+      return { user: withPermissions(user), ...core.sessions.issue(user.id, transport) };
     },
     audit: (_input, out) => ({ target: out.user.id, details: {} }),
     actorFrom: (out) => out.user.username,
@@ -68,7 +72,7 @@ export const authHandlers: AuthHandlers = {
     async run(ctx, input) {
       const user = signedIn(ctx);
       const ok = await ctx.core.users.authenticate(user.username, input.currentPassword);
-      if (!ok) throw new FoundryError({ code: 'UNAUTHENTICATED', message: 'The current password is wrong.' });
+      if (!ok) throw new FoundryError({ code: 'INVALID_INPUT', message: 'The current password is wrong.', hint: 'Type your current password again.' });
       await ctx.core.users.setPassword(user.id, input.newPassword);
       return null;
     },
