@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds kube-sandbox into ~/.cache/foundry/kube-sandbox/<VERSION>/ and prints
-# the binary path on stdout (everything else goes to stderr). VERSION is the
+# the binary path on stdout (everything else goes to stderr).
+#   build.sh           build if needed, print the path
+#   build.sh --check   print the path and exit 0 if built, else exit 3 (no build)
+#   build.sh --force   rebuild even if cached VERSION is the
 # Kubernetes version plus a hash of the inputs, so an unchanged tree reuses
 # the cached binary and any change to go.mod/go.sum/*.go rebuilds it.
 set -euo pipefail
@@ -28,6 +31,10 @@ if [[ -x "$bin" && "${1:-}" != "--force" ]]; then
   echo "$bin"
   exit 0
 fi
+if [[ "${1:-}" == "--check" ]]; then
+  echo "build.sh: kube-sandbox $version is not built (run e2e/sandbox/build.sh)" >&2
+  exit 3
+fi
 
 command -v go >/dev/null || { echo "build.sh: Go toolchain not found (need Go >= 1.24)" >&2; exit 1; }
 mkdir -p "$out_dir"
@@ -38,10 +45,11 @@ pkg="k8s.io/component-base/version"
 ldflags="-s -w -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 ldflags="$ldflags -X k8s.io/client-go/pkg/version.gitVersion=$k8s_version -X k8s.io/client-go/pkg/version.gitMajor=$major -X k8s.io/client-go/pkg/version.gitMinor=$minor"
 
+# No -trimpath: the same build cache then serves `CGO_ENABLED=0 go test`.
 # Two cores and ~24 GiB: -p 2 keeps the peak at a few GiB; more parallelism
 # only adds memory pressure without finishing sooner.
 build=(env CGO_ENABLED=0 GOFLAGS=-mod=readonly GOMAXPROCS="${GOMAXPROCS:-2}"
-  go build -trimpath -p "${SANDBOX_BUILD_JOBS:-2}" -ldflags "$ldflags" -o "$tmp" .)
+  go build -p "${SANDBOX_BUILD_JOBS:-2}" -ldflags "$ldflags" -o "$tmp" .)
 
 echo "build.sh: building kube-sandbox $version (cold builds take several minutes)" >&2
 start=$(date +%s)
@@ -55,4 +63,6 @@ else
 fi
 mv "$tmp" "$bin"
 trap - EXIT
+# Each version is ~120 MB; keep this one and the two most recent others.
+ls -1dt "$cache_root"/v* 2>/dev/null | grep -vx "$out_dir" | tail -n +3 | xargs -r rm -rf
 echo "$bin"

@@ -24,7 +24,7 @@ import (
 
 type flags struct {
 	name, dataDir, kubeconfigOut, profile, denyImages string
-	exitOnStdinClose                                  bool
+	exitOnStdinClose, removeDataDir                   bool
 }
 
 func main() {
@@ -35,6 +35,7 @@ func main() {
 	fs.StringVar(&f.kubeconfigOut, "kubeconfig-out", "", "admin kubeconfig path (default: <data-dir>/admin.kubeconfig)")
 	fs.StringVar(&f.profile, "profile", "", "node profile YAML (default: no nodes)")
 	fs.StringVar(&f.denyImages, "deny-images", "", "comma-separated image globs that fail with ImagePullBackOff (added to the profile's list)")
+	fs.BoolVar(&f.removeDataDir, "remove-data-dir", false, "delete --data-dir on exit (for callers that made a temp dir)")
 	fs.BoolVar(&f.exitOnStdinClose, "exit-on-stdin-close", false, "stop when stdin reaches EOF (the parent died)")
 	klogFlags := flag.NewFlagSet("klog", flag.ExitOnError)
 	klog.InitFlags(klogFlags)
@@ -60,8 +61,11 @@ func run(f flags) error {
 		go func() { _, _ = io.Copy(io.Discard, os.Stdin); stopReason <- "stdin closed" }()
 	}
 
-	tempDir := f.dataDir == ""
-	if tempDir {
+	if f.dataDir != "" && f.removeDataDir {
+		// Registered first so it runs last, after etcd has closed its files.
+		defer os.RemoveAll(f.dataDir)
+	}
+	if f.dataDir == "" {
 		d, err := os.MkdirTemp("", "kube-sandbox-")
 		if err != nil {
 			return err

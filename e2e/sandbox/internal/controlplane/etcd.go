@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/server/v3/embed"
+	"go.etcd.io/etcd/server/v3/wal"
 )
 
 // startEtcd runs a single-member etcd inside this process. fsync is off: the
@@ -23,6 +24,11 @@ func startEtcd(dataDir string) (*embed.Etcd, string, error) {
 	}
 	clientURL := url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", clientPort)}
 	peerURL := url.URL{Scheme: "http", Host: fmt.Sprintf("127.0.0.1:%d", peerPort)}
+
+	// etcd preallocates each WAL segment (64 MB by default, twice: the live
+	// segment and the next). A sandbox writes little, and several run at
+	// once from /tmp, so small segments keep each data dir at a few MB.
+	wal.SegmentSizeBytes = 4 * 1000 * 1000
 
 	cfg := embed.NewConfig()
 	cfg.Name = "sandbox"
