@@ -1,0 +1,90 @@
+// `npm run optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE]`
+// Scores the optimizer on anyone's benchmark export (columns of optimizer/data/measured-ttft-tpot.csv).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readCsv } from '../src/measured.js';
+import { DEFAULT_COEFFICIENTS, parseCoefficients } from '../src/perf/coefficients.js';
+import { metricStats, predictCases, prepareRows, type ErrorStats, type RowResult } from './evaluate.js';
+import { holdout, type HoldoutBy } from './holdout.js';
+
+export interface CliOptions {
+  csv: string;
+  out?: string;
+  holdout?: HoldoutBy;
+  coefficients?: string;
+}
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o: Partial<CliOptions> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${a} needs a value`);
+      return next;
+    };
+    if (a === '--csv') o.csv = v();
+    else if (a === '--out') o.out = v();
+    else if (a === '--coefficients') o.coefficients = v();
+    else if (a === '--holdout') {
+      const h = v();
+      if (h !== 'model' && h !== 'gpu') throw new Error(`--holdout must be model or gpu, got ${h}`);
+      o.holdout = h;
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  if (!o.csv) throw new Error('usage: optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE]');
+  return o as CliOptions;
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)}%` : 'n/a');
+
+export function formatStats(title: string, s: Record<'ttft' | 'tpot' | 'throughput', ErrorStats>): string {
+  const lines = [`${title}`, `  metric      rows   mean APE  median APE  p90 APE`];
+  for (const [k, v] of Object.entries(s)) lines.push(`  ${k.padEnd(10)} ${String(v.n).padStart(5)}  ${pct(v.meanApe).padStart(9)}  ${pct(v.medianApe).padStart(10)}  ${pct(v.p90Ape).padStart(7)}`);
+  return lines.join('\n');
+}
+
+function toCsv(rows: RowResult[]): string {
+  const cols = Object.keys(rows[0] ?? { id: '' }) as (keyof RowResult)[];
+  const esc = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+  return [cols.join(','), ...rows.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\n') + '\n';
+}
+
+/** Runs the evaluation and returns what it prints (the CLI entry prints it; tests read it). */
+export function runEval(o: CliOptions): { text: string; results: RowResult[]; unsupported: { id: string; reason: string }[] } {
+  const coeffs = o.coefficients ? parseCoefficients(JSON.parse(readFileSync(o.coefficients, 'utf8')), o.coefficients) : DEFAULT_COEFFICIENTS;
+  const rows = readCsv(readFileSync(o.csv, 'utf8'));
+  const split = prepareRows(rows, coeffs.rounds);
+  const out: string[] = [`${rows.length} rows: ${split.cases.length} predicted, ${split.unsupported.length} unsupported`];
+  let results: RowResult[];
+  if (o.holdout) {
+    const h = holdout(split.cases, o.holdout, coeffs.rounds);
+    results = h.results;
+    out.push(formatStats(`leave-one-${o.holdout}-out (refit without the group, predict it)`, h.fitted));
+    out.push(formatStats('roofline-only baseline (datasheet peaks, no scheduler, nothing fitted)', h.roofline));
+    out.push(`per held-out ${o.holdout} (median APE): ` + h.groups.map((g) => `${g.group} [${g.rows}] TTFT ${pct(g.stats.ttft.medianApe)} TPOT ${pct(g.stats.tpot.medianApe)}`).join('; '));
+  } else {
+    results = predictCases(split.cases, coeffs);
+    out.push(formatStats('shipped coefficients', metricStats(results)));
+  }
+  if (split.unsupported.length) {
+    const reasons = new Map<string, number>();
+    for (const u of split.unsupported) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
+    out.push(`unsupported rows by reason:\n` + [...reasons].map(([r, n]) => `  ${String(n).padStart(5)}  ${r}`).join('\n'));
+  }
+  if (o.out) {
+    writeFileSync(o.out, toCsv(results));
+    const unsupportedFile = o.out.replace(/(\.csv)?$/, '.unsupported.csv');
+    writeFileSync(unsupportedFile, 'id,reason\n' + split.unsupported.map((u) => `${u.id},"${u.reason.replace(/"/g, '""')}"`).join('\n') + '\n');
+    out.push(`row-by-row predictions → ${o.out}; unsupported rows → ${unsupportedFile}`);
+  }
+  return { text: out.join('\n'), results, unsupported: split.unsupported };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)) {
+  try {
+    console.log(runEval(parseArgs(process.argv.slice(2))).text);
+  } catch (e) {
+    console.error(`optimizer:eval: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,141 @@
+// predict(): one deployment configuration under a closed-loop load → TTFT, TPOT, E2E, throughput, with the
+// memory report and a per-term breakdown. Memory limits feed the scheduler (KV capacity), so a configuration
+// that runs out of KV cache shows it as queueing in TTFT rather than as an error.
+import type { ModelArch } from '../arch.js';
+import { getGpu, type GpuSpec } from '../gpus.js';
+import { layout as makeLayout, gpusPerReplica, type Layout } from '../layout.js';
+import { defaults, memoryReport, type MemoryOptions, type MemoryReport } from '../memory.js';
+import { getModel } from '../models.js';
+import type { Precision } from '../quant.js';
+import { coefficientsFor, DEFAULT_COEFFICIENTS, type Coefficients } from './coefficients.js';
+import { dot, FEATURE_NAMES, NF, type FeatureName, type Vec } from './features.js';
+import { simulateClosedLoop, type SimResult } from './scheduler.js';
+import { stepModel } from './step.js';
+
+export interface EngineOptions extends MemoryOptions {
+  /** Serving engine: vllm (default), sglang or trtllm; selects its fitted coefficients. */
+  backend?: string;
+  /** Requests each client sends; default from the coefficients (what the fit assumed). */
+  rounds?: number;
+}
+
+export interface PredictRequest {
+  model: string | ModelArch;
+  gpu: string | GpuSpec;
+  layout: Partial<Layout> & { tp: number };
+  /** Defaults: the checkpoint's dtype for weights, FP8 KV cache for 8-bit-or-less weights, else BF16. */
+  precision?: Partial<Precision>;
+  workload: { isl: number; osl: number; concurrency: number };
+  engine?: EngineOptions;
+}
+
+export type Breakdown = Record<FeatureName, number>;
+
+export interface Prediction {
+  ttftMs: number;
+  ttftP90Ms: number;
+  tpotMs: number;
+  e2eMs: number;
+  /** Output tokens per second of one replica. */
+  outputTokensPerSec: number;
+  requestsPerSec: number;
+  perUserTokensPerSec: number;
+  gpus: number;
+  memory: MemoryReport;
+  /** Milliseconds each term contributes to the mean TTFT and TPOT. */
+  breakdown: { ttft: Breakdown; tpot: Breakdown };
+  sim: { steps: number; requests: number; peakRunning: number; concurrencyPerRank: number };
+  warnings: string[];
+}
+
+export interface Prepared {
+  arch: ModelArch;
+  gpu: GpuSpec;
+  layout: Layout;
+  precision: Precision;
+  memory: MemoryReport;
+  sim: SimResult;
+  warnings: string[];
+  concurrencyPerRank: number;
+}
+
+export function resolvePrecision(arch: ModelArch, p: Partial<Precision> = {}): Precision {
+  const weights = p.weights ?? arch.dtype;
+  const low = weights !== 'bf16' && weights !== 'fp16';
+  return { weights, experts: p.experts ?? weights, kvCache: p.kvCache ?? (low ? 'fp8' : 'bf16') };
+}
+
+/** The coefficient-free part of a prediction: memory and the simulated schedule. Fitting reuses it. */
+export function prepare(req: PredictRequest, rounds: number): Prepared {
+  const arch = typeof req.model === 'string' ? getModel(req.model) : req.model;
+  const gpu = typeof req.gpu === 'string' ? getGpu(req.gpu) : req.gpu;
+  const l = makeLayout(req.layout);
+  const precision = resolvePrecision(arch, req.precision);
+  const { isl, osl, concurrency } = req.workload;
+  const o = defaults(req.engine);
+  const memory = memoryReport(arch, gpu, { layout: l, precision, contextTokens: isl + osl, options: req.engine });
+  const warnings: string[] = [];
+  const concurrencyPerRank = Math.max(1, Math.ceil(concurrency / l.dp));
+  let kvCapacityTokens = Number.POSITIVE_INFINITY;
+  if (memory.fits) {
+    kvCapacityTokens = memory.maxConcurrency * (isl + osl);
+    if (memory.maxConcurrency < Math.min(concurrencyPerRank, o.maxNumSeqs)) {
+      warnings.push(`KV cache holds ${memory.maxConcurrency} sequences of ${isl + osl} tokens per rank; the other ${concurrencyPerRank - memory.maxConcurrency} clients queue`);
+    }
+  } else {
+    warnings.push(`does not fit: ${memory.reasons.join('; ')} (predicted as if it did)`);
+  }
+  if (concurrencyPerRank > o.maxNumSeqs) warnings.push(`max_num_seqs=${o.maxNumSeqs} caps the ${concurrencyPerRank} clients per rank`);
+  const sim = simulateClosedLoop(stepModel(arch, gpu, l, precision), {
+    concurrency: concurrencyPerRank,
+    isl,
+    osl,
+    maxNumSeqs: o.maxNumSeqs,
+    maxNumBatchedTokens: o.maxNumBatchedTokens,
+    kvCapacityTokens,
+    rounds: Math.max(1, rounds),
+  });
+  return { arch, gpu, layout: l, precision, memory, sim, warnings, concurrencyPerRank };
+}
+
+function breakdown(c: ArrayLike<number>, f: Vec): Breakdown {
+  return Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, (c[i] ?? 0) * f[i]! * 1000])) as Breakdown;
+}
+
+function percentile(rows: Float64Array, c: ArrayLike<number>, q: number): number {
+  const n = rows.length / NF;
+  const v = new Float64Array(n);
+  for (let r = 0; r < n; r++) v[r] = dot(c, rows.subarray(r * NF, r * NF + NF));
+  v.sort();
+  return v[Math.min(n - 1, Math.floor(q * n))]!;
+}
+
+/** Applies coefficients to a prepared configuration. */
+export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS): Prediction {
+  const c = coefficientsFor(coeffs, req.engine?.backend ?? 'vllm');
+  const { osl, concurrency } = req.workload;
+  const ttft = dot(c, p.sim.ttft);
+  const tpot = dot(c, p.sim.tpot);
+  const wall = dot(c, p.sim.total);
+  const e2e = ttft + tpot * Math.max(0, osl - 1);
+  const requestsPerSec = wall > 0 ? (p.sim.requests * p.layout.dp) / wall : 0;
+  return {
+    ttftMs: ttft * 1000,
+    ttftP90Ms: percentile(p.sim.ttftRows, c, 0.9) * 1000,
+    tpotMs: tpot * 1000,
+    e2eMs: e2e * 1000,
+    outputTokensPerSec: requestsPerSec * osl,
+    requestsPerSec,
+    perUserTokensPerSec: tpot > 0 ? 1 / tpot : 0,
+    gpus: gpusPerReplica(p.layout),
+    memory: p.memory,
+    breakdown: { ttft: breakdown(c, p.sim.ttft), tpot: breakdown(c, p.sim.tpot) },
+    sim: { steps: p.sim.steps, requests: p.sim.requests, peakRunning: p.sim.peakRunning, concurrencyPerRank: Math.ceil(concurrency / p.layout.dp) },
+    warnings: p.warnings,
+  };
+}
+
+/** Predicts TTFT, TPOT, E2E and throughput of one replica under `workload.concurrency` closed-loop clients. */
+export function predict(req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS): Prediction {
+  return finish(prepare(req, req.engine?.rounds ?? coeffs.rounds), req, coeffs);
+}
