@@ -80,8 +80,10 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
     const slidingPairs = Math.min(s.decodeContext, s.decodeSeqs * window) + Math.min(s.prefillPairs, s.prefillTokens * window);
     const attn = (pairFlopsPerLayer * (fullPairs * full + slidingPairs * sliding)) / peakAttn;
     const tCmp = gemm + attn;
-    out[F.roofline] = Math.max(tMem, tCmp);
-    out[F.overlap] = Math.min(tMem, tCmp);
+    // Pipeline stages run one after another for a given batch: latency adds up over pp (no measured PP data
+    // exists to fit micro-batch overlap, so PP buys memory here, not speed).
+    out[F.roofline] = Math.max(tMem, tCmp) * l.pp;
+    out[F.overlap] = Math.min(tMem, tCmp) * l.pp;
     out[F.interconnect] = (tokens * (arBytesPerToken + a2aBytesPerToken)) / link + (tokens * ppBytesPerToken) / ppLink;
     out[F.collectives] = collectivesPerStep * UNIT.collective;
     out[F.step] = UNIT.step;

@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { finish, prepare } from '../src/perf/predict.js';
+import { parseRow, readCsv } from '../src/measured.js';
+import { DEFAULT_COEFFICIENTS } from '../src/perf/coefficients.js';
+import { apeStats } from './evaluate.js';
+import { parseArgs, runEval } from './cli.js';
+
+const header = 'id,backend,model_path,system,precision,mode,isl,osl,gemm_quant_mode,moe_quant_mode,batch_size,tp_size,pp_size,attention_dp_size,moe_tp_size,moe_ep_size,silicon_ttft_ms,silicon_tpot_ms';
+const good = (id: string, ttft: number, tpot: number) => `${id},vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,agg,1024,128,,,16,1,1,1,1,1,${ttft},${tpot}`;
+
+/** Writes a CSV whose "measurements" are the model's own predictions scaled by known factors. */
+function knownCsv(): { file: string; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'opt-eval-'));
+  const row = readCsv(`${header}\n${good('x', 1, 1)}\n`)[0]!;
+  const parsed = parseRow(row, 0);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  const p = finish(prepare(parsed.value.request, DEFAULT_COEFFICIENTS.rounds), parsed.value.request);
+  // Measured = predicted / 0.9 → |pred − meas| / meas = 10%; predicted / 0.8 → 20%.
+  const lines = [header, good('a', p.ttftMs / 0.9, p.tpotMs / 0.9), good('b', p.ttftMs / 0.8, p.tpotMs / 0.8),
+    'c,vllm,acme/unknown-model,h100_sxm,,agg,1024,128,,,16,1,1,1,1,1,100,10',
+    'd,vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,disagg,1024,128,,,16,1,1,1,1,1,100,10'];
+  const file = join(dir, 'small.csv');
+  writeFileSync(file, lines.join('\n') + '\n');
+  return { file, dir };
+}
+
+describe('optimizer:eval', () => {
+  it('prints mean and median absolute % error that match hand-computed answers', () => {
+    const { file, dir } = knownCsv();
+    const out = join(dir, 'pred.csv');
+    const r = runEval({ csv: file, out });
+    expect(r.results).toHaveLength(2);
+    expect(r.text).toMatch(/4 rows: 2 predicted, 2 unsupported/);
+    expect(r.text).toMatch(/ttft\s+2\s+15\.0%\s+15\.0%/);
+    expect(r.text).toMatch(/tpot\s+2\s+15\.0%\s+15\.0%/);
+    const csv = readFileSync(out, 'utf8');
+    expect(csv.split('\n')[0]).toContain('measuredTpotMs,predictedTpotMs');
+    expect(csv.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('counts and lists unsupported rows with their reasons instead of dropping them', () => {
+    const { file, dir } = knownCsv();
+    const out = join(dir, 'pred.csv');
+    const r = runEval({ csv: file, out });
+    expect(r.unsupported.map((u) => u.id)).toEqual(['c', 'd']);
+    expect(r.text).toMatch(/unknown model "acme\/unknown-model"/);
+    expect(r.text).toMatch(/disaggregated/);
+    expect(readFileSync(join(dir, 'pred.unsupported.csv'), 'utf8')).toMatch(/^c,/m);
+  });
+
+  it('rejects a CSV without the measured columns', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'opt-eval-'));
+    writeFileSync(join(dir, 'bad.csv'), 'model_path,system\nx,y\n');
+    expect(() => runEval({ csv: join(dir, 'bad.csv') })).toThrow(/lacks required column/);
+  });
+
+  it('parses its arguments and refuses unknown ones', () => {
+    expect(parseArgs(['--csv', 'a.csv', '--holdout', 'gpu'])).toEqual({ csv: 'a.csv', holdout: 'gpu' });
+    expect(() => parseArgs(['--holdout', 'backend', '--csv', 'a'])).toThrow(/model or gpu/);
+    expect(() => parseArgs([])).toThrow(/usage/);
+  });
+
+  it('computes the median of an even number of errors as the mean of the middle two', () => {
+    expect(apeStats([[110, 100], [80, 100], [100, 100], [130, 100]]).medianApe).toBeCloseTo(15, 9);
+  });
+});

@@ -1,0 +1,20 @@
+// Public API of the optimizer. main/core calls only what is exported here; the library never imports main/ or
+// renderer/ and throws plain Errors with clear messages, which the caller maps to its own error codes.
+export type { ModelArch, ParamCounts, WeightDtype } from './arch.js';
+export { ModelArchSchema, paramCounts } from './arch.js';
+export { MODELS, findModel, getModel } from './models.js';
+export type { GpuSpec } from './gpus.js';
+export { GPUS, findGpu, getGpu } from './gpus.js';
+export type { Layout } from './layout.js';
+export type { Precision, KvDtype } from './quant.js';
+export type { MemoryOptions, MemoryReport, WeightBreakdown } from './memory.js';
+export { memoryReport, weightBytesPerGpu, kvCost } from './memory.js';
+export type { PredictRequest, Prediction, Breakdown, EngineOptions } from './perf/predict.js';
+export { predict } from './perf/predict.js';
+export { rooflineBaseline } from './perf/baseline.js';
+export type { Coefficients } from './perf/coefficients.js';
+export { DEFAULT_COEFFICIENTS, parseCoefficients } from './perf/coefficients.js';
+export { FEATURE_NAMES } from './perf/features.js';
+export type { OptimizeRequest, OptimizeResult, Plan, Rejected, Slo, ClusterSpec } from './search.js';
+export { optimize, PARETO_OBJECTIVES } from './search.js';
+export { dominates, paretoFront } from './pareto.js';

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { dominates, paretoFront, type Objective } from './pareto.js';
+import { optimize, PARETO_OBJECTIVES } from './search.js';
+
+const small = { tp: [1, 2, 4, 8], pp: [1, 2], concurrency: [1, 8, 64] };
+
+describe('optimize', () => {
+  const r = optimize({
+    model: 'llama-3.1-70b',
+    clusters: [{ name: 'east', gpus: [{ gpu: 'h100_sxm', count: 16 }] }, { name: 'west', gpus: [{ gpu: 'h200_sxm', count: 8 }, { gpu: 'l40s', count: 8 }] }],
+    workload: { isl: 1024, osl: 256 },
+    precision: { weights: 'fp8' },
+    slo: { ttftMs: 2000, tpotMs: 60, targetRequestsPerSec: 2 },
+    space: small,
+  });
+
+  it('returns a Pareto front in which no member is dominated by any plan', () => {
+    expect(r.pareto.length).toBeGreaterThan(0);
+    for (const a of r.pareto) for (const b of r.plans) expect(dominates(b, a, PARETO_OBJECTIVES)).toBe(false);
+  });
+
+  it('recommends a plan that meets the SLOs within the GPUs of its cluster', () => {
+    expect(r.recommended).not.toBeNull();
+    const p = r.recommended!;
+    expect(p.meetsSlo).toBe(true);
+    expect(p.prediction.tpotMs).toBeLessThanOrEqual(60);
+    expect(p.prediction.ttftMs).toBeLessThanOrEqual(2000);
+    expect(p.totalGpus).toBeLessThanOrEqual(p.cluster === 'east' ? 16 : 8);
+    expect(p.replicas * p.prediction.requestsPerSec).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives a reason for every rejected option, including memory in numbers', () => {
+    expect(r.rejected.length).toBeGreaterThan(0);
+    for (const x of r.rejected) expect(x.reason.length).toBeGreaterThan(10);
+    expect(r.rejected.some((x) => x.gpu === 'l40s' && /GiB/.test(x.reason))).toBe(true);
+  });
+
+  it('says why there is no plan when the SLO is impossible', () => {
+    const none = optimize({ model: 'llama-3.1-70b', clusters: [{ name: 'a', gpus: [{ gpu: 'h100_sxm', count: 8 }] }], workload: { isl: 1024, osl: 256 }, slo: { tpotMs: 0.5 }, space: small });
+    expect(none.recommended).toBeNull();
+    expect(none.noPlanReason).toMatch(/SLO/);
+    expect(none.rejected.some((x) => /TPOT .* > SLO 0.5 ms/.test(x.reason))).toBe(true);
+  });
+});
+
+describe('paretoFront', () => {
+  const objs: Objective<[number, number]>[] = [
+    { get: (p) => p[0], sense: 'min' },
+    { get: (p) => p[1], sense: 'max' },
+  ];
+  it('keeps exactly the non-dominated points', () => {
+    const pts: [number, number][] = [[1, 1], [2, 3], [3, 3], [2, 2], [0, 0]];
+    expect(paretoFront(pts, objs)).toEqual([[1, 1], [2, 3], [0, 0]]);
+  });
+});

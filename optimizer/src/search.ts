@@ -1,0 +1,169 @@
+// optimize(): enumerates replica layouts (cluster × GPU type × TP × PP × max concurrency), predicts each with
+// the memory model and the simulated engine, and returns the Pareto front over latency, throughput and cost,
+// the plan recommended for the SLOs, and every rejected option with its reason. The space is small enough to
+// enumerate (a few thousand points), so no evolutionary search is used.
+import type { ModelArch } from './arch.js';
+import { getGpu, type GpuSpec } from './gpus.js';
+import { getModel } from './models.js';
+import { paretoFront, type Objective } from './pareto.js';
+import { DEFAULT_COEFFICIENTS, type Coefficients } from './perf/coefficients.js';
+import { predict, type Prediction } from './perf/predict.js';
+import type { Precision } from './quant.js';
+
+export interface ClusterSpec {
+  name: string;
+  gpus: { gpu: string; count: number; pricePerGpuHour?: number }[];
+}
+
+export interface Slo {
+  /** Mean TTFT, or p90 when ttftPercentile is 'p90'. */
+  ttftMs?: number;
+  ttftPercentile?: 'mean' | 'p90';
+  tpotMs?: number;
+  /** Sustained request rate the plan must serve; sets the replica count. */
+  targetRequestsPerSec?: number;
+}
+
+export interface OptimizeRequest {
+  model: string | ModelArch;
+  clusters: ClusterSpec[];
+  workload: { isl: number; osl: number };
+  slo?: Slo;
+  precision?: Partial<Precision>;
+  backend?: string;
+  space?: { tp?: number[]; pp?: number[]; concurrency?: number[] };
+  coefficients?: Coefficients;
+}
+
+export interface Plan {
+  cluster: string;
+  gpu: string;
+  tp: number;
+  pp: number;
+  /** max_num_seqs per replica. */
+  maxConcurrency: number;
+  maxModelLen: number;
+  replicas: number;
+  gpusPerReplica: number;
+  totalGpus: number;
+  costPerHour: number;
+  costPerMillionOutputTokens: number;
+  prediction: Pick<Prediction, 'ttftMs' | 'ttftP90Ms' | 'tpotMs' | 'e2eMs' | 'outputTokensPerSec' | 'requestsPerSec' | 'breakdown' | 'warnings'>;
+  meetsSlo: boolean;
+}
+
+export interface Rejected {
+  cluster: string;
+  gpu: string;
+  tp: number;
+  pp: number;
+  maxConcurrency?: number;
+  reason: string;
+}
+
+export interface OptimizeResult {
+  recommended: Plan | null;
+  /** Why there is no recommendation, when there is none. */
+  noPlanReason?: string;
+  pareto: Plan[];
+  plans: Plan[];
+  rejected: Rejected[];
+  evaluated: number;
+}
+
+const DEFAULT_SPACE = { tp: [1, 2, 4, 8], pp: [1, 2, 4], concurrency: [1, 2, 4, 8, 16, 32, 64, 128, 256] };
+
+export const PARETO_OBJECTIVES: Objective<Plan>[] = [
+  { get: (p) => p.prediction.e2eMs, sense: 'min' },
+  { get: (p) => p.prediction.outputTokensPerSec / p.gpusPerReplica, sense: 'max' },
+  { get: (p) => p.costPerMillionOutputTokens, sense: 'min' },
+];
+
+function sloViolation(p: Prediction, slo: Slo): string | undefined {
+  const ttft = slo.ttftPercentile === 'p90' ? p.ttftP90Ms : p.ttftMs;
+  if (slo.ttftMs !== undefined && ttft > slo.ttftMs) return `predicted ${slo.ttftPercentile ?? 'mean'} TTFT ${ttft.toFixed(0)} ms > SLO ${slo.ttftMs} ms`;
+  if (slo.tpotMs !== undefined && p.tpotMs > slo.tpotMs) return `predicted TPOT ${p.tpotMs.toFixed(1)} ms > SLO ${slo.tpotMs} ms`;
+  return undefined;
+}
+
+/** Finds the best serving plan. Input is trusted to be validated by the caller (main/core parses it with zod). */
+export function optimize(req: OptimizeRequest): OptimizeResult {
+  const arch = typeof req.model === 'string' ? getModel(req.model) : req.model;
+  const space = { ...DEFAULT_SPACE, ...req.space };
+  const slo = req.slo ?? {};
+  const coeffs = req.coefficients ?? DEFAULT_COEFFICIENTS;
+  const { isl, osl } = req.workload;
+  const plans: Plan[] = [];
+  const rejected: Rejected[] = [];
+  const cache = new Map<string, Prediction>();
+  let evaluated = 0;
+  for (const cluster of req.clusters) {
+    for (const pool of cluster.gpus) {
+      const gpu: GpuSpec = getGpu(pool.gpu);
+      const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
+      for (const tp of space.tp) {
+        for (const pp of space.pp) {
+          const base = { cluster: cluster.name, gpu: gpu.id, tp, pp };
+          const n = tp * pp;
+          if (n > pool.count) {
+            rejected.push({ ...base, reason: `needs ${n} GPUs per replica, cluster has ${pool.count} ${gpu.id}` });
+            continue;
+          }
+          if (arch.heads % tp !== 0) {
+            rejected.push({ ...base, reason: `tp=${tp} does not divide the ${arch.heads} attention heads` });
+            continue;
+          }
+          if (tp > gpu.nvlinkDomain) {
+            rejected.push({ ...base, reason: `tp=${tp} spans more than the ${gpu.nvlinkDomain}-GPU ${gpu.link} domain: all-reduce over the network` });
+            continue;
+          }
+          for (const conc of space.concurrency) {
+            const key = `${gpu.id}/${tp}/${pp}/${conc}`;
+            let p = cache.get(key);
+            if (!p) {
+              evaluated++;
+              p = predict({ model: arch, gpu, layout: { tp, pp }, precision: req.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: conc, backend: req.backend } }, coeffs);
+              cache.set(key, p);
+            }
+            if (!p.memory.fits) {
+              rejected.push({ ...base, maxConcurrency: conc, reason: p.memory.reasons.join('; ') });
+              break; // memory does not depend on concurrency beyond this point: every larger value fails too
+            }
+            if (p.memory.maxConcurrency < conc) {
+              rejected.push({ ...base, maxConcurrency: conc, reason: `KV cache holds only ${p.memory.maxConcurrency} sequences of ${isl + osl} tokens` });
+              continue;
+            }
+            const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
+            const violation = sloViolation(p, slo);
+            const totalGpus = replicas * n;
+            const plan: Plan = {
+              ...base,
+              maxConcurrency: conc,
+              maxModelLen: isl + osl,
+              replicas,
+              gpusPerReplica: n,
+              totalGpus,
+              costPerHour: totalGpus * price,
+              costPerMillionOutputTokens: ((n * price) / (p.outputTokensPerSec * 3600)) * 1e6,
+              prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, warnings: p.warnings },
+              meetsSlo: violation === undefined,
+            };
+            plans.push(plan);
+            if (violation) rejected.push({ ...base, maxConcurrency: conc, reason: violation });
+            else if (totalGpus > pool.count) rejected.push({ ...base, maxConcurrency: conc, reason: `needs ${replicas} replicas × ${n} GPUs = ${totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
+          }
+        }
+      }
+    }
+  }
+  const feasible = plans.filter((p) => p.meetsSlo && p.totalGpus <= (req.clusters.find((c) => c.name === p.cluster)?.gpus.find((g) => getGpu(g.gpu).id === p.gpu)?.count ?? 0));
+  const recommended = [...feasible].sort((a, b) => a.costPerHour - b.costPerHour || a.prediction.e2eMs - b.prediction.e2eMs)[0] ?? null;
+  return {
+    recommended,
+    noPlanReason: recommended ? undefined : plans.length === 0 ? 'no configuration fits in memory on the given GPUs' : 'no configuration meets the SLOs with the GPUs available',
+    pareto: paretoFront(plans, PARETO_OBJECTIVES),
+    plans,
+    rejected,
+    evaluated,
+  };
+}
