@@ -1,0 +1,27 @@
+// `npm run bench:optimizer`: search time for a 70B model over 5 GPU types and 3 clusters, reported as a ratio
+// against single predict() calls measured in the same run (so the number survives a slower machine), plus ms.
+import { optimize, predict, type ClusterSpec } from '../src/index.js';
+
+const clusters: ClusterSpec[] = [
+  { name: 'on-prem', gpus: [{ gpu: 'h100_sxm', count: 16 }, { gpu: 'a100_80gb_sxm', count: 16 }] },
+  { name: 'aws', gpus: [{ gpu: 'h200_sxm', count: 8 }, { gpu: 'l40s', count: 8 }] },
+  { name: 'azure', gpus: [{ gpu: 'b200_sxm', count: 8 }, { gpu: 'h100_sxm', count: 8 }] },
+];
+const request = { model: 'llama-3.1-70b', clusters, workload: { isl: 2048, osl: 512 }, precision: { weights: 'fp8' as const }, slo: { ttftMs: 1500, tpotMs: 50, targetRequestsPerSec: 4 } };
+
+function time(fn: () => void, reps: number): number {
+  fn(); // warm-up: module init and JIT
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) fn();
+  return (performance.now() - t0) / reps;
+}
+
+const single = time(() => predict({ model: 'llama-3.1-70b', gpu: 'h100_sxm', layout: { tp: 4 }, precision: { weights: 'fp8' }, workload: { isl: 2048, osl: 512, concurrency: 64 } }), 50);
+let result = optimize(request);
+const search = time(() => (result = optimize(request)), 5);
+const gpuTypes = new Set(clusters.flatMap((c) => c.gpus.map((g) => g.gpu))).size;
+console.log(`optimizer search: 70B model, ${gpuTypes} GPU types, ${clusters.length} clusters`);
+console.log(`  predictions evaluated: ${result.evaluated} (plans ${result.plans.length}, rejected ${result.rejected.length}, Pareto ${result.pareto.length})`);
+console.log(`  single predict() (tp4, c64): ${single.toFixed(2)} ms`);
+console.log(`  full search:                 ${search.toFixed(1)} ms  = ${(search / single).toFixed(0)}× one predict() call`);
+console.log(`  recommended: ${result.recommended ? `${result.recommended.cluster}/${result.recommended.gpu} tp${result.recommended.tp} pp${result.recommended.pp} c${result.recommended.maxConcurrency} ×${result.recommended.replicas}` : result.noPlanReason}`);
