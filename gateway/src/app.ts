@@ -1,0 +1,153 @@
+/**
+ * The gateway's composition root: builds services, registers plugins and routes, owns the
+ * current Runtime and swaps it on reload, and drains on close. Everything else gets its
+ * dependencies from here.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import pino, { type DestinationStream } from 'pino';
+import type { GatewayConfig } from './config/schema';
+import { processSecrets, type SecretSource } from './config/secrets';
+import { createLimitStore } from './limits/store';
+import type { LimitStore } from './limits/types';
+import { GatewayMetrics } from './observability/metrics';
+import { authPlugin } from './plugins/auth';
+import { bodyPlugin } from './plugins/body';
+import { errorsPlugin } from './plugins/errors';
+import { openApiPlugin } from './plugins/openapi';
+import './plugins/request-context';
+import { adminRoutes } from './routes/admin';
+import { healthRoutes } from './routes/health';
+import { metricsRoutes } from './routes/metrics';
+import { chatCompletionsRoutes } from './routes/v1/chat-completions';
+import { completionsRoutes } from './routes/v1/completions';
+import { embeddingsRoutes } from './routes/v1/embeddings';
+import { modelsRoutes } from './routes/v1/models';
+import { buildRuntime, type Runtime, type SharedState } from './runtime';
+import type { Services } from './services';
+import { UsageFeed } from './usage/feed';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  secrets?: SecretSource;
+  /** Where access logs go; false turns them off (also off when config says so). Default: stdout, async. */
+  accessLog?: DestinationStream | false;
+  /** Node process metrics (CPU, heap, event loop lag) on /metrics. */
+  processMetrics?: boolean;
+  usageCapacity?: number;
+}
+
+export type ReloadResult = { ok: true } | { ok: false; errors: string[] };
+
+export interface Gateway {
+  app: FastifyInstance;
+  services: Services;
+  runtime(): Runtime;
+  /** Atomically replaces the config; on any error the old one keeps serving. */
+  reload(config: GatewayConfig): Promise<ReloadResult>;
+  listen(): Promise<string>;
+  /** Stops accepting, lets in-flight requests and streams finish (up to the grace period), then closes. */
+  close(): Promise<void>;
+}
+
+const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+
+export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; gateway: Gateway } | { ok: false; errors: string[] }> {
+  const secrets = opts.secrets ?? processSecrets;
+  const shared: SharedState = { pools: new Map(), targets: new Map() };
+  const storeResult = createLimitStore(opts.config.limits, secrets);
+  if (!storeResult.ok) return storeResult;
+  let store: LimitStore = storeResult.store;
+  let limitsKey = JSON.stringify(opts.config.limits);
+  const first = await buildRuntime(opts.config, { secrets, shared, limitStore: store });
+  if (!first.ok) {
+    await store.close();
+    return first;
+  }
+  let current = first.runtime;
+  let draining = false;
+  let lastReload = { at: null as string | null, ok: true, errors: [] as string[] };
+  const streams = new Set<ServerResponse>();
+  const metrics = new GatewayMetrics(
+    () => [...shared.targets.values()].map((t) => ({ target: t.id, state: BREAKER_VALUE[t.breaker.state] })),
+    opts.processMetrics ?? false,
+  );
+  const logOn = opts.accessLog !== false && opts.config.server.access_log;
+  const accessLog = logOn ? pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }, opts.accessLog || pino.destination({ dest: 1, sync: false, minLength: 4096 })) : null;
+  const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams };
+
+  const cfg = opts.config.server;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: cfg.body_limit_bytes,
+    trustProxy: cfg.trust_proxy,
+    return503OnClosing: true,
+    keepAliveTimeout: 72_000,
+    requestIdHeader: false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+  });
+  await app.register(errorsPlugin, { services });
+  await app.register(openApiPlugin);
+  await app.register(bodyPlugin);
+  await app.register(authPlugin, { services });
+  await app.register(healthRoutes, { draining: () => draining });
+  await app.register(metricsRoutes, { services });
+  await app.register(adminRoutes, { services, lastReload: () => lastReload });
+  await app.register(chatCompletionsRoutes, { services });
+  await app.register(completionsRoutes, { services });
+  await app.register(embeddingsRoutes, { services });
+  await app.register(modelsRoutes);
+
+  const gateway: Gateway = {
+    app,
+    services,
+    runtime: () => current,
+    async reload(config) {
+      let nextStore = store;
+      const key = JSON.stringify(config.limits);
+      if (key !== limitsKey) {
+        const s = createLimitStore(config.limits, secrets);
+        if (!s.ok) return fail(s.errors);
+        nextStore = s.store;
+      }
+      const built = await buildRuntime(config, { secrets, shared, limitStore: nextStore });
+      if (!built.ok) {
+        if (nextStore !== store) await nextStore.close();
+        return fail(built.errors);
+      }
+      const old = current;
+      const oldStore = store;
+      current = built.runtime;
+      store = nextStore;
+      limitsKey = key;
+      old.dispose();
+      if (oldStore !== store) setTimeout(() => void oldStore.close(), 30_000).unref();
+      metrics.reloads.labels('ok').inc();
+      lastReload = { at: new Date().toISOString(), ok: true, errors: [] };
+      return { ok: true };
+    },
+    async listen() {
+      return app.listen({ host: cfg.host, port: cfg.port });
+    },
+    async close() {
+      draining = true;
+      const timer = setTimeout(() => {
+        for (const s of streams) s.destroy();
+      }, cfg.shutdown_grace_ms);
+      await app.close();
+      clearTimeout(timer);
+      current.dispose();
+      await store.close();
+      await Promise.all([...shared.pools.values()].map((p) => p.close().catch(() => undefined)));
+      accessLog?.flush();
+    },
+  };
+
+  function fail(errors: string[]): ReloadResult {
+    metrics.reloads.labels('error').inc();
+    lastReload = { at: new Date().toISOString(), ok: false, errors };
+    return { ok: false, errors };
+  }
+
+  return { ok: true, gateway };
+}

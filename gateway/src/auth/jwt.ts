@@ -1,0 +1,66 @@
+/**
+ * JWT bearer tokens via jose: HS256 with a shared secret, RS256/ES256 with a PEM public key or a
+ * JWKS URL (jose caches the key set and rate-limits refetches). Claims map to project and models.
+ */
+import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { GatewayConfig } from '../config/schema';
+import { GatewayError } from '../errors';
+import { modelSet, type Principal } from './principal';
+
+type JwtConfig = NonNullable<GatewayConfig['auth']['jwt']>;
+
+export interface JwtKeyMaterial {
+  secret?: string;
+  publicKeyPem?: string;
+}
+
+export type JwtVerifier = (token: string) => Promise<Principal | GatewayError>;
+
+function claimModels(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  return [];
+}
+
+export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial): Promise<JwtVerifier> {
+  const secret = keys.secret ? new TextEncoder().encode(keys.secret) : undefined;
+  const asym = cfg.algorithms.filter((a) => a !== 'HS256');
+  const staticKeys = new Map<string, CryptoKey>();
+  if (keys.publicKeyPem) for (const alg of asym) staticKeys.set(alg, await importSPKI(keys.publicKeyPem, alg));
+  const jwks = cfg.jwks_url ? createRemoteJWKSet(new URL(cfg.jwks_url), { cacheMaxAge: cfg.jwks_cache_ms, cooldownDuration: 30_000, timeoutDuration: 5_000 }) : undefined;
+
+  const getKey: JWTVerifyGetKey = async (header, token) => {
+    if (header.alg === 'HS256' && secret) return secret;
+    const k = staticKeys.get(header.alg);
+    if (k) return k;
+    if (jwks) return jwks(header, token);
+    throw new Error(`no key for ${header.alg}`);
+  };
+
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, getKey, {
+        algorithms: cfg.algorithms,
+        issuer: cfg.issuer,
+        audience: cfg.audience,
+        clockTolerance: cfg.clock_tolerance_s,
+        requiredClaims: ['exp'],
+      }));
+    } catch {
+      return new GatewayError('invalid_api_key', 'Invalid or expired token.');
+    }
+    const project = payload[cfg.project_claim];
+    if (typeof project !== 'string' || !project) return new GatewayError('invalid_api_key', `Token has no "${cfg.project_claim}" claim.`);
+    return {
+      kind: 'jwt',
+      id: `jwt:${payload.sub ?? 'anonymous'}`,
+      project,
+      // A token without the models claim may use no model: access is granted, never assumed.
+      allowedModels: modelSet(claimModels(payload[cfg.models_claim])),
+      monthlyTokenBudget: undefined,
+      requestsPerMinute: undefined,
+      tokensPerMinute: undefined,
+    };
+  };
+}

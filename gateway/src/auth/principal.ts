@@ -1,0 +1,20 @@
+/** Who is calling, resolved once per request and shared by limits, routing and usage. */
+export interface Principal {
+  kind: 'key' | 'jwt';
+  /** API key id, or `jwt:<sub>` for tokens. Used in metrics and usage events. */
+  id: string;
+  project: string;
+  /** null means every model ('*'). */
+  allowedModels: ReadonlySet<string> | null;
+  monthlyTokenBudget: number | undefined;
+  requestsPerMinute: number | undefined;
+  tokensPerMinute: number | undefined;
+}
+
+export function mayUseModel(p: Principal, model: string): boolean {
+  return p.allowedModels === null || p.allowedModels.has(model);
+}
+
+export function modelSet(models: readonly string[]): ReadonlySet<string> | null {
+  return models.includes('*') ? null : new Set(models);
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseGatewayConfig, renderGatewayConfigToml, validateGatewayConfig } from './index';
+
+const base = `
+[providers.vllm]
+kind = "openai_compatible"
+base_url = "http://127.0.0.1:8000/v1"
+
+[models.chat]
+strategy = "least_outstanding"
+[[models.chat.targets]]
+provider = "vllm"
+[[models.chat.targets]]
+provider = "vllm"
+weight = 2
+`;
+
+describe('gateway config', () => {
+  it('parses a minimal config and fills defaults', () => {
+    const r = parseGatewayConfig(base);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.server.port).toBe(8080);
+    expect(r.value.models.chat!.targets[1]!.weight).toBe(2);
+    expect(r.value.limits.backend).toBe('memory');
+  });
+
+  it('names the path of a bad target weight', () => {
+    const r = parseGatewayConfig(base.replace('weight = 2', 'weight = 0'));
+    expect(r).toEqual({ ok: false, errors: ['models.chat.targets[1].weight: must be > 0'] });
+  });
+
+  it('rejects unknown keys with their path', () => {
+    const r = parseGatewayConfig(base + '\n[server]\nprot = 1\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toContain('server.prot: unknown key');
+  });
+
+  it('refuses inline provider keys', () => {
+    const r = parseGatewayConfig(base.replace('kind = "openai_compatible"', 'kind = "openai_compatible"\napi_key = "sk-123"'));
+    expect(r).toEqual({ ok: false, errors: ['providers.vllm.api_key: inline secrets are not allowed; use api_key_file or api_key_env'] });
+  });
+
+  it('rejects a target that names an unknown provider', () => {
+    const r = parseGatewayConfig(base.replace('weight = 2', 'weight = 2\n[[models.chat.targets]]\nprovider = "nope"'));
+    expect(r).toEqual({ ok: false, errors: ['models.chat.targets[2].provider: unknown provider "nope"'] });
+  });
+
+  it('reports TOML syntax errors as a single line', () => {
+    const r = parseGatewayConfig('[server\nport = 1');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatch(/^\(toml\): /);
+  });
+
+  it('round-trips a config object rendered to TOML', () => {
+    const input = {
+      providers: { a: { kind: 'openai' as const, base_url: 'https://api.openai.com/v1', api_key_env: 'OPENAI_KEY' } },
+      models: { 'gpt-4o': { targets: [{ provider: 'a' }] } },
+      auth: { api_keys: [{ id: 'k1', project: 'p', hash: 'a'.repeat(64), allowed_models: ['*'] }] },
+    };
+    expect(validateGatewayConfig(input).ok).toBe(true);
+    const again = parseGatewayConfig(renderGatewayConfigToml(input));
+    expect(again.ok).toBe(true);
+  });
+
+  it('requires key material for the configured JWT algorithms', () => {
+    const r = parseGatewayConfig(base + '\n[auth.jwt]\nalgorithms = ["RS256"]\n');
+    expect(r).toEqual({ ok: false, errors: ['auth.jwt: RS256/ES256 need public_key_file or jwks_url'] });
+  });
+});

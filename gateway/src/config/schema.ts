@@ -1,0 +1,124 @@
+/**
+ * The gateway's public config schema. main/core renders configs against it, so it is strict:
+ * unknown keys are rejected, and secrets are never inline (api_key_file / api_key_env only).
+ */
+import { z } from 'zod';
+
+const positive = z.number().positive({ message: 'must be > 0' });
+const positiveInt = z.number().int({ message: 'must be an integer' }).positive({ message: 'must be > 0' });
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, { message: 'must be 1-128 characters of letters, digits and ._:/-' });
+const url = z.string().regex(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' });
+const datetime = z.union([z.date(), z.string().datetime({ offset: true, message: 'must be an RFC 3339 date-time' })]);
+
+const limitsFields = {
+  requests_per_minute: positiveInt.optional(),
+  tokens_per_minute: positiveInt.optional(),
+};
+
+export const serverSchema = z.strictObject({
+  host: z.string().default('0.0.0.0'),
+  port: z.number().int().min(0).max(65535).default(8080),
+  body_limit_bytes: positiveInt.default(1_048_576),
+  shutdown_grace_ms: positiveInt.default(20_000),
+  admin_token_file: z.string().optional(),
+  admin_token_env: z.string().optional(),
+  access_log: z.boolean().default(true),
+  /** Trust X-Forwarded-For for the client IP (failed-auth limit); only behind a known proxy. */
+  trust_proxy: z.boolean().default(false),
+});
+
+export const apiKeySchema = z.strictObject({
+  id: name,
+  hash: z.string().regex(/^[0-9a-f]{64}$/, { message: 'must be a lowercase SHA-256 hex digest' }),
+  project: name,
+  expires_at: datetime.optional(),
+  revoked: z.boolean().default(false),
+  allowed_models: z.array(z.string()).min(1, { message: 'must list at least one model or "*"' }).default(['*']),
+  monthly_token_budget: positiveInt.optional(),
+  ...limitsFields,
+});
+
+export const jwtSchema = z.strictObject({
+  issuer: z.string().optional(),
+  audience: z.string().optional(),
+  algorithms: z.array(z.enum(['HS256', 'RS256', 'ES256'])).min(1),
+  secret_file: z.string().optional(),
+  secret_env: z.string().optional(),
+  public_key_file: z.string().optional(),
+  jwks_url: url.optional(),
+  jwks_cache_ms: positiveInt.default(600_000),
+  project_claim: z.string().default('project'),
+  models_claim: z.string().default('models'),
+  clock_tolerance_s: z.number().int().min(0).default(5),
+});
+
+export const authSchema = z.strictObject({
+  failed_attempts_per_minute: positiveInt.default(30),
+  api_keys: z.array(apiKeySchema).default([]),
+  jwt: jwtSchema.optional(),
+});
+
+export const projectSchema = z.strictObject({ monthly_token_budget: positiveInt.optional(), ...limitsFields });
+
+export const limitsSchema = z.strictObject({
+  backend: z.enum(['memory', 'redis']).default('memory'),
+  redis_url_env: z.string().optional(),
+  redis_url_file: z.string().optional(),
+  key_prefix: z.string().default('fdy'),
+});
+
+export const providerSchema = z.strictObject({
+  kind: z.enum(['openai_compatible', 'openai', 'azure', 'anthropic']),
+  base_url: url,
+  api_key_file: z.string().optional(),
+  api_key_env: z.string().optional(),
+  /** Azure OpenAI api-version, Anthropic anthropic-version. */
+  api_version: z.string().optional(),
+  connections: positiveInt.default(128),
+});
+
+export const targetSchema = z.strictObject({
+  provider: name,
+  /** Upstream model (or Azure deployment) name; defaults to the public model name. */
+  model: z.string().optional(),
+  weight: positive.default(1),
+  /** vLLM /metrics URL for the kv_cache strategy; defaults to <base_url origin>/metrics. */
+  metrics_url: url.optional(),
+});
+
+export const breakerSchema = z.strictObject({
+  failure_threshold: positiveInt.default(5),
+  cooldown_ms: positiveInt.default(10_000),
+});
+
+export const modelSchema = z.strictObject({
+  strategy: z.enum(['weighted', 'least_outstanding', 'p2c_ewma', 'kv_cache', 'prefix_affinity']).default('weighted'),
+  targets: z.array(targetSchema).min(1, { message: 'must have at least one target' }),
+  attempt_timeout_ms: positiveInt.default(30_000),
+  total_timeout_ms: positiveInt.default(120_000),
+  max_attempts: positiveInt.default(3),
+  /** Retries allowed as a fraction of requests (plus a small floor), so retries cannot snowball. */
+  retry_budget_ratio: z.number().min(0).max(1).default(0.2),
+  prefix_chars: positiveInt.default(256),
+  /** Bounded-load factor for prefix affinity: a target may take (1 + load_factor) × the mean load. */
+  load_factor: positive.default(0.25),
+  kv_scrape_interval_ms: positiveInt.default(2_000),
+  breaker: breakerSchema.default({ failure_threshold: 5, cooldown_ms: 10_000 }),
+  ...limitsFields,
+});
+
+export const gatewayConfigSchema = z.strictObject({
+  server: serverSchema.default(serverSchema.parse({})),
+  auth: authSchema.default(authSchema.parse({})),
+  projects: z.record(name, projectSchema).default({}),
+  limits: limitsSchema.default(limitsSchema.parse({})),
+  providers: z.record(name, providerSchema),
+  models: z.record(name, modelSchema),
+});
+
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+export type ModelConfig = GatewayConfig['models'][string];
+export type ProviderConfig = GatewayConfig['providers'][string];
+export type TargetConfig = ModelConfig['targets'][number];
+export type ApiKeyConfig = GatewayConfig['auth']['api_keys'][number];

@@ -1,0 +1,27 @@
+/**
+ * W3C trace context: continue the caller's trace when its traceparent is valid, else start one;
+ * either way the upstream gets a new span id under the same trace id.
+ */
+import { randomBytes } from 'node:crypto';
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+const ZERO_TRACE = '0'.repeat(32);
+const ZERO_SPAN = '0'.repeat(16);
+
+export interface TraceContext {
+  traceId: string;
+  spanId: string;
+  flags: string;
+  /** The traceparent header to send upstream. */
+  header: string;
+}
+
+/** Untrusted input: the client's traceparent header. */
+export function continueTrace(incoming: string | string[] | undefined): TraceContext {
+  const m = typeof incoming === 'string' ? TRACEPARENT.exec(incoming) : null;
+  const valid = m && m[1] !== ZERO_TRACE && m[2] !== ZERO_SPAN;
+  const traceId = valid ? m[1]! : randomBytes(16).toString('hex');
+  const flags = valid ? m[3]! : '01';
+  const spanId = randomBytes(8).toString('hex');
+  return { traceId, spanId, flags, header: `00-${traceId}-${spanId}-${flags}` };
+}

@@ -1,0 +1,58 @@
+/**
+ * One interface for every upstream vendor. A provider turns an OpenAI-shaped request into its
+ * wire call and its answers back into OpenAI shapes; the proxy owns connections, retries and
+ * accounting, so a provider file is only about translation.
+ */
+export type Operation = 'chat' | 'completions' | 'embeddings';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
+export interface PrepareInput {
+  op: Operation;
+  body: Record<string, unknown>;
+  /** The client's request bytes, forwarded unchanged when no rewrite is needed. */
+  raw: Buffer;
+  upstreamModel: string;
+  /** The upstream model name differs from the one the client sent. */
+  rewriteModel: boolean;
+  stream: boolean;
+  /** The client asked for stream_options.include_usage itself. */
+  clientWantsUsage: boolean;
+}
+
+export interface UpstreamCall {
+  path: string;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+export interface StreamTranslator {
+  /** Upstream text in, client SSE text out ('' when nothing is ready yet). */
+  push(text: string): string;
+  /** Client text to send after the upstream finished cleanly. */
+  end(): string;
+  usage: Usage | null;
+  /** Content deltas seen: the fallback completion count when usage never arrives. */
+  deltas: number;
+  /** The upstream sent its terminal event. */
+  done: boolean;
+  /** Set when the upstream stream is broken (malformed SSE, an error event). */
+  error: string | null;
+}
+
+export interface Provider {
+  readonly name: string;
+  readonly kind: 'openai_compatible' | 'openai' | 'azure' | 'anthropic';
+  /** scheme://host:port, the connection pool key. */
+  readonly origin: string;
+  supports(op: Operation): boolean;
+  prepare(input: PrepareInput): UpstreamCall;
+  /** Non-streaming 200 body → client bytes and usage. */
+  response(op: Operation, body: Buffer): { body: Buffer | string; usage: Usage | null };
+  stream(op: Operation, clientWantsUsage: boolean): StreamTranslator;
+  /** Best-effort human message out of an upstream error body. */
+  errorMessage(body: string): string;
+}

@@ -1,0 +1,70 @@
+/**
+ * After every inference request, successful or not: settle limits and budgets with real usage,
+ * count metrics, append a usage event and an access-log line. Nothing here may throw or block.
+ */
+import type { Services } from '../services';
+import type { Call, Outcome } from './types';
+
+function estimatePromptTokens(body: Record<string, unknown>): number {
+  const msgs = body.messages;
+  let chars = 0;
+  if (Array.isArray(msgs)) {
+    for (const m of msgs) {
+      const c = (m as { content?: unknown })?.content;
+      chars += typeof c === 'string' ? c.length : JSON.stringify(c ?? '').length;
+    }
+  } else {
+    const p = body.prompt ?? body.input;
+    chars = typeof p === 'string' ? p.length : JSON.stringify(p ?? '').length;
+  }
+  return Math.max(1, Math.ceil(chars / 4));
+}
+
+export function account(call: Call, svc: Services, o: Outcome): void {
+  let input = 0;
+  let output = 0;
+  if (o.usage) {
+    input = o.usage.prompt_tokens;
+    output = o.usage.completion_tokens;
+  } else if (o.aborted || o.deltas > 0 || o.status === 200) {
+    // The upstream never reported usage (client left, stream broke): bill what was produced.
+    input = estimatePromptTokens(call.body);
+    output = o.deltas;
+  }
+  const p = call.principal;
+  call.runtime.limiter.settle(call.admission.plan, input + output);
+  const totalMs = performance.now() - call.t0;
+  const m = svc.metrics;
+  m.request(call.routeLabel, call.route.name, p.project, o.status);
+  m.durations(call.routeLabel, call.route.name, totalMs / 1000, o.upstreamMs / 1000);
+  m.tokensUsed(p.project, call.route.name, p.id, input, output);
+  svc.usage.push({
+    at: new Date().toISOString(),
+    project: p.project,
+    key: p.id,
+    model: call.route.name,
+    target: o.target?.id ?? null,
+    prompt_tokens: input,
+    completion_tokens: output,
+    status: o.status,
+    stream: call.stream,
+    duration_ms: Math.round(totalMs * 1000) / 1000,
+    aborted: o.aborted,
+  } as never);
+  // pino with an async destination: formatting is cheap, the write happens off this tick.
+  svc.accessLog?.info({
+    route: call.routeLabel,
+    status: o.status,
+    model: call.route.name,
+    project: p.project,
+    key: p.id,
+    target: o.target?.id,
+    ms: Math.round(totalMs * 100) / 100,
+    upstream_ms: Math.round(o.upstreamMs * 100) / 100,
+    tokens_in: input,
+    tokens_out: output,
+    trace_id: call.trace.traceId,
+    error: o.errorCode ?? undefined,
+    aborted: o.aborted || undefined,
+  });
+}

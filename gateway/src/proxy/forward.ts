@@ -1,0 +1,103 @@
+/**
+ * The fallback chain: try targets in router order within max_attempts, the retry budget, the
+ * breakers and the total deadline; answer with the first success, or with every failure in order.
+ */
+import type { FastifyReply } from 'fastify';
+import { GatewayError } from '../errors';
+import { overheadMs, sendError } from '../http/reply';
+import type { Services } from '../services';
+import type { Target } from '../runtime';
+import { account } from './account';
+import { attempt } from './attempt';
+import type { AttemptResult, Call } from './types';
+
+function prefixOf(body: Record<string, unknown>, chars: number): string {
+  const msgs = body.messages;
+  if (Array.isArray(msgs)) {
+    let s = '';
+    for (const m of msgs) {
+      const c = (m as { content?: unknown })?.content;
+      s += typeof c === 'string' ? c : JSON.stringify(c ?? '');
+      if (s.length >= chars) break;
+    }
+    return s.slice(0, chars);
+  }
+  const p = body.prompt ?? body.input;
+  return (typeof p === 'string' ? p : JSON.stringify(p ?? '')).slice(0, chars);
+}
+
+function combine(failures: GatewayError[]): GatewayError {
+  if (failures.length === 0) return new GatewayError('no_healthy_upstream', 'No healthy upstream is available for this model.');
+  const last = failures[failures.length - 1]!;
+  if (failures.length === 1) return last;
+  const msg = `All ${failures.length} upstream attempts failed: ${failures.map((f) => f.message).join('; ')}`;
+  return new GatewayError(last.code, msg, { retryAfterS: last.retryAfterS, status: last.statusOverride });
+}
+
+export async function forward(call: Call, reply: FastifyReply, svc: Services): Promise<void> {
+  const { route } = call;
+  const cfg = route.config;
+  route.retryBudget.deposit();
+  const deadline = call.t0 + cfg.total_timeout_ms;
+  const order = route.router.order(cfg.strategy === 'prefix_affinity' ? prefixOf(call.body, cfg.prefix_chars) : '');
+  const failures: GatewayError[] = [];
+  const rl = call.admission.headers;
+  let spent = 0;
+  let tries = 0;
+  let result: AttemptResult | null = null;
+  let used: Target | null = null;
+
+  const deliver = (body: Buffer | string, upstreamMs: number) => {
+    for (let i = 0; i < rl.length; i += 2) reply.header(rl[i]!, rl[i + 1]!);
+    reply.code(200).header('content-type', 'application/json').header('x-foundry-overhead-ms', overheadMs(call.t0, spent + upstreamMs)).send(body);
+  };
+  const startStream = (upstreamMs: number) => {
+    reply.hijack();
+    const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-foundry-overhead-ms': overheadMs(call.t0, spent + upstreamMs) };
+    for (let i = 0; i < rl.length; i += 2) headers[rl[i]!] = rl[i + 1]!;
+    call.res.writeHead(200, headers);
+    svc.streams.add(call.res);
+    svc.metrics.firstToken(route.name, (performance.now() - call.t0) / 1000);
+  };
+
+  for (const t of order) {
+    if (tries >= cfg.max_attempts || call.clientGone.aborted) break;
+    const left = deadline - performance.now();
+    if (left <= 0) {
+      failures.push(new GatewayError('upstream_timeout', 'total timeout reached'));
+      break;
+    }
+    if (tries > 0 && !route.retryBudget.withdraw()) break;
+    if (!t.state.breaker.allow(Date.now())) continue;
+    tries += 1;
+    const r = await attempt(call, t, { timeoutMs: Math.min(cfg.attempt_timeout_ms, left), deliver, startStream });
+    t.state.observe(r.upstreamMs, Date.now());
+    if (r.kind === 'done') {
+      if (r.brokenStream) t.state.breaker.failure(Date.now());
+      else if (!r.aborted) t.state.breaker.success();
+      svc.metrics.upstreamAttempts.labels(t.id, r.aborted ? 'client_gone' : r.brokenStream ? 'broken_stream' : 'ok').inc();
+      result = r;
+      used = t;
+      break;
+    }
+    spent += r.upstreamMs;
+    if (r.breakerFailure) t.state.breaker.failure(Date.now());
+    else t.state.breaker.success();
+    svc.metrics.upstreamAttempts.labels(t.id, r.error.code).inc();
+    failures.push(r.error);
+    if (!r.retryable) break;
+  }
+
+  if (result && result.kind === 'done') {
+    svc.streams.delete(call.res);
+    account(call, svc, { status: result.status, target: used, usage: result.usage, deltas: result.deltas, upstreamMs: spent + result.upstreamMs, aborted: result.aborted, errorCode: result.brokenStream ? 'upstream_error' : null });
+    return;
+  }
+  const err = combine(failures);
+  if (!call.clientGone.aborted) {
+    reply.header('x-foundry-overhead-ms', overheadMs(call.t0, spent));
+    sendError(reply, err, rl);
+  }
+  svc.metrics.error(err.code);
+  account(call, svc, { status: call.clientGone.aborted ? 499 : err.status, target: used, usage: null, deltas: 0, upstreamMs: spent, aborted: call.clientGone.aborted, errorCode: err.code });
+}

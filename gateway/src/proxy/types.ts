@@ -1,0 +1,42 @@
+/** What one inference request carries through the proxy. */
+import type { ServerResponse } from 'node:http';
+import type { Principal } from '../auth/principal';
+import type { GatewayError } from '../errors';
+import type { Admission } from '../limits/limiter';
+import type { Operation, Usage } from '../providers/types';
+import type { ModelRoute, Runtime, Target } from '../runtime';
+import type { TraceContext } from '../observability/trace';
+
+export interface Call {
+  runtime: Runtime;
+  route: ModelRoute;
+  op: Operation;
+  /** Metrics label: the route path. */
+  routeLabel: string;
+  principal: Principal;
+  admission: Admission;
+  trace: TraceContext;
+  body: Record<string, unknown>;
+  raw: Buffer;
+  stream: boolean;
+  clientWantsUsage: boolean;
+  /** performance.now() when the request arrived. */
+  t0: number;
+  res: ServerResponse;
+  /** Fires when the client goes away before the answer finished. */
+  clientGone: AbortSignal;
+}
+
+export type AttemptResult =
+  | { kind: 'done'; usage: Usage | null; deltas: number; upstreamMs: number; status: number; aborted: boolean; brokenStream?: boolean }
+  | { kind: 'fail'; error: GatewayError; retryable: boolean; breakerFailure: boolean; upstreamMs: number };
+
+export interface Outcome {
+  status: number;
+  target: Target | null;
+  usage: Usage | null;
+  deltas: number;
+  upstreamMs: number;
+  aborted: boolean;
+  errorCode: string | null;
+}

@@ -1,0 +1,138 @@
+/**
+ * A Runtime is everything derived from one config: key table, JWT verifier, providers, routers,
+ * limiter. Requests capture the runtime they started with, so a reload swaps one reference and
+ * in-flight requests finish on the config they began under. Building is all-or-nothing: any
+ * error leaves the previous runtime serving.
+ */
+import { Pool } from 'undici';
+import { ApiKeyTable } from './auth/api-keys';
+import { FailedAuthLimiter } from './auth/failed-auth';
+import { createJwtVerifier, type JwtVerifier } from './auth/jwt';
+import type { GatewayConfig, ModelConfig } from './config/schema';
+import { readSecret, type SecretSource } from './config/secrets';
+import { Limiter } from './limits/limiter';
+import type { LimitStore } from './limits/types';
+import { createProvider, type Provider } from './providers';
+import { startKvScraper } from './routing/kv-scraper';
+import { RetryBudget } from './routing/retry-budget';
+import { Router, type RoutedTarget } from './routing/router';
+import { TargetState } from './routing/target';
+
+export interface Target extends RoutedTarget {
+  id: string;
+  provider: Provider;
+  pool: Pool;
+  upstreamModel: string;
+  rewriteModel: boolean;
+}
+
+export interface ModelRoute {
+  name: string;
+  config: ModelConfig;
+  targets: Target[];
+  router: Router<Target>;
+  retryBudget: RetryBudget;
+}
+
+export interface Runtime {
+  config: GatewayConfig;
+  keys: ApiKeyTable;
+  jwt: JwtVerifier | null;
+  failedAuth: FailedAuthLimiter;
+  limiter: Limiter;
+  models: Map<string, ModelRoute>;
+  adminToken: string | undefined;
+  loadedAt: number;
+  dispose(): void;
+}
+
+/** State that outlives reloads: connection pools and per-target health. */
+export interface SharedState {
+  pools: Map<string, Pool>;
+  targets: Map<string, TargetState>;
+}
+
+export interface BuildDeps {
+  secrets: SecretSource;
+  shared: SharedState;
+  limitStore: LimitStore;
+}
+
+export type BuildResult = { ok: true; runtime: Runtime } | { ok: false; errors: string[] };
+
+function pool(shared: SharedState, origin: string, connections: number): Pool {
+  let p = shared.pools.get(origin);
+  if (!p) {
+    p = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 5_000 } });
+    shared.pools.set(origin, p);
+  }
+  return p;
+}
+
+export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Promise<BuildResult> {
+  const errors: string[] = [];
+  const providers = new Map<string, Provider>();
+  for (const [name, p] of Object.entries(config.providers)) {
+    const key = readSecret(deps.secrets, `providers.${name}`, { file: p.api_key_file, env: p.api_key_env, name: 'api_key' });
+    if (!key.ok) errors.push(key.error);
+    else providers.set(name, createProvider(name, p, key.value));
+  }
+  let adminToken: string | undefined;
+  const admin = readSecret(deps.secrets, 'server', { file: config.server.admin_token_file, env: config.server.admin_token_env, name: 'admin_token' });
+  if (!admin.ok) errors.push(admin.error);
+  else adminToken = admin.value;
+
+  let jwt: JwtVerifier | null = null;
+  const jwtCfg = config.auth.jwt;
+  if (jwtCfg) {
+    const secret = readSecret(deps.secrets, 'auth.jwt', { file: jwtCfg.secret_file, env: jwtCfg.secret_env, name: 'secret' });
+    const pem = readSecret(deps.secrets, 'auth.jwt', { file: jwtCfg.public_key_file, name: 'public_key' });
+    if (!secret.ok) errors.push(secret.error);
+    if (!pem.ok) errors.push(pem.error);
+    if (secret.ok && pem.ok) {
+      try {
+        jwt = await createJwtVerifier(jwtCfg, { secret: secret.value, publicKeyPem: pem.value });
+      } catch (err) {
+        errors.push(`auth.jwt.public_key_file: ${(err as Error).message}`);
+      }
+    }
+  }
+  if (errors.length) return { ok: false, errors };
+
+  const models = new Map<string, ModelRoute>();
+  const stops: (() => void)[] = [];
+  for (const [name, m] of Object.entries(config.models)) {
+    const targets: Target[] = m.targets.map((t, i) => {
+      const provider = providers.get(t.provider)!;
+      const upstreamModel = t.model ?? name;
+      const id = `${t.provider}/${upstreamModel}${m.targets.findIndex((o) => o.provider === t.provider && (o.model ?? name) === upstreamModel) === i ? '' : `#${i}`}`;
+      let state = deps.shared.targets.get(id);
+      if (!state) {
+        state = new TargetState(id, m.breaker.failure_threshold, m.breaker.cooldown_ms);
+        deps.shared.targets.set(id, state);
+      }
+      const conns = config.providers[t.provider]!.connections;
+      return { id, provider, pool: pool(deps.shared, provider.origin, conns), upstreamModel, rewriteModel: upstreamModel !== name, weight: t.weight, state };
+    });
+    if (m.strategy === 'kv_cache') {
+      const scrape = m.targets.map((t, i) => ({ state: targets[i]!.state, url: t.metrics_url ?? `${targets[i]!.provider.origin}/metrics` }));
+      stops.push(startKvScraper(scrape, m.kv_scrape_interval_ms));
+    }
+    models.set(name, { name, config: m, targets, router: new Router(targets, { strategy: m.strategy, loadFactor: m.load_factor }), retryBudget: new RetryBudget(m.retry_budget_ratio) });
+  }
+
+  return {
+    ok: true,
+    runtime: {
+      config,
+      keys: new ApiKeyTable(config.auth.api_keys),
+      jwt,
+      failedAuth: new FailedAuthLimiter(config.auth.failed_attempts_per_minute),
+      limiter: new Limiter(deps.limitStore, config),
+      models,
+      adminToken,
+      loadedAt: Date.now(),
+      dispose: () => stops.forEach((s) => s()),
+    },
+  };
+}

@@ -1,0 +1,16 @@
+/** App-lifetime services handed to plugins and the proxy (one composition root: app.ts). */
+import type { Logger } from 'pino';
+import type { GatewayMetrics } from './observability/metrics';
+import type { Runtime } from './runtime';
+import type { UsageFeed } from './usage/feed';
+
+export interface Services {
+  metrics: GatewayMetrics;
+  usage: UsageFeed;
+  /** Access log; null when turned off. */
+  accessLog: Logger | null;
+  /** The runtime new requests start with; swapped atomically on reload. */
+  runtime(): Runtime;
+  /** In-flight streaming responses, drained on shutdown. */
+  streams: Set<import('node:http').ServerResponse>;
+}
