@@ -26,7 +26,17 @@ export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial): P
   const secret = keys.secret ? new TextEncoder().encode(keys.secret) : undefined;
   const asym = cfg.algorithms.filter((a) => a !== 'HS256');
   const staticKeys = new Map<string, CryptoKey>();
-  if (keys.publicKeyPem) for (const alg of asym) staticKeys.set(alg, await importSPKI(keys.publicKeyPem, alg));
+  if (keys.publicKeyPem) {
+    // A PEM holds one key type (RSA or EC): import it for the algorithms it fits, JWKS covers the rest.
+    for (const alg of asym) {
+      try {
+        staticKeys.set(alg, await importSPKI(keys.publicKeyPem, alg));
+      } catch {
+        // not this key type
+      }
+    }
+    if (staticKeys.size === 0) throw new Error(`public key fits none of ${asym.join(', ')}`);
+  }
   const jwks = cfg.jwks_url ? createRemoteJWKSet(new URL(cfg.jwks_url), { cacheMaxAge: cfg.jwks_cache_ms, cooldownDuration: 30_000, timeoutDuration: 5_000 }) : undefined;
 
   const getKey: JWTVerifyGetKey = async (header, token) => {
