@@ -73,7 +73,8 @@ describe('Anthropic provider behind the chat shape', () => {
     expect(fake.requests.at(-1)!.body.tools).toEqual([{ name: 'weather', description: 'w', input_schema: tools[0]!.function.parameters }]);
     expect(fake.requests.at(-1)!.body.tool_choice).toEqual({ type: 'tool', name: 'weather' });
     expect(r.choices[0]!.finish_reason).toBe('tool_calls');
-    expect(JSON.parse(r.choices[0]!.message.tool_calls![0]!.function.arguments)).toEqual({ city: 'Paris' });
+    const call = r.choices[0]!.message.tool_calls![0] as { function: { arguments: string } };
+    expect(JSON.parse(call.function.arguments)).toEqual({ city: "Paris" });
 
     const stream = await client().chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'weather?' }], tools, tool_choice: 'required', stream: true });
     let args = '';
