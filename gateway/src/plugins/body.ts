@@ -9,7 +9,8 @@ import { GatewayError } from '../errors';
 export const bodyPlugin = fp(
   async (app: FastifyInstance) => {
     app.decorateRequest('rawBody', null);
-    app.removeContentTypeParser(['application/json']);
+    // JSON only: any other content type is a 415, not a string body that fails validation later.
+    app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
       const buf = body as Buffer;
       req.rawBody = buf;

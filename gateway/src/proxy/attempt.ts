@@ -58,7 +58,7 @@ export async function attempt(call: Call, target: Target, o: AttemptOptions): Pr
       o.deliver(out.body, upstreamMs);
       return { kind: 'done', usage: out.usage, deltas: 0, upstreamMs, status: 200, aborted: false };
     }
-    return await pumpStream(call, target, res.body, { started, clearTimer: () => clearTimeout(timer), startStream: o.startStream, timedOut: () => timedOut });
+    return await pumpStream(call, target, res.body, { started, rearm: () => timer.refresh(), startStream: o.startStream, timedOut: () => timedOut });
   } catch (err) {
     if (call.clientGone.aborted) return { kind: 'done', usage: null, deltas: 0, upstreamMs: performance.now() - started, status: 499, aborted: true };
     return classifyThrown(target.provider, err, timedOut, performance.now() - started);
@@ -71,7 +71,8 @@ export async function attempt(call: Call, target: Target, o: AttemptOptions): Pr
 
 interface PumpOptions {
   started: number;
-  clearTimer: () => void;
+  /** Restarts the attempt timer: on a stream it bounds each idle gap, not the whole answer. */
+  rearm: () => void;
   startStream: (upstreamMs: number) => void;
   timedOut: () => boolean;
 }
@@ -84,11 +85,8 @@ async function pumpStream(call: Call, target: Target, body: AsyncIterable<Buffer
   body.setEncoding('utf8');
   try {
     for await (const text of body as AsyncIterable<string>) {
-      if (!sent) {
-        upstreamMs = performance.now() - p.started;
-        // The per-attempt timeout guards time to first byte; afterwards bodyTimeout guards idle gaps.
-        p.clearTimer();
-      }
+      if (!sent) upstreamMs = performance.now() - p.started;
+      p.rearm();
       const out = tr.push(text);
       if (tr.error) break;
       if (out) {
