@@ -4,6 +4,7 @@ import { FOUNDRY_VERSION } from '../core/version';
 import { registerAuth } from './commands/auth';
 import { registerAccess } from './commands/access';
 import { registerSystem } from './commands/system';
+import { registerOptimize } from './commands/optimize';
 
 /** `foundry`: the command line over the same channel table as the desktop and browser mode. */
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerAuth(program);
   registerAccess(program);
   registerSystem(program);
+  registerOptimize(program);
   program
     .command('channels')
     .description('list every channel with who may call it')

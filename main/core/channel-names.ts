@@ -33,6 +33,10 @@ export const CHANNEL_NAMES = [
   'vault:init',
   'vault:rotate',
   'system:info',
+  'optimizer:catalog',
+  'optimizer:run',
+  'optimizer:runs',
+  'optimizer:get',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

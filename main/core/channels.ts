@@ -8,6 +8,7 @@ import type { ApiKey } from './access/api-keys';
 import type { AuditRecord, VerifyResult } from './audit/chain';
 import type { JobLogLine, JobStatus, JobSummary } from './jobs/types';
 import type { VaultStatus } from './vault/vault';
+import { OptimizeInputSchema, type OptimizerCatalog, type OptimizerRun, type OptimizerRunSummary } from './optimizer/service';
 
 /**
  * The one contract between the UI (and the CLI) and the core. Each channel names its input schema,
@@ -255,6 +256,35 @@ export const CHANNELS = {
   }),
 
   'system:info': channel({ input: empty, output: returns<SystemInfo>(), access: 'signed-in', mutates: false, summary: 'Version and data location.' }),
+
+  'optimizer:catalog': channel({
+    input: empty,
+    output: returns<OptimizerCatalog>(),
+    access: 'model:view',
+    mutates: false,
+    summary: 'Models and GPUs the optimizer knows.',
+  }),
+  'optimizer:run': channel({
+    input: OptimizeInputSchema,
+    output: returns<OptimizerRun>(),
+    access: 'optimizer:run',
+    mutates: true,
+    summary: 'Predict every layout, return the Pareto front and the plan for the SLOs; the run is saved.',
+  }),
+  'optimizer:runs': channel({
+    input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    output: returns<OptimizerRunSummary[]>(),
+    access: 'model:view',
+    mutates: false,
+    summary: 'Saved optimizer runs, newest first.',
+  }),
+  'optimizer:get': channel({
+    input: z.object({ runId: id('runId') }).strict(),
+    output: returns<OptimizerRun>(),
+    access: 'model:view',
+    mutates: false,
+    summary: 'One saved optimizer run with its full result.',
+  }),
 } satisfies Record<ChannelName, ChannelSpec>;
 
 type Table = typeof CHANNELS;

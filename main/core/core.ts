@@ -14,6 +14,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import type { CoreServices } from './services';
 import type { JobType } from './jobs/types';
 import { FOUNDRY_VERSION } from './version';
+import { createOptimizerService } from './optimizer/service';
 
 export interface CoreOptions {
   home: string;
@@ -54,6 +55,7 @@ export function createCore(options: CoreOptions): Core {
     vault,
     keychain,
     jobs,
+    optimizer: createOptimizerService(db),
   };
   jobs.recover();
   return {

@@ -8,6 +8,7 @@ import type { SignInLimiter } from './access/signin-limiter';
 import type { Vault } from './vault/vault';
 import type { Keychain } from './vault/keychain';
 import type { JobEngine } from './jobs/engine';
+import type { OptimizerService } from './optimizer/service';
 
 /** Everything a channel handler may use; built once per process by createCore (core.ts). */
 export interface CoreServices {
@@ -23,4 +24,5 @@ export interface CoreServices {
   vault: Vault;
   keychain: Keychain;
   jobs: JobEngine;
+  optimizer: OptimizerService;
 }

@@ -14,9 +14,15 @@ describe('optimize', () => {
     space: small,
   });
 
-  it('returns a Pareto front in which no member is dominated by any plan', () => {
+  it('returns a Pareto front in which no member is dominated by any plan the fleet can run', () => {
     expect(r.pareto.length).toBeGreaterThan(0);
-    for (const a of r.pareto) for (const b of r.plans) expect(dominates(b, a, PARETO_OBJECTIVES)).toBe(false);
+    const runnable = r.plans.filter((p) => p.fitsCluster);
+    for (const a of r.pareto) for (const b of runnable) expect(dominates(b, a, PARETO_OBJECTIVES)).toBe(false);
+  });
+
+  it('keeps plans that need more GPUs than their cluster has off the front', () => {
+    expect(r.plans.some((p) => !p.fitsCluster)).toBe(true);
+    for (const p of r.pareto) expect(p.totalGpus).toBeLessThanOrEqual(p.cluster === 'east' ? 16 : 8);
   });
 
   it('recommends a plan that meets the SLOs within the GPUs of its cluster', () => {

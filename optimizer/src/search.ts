@@ -48,6 +48,8 @@ export interface Plan {
   totalGpus: number;
   costPerHour: number;
   costPerMillionOutputTokens: number;
+  /** Whether the cluster has the replicas × GPUs this plan needs. */
+  fitsCluster: boolean;
   prediction: Pick<Prediction, 'ttftMs' | 'ttftP90Ms' | 'tpotMs' | 'e2eMs' | 'outputTokensPerSec' | 'requestsPerSec' | 'breakdown' | 'warnings'>;
   meetsSlo: boolean;
 }
@@ -147,6 +149,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
               costPerMillionOutputTokens: ((n * price) / (p.outputTokensPerSec * 3600)) * 1e6,
               prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, warnings: p.warnings },
               meetsSlo: violation === undefined,
+              fitsCluster: totalGpus <= pool.count,
             };
             plans.push(plan);
             if (violation) rejected.push({ ...base, maxConcurrency: conc, reason: violation });
@@ -156,12 +159,13 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
       }
     }
   }
-  const feasible = plans.filter((p) => p.meetsSlo && p.totalGpus <= (req.clusters.find((c) => c.name === p.cluster)?.gpus.find((g) => getGpu(g.gpu).id === p.gpu)?.count ?? 0));
+  const feasible = plans.filter((p) => p.meetsSlo && p.fitsCluster);
   const recommended = [...feasible].sort((a, b) => a.costPerHour - b.costPerHour || a.prediction.e2eMs - b.prediction.e2eMs)[0] ?? null;
   return {
     recommended,
     noPlanReason: recommended ? undefined : plans.length === 0 ? 'no configuration fits in memory on the given GPUs' : 'no configuration meets the SLOs with the GPUs available',
-    pareto: paretoFront(plans, PARETO_OBJECTIVES),
+    // Only plans the fleet can actually run compete on the front; the others stay in plans/rejected.
+    pareto: paretoFront(plans.filter((p) => p.fitsCluster), PARETO_OBJECTIVES),
     plans,
     rejected,
     evaluated,

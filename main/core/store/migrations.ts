@@ -125,6 +125,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'optimizer-runs',
+    sql: `
+      CREATE TABLE optimizer_runs (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        model TEXT NOT NULL,
+        request TEXT NOT NULL,
+        result TEXT NOT NULL,
+        recommended TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX optimizer_runs_by_time ON optimizer_runs(created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { action } from '../run';
+import { print, table } from '../output';
+import { FoundryError } from '../../core/errors';
+import type { OptimizerRun } from '../../core/optimizer/service';
+import type { Plan } from '../../../optimizer/src/index';
+
+/** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
+export function parseGpus(values: string[]): { name: string; gpus: { gpu: string; count: number; pricePerGpuHour?: number }[] }[] {
+  const clusters = new Map<string, { gpu: string; count: number; pricePerGpuHour?: number }[]>();
+  for (const value of values) {
+    const [name, list] = value.includes('=') ? (value.split('=', 2) as [string, string]) : ['local', value];
+    for (const item of list.split(',').filter(Boolean)) {
+      const m = /^([^:@]+):(\d+)(?:@(\d+(?:\.\d+)?))?$/.exec(item.trim());
+      if (!m) {
+        throw new FoundryError({ code: 'INVALID_INPUT', message: `--gpus: "${item}" is not GPU:COUNT[@PRICE].`, hint: 'Example: --gpus eks-prod=h100_sxm:16 --gpus onprem=a100_80gb_sxm:8@1.10' });
+      }
+      const entry = { gpu: m[1]!, count: Number(m[2]), ...(m[3] ? { pricePerGpuHour: Number(m[3]) } : {}) };
+      clusters.set(name, [...(clusters.get(name) ?? []), entry]);
+    }
+  }
+  return [...clusters].map(([name, gpus]) => ({ name, gpus }));
+}
+
+/** `--slo ttft=500,tpot=40,rps=20,p90` */
+export function parseSlo(value: string | undefined): { ttftMs?: number; tpotMs?: number; targetRequestsPerSec?: number; ttftPercentile?: 'mean' | 'p90' } {
+  const slo: ReturnType<typeof parseSlo> = {};
+  for (const part of (value ?? '').split(',').filter(Boolean)) {
+    const [key, raw] = part.split('=') as [string, string | undefined];
+    const n = Number(raw);
+    if (key === 'p90' && raw === undefined) slo.ttftPercentile = 'p90';
+    else if (key === 'ttft' && n > 0) slo.ttftMs = n;
+    else if (key === 'tpot' && n > 0) slo.tpotMs = n;
+    else if (key === 'rps' && n > 0) slo.targetRequestsPerSec = n;
+    else throw new FoundryError({ code: 'INVALID_INPUT', message: `--slo: "${part}" is not one of ttft=MS, tpot=MS, rps=N, p90.` });
+  }
+  return slo;
+}
+
+const planRow = (p: Plan) => ({
+  cluster: p.cluster,
+  gpu: p.gpu,
+  layout: `tp${p.tp} pp${p.pp}`,
+  seqs: p.maxConcurrency,
+  replicas: p.replicas,
+  gpus: p.totalGpus,
+  ttftMs: Math.round(p.prediction.ttftMs),
+  tpotMs: p.prediction.tpotMs.toFixed(1),
+  tokPerS: Math.round(p.prediction.outputTokensPerSec),
+  usdPerHour: p.costPerHour.toFixed(2),
+  usdPerMTok: p.costPerMillionOutputTokens.toFixed(2),
+  slo: p.meetsSlo ? 'yes' : 'no',
+});
+const PLAN_COLUMNS = ['cluster', 'gpu', 'layout', 'seqs', 'replicas', 'gpus', 'ttftMs', 'tpotMs', 'tokPerS', 'usdPerHour', 'usdPerMTok', 'slo'] as const;
+
+function describeRun(run: OptimizerRun, showRejected: boolean): string {
+  const { result } = run;
+  const lines = [`Run ${run.id}: ${run.name} (${result.evaluated} layouts evaluated)`, ''];
+  if (result.recommended) {
+    lines.push('Recommended:', table([planRow(result.recommended)], [...PLAN_COLUMNS]));
+    const b = result.recommended.prediction.breakdown as unknown;
+    if (b) lines.push('', `Breakdown: ${JSON.stringify(b)}`);
+  } else {
+    lines.push(`No plan meets the SLOs: ${result.noPlanReason ?? 'see the rejected options'}`);
+  }
+  lines.push('', `Pareto front (${result.pareto.length} plans over latency, throughput per GPU, cost):`, table(result.pareto.map(planRow), [...PLAN_COLUMNS]));
+  if (showRejected) lines.push('', 'Rejected:', table(result.rejected, ['cluster', 'gpu', 'tp', 'pp', 'maxConcurrency', 'reason']));
+  else lines.push('', `${result.rejected.length} options rejected (--show-rejected lists them with reasons).`);
+  return lines.join('\n');
+}
+
+export function registerOptimize(program: Command): void {
+  program
+    .command('optimize')
+    .description('predict TTFT/TPOT/throughput for every layout and pick the plan for your SLOs')
+    .requiredOption('-m, --model <name>', 'model id or alias (e.g. llama-3.1-70b)')
+    .option('-g, --gpus <spec>', '[cluster=]gpu:count[@price], repeatable', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--isl <tokens>', 'input tokens per request', '1024')
+    .option('--osl <tokens>', 'output tokens per request', '256')
+    .option('--slo <list>', 'ttft=MS,tpot=MS,rps=N[,p90]')
+    .option('--backend <engine>', 'vllm, sglang or trtllm', 'vllm')
+    .option('--name <text>', 'a name for the saved run')
+    .option('--show-rejected', 'list every rejected option with its reason')
+    .action(
+      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; name?: string; showRejected?: boolean }) => {
+        if (opts.gpus.length === 0) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Name the GPUs to plan for with --gpus.', hint: 'Example: --gpus eks-prod=h100_sxm:16' });
+        const run = await ctx.call('optimizer:run', {
+          name: opts.name,
+          model: opts.model,
+          clusters: parseGpus(opts.gpus),
+          workload: { isl: Number(opts.isl), osl: Number(opts.osl) },
+          slo: parseSlo(opts.slo),
+          backend: opts.backend,
+        });
+        print(ctx.json, run, () => describeRun(run, Boolean(opts.showRejected)));
+      }),
+    );
+
+  program
+    .command('optimize-runs [runId]')
+    .description('list saved optimizer runs, or show one')
+    .action(
+      action(program, async (ctx, runId?: string) => {
+        if (runId) {
+          const run = await ctx.call('optimizer:get', { runId });
+          print(ctx.json, run, () => describeRun(run, false));
+          return;
+        }
+        const runs = await ctx.call('optimizer:runs', {});
+        print(ctx.json, runs, () => table(runs.map((r) => ({ ...r, recommended: r.recommended ? `${r.recommended.cluster}/${r.recommended.gpu} tp${r.recommended.tp} ×${r.recommended.replicas}` : 'none' })), ['id', 'name', 'recommended', 'createdBy', 'createdAt']));
+      }),
+    );
+}

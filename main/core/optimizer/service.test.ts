@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setupAdmin, startTestCore, type TestCore } from '../testing/harness';
+
+let core: TestCore;
+let admin: string;
+beforeEach(async () => {
+  core = startTestCore();
+  admin = await setupAdmin(core);
+});
+afterEach(() => core.dispose());
+
+const request = {
+  model: 'llama-3.1-70b',
+  clusters: [
+    { name: 'eks-prod', gpus: [{ gpu: 'h100_sxm', count: 16 }] },
+    { name: 'onprem', gpus: [{ gpu: 'NVIDIA-A100-SXM4-80GB', count: 8, pricePerGpuHour: 1.1 }] },
+  ],
+  workload: { isl: 1024, osl: 256 },
+  slo: { ttftMs: 2000, tpotMs: 80, targetRequestsPerSec: 2 },
+};
+
+describe('optimizer through the channel table', () => {
+  it('recommends a plan, keeps the run, and audits it', async () => {
+    const run = await core.call('optimizer:run', request, admin);
+    expect(run.recommended).not.toBeNull();
+    expect(['eks-prod', 'onprem']).toContain(run.recommended!.cluster);
+    expect(run.recommended!.meetsSlo).toBe(true);
+    expect(run.result.pareto.length).toBeGreaterThan(0);
+    expect(run.result.rejected.every((r) => r.reason.length > 0)).toBe(true);
+    const saved = await core.call('optimizer:get', { runId: run.id }, admin);
+    expect(saved.result.pareto).toEqual(run.result.pareto);
+    expect((await core.call('optimizer:runs', {}, admin)).map((r) => r.id)).toEqual([run.id]);
+    expect(core.services.audit.list()[0]).toMatchObject({ action: 'optimizer:run', target: run.id });
+  });
+
+  it('names the unknown model or GPU and lists what is known', async () => {
+    await expect(core.call('optimizer:run', { ...request, model: 'llama-9000' }, admin)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('llama-9000'),
+      hint: expect.stringContaining('meta-llama/Llama-3.1-8B-Instruct'),
+    });
+    await expect(core.call('optimizer:run', { ...request, clusters: [{ name: 'x', gpus: [{ gpu: 'rtx-9090', count: 1 }] }] }, admin)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('clusters.x'),
+    });
+    await expect(core.call('optimizer:run', { ...request, clusters: [request.clusters[0]!, request.clusters[0]!] }, admin)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await core.call('optimizer:runs', {}, admin)).toEqual([]);
+  });
+
+  it('explains when nothing fits', async () => {
+    const run = await core.call('optimizer:run', { ...request, model: 'llama-3.1-405b', clusters: [{ name: 'small', gpus: [{ gpu: 'l4', count: 2 }] }] }, admin);
+    expect(run.recommended).toBeNull();
+    expect(run.result.noPlanReason).toBeTruthy();
+    expect(run.result.rejected.some((r) => /GiB|memory/i.test(r.reason))).toBe(true);
+  });
+
+  it('lets testers view runs but not start them', async () => {
+    await core.call('users:create', { username: 'tess', password: 'tester password', role: 'tester' }, admin);
+    const tester = (await core.call('auth:signIn', { username: 'tess', password: 'tester password' })).token;
+    await expect(core.call('optimizer:run', request, tester)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await core.call('optimizer:catalog', {}, tester)).gpus.length).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { GPUS, MODELS, findGpu, findModel, optimize, paramCounts, type OptimizeResult } from '../../../optimizer/src/index';
+import { FoundryError, invalid, notFound } from '../errors';
+import type { Db } from '../store/db';
+import { nowIso } from '../store/db';
+import { newId } from '../access/tokens';
+
+/**
+ * The desktop's side of the optimizer: checks a request against the model table and GPU catalog
+ * (so a typo is a clear INVALID_INPUT, not a stack from inside the library), runs the search, and
+ * keeps every run so it can be compared later with what a deployment measures.
+ */
+
+export const OptimizeInputSchema = z
+  .object({
+    name: z.string().max(80).optional(),
+    model: z.string().min(1).max(200),
+    clusters: z
+      .array(
+        z
+          .object({
+            name: z.string().min(1).max(63),
+            gpus: z.array(z.object({ gpu: z.string().min(1).max(60), count: z.number().int().positive().max(100_000), pricePerGpuHour: z.number().nonnegative().max(1000).optional() }).strict()).min(1).max(20),
+          })
+          .strict(),
+      )
+      .min(1, 'name at least one cluster with GPUs')
+      .max(20),
+    workload: z.object({ isl: z.number().int().positive().max(1_048_576), osl: z.number().int().positive().max(262_144) }).strict(),
+    slo: z
+      .object({
+        ttftMs: z.number().positive().optional(),
+        ttftPercentile: z.enum(['mean', 'p90']).optional(),
+        tpotMs: z.number().positive().optional(),
+        targetRequestsPerSec: z.number().positive().max(1e6).optional(),
+      })
+      .strict()
+      .default({}),
+    backend: z.enum(['vllm', 'sglang', 'trtllm']).default('vllm'),
+  })
+  .strict();
+
+export type OptimizeInput = z.output<typeof OptimizeInputSchema>;
+
+export interface OptimizerRunSummary {
+  id: string;
+  name: string;
+  model: string;
+  createdAt: string;
+  createdBy: string;
+  recommended: OptimizeResult['recommended'];
+}
+
+export interface OptimizerRun extends OptimizerRunSummary {
+  request: OptimizeInput;
+  result: OptimizeResult;
+}
+
+export interface OptimizerCatalog {
+  models: { id: string; aliases: string[]; params: number; activeParams: number; maxContext: number }[];
+  gpus: { id: string; name: string; aliases: string[]; memoryGB: number; bandwidthTBs: number; bf16Tflops: number; pricePerGpuHour: number; unverified: string[] }[];
+}
+
+function check(input: OptimizeInput): void {
+  if (!findModel(input.model)) {
+    throw invalid(`The optimizer does not know the model "${input.model}".`, `Known models: ${MODELS.map((m) => m.id).join(', ')}. Add one by adding its config.json values to optimizer/data/models.json.`);
+  }
+  for (const cluster of input.clusters) {
+    for (const { gpu } of cluster.gpus) {
+      if (!findGpu(gpu)) {
+        throw invalid(`clusters.${cluster.name}: the GPU "${gpu}" is not in the catalog.`, `Known GPUs: ${GPUS.map((g) => g.id).join(', ')} (node-label names such as NVIDIA-H100-80GB-HBM3 work too).`);
+      }
+    }
+  }
+  const names = input.clusters.map((c) => c.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) throw invalid(`clusters: the name "${dup}" appears twice.`);
+}
+
+export function createOptimizerService(db: Db) {
+  const toSummary = (r: { id: string; name: string; model: string; created_at: string; created_by: string; recommended: string | null }): OptimizerRunSummary => ({
+    id: r.id,
+    name: r.name,
+    model: r.model,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    recommended: r.recommended ? (JSON.parse(r.recommended) as OptimizeResult['recommended']) : null,
+  });
+
+  return {
+    catalog(): OptimizerCatalog {
+      return {
+        models: MODELS.map((m) => {
+          const counts = paramCounts(m);
+          return { id: m.id, aliases: m.aliases, params: counts.total, activeParams: counts.activePerToken, maxContext: m.maxContext };
+        }),
+        gpus: GPUS.map((g) => ({ id: g.id, name: g.name, aliases: g.aliases, memoryGB: g.memoryGB, bandwidthTBs: g.bandwidthTBs, bf16Tflops: g.bf16Tflops, pricePerGpuHour: g.pricePerGpuHour, unverified: g.unverified })),
+      };
+    },
+
+    run(input: OptimizeInput, actor: string): OptimizerRun {
+      check(input);
+      let result: OptimizeResult;
+      try {
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend });
+      } catch (cause) {
+        throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
+      }
+      const id = newId('opt');
+      const createdAt = nowIso();
+      const name = input.name?.trim() || `${findModel(input.model)!.id} · ${input.workload.isl}/${input.workload.osl} tokens`;
+      db.prepare(
+        'INSERT INTO optimizer_runs (id, name, model, request, result, recommended, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(id, name, input.model, JSON.stringify(input), JSON.stringify(result), result.recommended ? JSON.stringify(result.recommended) : null, actor, createdAt);
+      return { id, name, model: input.model, createdAt, createdBy: actor, recommended: result.recommended, request: input, result };
+    },
+
+    list(limit = 50): OptimizerRunSummary[] {
+      return db
+        .prepare<[number], { id: string; name: string; model: string; created_at: string; created_by: string; recommended: string | null }>(
+          'SELECT id, name, model, created_at, created_by, recommended FROM optimizer_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
+        )
+        .all(limit)
+        .map(toSummary);
+    },
+
+    get(id: string): OptimizerRun {
+      const row = db.prepare<[string], { id: string; name: string; model: string; request: string; result: string; recommended: string | null; created_by: string; created_at: string }>('SELECT * FROM optimizer_runs WHERE id = ?').get(id);
+      if (!row) throw notFound(`Optimizer run ${id}`);
+      return { ...toSummary(row), request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult };
+    },
+  };
+}
+
+export type OptimizerService = ReturnType<typeof createOptimizerService>;
