@@ -131,6 +131,13 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
     },
     async close() {
       draining = true;
+      // A finished stream leaves an idle keep-alive socket that server.close() would wait on.
+      // (res.socket is already detached at 'finish', so hold on to it now.)
+      for (const res of streams) {
+        const socket = res.socket;
+        if (res.writableFinished) socket?.end();
+        else res.once('finish', () => socket?.end());
+      }
       const timer = setTimeout(() => {
         for (const s of streams) s.destroy();
       }, cfg.shutdown_grace_ms);
