@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatContext, formatMs, formatParams, formatTokensPerSec, formatUsd, paramsLine, planKey, sloState } from './format';
+
+describe('optimizer formatting', () => {
+  it('writes parameter counts the way people say them', () => {
+    expect(formatParams(70.55e9)).toBe('70.6 B');
+    expect(formatParams(567e6)).toBe('567 M');
+    expect(formatParams(1.03e12)).toBe('1.03 T');
+  });
+
+  it('adds the active parameters only for a mixture of experts', () => {
+    expect(paramsLine({ params: 70.6e9, activeParams: 70.6e9 })).toBe('70.6 B params');
+    expect(paramsLine({ params: 235e9, activeParams: 22e9 })).toBe('235.0 B params · 22.0 B active');
+  });
+
+  it('chooses the precision of a latency by its size', () => {
+    expect(formatMs(56.33)).toBe('56.3 ms');
+    expect(formatMs(1386.2)).toBe('1,386 ms');
+    expect(formatMs(15751)).toBe('15.8 s');
+    expect(formatMs(Number.NaN)).toBe('—');
+  });
+
+  it('formats throughput, money and context', () => {
+    expect(formatTokensPerSec(520.28)).toBe('520 tok/s');
+    expect(formatTokensPerSec(42.25)).toBe('42.3 tok/s');
+    expect(formatUsd(4.2711)).toBe('$4.27');
+    expect(formatContext(131072)).toBe('128k ctx');
+    expect(formatContext(40000)).toBe('40,000 ctx');
+  });
+
+  it('keys a plan and its rejection the same way', () => {
+    const base = { cluster: 'lab', gpu: 'h100_sxm', tp: 4, pp: 1 };
+    expect(planKey({ ...base, maxConcurrency: 32 })).toBe('lab/h100_sxm/tp4/pp1/c32');
+    expect(planKey(base)).toBe('lab/h100_sxm/tp4/pp1/c-');
+  });
+
+  it('says a plan that needs more GPUs than the cluster has is too big, not failing its SLO', () => {
+    expect(sloState({ meetsSlo: true, fitsCluster: true })).toBe('meets');
+    expect(sloState({ meetsSlo: true, fitsCluster: false })).toBe('too-big');
+    expect(sloState({ meetsSlo: false, fitsCluster: false })).toBe('misses');
+  });
+});

@@ -1,0 +1,59 @@
+/** Display formatting for optimizer numbers and plans; pure so it is tested without a DOM. */
+import type { Plan, Rejected } from '../../../optimizer/src/search';
+
+const nf = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Parameter counts as people say them: "70.6 B", "8.0 B", "567 M". */
+export function formatParams(n: number): string {
+  if (n >= 1e12) return `${nf(2).format(n / 1e12)} T`;
+  if (n >= 1e9) return `${nf(1).format(n / 1e9)} B`;
+  return `${nf(0).format(n / 1e6)} M`;
+}
+
+/** "70.6 B params", or "235.1 B params · 22.2 B active" for a mixture of experts. */
+export function paramsLine(model: { params: number; activeParams: number }): string {
+  const total = `${formatParams(model.params)} params`;
+  return model.activeParams < model.params * 0.98 ? `${total} · ${formatParams(model.activeParams)} active` : total;
+}
+
+/** Milliseconds with precision that fits the size: "56.3 ms", "1,386 ms", "15.8 s". */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  if (ms >= 10_000) return `${nf(1).format(ms / 1000)} s`;
+  if (ms >= 100) return `${nf(0).format(ms)} ms`;
+  return `${nf(1).format(ms)} ms`;
+}
+
+export function formatTokensPerSec(v: number): string {
+  return `${nf(v >= 100 ? 0 : 1).format(v)} tok/s`;
+}
+
+export function formatUsd(v: number): string {
+  return `$${nf(2).format(v)}`;
+}
+
+export function formatContext(tokens: number): string {
+  return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}k ctx` : `${nf(0).format(tokens)} ctx`;
+}
+
+export const layoutLabel = (p: Pick<Plan, 'tp' | 'pp'>): string => `tp${p.tp} pp${p.pp}`;
+
+/** Identifies a plan across the plans, pareto and rejected lists (they are separate objects after JSON). */
+export const planKey = (p: Pick<Rejected, 'cluster' | 'gpu' | 'tp' | 'pp' | 'maxConcurrency'>): string =>
+  `${p.cluster}/${p.gpu}/tp${p.tp}/pp${p.pp}/c${p.maxConcurrency ?? '-'}`;
+
+/** Output tokens per second per GPU: the chart's y axis and one of the Pareto objectives. */
+export const tokensPerGpu = (p: Pick<Plan, 'gpusPerReplica' | 'prediction'>): number => p.prediction.outputTokensPerSec / p.gpusPerReplica;
+
+/** One line for a plan in lists: "lab · a100_80gb_sxm · tp4 pp1 · ×1 · $8.00/h". */
+export function planSummary(p: Pick<Plan, 'cluster' | 'gpu' | 'tp' | 'pp' | 'replicas' | 'costPerHour'>): string {
+  return `${p.cluster} · ${p.gpu} · ${layoutLabel(p)} · ×${p.replicas} · ${formatUsd(p.costPerHour)}/h`;
+}
+
+export type SloState = 'meets' | 'misses' | 'too-big';
+
+/** Where a plan stands: meets the SLOs on the GPUs the cluster has, misses an SLO, or needs more GPUs. */
+export function sloState(p: Pick<Plan, 'meetsSlo' | 'fitsCluster'>): SloState {
+  if (!p.meetsSlo) return 'misses';
+  return p.fitsCluster ? 'meets' : 'too-big';
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Rejected } from '../../../optimizer/src/search';
+import { planKey } from './format';
+import { countKinds, groupRejected, reasonIndex, reasonKind } from './rejected';
+
+const r = (reason: string, extra: Partial<Rejected> = {}): Rejected => ({ cluster: 'local', gpu: 'h100_sxm', tp: 1, pp: 1, reason, ...extra });
+
+describe('grouping rejected options', () => {
+  it('groups identical reasons with a count, most frequent first', () => {
+    const groups = groupRejected([
+      r('predicted TPOT 86.8 ms > SLO 80 ms', { maxConcurrency: 64 }),
+      r('KV cache holds only 11 sequences of 1280 tokens', { tp: 2, maxConcurrency: 16 }),
+      r('KV cache holds only 11 sequences of 1280 tokens', { tp: 2, maxConcurrency: 32 }),
+    ]);
+    expect(groups.map((g) => [g.reason, g.count])).toEqual([
+      ['KV cache holds only 11 sequences of 1280 tokens', 2],
+      ['predicted TPOT 86.8 ms > SLO 80 ms', 1],
+    ]);
+    expect(groups[0]!.options).toEqual(['local · h100_sxm · tp2 pp1 · 16 seqs', 'local · h100_sxm · tp2 pp1 · 32 seqs']);
+  });
+
+  it('names a layout without a concurrency when the rejection came before it', () => {
+    expect(groupRejected([r('needs 32 GPUs per replica, cluster has 16 h100_sxm', { tp: 8, pp: 4 })])[0]!.options).toEqual(['local · h100_sxm · tp8 pp4']);
+  });
+
+  it('sorts every reason the search produces into a kind', () => {
+    expect(reasonKind('weights need 131.4 GiB per GPU but only 71.7 GiB is usable (80 GB × 0.9)')).toBe('Does not fit in memory');
+    expect(reasonKind('needs 26 replicas × 2 GPUs = 52 for 2 req/s, cluster has 16')).toBe('Too few GPUs for the target rate');
+    expect(reasonKind('needs 32 GPUs per replica, cluster has 16 h100_sxm')).toBe('Replica larger than the pool');
+    expect(reasonKind('tp=8 does not divide the 28 attention heads')).toBe('TP does not divide the heads');
+    expect(reasonKind('tp=8 spans more than the 4-GPU PCIe domain: all-reduce over the network')).toBe('TP beyond the GPU link domain');
+    expect(reasonKind('predicted mean TTFT 2634 ms > SLO 2000 ms')).toBe('Misses the TTFT SLO');
+    expect(reasonKind('predicted p90 TTFT 2634 ms > SLO 2000 ms')).toBe('Misses the TTFT SLO');
+    expect(reasonKind('predicted TPOT 86.8 ms > SLO 80 ms')).toBe('Misses the TPOT SLO');
+    expect(reasonKind('something new')).toBe('Other');
+  });
+
+  it('counts rejections by kind', () => {
+    expect(countKinds([r('predicted TPOT 1 ms > SLO 0.5 ms'), r('predicted TPOT 2 ms > SLO 0.5 ms'), r('something new')])).toEqual([
+      { kind: 'Misses the TPOT SLO', count: 2 },
+      { kind: 'Other', count: 1 },
+    ]);
+  });
+
+  it('finds the reason for a plan by the same key the plans table uses', () => {
+    const index = reasonIndex([r('predicted TPOT 86.8 ms > SLO 80 ms', { maxConcurrency: 64 })]);
+    expect(index.get(planKey({ cluster: 'local', gpu: 'h100_sxm', tp: 1, pp: 1, maxConcurrency: 64 }))).toBe('predicted TPOT 86.8 ms > SLO 80 ms');
+  });
+});
