@@ -17,7 +17,7 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  minify: true,
+  minify: process.env.GATEWAY_MINIFY !== '0',
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',

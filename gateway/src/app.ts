@@ -73,7 +73,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
     opts.processMetrics ?? false,
   );
   const logOn = opts.accessLog !== false && opts.config.server.access_log;
-  const accessLog = logOn ? pino({ base: null, timestamp: pino.stdTimeFunctions.isoTime }, opts.accessLog || pino.destination({ dest: 1, sync: false, minLength: 4096 })) : null;
+  const accessLog = logOn ? pino({ base: null }, opts.accessLog || pino.destination({ dest: 1, sync: false, minLength: 4096 })) : null;
   const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams };
 
   const cfg = opts.config.server;

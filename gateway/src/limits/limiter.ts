@@ -105,13 +105,20 @@ export class Limiter {
     return out;
   }
 
-  /** After the call: debit token buckets and budgets with the real usage. Never throws. */
-  settle(plan: LimitPlan, tokens: number): void {
+  /**
+   * After the call: debit token buckets and budgets with the real usage. Never rejects. Returns a
+   * promise only for a remote store, so a caller can hold the response until a shared budget is
+   * settled and the next request, on any replica, sees it.
+   */
+  settle(plan: LimitPlan, tokens: number): void | Promise<void> {
     if (plan === EMPTY || tokens <= 0) return;
-    const swallow = (r: void | Promise<void>) => {
-      if (r instanceof Promise) r.catch(() => undefined);
-    };
-    if (plan.tokenBuckets.length) swallow(this.store.debit(plan.tokenBuckets, tokens));
-    if (plan.budgets.length) swallow(this.store.budgetAdd(plan.budgets, tokens));
+    const a = plan.tokenBuckets.length ? this.store.debit(plan.tokenBuckets, tokens) : undefined;
+    const b = plan.budgets.length ? this.store.budgetAdd(plan.budgets, tokens) : undefined;
+    if (a instanceof Promise || b instanceof Promise) {
+      return Promise.all([a, b]).then(
+        () => undefined,
+        () => undefined,
+      );
+    }
   }
 }

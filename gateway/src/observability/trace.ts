@@ -2,7 +2,7 @@
  * W3C trace context: continue the caller's trace when its traceparent is valid, else start one;
  * either way the upstream gets a new span id under the same trace id.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 const ZERO_TRACE = '0'.repeat(32);
@@ -16,12 +16,25 @@ export interface TraceContext {
   header: string;
 }
 
+// Ids come from a pre-filled random pool: one randomFillSync per ~170 requests instead of two per request.
+const pool = Buffer.alloc(4096);
+let at = pool.length;
+function randomHex(bytes: number): string {
+  if (at + bytes > pool.length) {
+    randomFillSync(pool);
+    at = 0;
+  }
+  const s = pool.toString('hex', at, at + bytes);
+  at += bytes;
+  return s;
+}
+
 /** Untrusted input: the client's traceparent header. */
 export function continueTrace(incoming: string | string[] | undefined): TraceContext {
   const m = typeof incoming === 'string' ? TRACEPARENT.exec(incoming) : null;
   const valid = m && m[1] !== ZERO_TRACE && m[2] !== ZERO_SPAN;
-  const traceId = valid ? m[1]! : randomBytes(16).toString('hex');
+  const traceId = valid ? m[1]! : randomHex(16);
   const flags = valid ? m[3]! : '01';
-  const spanId = randomBytes(8).toString('hex');
+  const spanId = randomHex(8);
   return { traceId, spanId, flags, header: `00-${traceId}-${spanId}-${flags}` };
 }

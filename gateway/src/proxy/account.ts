@@ -32,14 +32,17 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     output = o.deltas;
   }
   const p = call.principal;
-  call.runtime.limiter.settle(call.admission.plan, input + output);
+  if (!o.settled) {
+    const s = call.runtime.limiter.settle(call.admission.plan, input + output);
+    if (s) s.catch(() => undefined);
+  }
   const totalMs = performance.now() - call.t0;
   const m = svc.metrics;
   m.request(call.routeLabel, call.route.name, p.project, o.status);
   m.durations(call.routeLabel, call.route.name, totalMs / 1000, o.upstreamMs / 1000);
   m.tokensUsed(p.project, call.route.name, p.id, input, output);
   svc.usage.push({
-    at: new Date().toISOString(),
+    at_ms: Date.now(),
     project: p.project,
     key: p.id,
     model: call.route.name,

@@ -4,6 +4,7 @@
  * longer fail over: a broken stream ends with an SSE error event, never a silent retry.
  */
 import { GatewayError, toOpenAIError } from '../errors';
+import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
 import { classifyStatus, classifyThrown, readLimited } from './classify';
 import type { AttemptResult, Call } from './types';
@@ -11,14 +12,69 @@ import type { AttemptResult, Call } from './types';
 export interface AttemptOptions {
   timeoutMs: number;
   /** Called once with the client bytes and headers for a successful non-streaming answer. */
-  deliver: (body: Buffer | string, upstreamMs: number) => void;
+  /** May return a promise (a shared budget being settled) that the attempt waits for. */
+  deliver: (body: Buffer | string, upstreamMs: number, usage: Usage | null) => void | Promise<void>;
   /** Writes stream headers. Called right before the first client byte. */
   startStream: (upstreamMs: number) => void;
 }
 
 export async function attempt(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
+  return call.stream ? attemptStream(call, target, o) : attemptUnary(call, target, o);
+}
+
+function prepare(call: Call, target: Target) {
   const prepared = target.provider.prepare({ op: call.op, body: call.body, raw: call.raw, upstreamModel: target.upstreamModel, rewriteModel: target.rewriteModel, stream: call.stream, clientWantsUsage: call.clientWantsUsage });
   prepared.headers.traceparent = call.trace.header;
+  return prepared;
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Collects a body without an async iterator: this runs once per request on the hot path. */
+function collect(body: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (c: Buffer) => chunks.push(c));
+    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    body.on('error', reject);
+  });
+}
+
+/**
+ * Non-streaming: undici's own header/body timeouts bound the attempt, so the hot path allocates
+ * no AbortController or timer. A client that leaves early lets this finish (bounded by the timeout).
+ */
+async function attemptUnary(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
+  const prepared = prepare(call, target);
+  const started = performance.now();
+  target.state.outstanding += 1;
+  try {
+    const res = await target.pool.request({ path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    if (res.statusCode !== 200) {
+      const text = await readLimited(res.body);
+      const ra = res.headers['retry-after'];
+      return classifyStatus(target.provider, res.statusCode, text, typeof ra === 'string' ? ra : undefined, performance.now() - started);
+    }
+    const buf = await collect(res.body);
+    const upstreamMs = performance.now() - started;
+    let out;
+    try {
+      out = target.provider.response(call.op, buf);
+    } catch {
+      return { kind: 'fail', error: new GatewayError('upstream_error', `${target.provider.name}: unreadable response body`), retryable: true, breakerFailure: true, upstreamMs };
+    }
+    const delivering = o.deliver(out.body, upstreamMs, out.usage);
+    if (delivering) await delivering;
+    return { kind: 'done', usage: out.usage, deltas: 0, upstreamMs, status: 200, aborted: false };
+  } catch (err) {
+    return classifyThrown(target.provider, err, TIMEOUT_CODES.has((err as { code?: string })?.code ?? ''), performance.now() - started);
+  } finally {
+    target.state.outstanding -= 1;
+  }
+}
+
+async function attemptStream(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
+  const prepared = prepare(call, target);
   const ac = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -30,33 +86,11 @@ export async function attempt(call: Call, target: Target, o: AttemptOptions): Pr
   const started = performance.now();
   target.state.outstanding += 1;
   try {
-    const res = await target.pool.request({
-      path: prepared.path,
-      method: 'POST',
-      headers: prepared.headers,
-      body: prepared.body,
-      signal: ac.signal,
-      headersTimeout: o.timeoutMs,
-      bodyTimeout: o.timeoutMs,
-    });
+    const res = await target.pool.request({ path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, signal: ac.signal, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
     if (res.statusCode !== 200) {
       const text = await readLimited(res.body);
       const ra = res.headers['retry-after'];
       return classifyStatus(target.provider, res.statusCode, text, typeof ra === 'string' ? ra : undefined, performance.now() - started);
-    }
-    if (!call.stream) {
-      const chunks: Buffer[] = [];
-      for await (const c of res.body) chunks.push(c as Buffer);
-      const upstreamMs = performance.now() - started;
-      clearTimeout(timer);
-      let out;
-      try {
-        out = target.provider.response(call.op, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-      } catch {
-        return { kind: 'fail', error: new GatewayError('upstream_error', `${target.provider.name}: unreadable response body`), retryable: true, breakerFailure: true, upstreamMs };
-      }
-      o.deliver(out.body, upstreamMs);
-      return { kind: 'done', usage: out.usage, deltas: 0, upstreamMs, status: 200, aborted: false };
     }
     return await pumpStream(call, target, res.body, { started, rearm: () => timer.refresh(), startStream: o.startStream, timedOut: () => timedOut });
   } catch (err) {

@@ -32,6 +32,8 @@ export type AttemptResult =
   | { kind: 'fail'; error: GatewayError; retryable: boolean; breakerFailure: boolean; upstreamMs: number };
 
 export interface Outcome {
+  /** Limits and budgets were already settled before the answer was written. */
+  settled: boolean;
   status: number;
   target: Target | null;
   usage: Usage | null;

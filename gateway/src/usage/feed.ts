@@ -4,7 +4,8 @@
  */
 export interface UsageEvent {
   seq: number;
-  at: string;
+  /** Epoch milliseconds. */
+  at_ms: number;
   project: string;
   key: string;
   model: string;

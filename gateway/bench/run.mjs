@@ -1,0 +1,130 @@
+// npm run bench:gateway — not a test. Same load tool and settings, direct to a zero-delay upstream
+// vs through one gateway process with auth, rate limits, routing, usage accounting, metrics and
+// access logs on. Reports req/s (wrk when installed, else the undici loader), added latency at a
+// fixed 2,000 req/s (client-side and the gateway's own hrtime-based x-foundry-overhead-ms),
+// streaming time-to-first-byte overhead, and the gateway's RSS before and after.
+// Flags: --seconds N (per throughput run, default 10), --soak N (extra soak seconds, default 0).
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fixedRate, maxThroughput, percentile } from './load.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const arg = (n, d) => {
+  const i = process.argv.indexOf(n);
+  return i >= 0 ? Number(process.argv[i + 1]) : d;
+};
+const SECONDS = arg('--seconds', 10);
+const SOAK = arg('--soak', 0);
+const children = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+
+function start(cmd, args, opts = {}) {
+  const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], ...opts });
+  children.push(c);
+  return c;
+}
+function firstJsonLine(child, key) {
+  return new Promise((res, rej) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      for (const line of buf.split('\n')) {
+        try {
+          const j = JSON.parse(line);
+          if (j[key]) return res(j[key]);
+        } catch {}
+      }
+    });
+    child.once('exit', (c) => rej(new Error(`exited ${c}: ${buf}`)));
+  });
+}
+const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
+const haveWrk = spawnSync('wrk', ['--version']).status !== null && spawnSync('which', ['wrk']).status === 0;
+
+function wrk(url, headers, body, seconds) {
+  const dir = mkdtempSync(join(tmpdir(), 'fdy-wrk-'));
+  const lua = join(dir, 'post.lua');
+  writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\n${Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join('\n')}\n` +
+    'done = function(summary, latency, requests)\n  io.write(string.format("JSON{\\"rps\\":%f,\\"errors\\":%d,\\"p50\\":%f,\\"p99\\":%f,\\"p999\\":%f}\\n", summary.requests / (summary.duration / 1e6), summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))\nend\n');
+  const out = execFileSync('wrk', ['-t1', '-c64', `-d${seconds}s`, '-s', lua, url], { encoding: 'utf8' });
+  return JSON.parse(/JSON(\{.*\})/.exec(out)[1]);
+}
+
+async function main() {
+  execFileSync(process.execPath, [join(root, 'gateway/scripts/build.mjs')], { stdio: 'inherit' });
+  const up = start(process.execPath, [join(root, 'gateway/bench/upstream.mjs')]);
+  const upstream = await firstJsonLine(up, 'url');
+
+  const key = `fdy_${randomBytes(32).toString('base64url')}`;
+  const dir = mkdtempSync(join(tmpdir(), 'fdy-bench-'));
+  writeFileSync(join(dir, 'config.toml'), [
+    '[server]', 'host = "127.0.0.1"', 'port = 0', 'access_log = true',
+    '[[auth.api_keys]]', 'id = "bench"', 'project = "bench"', `hash = "${createHash('sha256').update(key).digest('hex')}"`,
+    'requests_per_minute = 100000000', 'tokens_per_minute = 1000000000', 'monthly_token_budget = 1000000000000',
+    '[projects.bench]', 'requests_per_minute = 100000000',
+    '[providers.a]', 'kind = "openai_compatible"', `base_url = "${upstream}/v1"`,
+    '[providers.b]', 'kind = "openai_compatible"', `base_url = "${upstream}/v1"`,
+    '[models.bench]', 'strategy = "p2c_ewma"', 'tokens_per_minute = 1000000000',
+    '[[models.bench.targets]]', 'provider = "a"', '[[models.bench.targets]]', 'provider = "b"',
+  ].join('\n'));
+  // Access logs go to the child's stdout; we read it (first line gives the address) and then drain it.
+  const gw = start(process.execPath, [join(root, 'out/gateway/gateway.js'), '--config', dir]);
+  const gateway = await firstJsonLine(gw, 'address');
+  gw.stdout.on('data', () => {});
+
+  const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16 });
+  const streamBody = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16, stream: true });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  const path = '/v1/chat/completions';
+
+  // Warm up both paths (JIT, connection pools).
+  await maxThroughput({ url: upstream, path, headers, body, seconds: 2 });
+  await maxThroughput({ url: gateway, path, headers, body, seconds: 3 });
+  const rssStart = rssKiB(gw.pid);
+
+  const tool = haveWrk ? 'wrk -t1 -c64' : 'undici loader, 64 connections';
+  const direct = haveWrk ? wrk(`${upstream}${path}`, headers, body, SECONDS) : await maxThroughput({ url: upstream, path, headers, body, seconds: SECONDS });
+  const via = haveWrk ? wrk(`${gateway}${path}`, headers, body, SECONDS) : await maxThroughput({ url: gateway, path, headers, body, seconds: SECONDS });
+
+  const rate = 2000;
+  const d2k = await fixedRate({ url: upstream, path, headers, body, rate, seconds: SECONDS });
+  const g2k = await fixedRate({ url: gateway, path, headers, body, rate, seconds: SECONDS });
+  const dS = await fixedRate({ url: upstream, path, headers, body: streamBody, rate: 500, seconds: Math.min(SECONDS, 5), firstByte: true });
+  const gS = await fixedRate({ url: gateway, path, headers, body: streamBody, rate: 500, seconds: Math.min(SECONDS, 5), firstByte: true });
+  if (SOAK > 0) await maxThroughput({ url: gateway, path, headers, body, seconds: SOAK, connections: 32 });
+  const rssEnd = rssKiB(gw.pid);
+
+  const p = (a, q) => +percentile(a, q).toFixed(3);
+  const result = {
+    machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`,
+    tool,
+    throughput: { direct_rps: Math.round(direct.rps), gateway_rps: Math.round(via.rps), ratio: +(via.rps / direct.rps).toFixed(3), errors: { direct: direct.errors, gateway: via.errors } },
+    at_2000_rps: {
+      achieved: { direct: Math.round(d2k.achievedRps), gateway: Math.round(g2k.achievedRps) },
+      errors: { direct: d2k.errors, gateway: g2k.errors },
+      client_ms: { direct: { p50: p(d2k.lat, 50), p99: p(d2k.lat, 99), p999: p(d2k.lat, 99.9) }, gateway: { p50: p(g2k.lat, 50), p99: p(g2k.lat, 99), p999: p(g2k.lat, 99.9) } },
+      added_client_ms: { p50: +(p(g2k.lat, 50) - p(d2k.lat, 50)).toFixed(3), p99: +(p(g2k.lat, 99) - p(d2k.lat, 99)).toFixed(3), p999: +(p(g2k.lat, 99.9) - p(d2k.lat, 99.9)).toFixed(3) },
+      inside_gateway_overhead_ms: { p50: p(g2k.overhead, 50), p99: p(g2k.overhead, 99), p999: p(g2k.overhead, 99.9) },
+    },
+    streaming_ttfb_at_500_rps_ms: {
+      direct: { p50: p(dS.ttfb, 50), p99: p(dS.ttfb, 99) },
+      gateway: { p50: p(gS.ttfb, 50), p99: p(gS.ttfb, 99) },
+      added: { p50: +(p(gS.ttfb, 50) - p(dS.ttfb, 50)).toFixed(3), p99: +(p(gS.ttfb, 99) - p(dS.ttfb, 99)).toFixed(3) },
+      inside_gateway_ttfb_overhead_ms: { p50: p(gS.overhead, 50), p99: p(gS.overhead, 99) },
+    },
+    gateway_rss_mib: { start: +(rssStart / 1024).toFixed(1), end: +(rssEnd / 1024).toFixed(1), soak_seconds: SOAK },
+  };
+  mkdirSync(join(root, 'out/bench'), { recursive: true });
+  writeFileSync(join(root, 'out/bench/gateway.json'), JSON.stringify(result, null, 2));
+  console.log(JSON.stringify(result, null, 2));
+  process.exit(0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
