@@ -177,9 +177,9 @@ test('the jobs drawer and the command palette open from anywhere', async () => {
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('empty-clusters')).toBeVisible();
   await shot('14-clusters-empty');
-  await go('optimizer');
-  await expect(page.getByTestId('empty-optimizer')).toBeVisible();
-  await shot('15-optimizer-empty');
+  await go('evaluations');
+  await expect(page.getByTestId('empty-evaluations')).toBeVisible();
+  await shot('15-evaluations-empty');
 });
 
 test('the dark theme follows the OS', async () => {

@@ -9,13 +9,15 @@ interface Props<K extends string> {
   onSort(key: K): void;
   children: ReactNode;
   w?: number | string;
+  /** Right-aligns the header over a numeric column. */
+  align?: 'left' | 'right';
 }
 
-export function SortableTh<K extends string>({ column, sort, onSort, children, w }: Props<K>) {
+export function SortableTh<K extends string>({ column, sort, onSort, children, w, align }: Props<K>) {
   const active = sort.key === column;
   const Icon = active ? (sort.dir === 'asc' ? IconChevronUp : IconChevronDown) : IconSelector;
   return (
-    <Table.Th w={w} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
+    <Table.Th w={w} ta={align} aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
       <UnstyledButton onClick={() => onSort(column)} data-testid={`sort-${column}`}>
         <Group gap={4} wrap="nowrap">
           <Text fw={600} size="sm">

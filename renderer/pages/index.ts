@@ -10,9 +10,9 @@ import {
   GuardrailsPage,
   ModelsPage,
   ObservabilityPage,
-  OptimizerPage,
   PlaygroundPage,
 } from './placeholders';
+import { OptimizerPage } from './OptimizerPage';
 import { ProjectsPage } from './ProjectsPage';
 import { SettingsPage } from './SettingsPage';
 

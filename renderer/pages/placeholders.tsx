@@ -6,7 +6,6 @@ import {
   IconBrain,
   IconChartHistogram,
   IconFlask,
-  IconGauge,
   IconLayoutDashboard,
   IconMessageChatbot,
   IconRocket,
@@ -68,17 +67,6 @@ export const ModelsPage = () => (
     headline="The registry is empty"
     description="Models you add appear here with their architecture, files, scan results, deployments and evaluations."
     actionLabel="Add a model"
-  />
-);
-
-export const OptimizerPage = () => (
-  <EmptyPage
-    title="Optimizer"
-    testId="empty-optimizer"
-    icon={<IconGauge {...icon} />}
-    headline="Nothing to optimize yet"
-    description="Pick a model and your GPUs to get the Pareto front of plans over latency, throughput and cost, with the reason each rejected option failed, and hand a plan off to Deploy."
-    actionLabel="New optimization"
   />
 );
 

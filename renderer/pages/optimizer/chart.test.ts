@@ -27,8 +27,8 @@ describe('the Pareto chart data', () => {
     const plans = [plan('h100_sxm', 4), plan('h100_sxm', 8), plan('a100_80gb_sxm', 4)];
     const series = buildSeries(plans, [plan('h100_sxm', 8)], { gpuName: names, scheme: 'light' });
     expect(series.map((s) => [s.name, s.color, s.data.map((d) => d.i)])).toEqual([
-      ['H100 SXM5 · other plans', 'indigo.2', [0]],
-      ['A100 80GB SXM4 · other plans', 'teal.2', [2]],
+      ['H100 SXM5 · other plans', 'color-mix(in srgb, var(--mantine-color-indigo-6) 35%, transparent)', [0]],
+      ['A100 80GB SXM4 · other plans', 'color-mix(in srgb, var(--mantine-color-teal-6) 35%, transparent)', [2]],
       ['H100 SXM5 · Pareto front', 'indigo.6', [1]],
     ]);
   });
@@ -36,7 +36,7 @@ describe('the Pareto chart data', () => {
   it('plots latency against output tokens per second per GPU', () => {
     const [s] = buildSeries([plan('h100_sxm', 4, {}, 7000)], [], { gpuName: names, scheme: 'dark' });
     expect(s!.data[0]).toEqual({ x: 7000, y: 100, i: 0 });
-    expect(s!.color).toBe('indigo.8');
+    expect(s!.color).toBe('color-mix(in srgb, var(--mantine-color-indigo-4) 35%, transparent)');
   });
 
   it('leaves out plans the cluster cannot run', () => {

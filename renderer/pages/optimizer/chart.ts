@@ -23,21 +23,29 @@ export function gpuColors(plans: readonly Pick<Plan, 'gpu'>[]): Map<string, (typ
   return colors;
 }
 
+/**
+ * The colours of a GPU type's front and of its dimmed plans. Dimmed is the same colour at a third of
+ * its strength, which reads as "behind" on both light and dark backgrounds (a darker shade does not).
+ */
+export function shades(color: string, scheme: Scheme): { strong: string; weak: string } {
+  const strong = `${color}.${scheme === 'dark' ? 4 : 6}`;
+  return { strong, weak: `color-mix(in srgb, var(--mantine-color-${color}-${scheme === 'dark' ? 4 : 6}) 35%, transparent)` };
+}
+
 /** Points carry `i`, the plan's index in `plans`, so the tooltip and a click can find the plan. */
 export function buildSeries(plans: readonly Plan[], pareto: readonly Plan[], opts: { gpuName(id: string): string; scheme: Scheme }): ChartSeries[] {
   const onFront = new Set(pareto.map(planKey));
   const colors = gpuColors(plans);
-  const strong = opts.scheme === 'dark' ? 4 : 6;
-  const weak = opts.scheme === 'dark' ? 8 : 2;
   const front: ChartSeries[] = [];
   const rest: ChartSeries[] = [];
   for (const [gpu, color] of colors) {
+    const { strong, weak } = shades(color, opts.scheme);
     const runnable = plans.map((p, i) => ({ p, i })).filter(({ p }) => p.gpu === gpu && p.fitsCluster);
     const point = ({ p, i }: { p: Plan; i: number }) => ({ x: p.prediction.e2eMs, y: tokensPerGpu(p), i });
     const mine = runnable.filter(({ p }) => onFront.has(planKey(p)));
     const others = runnable.filter(({ p }) => !onFront.has(planKey(p)));
-    if (mine.length) front.push({ gpu, front: true, name: `${opts.gpuName(gpu)} · Pareto front`, color: `${color}.${strong}`, data: mine.map(point) });
-    if (others.length) rest.push({ gpu, front: false, name: `${opts.gpuName(gpu)} · other plans`, color: `${color}.${weak}`, data: others.map(point) });
+    if (mine.length) front.push({ gpu, front: true, name: `${opts.gpuName(gpu)} · Pareto front`, color: strong, data: mine.map(point) });
+    if (others.length) rest.push({ gpu, front: false, name: `${opts.gpuName(gpu)} · other plans`, color: weak, data: others.map(point) });
   }
   // Dimmed series first, so the front is drawn on top of them.
   return [...rest, ...front];

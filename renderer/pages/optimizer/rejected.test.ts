@@ -25,7 +25,7 @@ describe('grouping rejected options', () => {
 
   it('sorts every reason the search produces into a kind', () => {
     expect(reasonKind('weights need 131.4 GiB per GPU but only 71.7 GiB is usable (80 GB × 0.9)')).toBe('Does not fit in memory');
-    expect(reasonKind('needs 26 replicas × 2 GPUs = 52 for 2 req/s, cluster has 16')).toBe('Too few GPUs for the target rate');
+    expect(reasonKind('needs 26 replicas × 2 GPUs = 52 for 2 req/s, cluster has 16')).toBe('Too few GPUs for the rate');
     expect(reasonKind('needs 32 GPUs per replica, cluster has 16 h100_sxm')).toBe('Replica larger than the pool');
     expect(reasonKind('tp=8 does not divide the 28 attention heads')).toBe('TP does not divide the heads');
     expect(reasonKind('tp=8 spans more than the 4-GPU PCIe domain: all-reduce over the network')).toBe('TP beyond the GPU link domain');

@@ -17,7 +17,7 @@ const KINDS: [RegExp, string][] = [
   [/^weights need|does not fit|usable/, 'Does not fit in memory'],
   [/^KV cache holds only/, 'KV cache too small'],
   [/^needs \d+ GPUs per replica/, 'Replica larger than the pool'],
-  [/^needs \d+ replicas/, 'Too few GPUs for the target rate'],
+  [/^needs \d+ replicas/, 'Too few GPUs for the rate'],
   [/does not divide/, 'TP does not divide the heads'],
   [/spans more than/, 'TP beyond the GPU link domain'],
   [/TTFT .*> SLO/, 'Misses the TTFT SLO'],

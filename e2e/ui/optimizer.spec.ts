@@ -1,0 +1,161 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The Optimizer as a platform engineer uses it: pick a model, describe two clusters' GPUs and the
+ * SLOs, run, read the recommendation, the Pareto chart and the plans, open a plan's breakdown, and
+ * find the run again after a reload. Signs in as the admin first-run.spec.ts creates, or creates
+ * that admin itself when run alone on a fresh FOUNDRY_HOME.
+ */
+
+const SHOTS = join('e2e', 'artifacts', 'ui');
+const ADMIN = { username: 'ada', displayName: 'Ada Lovelace', password: 'correct horse battery' };
+const MODEL = 'meta-llama/Llama-3.1-70B-Instruct';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+
+const shot = (name: string, fullPage = false) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+
+async function signIn() {
+  const setup = page.getByTestId('setup-form');
+  const signin = page.getByTestId('signin-form');
+  await expect(setup.or(signin)).toBeVisible();
+  if (await setup.isVisible()) {
+    await page.locator('input[name=username]').fill(ADMIN.username);
+    await page.locator('input[name=displayName]').fill(ADMIN.displayName);
+    await page.locator('input[name=password]').fill(ADMIN.password);
+    await page.locator('input[name=confirm]').fill(ADMIN.password);
+    await page.getByTestId('setup-submit').click();
+  } else {
+    await page.locator('input[name=username]').fill(ADMIN.username);
+    await page.locator('input[name=password]').fill(ADMIN.password);
+    await page.getByTestId('signin-submit').click();
+  }
+  await expect(page.getByTestId('nav')).toBeVisible();
+}
+
+/** Closes toasts so they do not cover what a screenshot is for. */
+async function dismissToasts() {
+  const toasts = page.locator('.mantine-Notification-root');
+  while ((await toasts.count()) > 0) await toasts.first().getByRole('button').click();
+  await expect(toasts).toHaveCount(0);
+}
+
+/** Scrolls an element to the middle of the window, clear of the fixed header. */
+async function center(testId: string) {
+  await page.getByTestId(testId).first().evaluate((el) => el.scrollIntoView({ block: 'center' }));
+}
+
+/** Picks an option of a searchable Mantine Select by typing part of its label. */
+async function choose(select: ReturnType<Page['getByTestId']>, typed: string, option: RegExp) {
+  await select.click();
+  await select.fill(typed);
+  await page.getByRole('option', { name: option }).first().click();
+}
+
+test.beforeAll(async ({ browser }) => {
+  const url = process.env.FOUNDRY_WEB_URL;
+  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
+  mkdirSync(SHOTS, { recursive: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+  page = await context.newPage();
+  await page.goto(url);
+  await signIn();
+});
+
+test.afterAll(async () => {
+  await page.context().close();
+});
+
+test('a run over two clusters recommends a plan and shows the front, the plans and a breakdown', async () => {
+  await page.getByTestId('nav-optimizer').click();
+  await expect(page.getByTestId('optimizer-inputs')).toBeVisible();
+
+  // Running an empty form marks what is missing instead of calling the core.
+  await page.getByTestId('optimizer-run').click();
+  await expect(page.getByText('Choose a model')).toBeVisible();
+  await expect(page.getByText('Fix the marked fields to run.')).toBeVisible();
+
+  await choose(page.getByTestId('optimizer-model'), 'Llama-3.1-70B', new RegExp(MODEL));
+  await expect(page.getByTestId('optimizer-inputs')).toContainText('70.6 B params');
+
+  const pools = page.getByTestId('pool-row');
+  await expect(pools).toHaveCount(1);
+  await expect(page.locator('input[name=pool-cluster-0]')).toHaveValue('local');
+  await choose(page.getByTestId('pool-gpu-0'), 'H100 SXM', /^H100 SXM5/);
+  await page.locator('input[name=pool-count-0]').fill('16');
+  await expect(page.locator('input[name=pool-price-0]')).toHaveAttribute('placeholder', /\$3\.00 \(catalog\)/);
+
+  await page.getByTestId('pool-add').click();
+  await expect(pools).toHaveCount(2);
+  await page.locator('input[name=pool-cluster-1]').fill('lab');
+  await choose(page.getByTestId('pool-gpu-1'), 'A100 80GB SXM', /^A100 80GB SXM4/);
+  await page.locator('input[name=pool-count-1]').fill('8');
+
+  await page.locator('input[name=ttftMs]').fill('2000');
+  await page.locator('input[name=tpotMs]').fill('80');
+  await page.locator('input[name=targetRps]').fill('2');
+  await page.getByTestId('optimizer-run').click();
+
+  const recommended = page.getByTestId('optimizer-recommended');
+  await expect(recommended).toBeVisible();
+  await expect(recommended).toContainText('meets SLOs');
+  await expect(recommended).toContainText(/\$ \/ hour\s*\$\d+\.\d\d/);
+  const chart = page.getByTestId('optimizer-pareto');
+  await expect(chart.locator('.recharts-scatter-symbol').first()).toBeVisible();
+  expect(await chart.locator('.recharts-scatter-symbol').count()).toBeGreaterThan(5);
+  await expect(chart).toContainText('Predicted E2E latency');
+  await expect(page.getByTestId('optimizer-accuracy')).toContainText('TPOT ≈ 21–24%');
+  const rows = page.getByTestId('optimizer-plans').getByTestId('plan-row');
+  expect(await rows.count()).toBeGreaterThan(0);
+  await expect(rows.first().getByTestId('plan-slo')).toHaveText('meets');
+
+  // Hovering a point shows the plan behind it with exact values.
+  await chart.locator('.recharts-scatter-symbol').last().hover({ force: true });
+  await expect(page.getByTestId('pareto-tooltip')).toContainText('E2E latency');
+  await dismissToasts();
+  // The result scrolls itself into view after a run, its title just under the header.
+  await expect(page.getByTestId('optimizer-result-name')).toBeInViewport();
+  await page.mouse.move(0, 0);
+  await shot('20-optimizer-result');
+  await shot('20b-optimizer-result-full', true);
+
+  await page.getByTestId('recommended-breakdown').click();
+  const breakdown = page.getByTestId('plan-breakdown');
+  await expect(breakdown).toBeVisible();
+  await expect(breakdown.getByTestId('breakdown-ttft')).toContainText('Roofline');
+  await expect(breakdown.getByTestId('breakdown-tpot')).toContainText('%');
+  await center('plan-breakdown');
+  await shot('21-optimizer-breakdown');
+
+  await page.getByTestId('rejected-toggle').click();
+  await expect(page.getByTestId('rejected-row').first()).toBeVisible();
+  await center('rejected-table');
+  await shot('21b-optimizer-rejected');
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await center('optimizer-pareto');
+  await shot('23-optimizer-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+test('the run is saved and opens again after a reload', async () => {
+  await page.reload();
+  await expect(page.getByTestId('optimizer-inputs')).toBeVisible();
+  await expect(page.getByTestId('optimizer-result')).toHaveCount(0);
+  await page.getByTestId('tab-saved-runs').click();
+  const row = page.getByTestId('saved-run-row').first();
+  await expect(row).toContainText(MODEL);
+  await expect(row).toContainText(ADMIN.username);
+  await shot('22a-optimizer-saved-list');
+  await row.click();
+  await expect(page.getByTestId('optimizer-recommended')).toBeVisible();
+  await expect(page.getByTestId('optimizer-model')).toHaveValue(MODEL);
+  await expect(page.getByTestId('pool-row')).toHaveCount(2);
+  await expect(page.getByTestId('optimizer-result-name')).toContainText('Llama-3.1-70B-Instruct');
+  await expect(page.getByTestId('optimizer-result-name')).toBeInViewport();
+  await shot('22-optimizer-saved');
+});

@@ -1,0 +1,165 @@
+import { Button, Grid, Group, Input, NumberInput, Paper, SegmentedControl, Select, Stack, Text, TextInput, Tooltip, type ComboboxItem, type OptionsFilter } from '@mantine/core';
+import { IconPlayerPlay } from '@tabler/icons-react';
+import { useMemo, useState } from 'react';
+import type { OptimizerCatalog, OptimizerRun } from '../../../main/core/optimizer/service';
+import { call, toClientError, type ClientError } from '../../client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useCan } from '../../stores/abilities';
+import { ClusterPoolsTable } from './ClusterPoolsTable';
+import { toNum, toRequest, validate, type Backend, type FormErrors } from './form';
+import { formatContext, paramsLine } from './format';
+import { useOptimizer } from './state';
+
+const BACKENDS: { value: Backend; label: string }[] = [
+  { value: 'vllm', label: 'vLLM' },
+  { value: 'sglang', label: 'SGLang' },
+  { value: 'trtllm', label: 'TRT-LLM' },
+];
+// "Required" errors wait for the first Run; a wrong value shows at once.
+const REQUIRED = /^(Choose|Enter|Name|Add)/;
+
+function visibleErrors(errors: FormErrors, attempted: boolean): FormErrors {
+  return attempted ? errors : Object.fromEntries(Object.entries(errors).filter(([, m]) => !REQUIRED.test(m)));
+}
+
+export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onRan(run: OptimizerRun): void }) {
+  const form = useOptimizer((s) => s.form);
+  const setForm = useOptimizer((s) => s.setForm);
+  const showRun = useOptimizer((s) => s.showRun);
+  const canRun = useCan('optimizer:run');
+  const [attempted, setAttempted] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<ClientError | null>(null);
+  const allErrors = useMemo(() => validate(form, catalog), [form, catalog]);
+  const errors = visibleErrors(allErrors, attempted);
+  const models = useMemo(() => new Map(catalog.models.map((m) => [m.id, m])), [catalog]);
+  const model = form.model ? models.get(form.model) : undefined;
+
+  const run = async () => {
+    setAttempted(true);
+    if (Object.keys(allErrors).length > 0) return;
+    setRunning(true);
+    try {
+      const result = await call('optimizer:run', toRequest(form));
+      setError(null);
+      showRun(result);
+      onRan(result);
+    } catch (err) {
+      setError(toClientError(err));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  // Search by id and by the aliases people type ("llama 70b", "r1").
+  const filterModels: OptionsFilter = ({ options, search }) => {
+    const words = search.toLowerCase().split(/[\s/_-]+/).filter(Boolean);
+    return (options as ComboboxItem[]).filter((o) => {
+      const hay = [o.value, ...(models.get(o.value)?.aliases ?? [])].join(' ').toLowerCase();
+      return words.every((w) => hay.includes(w));
+    });
+  };
+
+  return (
+    <Paper withBorder p="md" data-testid="optimizer-inputs">
+      <Stack gap="sm">
+        <Grid gap="sm" align="flex-start">
+          <Grid.Col span={5}>
+            <Select
+              label="Model"
+              placeholder="Search models"
+              data-testid="optimizer-model"
+              data={catalog.models.map((m) => ({ value: m.id, label: m.id }))}
+              value={form.model}
+              onChange={(v) => setForm({ model: v })}
+              searchable
+              filter={filterModels}
+              nothingFoundMessage="Not in the optimizer's model table"
+              description={model ? `${paramsLine(model)} · ${formatContext(model.maxContext)}` : 'Models from optimizer/data/models.json'}
+              error={errors.model}
+              renderOption={({ option }) => {
+                const m = models.get(option.value);
+                return (
+                  <div>
+                    <Text size="sm">{option.label}</Text>
+                    {m && (
+                      <Text size="xs" c="dimmed">
+                        {paramsLine(m)} · {formatContext(m.maxContext)}
+                      </Text>
+                    )}
+                  </div>
+                );
+              }}
+            />
+          </Grid.Col>
+          <Grid.Col span={2}>
+            <NumberInput label="Input tokens" description="ISL per request" name="isl" min={1} allowDecimal={false} thousandSeparator="," value={form.isl} onChange={(v) => setForm({ isl: toNum(v) })} error={errors.isl} />
+          </Grid.Col>
+          <Grid.Col span={2}>
+            <NumberInput label="Output tokens" description="OSL per request" name="osl" min={1} allowDecimal={false} thousandSeparator="," value={form.osl} onChange={(v) => setForm({ osl: toNum(v) })} error={errors.osl} />
+          </Grid.Col>
+          <Grid.Col span={3}>
+            <Input.Wrapper label="Engine" description="Selects the fitted coefficients">
+              <SegmentedControl fullWidth size="sm" data={BACKENDS} value={form.backend} onChange={(v) => setForm({ backend: v as Backend })} data-testid="optimizer-backend" />
+            </Input.Wrapper>
+          </Grid.Col>
+
+          <Grid.Col span={3}>
+            <Group gap={6} align="flex-start" wrap="nowrap">
+              <NumberInput
+                label="TTFT SLO"
+                description="Time to first token"
+                name="ttftMs"
+                placeholder="none"
+                suffix=" ms"
+                min={1}
+                hideControls
+                value={form.ttftMs}
+                onChange={(v) => setForm({ ttftMs: toNum(v) })}
+                error={errors.ttftMs}
+                style={{ flex: 1 }}
+              />
+              <SegmentedControl
+                mt={42}
+                size="xs"
+                aria-label="TTFT percentile"
+                data={[
+                  { value: 'mean', label: 'mean' },
+                  { value: 'p90', label: 'p90' },
+                ]}
+                value={form.ttftPercentile}
+                onChange={(v) => setForm({ ttftPercentile: v as 'mean' | 'p90' })}
+              />
+            </Group>
+          </Grid.Col>
+          <Grid.Col span={2}>
+            <NumberInput label="TPOT SLO" description="Per output token" name="tpotMs" placeholder="none" suffix=" ms" min={0} hideControls value={form.tpotMs} onChange={(v) => setForm({ tpotMs: toNum(v) })} error={errors.tpotMs} />
+          </Grid.Col>
+          <Grid.Col span={2}>
+            <NumberInput label="Target rate" description="Sets replicas" name="targetRps" placeholder="none" suffix=" req/s" min={0} hideControls value={form.targetRps} onChange={(v) => setForm({ targetRps: toNum(v) })} error={errors.targetRps} />
+          </Grid.Col>
+          <Grid.Col span={5}>
+            <TextInput label="Run name" description="Optional; saved with the run" name="runName" placeholder={model ? `${model.id} · ${form.isl}/${form.osl} tokens` : 'model · ISL/OSL tokens'} value={form.name} onChange={(e) => setForm({ name: e.currentTarget.value })} error={errors.name} />
+          </Grid.Col>
+        </Grid>
+
+        <ClusterPoolsTable gpus={catalog.gpus} errors={errors} />
+
+        {error && <ErrorAlert error={error} title="The optimizer could not run" onClose={() => setError(null)} />}
+        <Group justify="flex-end" gap="sm">
+          {attempted && Object.keys(allErrors).length > 0 && (
+            <Text size="xs" c="red">
+              Fix the marked fields to run.
+            </Text>
+          )}
+          <Tooltip label="Your role cannot run the optimizer (needs optimizer:run)" disabled={canRun}>
+            {/* data-disabled, not disabled: a disabled button gets no hover, so its tooltip would never show. */}
+            <Button leftSection={<IconPlayerPlay size={16} />} loading={running} data-disabled={!canRun || undefined} onClick={() => canRun && void run()} data-testid="optimizer-run">
+              Run optimizer
+            </Button>
+          </Tooltip>
+        </Group>
+      </Stack>
+    </Paper>
+  );
+}
