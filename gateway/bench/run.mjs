@@ -6,7 +6,8 @@
 // Flags: --seconds N (per throughput run, default 10), --soak N (extra soak seconds, default 0).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +43,23 @@ function firstJsonLine(child, key) {
     child.once('exit', (c) => rej(new Error(`exited ${c}: ${buf}`)));
   });
 }
+function freePort() {
+  return new Promise((res) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => res(p));
+    });
+  });
+}
+async function waitHealthy(url) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('gateway did not become healthy');
+}
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 const haveWrk = spawnSync('wrk', ['--version']).status !== null && spawnSync('which', ['wrk']).status === 0;
 
@@ -71,10 +89,13 @@ async function main() {
     '[models.bench]', 'strategy = "p2c_ewma"', 'tokens_per_minute = 1000000000',
     '[[models.bench.targets]]', 'provider = "a"', '[[models.bench.targets]]', 'provider = "b"',
   ].join('\n'));
-  // Access logs go to the child's stdout; we read it (first line gives the address) and then drain it.
-  const gw = start(process.execPath, [join(root, 'out/gateway/gateway.js'), '--config', dir]);
-  const gateway = await firstJsonLine(gw, 'address');
-  gw.stdout.on('data', () => {});
+  // Access logs go to a file, as a container runtime would take them; a pipe this process had to
+  // drain would steal CPU from the load generator and push back on the gateway.
+  const port = await freePort();
+  const logFile = join(dir, 'access.log');
+  const gw = start(process.execPath, [join(root, 'out/gateway/gateway.js'), '--config', dir, '--port', String(port)], { stdio: ['ignore', openSync(logFile, 'w'), 'inherit'] });
+  const gateway = `http://127.0.0.1:${port}`;
+  await waitHealthy(gateway);
 
   const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16 });
   const streamBody = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16, stream: true });
@@ -117,6 +138,7 @@ async function main() {
       inside_gateway_ttfb_overhead_ms: { p50: p(gS.overhead, 50), p99: p(gS.overhead, 99) },
     },
     gateway_rss_mib: { start: +(rssStart / 1024).toFixed(1), end: +(rssEnd / 1024).toFixed(1), soak_seconds: SOAK },
+    access_log_bytes: statSync(logFile).size,
   };
   mkdirSync(join(root, 'out/bench'), { recursive: true });
   writeFileSync(join(root, 'out/bench/gateway.json'), JSON.stringify(result, null, 2));
