@@ -50,6 +50,8 @@ export interface Runtime {
 export interface SharedState {
   pools: Map<string, Pool>;
   targets: Map<string, TargetState>;
+  /** Failed-auth buckets survive reloads, so a reload never forgives a key-guessing client. */
+  failedAuth?: FailedAuthLimiter;
 }
 
 export interface BuildDeps {
@@ -67,6 +69,11 @@ function pool(shared: SharedState, origin: string, connections: number): Pool {
     shared.pools.set(origin, p);
   }
   return p;
+}
+
+function sharedFailedAuth(shared: SharedState, perMinute: number): FailedAuthLimiter {
+  if (!shared.failedAuth || shared.failedAuth.perMinute !== perMinute) shared.failedAuth = new FailedAuthLimiter(perMinute);
+  return shared.failedAuth;
 }
 
 export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Promise<BuildResult> {
@@ -127,7 +134,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       config,
       keys: new ApiKeyTable(config.auth.api_keys),
       jwt,
-      failedAuth: new FailedAuthLimiter(config.auth.failed_attempts_per_minute),
+      failedAuth: sharedFailedAuth(deps.shared, config.auth.failed_attempts_per_minute),
       limiter: new Limiter(deps.limitStore, config),
       models,
       adminToken,

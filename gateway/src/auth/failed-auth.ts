@@ -13,7 +13,7 @@ export class FailedAuthLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private readonly perMs: number;
 
-  constructor(private readonly perMinute: number) {
+  constructor(readonly perMinute: number) {
     this.perMs = perMinute / 60_000;
   }
 

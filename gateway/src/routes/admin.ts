@@ -60,10 +60,12 @@ export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Pro
       schema: {
         summary: 'Usage events after a cursor',
         tags: ['admin'],
-        querystring: { type: 'object', properties: { cursor: { type: 'integer', minimum: 0, default: 0 }, limit: { type: 'integer', minimum: 1, maximum: 10_000, default: 1000 } } },
+        // Strings on purpose: the app validates without type coercion (bodies are forwarded as sent).
+        querystring: { type: 'object', properties: { cursor: { type: 'string', pattern: '^[0-9]{1,15}$' }, limit: { type: 'string', pattern: '^[0-9]{1,5}$' } } },
         response: { 403: errorSchema },
       },
     },
-    async (req: FastifyRequest<{ Querystring: { cursor?: number; limit?: number } }>) => svc.usage.read(req.query.cursor ?? 0, req.query.limit ?? 1000),
+    async (req: FastifyRequest<{ Querystring: { cursor?: string; limit?: string } }>) =>
+      svc.usage.read(Number(req.query.cursor ?? 0), Math.min(10_000, Math.max(1, Number(req.query.limit ?? 1000)))),
   );
 }
