@@ -37,6 +37,7 @@ export const CHANNEL_NAMES = [
   'optimizer:run',
   'optimizer:runs',
   'optimizer:get',
+  'gateway:config',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -257,6 +257,14 @@ export const CHANNELS = {
 
   'system:info': channel({ input: empty, output: returns<SystemInfo>(), access: 'signed-in', mutates: false, summary: 'Version and data location.' }),
 
+  'gateway:config': channel({
+    input: empty,
+    output: returns<{ toml: string; apiKeys: number; projects: number }>(),
+    access: 'apikey:view',
+    mutates: false,
+    summary: 'The gateway config this desktop renders for its clusters (key hashes only).',
+  }),
+
   'optimizer:catalog': channel({
     input: empty,
     output: returns<OptimizerCatalog>(),

@@ -78,6 +78,12 @@ export function registerSystem(program: Command): void {
     await finish(ctx, await ctx.call('vault:rotate', {}));
   }));
 
+  const gateway = program.command('gateway').description('the in-cluster gateway');
+  gateway.command('config').description('print the gateway config (TOML) this desktop renders; keys appear as hashes').action(action(program, async (ctx) => {
+    const out = await ctx.call('gateway:config', {});
+    print(ctx.json, out, () => out.toml);
+  }));
+
   program
     .command('call <channel> [json]')
     .description('call any channel with a JSON input (for scripts); prints the JSON output')

@@ -2,6 +2,6 @@ import type { HandlerTable } from './types';
 import { authHandlers } from './auth';
 import { accessHandlers } from './access';
 import { systemHandlers } from './system';
-import { optimizerHandlers } from './optimizer';
+import { fleetHandlers } from './fleet';
 
-export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...optimizerHandlers };
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers };

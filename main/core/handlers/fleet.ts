@@ -1,9 +1,10 @@
 import type { HandlerTable } from './types';
 import { signedIn } from './types';
+import { renderGatewayConfig } from '../gateway/render';
 
-type OptimizerHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get'>;
+type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'gateway:config'>;
 
-export const optimizerHandlers: OptimizerHandlers = {
+export const fleetHandlers: FleetHandlers = {
   'optimizer:catalog': { run: ({ core }) => core.optimizer.catalog() },
   'optimizer:run': {
     run: (ctx, input) => ctx.core.optimizer.run(input, signedIn(ctx).username),
@@ -18,4 +19,10 @@ export const optimizerHandlers: OptimizerHandlers = {
   },
   'optimizer:runs': { run: ({ core }, input) => core.optimizer.list(input.limit) },
   'optimizer:get': { run: ({ core }, input) => core.optimizer.get(input.runId) },
+  'gateway:config': {
+    run: ({ core }) => {
+      const { config, toml } = renderGatewayConfig(core.db);
+      return { toml, apiKeys: config.auth?.api_keys?.length ?? 0, projects: Object.keys(config.projects ?? {}).length };
+    },
+  },
 };

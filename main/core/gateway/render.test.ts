@@ -1,0 +1,38 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseGatewayConfig } from '../../../gateway/src/config/index';
+import { renderGatewayConfig } from './render';
+import { setupAdmin, startTestCore, type TestCore } from '../testing/harness';
+import { sha256Hex } from '../access/tokens';
+
+let core: TestCore;
+let admin: string;
+beforeEach(async () => {
+  core = startTestCore();
+  admin = await setupAdmin(core);
+});
+afterEach(() => core.dispose());
+
+describe('gateway config rendered by the desktop', () => {
+  it('carries every key as a hash with its project, models, budget, expiry and revocation, and no secret', async () => {
+    const p = await core.call('projects:create', { name: 'fraud-detection' }, admin);
+    const live = await core.call('apikeys:create', { projectId: p.id, name: 'ci', allowedModels: ['llama-3.1-8b'], monthlyTokenBudget: 1_000_000, expiresAt: '2099-01-01T00:00:00Z' }, admin);
+    const gone = await core.call('apikeys:create', { projectId: p.id, name: 'old' }, admin);
+    await core.call('apikeys:revoke', { keyId: gone.key.id }, admin);
+
+    const { toml } = renderGatewayConfig(core.services.db);
+    expect(toml).not.toContain(live.secret);
+    expect(toml).not.toContain(gone.secret);
+    const parsed = parseGatewayConfig(toml);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(Object.keys(parsed.value.projects)).toEqual(['fraud-detection']);
+    const keys = Object.fromEntries(parsed.value.auth.api_keys.map((k) => [k.id, k]));
+    expect(keys[live.key.id]).toMatchObject({ hash: sha256Hex(live.secret), project: 'fraud-detection', allowed_models: ['llama-3.1-8b'], monthly_token_budget: 1_000_000, revoked: false });
+    expect(keys[gone.key.id]).toMatchObject({ hash: sha256Hex(gone.secret), revoked: true });
+  });
+
+  it('renders a valid config for an empty desktop', () => {
+    const parsed = parseGatewayConfig(renderGatewayConfig(core.services.db).toml);
+    expect(parsed).toMatchObject({ ok: true, value: { auth: { api_keys: [] }, models: {} } });
+  });
+});

@@ -1,0 +1,62 @@
+import { renderGatewayConfigToml, validateGatewayConfig, type GatewayConfigInput } from '../../../gateway/src/config/index';
+import { FoundryError } from '../errors';
+import type { Db } from '../store/db';
+
+/**
+ * Renders the part of a cluster's gateway config that the desktop owns: projects with their budgets and
+ * every API key as a SHA-256 hash (revoked and expired keys included, so the gateway answers "revoked" or
+ * "expired" rather than "unknown key"). Providers and models come from deployments and endpoints; until
+ * those exist the config routes nothing, which the gateway accepts. The result is validated against the
+ * gateway's own strict schema before anything leaves the desktop.
+ */
+
+export interface GatewayRoutes {
+  providers: GatewayConfigInput['providers'];
+  models: GatewayConfigInput['models'];
+}
+
+interface KeyRow {
+  id: string;
+  hash: string;
+  project: string;
+  allowed_models: string;
+  monthly_token_budget: number | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers: {}, models: {} }): { config: GatewayConfigInput; toml: string } {
+  const keys = db
+    .prepare<[], KeyRow>(
+      `SELECT k.id, k.hash, p.name AS project, k.allowed_models, k.monthly_token_budget, k.expires_at, k.revoked_at
+       FROM api_keys k JOIN projects p ON p.id = k.project_id ORDER BY p.name, k.created_at`,
+    )
+    .all();
+  const projects = db.prepare<[], { name: string }>('SELECT name FROM projects ORDER BY name').all();
+
+  const config: GatewayConfigInput = {
+    auth: {
+      api_keys: keys.map((k) => ({
+        id: k.id,
+        hash: k.hash,
+        project: k.project,
+        allowed_models: JSON.parse(k.allowed_models) as string[],
+        ...(k.monthly_token_budget ? { monthly_token_budget: k.monthly_token_budget } : {}),
+        ...(k.expires_at ? { expires_at: k.expires_at } : {}),
+        revoked: k.revoked_at !== null,
+      })),
+    },
+    projects: Object.fromEntries(projects.map((p) => [p.name, {}])),
+    providers: routes.providers,
+    models: routes.models,
+  };
+  const checked = validateGatewayConfig(config);
+  if (!checked.ok) {
+    throw new FoundryError({
+      code: 'INTERNAL',
+      message: `The rendered gateway config is not valid: ${checked.errors.join('; ')}`,
+      hint: 'This is a bug in Foundry; nothing was sent to any cluster.',
+    });
+  }
+  return { config, toml: renderGatewayConfigToml(config) };
+}
