@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Rejected } from '../../../optimizer/src/search';
 import { planKey } from './format';
-import { countKinds, groupRejected, reasonIndex, reasonKind } from './rejected';
+import { groupByKind, groupRejected, reasonIndex, reasonKind } from './rejected';
 
 const r = (reason: string, extra: Partial<Rejected> = {}): Rejected => ({ cluster: 'local', gpu: 'h100_sxm', tp: 1, pp: 1, reason, ...extra });
 
@@ -35,15 +35,21 @@ describe('grouping rejected options', () => {
     expect(reasonKind('something new')).toBe('Other');
   });
 
-  it('counts rejections by kind', () => {
-    expect(countKinds([r('predicted TPOT 1 ms > SLO 0.5 ms'), r('predicted TPOT 2 ms > SLO 0.5 ms'), r('something new')])).toEqual([
-      { kind: 'Misses the TPOT SLO', count: 2 },
-      { kind: 'Other', count: 1 },
-    ]);
-  });
-
   it('finds the reason for a plan by the same key the plans table uses', () => {
     const index = reasonIndex([r('predicted TPOT 86.8 ms > SLO 80 ms', { maxConcurrency: 64 })]);
     expect(index.get(planKey({ cluster: 'local', gpu: 'h100_sxm', tp: 1, pp: 1, maxConcurrency: 64 }))).toBe('predicted TPOT 86.8 ms > SLO 80 ms');
+  });
+
+  it('groups by kind first, so reasons that differ only in their numbers sit together', () => {
+    const kinds = groupByKind([
+      r('needs 9 replicas × 8 GPUs = 72 for 2 req/s, cluster has 16', { tp: 8 }),
+      r('needs 5 replicas × 8 GPUs = 40 for 2 req/s, cluster has 16', { tp: 8 }),
+      r('needs 5 replicas × 8 GPUs = 40 for 2 req/s, cluster has 16', { tp: 4, pp: 2 }),
+      r('predicted TPOT 86.8 ms > SLO 80 ms'),
+    ]);
+    expect(kinds.map((k) => [k.kind, k.count, k.reasons.map((g) => g.count)])).toEqual([
+      ['Too few GPUs for the rate', 3, [2, 1]],
+      ['Misses the TPOT SLO', 1, [1]],
+    ]);
   });
 });

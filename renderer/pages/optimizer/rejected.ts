@@ -45,11 +45,26 @@ export function groupRejected(rejected: readonly Rejected[]): ReasonGroup[] {
   return [...groups.values()].sort((a, b) => b.count - a.count);
 }
 
-/** How many rejections of each kind, most frequent first. */
-export function countKinds(rejected: readonly Rejected[]): { kind: string; count: number }[] {
-  const counts = new Map<string, number>();
-  for (const r of rejected) counts.set(reasonKind(r.reason), (counts.get(reasonKind(r.reason)) ?? 0) + 1);
-  return [...counts].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count);
+export interface KindGroup {
+  kind: string;
+  count: number;
+  /** Identical reasons within the kind, most frequent first. */
+  reasons: ReasonGroup[];
+}
+
+/**
+ * Rejections by kind, then by identical reason: reasons often differ only in their numbers
+ * ("needs 9 replicas…", "needs 5 replicas…"), so the kind is what keeps a long list readable.
+ */
+export function groupByKind(rejected: readonly Rejected[]): KindGroup[] {
+  const kinds = new Map<string, KindGroup>();
+  for (const g of groupRejected(rejected)) {
+    const k = kinds.get(g.kind) ?? { kind: g.kind, count: 0, reasons: [] };
+    k.count += g.count;
+    k.reasons.push(g);
+    kinds.set(g.kind, k);
+  }
+  return [...kinds.values()].sort((a, b) => b.count - a.count);
 }
 
 /** The reason a given plan was rejected, when it was (plans that miss an SLO are also listed as rejected). */
