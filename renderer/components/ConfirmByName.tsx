@@ -1,7 +1,7 @@
 import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
-import { toClientError, type ClientError } from '../client';
 import { ErrorAlert } from './ErrorAlert';
+import { useAction } from './useAction';
 
 interface Props {
   opened: boolean;
@@ -18,28 +18,20 @@ interface Props {
 /** Destructive actions confirm by typing the name, and say what will be lost (UI.md). */
 export function ConfirmByName({ opened, onClose, title, name, consequence, confirmLabel, onConfirm }: Props) {
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     if (opened) {
       setTyped('');
       setError(null);
     }
-  }, [opened]);
+  }, [opened, setError]);
 
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const confirm = () =>
+    run(async () => {
       await onConfirm();
       onClose();
-    } catch (err) {
-      setError(toClientError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <Modal opened={opened} onClose={onClose} title={title} data-testid="confirm-by-name">

@@ -1,8 +1,8 @@
 import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
-import { toClientError, type ClientError } from '../client';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { useAction } from '../components/useAction';
 import { useSession } from '../stores/session';
 import { AuthLayout } from './AuthLayout';
 
@@ -16,8 +16,7 @@ export function SetupPage() {
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, run } = useAction();
 
   const tooShort = password.length > 0 && password.length < MIN_PASSWORD;
   const mismatch = confirm.length > 0 && confirm !== password;
@@ -25,22 +24,20 @@ export function SetupPage() {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (password.length < MIN_PASSWORD || password !== confirm) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { vaultError } = await setup({ username: username.trim(), displayName: displayName.trim() || undefined, password });
-      if (vaultError) {
-        notifications.show({
-          color: 'yellow',
-          title: 'Secrets storage needs the OS keychain',
-          message: `${vaultError} Your account works; Settings explains how to enable the vault.`,
-          autoClose: 20_000,
-        });
-      }
-    } catch (err) {
-      setError(toClientError(err));
-      setBusy(false);
-    }
+    await run(
+      async () => {
+        const { vaultError } = await setup({ username: username.trim(), displayName: displayName.trim() || undefined, password });
+        if (vaultError) {
+          notifications.show({
+            color: 'yellow',
+            title: 'Secrets storage needs the OS keychain',
+            message: `${vaultError} Your account works; Settings explains how to enable the vault.`,
+            autoClose: 20_000,
+          });
+        }
+      },
+      { keepBusyOnSuccess: true },
+    );
   };
 
   return (

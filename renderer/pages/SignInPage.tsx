@@ -1,7 +1,7 @@
 import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { toClientError, type ClientError } from '../client';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { useAction } from '../components/useAction';
 import { useSession } from '../stores/session';
 import { AuthLayout } from './AuthLayout';
 
@@ -10,19 +10,11 @@ export function SignInPage() {
   const notice = useSession((s) => s.notice);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await signIn({ username: username.trim(), password });
-    } catch (err) {
-      setError(toClientError(err));
-      setBusy(false);
-    }
+    await run(() => signIn({ username: username.trim(), password }), { keepBusyOnSuccess: true });
   };
 
   return (

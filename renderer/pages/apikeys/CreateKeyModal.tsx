@@ -2,9 +2,10 @@ import { Button, Group, Modal, NumberInput, Stack, TagsInput, TextInput } from '
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ApiKey } from '../../../main/core/access/api-keys';
 import type { Project } from '../../../main/core/access/projects';
-import { call, toClientError, type ClientError } from '../../client';
+import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localInputToIso } from '../../components/format';
+import { useAction } from '../../components/useAction';
 
 const NAME_RULE = 'Use 1–60 letters, digits, spaces, dots, dashes or underscores.';
 const KEY_NAME = /^[\w .-]{1,60}$/;
@@ -21,8 +22,7 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
   const [models, setModels] = useState<string[]>(['*']);
   const [budget, setBudget] = useState<number | string>('');
   const [expiry, setExpiry] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     if (!opened) return;
@@ -31,13 +31,11 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
     setBudget('');
     setExpiry('');
     setError(null);
-  }, [opened]);
+  }, [opened, setError]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const created = await call('apikeys:create', {
         projectId: project.id,
         name: name.trim(),
@@ -47,11 +45,7 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
       });
       onCreated(created);
       onClose();
-    } catch (err) {
-      setError(toClientError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { notifyError } from '../../components/notify';
+import { useAction } from '../../components/useAction';
 import { useLoad } from '../../components/useLoad';
 
 interface Props {
@@ -22,20 +23,18 @@ interface Props {
 export function MembersPanel({ project, users, canManage, onChanged }: Props) {
   const members = useLoad(() => call('projects:members', { projectId: project.id }), project.id);
   const [adding, setAdding] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useAction();
 
-  const change = async (run: () => Promise<ProjectMember[]>, failure: string) => {
-    setBusy(true);
-    try {
-      await run();
-      await members.reload();
-      onChanged();
-    } catch (err) {
-      notifyError(failure, err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Member changes report failures in a toast: the panel has no form to hold an error.
+  const change = (op: () => Promise<ProjectMember[]>, failure: string) =>
+    run(
+      async () => {
+        await op();
+        await members.reload();
+        onChanged();
+      },
+      { onError: (err) => notifyError(failure, err) },
+    );
 
   const memberIds = new Set((members.data ?? []).map((m) => m.userId));
   const candidates = (users ?? []).filter((u) => !memberIds.has(u.id) && !u.disabled);

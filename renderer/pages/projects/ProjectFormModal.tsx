@@ -1,8 +1,9 @@
 import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Project } from '../../../main/core/access/projects';
-import { call, toClientError, type ClientError } from '../../client';
+import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useAction } from '../../components/useAction';
 
 // The channel's own rule, in the channel's words (main/core/channels.ts projectName).
 const NAME_RULE = 'Use 1–40 lowercase letters, digits and dashes (a DNS label), e.g. "fraud-detection".';
@@ -20,33 +21,26 @@ export function ProjectFormModal({ opened, onClose, project, onSaved }: Props) {
   const editing = !!project;
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     if (!opened) return;
     setName(project?.name ?? '');
     setDescription(project?.description ?? '');
     setError(null);
-  }, [opened, project]);
+  }, [opened, project, setError]);
 
   const badName = !editing && name.length > 0 && !DNS_LABEL.test(name);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = project
         ? await call('projects:update', { projectId: project.id, description })
         : await call('projects:create', { name, description: description || undefined });
       onSaved(saved);
       onClose();
-    } catch (err) {
-      setError(toClientError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,8 +1,9 @@
 import { Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { call, toClientError, type ClientError } from '../../client';
+import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifyDone } from '../../components/notify';
+import { useAction } from '../../components/useAction';
 import { MIN_PASSWORD, PASSWORD_RULE } from '../SetupPage';
 import { SettingsCard } from './SettingsCard';
 
@@ -10,24 +11,17 @@ export function PasswordCard() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, run } = useAction();
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await call('auth:changePassword', { currentPassword: current, newPassword: next });
       setCurrent('');
       setNext('');
       setConfirm('');
       notifyDone('Password changed', 'Your other sessions were signed out.');
-    } catch (err) {
-      setError(toClientError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -2,8 +2,9 @@ import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Role } from '../../../main/core/access/permissions';
 import type { User } from '../../../main/core/access/users';
-import { call, toClientError, type ClientError } from '../../client';
+import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useAction } from '../../components/useAction';
 import { MIN_PASSWORD, PASSWORD_RULE } from '../SetupPage';
 import { roleData } from './roles';
 
@@ -12,8 +13,7 @@ export function CreateUserModal({ opened, onClose, onCreated }: { opened: boolea
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('developer');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     if (!opened) return;
@@ -22,21 +22,15 @@ export function CreateUserModal({ opened, onClose, onCreated }: { opened: boolea
     setRole('developer');
     setPassword('');
     setError(null);
-  }, [opened]);
+  }, [opened, setError]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const user = await call('users:create', { username: username.trim(), displayName: displayName.trim() || undefined, role, password });
       onCreated(user);
       onClose();
-    } catch (err) {
-      setError(toClientError(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

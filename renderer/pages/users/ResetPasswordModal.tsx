@@ -1,36 +1,35 @@
 import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { User } from '../../../main/core/access/users';
-import { call, toClientError, type ClientError } from '../../client';
+import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifyDone } from '../../components/notify';
+import { useAction } from '../../components/useAction';
 import { MIN_PASSWORD, PASSWORD_RULE } from '../SetupPage';
 
 export function ResetPasswordModal({ user, onClose }: { user: User | null; onClose(): void }) {
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ClientError | null>(null);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     setPassword('');
     setConfirm('');
     setError(null);
-  }, [user]);
+  }, [user, setError]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!user) return;
-    setBusy(true);
-    try {
-      await call('users:resetPassword', { userId: user.id, password });
-      notifyDone('Password reset', `${user.username} was signed out everywhere and must use the new password.`);
-      onClose();
-    } catch (err) {
-      setError(toClientError(err));
-    } finally {
-      setBusy(false);
-    }
+    // keepError: this form has always left the last error up during a retry; kept as it was.
+    await run(
+      async () => {
+        await call('users:resetPassword', { userId: user.id, password });
+        notifyDone('Password reset', `${user.username} was signed out everywhere and must use the new password.`);
+        onClose();
+      },
+      { keepError: true },
+    );
   };
 
   return (
