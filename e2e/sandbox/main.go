@@ -56,7 +56,11 @@ func run(f flags) error {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
 	stopReason := make(chan string, 2)
-	go func() { stopReason <- (<-sigs).String() }()
+	go func() {
+		stopReason <- (<-sigs).String()
+		<-sigs // a second signal means "now": skip the graceful shutdown
+		os.Exit(130)
+	}()
 	if f.exitOnStdinClose {
 		go func() { _, _ = io.Copy(io.Discard, os.Stdin); stopReason <- "stdin closed" }()
 	}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"math/rand"
 	"sync"
 	"time"
 
@@ -109,7 +110,7 @@ func (a *NodeAgent) Tick(ctx context.Context, workers int) {
 		go func() {
 			defer wg.Done()
 			for n := range work {
-				a.syncNode(ctx, n)
+				a.syncNode(ctx, n, interval)
 			}
 		}()
 	}
@@ -128,7 +129,7 @@ func (a *NodeAgent) Tick(ctx context.Context, workers int) {
 	wg.Wait()
 }
 
-func (a *NodeAgent) syncNode(ctx context.Context, n *corev1.Node) {
+func (a *NodeAgent) syncNode(ctx context.Context, n *corev1.Node, interval time.Duration) {
 	now := time.Now()
 	if !statusFresh(n, now) {
 		upd := n.DeepCopy()
@@ -142,7 +143,15 @@ func (a *NodeAgent) syncNode(ctx context.Context, n *corev1.Node) {
 		return
 	}
 	a.mu.Lock()
-	a.lastRenew[n.Name] = now
+	if _, seen := a.lastRenew[n.Name]; seen {
+		a.lastRenew[n.Name] = now
+	} else {
+		// Nodes registered together would otherwise renew together forever,
+		// a burst of thousands of writes every interval; real kubelets are
+		// spread out. Backdating the first renewal by a random part of the
+		// interval spreads the schedule evenly.
+		a.lastRenew[n.Name] = now.Add(-time.Duration(rand.Int63n(int64(interval))))
+	}
 	a.mu.Unlock()
 }
 
