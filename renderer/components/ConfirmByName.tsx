@@ -1,6 +1,7 @@
-import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ErrorAlert } from './ErrorAlert';
+import { ModalActions } from './ModalActions';
 import { useAction } from './useAction';
 
 interface Props {
@@ -50,14 +51,11 @@ export function ConfirmByName({ opened, onClose, title, name, consequence, confi
           data-testid="confirm-name-input"
         />
         {error && <ErrorAlert error={error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose}>
-            Keep it
-          </Button>
+        <ModalActions onCancel={onClose} cancelLabel="Keep it">
           <Button color="red" disabled={typed !== name} loading={busy} onClick={confirm} data-testid="confirm-name-submit">
             {confirmLabel}
           </Button>
-        </Group>
+        </ModalActions>
       </Stack>
     </Modal>
   );

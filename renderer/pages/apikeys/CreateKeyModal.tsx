@@ -4,6 +4,7 @@ import type { ApiKey } from '../../../main/core/access/api-keys';
 import type { Project } from '../../../main/core/access/projects';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ModalActions } from '../../components/ModalActions';
 import { localInputToIso } from '../../components/format';
 import { useAction } from '../../components/useAction';
 
@@ -93,14 +94,11 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
             />
           </Group>
           {error && <ErrorAlert error={error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button type="submit" loading={busy} disabled={!KEY_NAME.test(name.trim())} data-testid="create-key-submit">
               Create key
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>

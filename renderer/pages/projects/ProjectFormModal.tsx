@@ -1,8 +1,9 @@
-import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { Button, Modal, Stack, TextInput, Textarea } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Project } from '../../../main/core/access/projects';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
 
 // The channel's own rule, in the channel's words (main/core/channels.ts projectName).
@@ -60,14 +61,11 @@ export function ProjectFormModal({ opened, onClose, project, onSaved }: Props) {
           />
           <Textarea label="Description" autosize minRows={2} maxLength={500} value={description} onChange={(e) => setDescription(e.currentTarget.value)} name="description" />
           {error && <ErrorAlert error={error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button type="submit" loading={busy} disabled={!editing && !DNS_LABEL.test(name)} data-testid="project-form-submit">
               {editing ? 'Save' : 'Create project'}
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>

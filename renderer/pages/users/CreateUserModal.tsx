@@ -1,9 +1,10 @@
-import { Button, Group, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Modal, PasswordInput, Select, Stack, TextInput } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Role } from '../../../main/core/access/permissions';
 import type { User } from '../../../main/core/access/users';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
 import { MIN_PASSWORD, PASSWORD_RULE } from '../SetupPage';
 import { roleData } from './roles';
@@ -50,14 +51,11 @@ export function CreateUserModal({ opened, onClose, onCreated }: { opened: boolea
             name="newPassword"
           />
           {error && <ErrorAlert error={error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button type="submit" loading={busy} disabled={!username || password.length < MIN_PASSWORD} data-testid="create-user-submit">
               Create user
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>

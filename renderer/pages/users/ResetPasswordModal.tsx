@@ -1,8 +1,9 @@
-import { Button, Group, Modal, PasswordInput, Stack, Text } from '@mantine/core';
+import { Button, Modal, PasswordInput, Stack, Text } from '@mantine/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { User } from '../../../main/core/access/users';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { ModalActions } from '../../components/ModalActions';
 import { notifyDone } from '../../components/notify';
 import { useAction } from '../../components/useAction';
 import { MIN_PASSWORD, PASSWORD_RULE } from '../SetupPage';
@@ -47,14 +48,11 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
             autoComplete="new-password"
           />
           {error && <ErrorAlert error={error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
+          <ModalActions onCancel={onClose}>
             <Button type="submit" color="red" loading={busy} disabled={password.length < MIN_PASSWORD || password !== confirm}>
               Reset password
             </Button>
-          </Group>
+          </ModalActions>
         </Stack>
       </form>
     </Modal>
