@@ -4,8 +4,6 @@ import { toClientError, type ClientError } from '../client';
 export interface RunOptions {
   /** Sign-in and setup leave the page when they succeed, so the button keeps spinning until it goes. */
   keepBusyOnSuccess?: boolean;
-  /** Leaves the last error up while the action runs again, instead of clearing it first. */
-  keepError?: boolean;
   /** Reports the failure another way (a toast) instead of in `error`. */
   onError?(err: unknown): void;
 }
@@ -20,7 +18,7 @@ export function useAction() {
 
   const run = async (fn: () => Promise<unknown>, options: RunOptions = {}): Promise<void> => {
     setBusy(true);
-    if (!options.keepError) setError(null);
+    setError(null);
     let succeeded = false;
     try {
       await fn();

@@ -22,15 +22,11 @@ export function ResetPasswordModal({ user, onClose }: { user: User | null; onClo
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!user) return;
-    // keepError: this form has always left the last error up during a retry; kept as it was.
-    await run(
-      async () => {
-        await call('users:resetPassword', { userId: user.id, password });
-        notifyDone('Password reset', `${user.username} was signed out everywhere and must use the new password.`);
-        onClose();
-      },
-      { keepError: true },
-    );
+    await run(async () => {
+      await call('users:resetPassword', { userId: user.id, password });
+      notifyDone('Password reset', `${user.username} was signed out everywhere and must use the new password.`);
+      onClose();
+    });
   };
 
   return (
