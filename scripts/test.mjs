@@ -27,6 +27,15 @@ const bin = (name) => join(root, 'node_modules/.bin', name);
 if (!only || only === 'typecheck') mustRun(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
 ensureBuilt({ force: process.env.CI === 'true' });
 if (!only || only === 'unit') mustRun(bin('vitest'), ['run']);
+if (!only || only === 'go') {
+  // The kube sandbox's own Go tests (node simulator, proxy dialer). CGO off reuses build.sh's build cache.
+  const go = ['go', '/usr/local/go/bin/go'].find((g) => spawnSync(g, ['version'], { stdio: 'ignore' }).status === 0);
+  if (go) mustRun(go, ['test', './...'], { cwd: join(root, 'e2e/sandbox'), env: { ...process.env, CGO_ENABLED: '0' } });
+  else if (process.env.CI === 'true') {
+    console.error('Go is required in CI for the kube sandbox tests.');
+    process.exit(1);
+  } else console.warn('Skipping the kube sandbox Go tests: no Go toolchain.');
+}
 if (!only || only === 'e2e') {
   if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
     if (process.env.CI === 'true') {

@@ -4,14 +4,13 @@
 import { spawn, execFile, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { KubeConfig } from '@kubernetes/client-node';
 
-/** Directory of this file, under both CommonJS (tsx) and ESM (Vitest). */
-const here: string =
-  typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
+/** Directory of this file. tsx, Vitest and Playwright all provide __dirname here; import.meta would make
+ * Playwright's loader treat the file as an ES module, which this CommonJS package is not. */
+const here: string = __dirname;
 
 export const SANDBOX_DIR = here;
 export const PROFILES_DIR = join(here, 'profiles');
