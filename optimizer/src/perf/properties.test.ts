@@ -30,21 +30,31 @@ describe('memory properties', () => {
 describe('performance properties', () => {
   const a = getModel('llama-3.1-8b');
   const g = getGpu('h100_sxm');
-  const BUDGET = 2048; // vLLM's default max_num_batched_tokens with chunked prefill, as the simulation uses it
+  const BUDGET = 8192; // max_num_batched_tokens the simulation uses by default (memory.ts defaults)
   const run = (isl: number, osl: number, concurrency: number, tp = 1) => predict({ model: a, gpu: g, layout: { tp }, workload: { isl, osl, concurrency }, engine: { rounds: 2 } });
 
-  // Known bug (issue 6): with several clients, mean TTFT is not monotone in prompt length. FIFO chunk packing
-  // changes at budget boundaries (2049 vs 2048 tokens at 4 clients: 145 vs 166 ms; 316 vs 308 tokens at 26
-  // clients likewise), which real engines smooth out and the simulation does not. This pins the bug: it fails,
-  // and so passes, until the scheduler is fixed; then flip it to it() and widen the property below to conc > 1.
-  it.fails('with several clients, a longer prompt never lowers mean TTFT', () => {
-    expect(run(BUDGET + 1, 2, 4).ttftMs).toBeGreaterThanOrEqual(run(BUDGET, 2, 4).ttftMs);
+  // Issue 6 (fixed): 4 clients × 2048 tokens fill the 8192-token budget exactly, so the later rounds stayed
+  // phase-locked in one full step, while 2049 tokens split the wave for good into smaller groups and mean TTFT
+  // fell (166 → 145 ms). The later rounds are now simulated in the de-synchronised limit (scheduler.ts).
+  it('with several clients, a longer prompt never lowers mean TTFT (budget boundary of issue 6)', () => {
+    expect(run(BUDGET / 4 + 1, 2, 4).ttftMs).toBeGreaterThanOrEqual(run(BUDGET / 4, 2, 4).ttftMs);
+    expect(run(316, 2, 26).ttftMs).toBeGreaterThanOrEqual(run(308, 2, 26).ttftMs);
   });
 
-  it('for one client, a longer prompt never lowers TTFT', () => {
+  it('a longer prompt never lowers mean TTFT, whatever the number of clients', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 16, max: 8192 }), fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 2, max: 256 }), (isl, extra, osl) => {
-        expect(run(isl + extra, osl, 1).ttftMs).toBeGreaterThanOrEqual(run(isl, osl, 1).ttftMs);
+      fc.property(fc.integer({ min: 16, max: 8192 }), fc.integer({ min: 1, max: 4096 }), fc.integer({ min: 2, max: 256 }), fc.integer({ min: 1, max: 64 }), (isl, extra, osl, conc) => {
+        expect(run(isl + extra, osl, conc).ttftMs).toBeGreaterThanOrEqual(run(isl, osl, conc).ttftMs);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('near budget boundaries, one more prompt token never lowers mean TTFT', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 64 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 2, max: 64 }), (conc, below, extra, osl) => {
+        const isl = Math.max(1, Math.floor(BUDGET / conc) - below);
+        expect(run(isl + extra, osl, conc).ttftMs).toBeGreaterThanOrEqual(run(isl, osl, conc).ttftMs);
       }),
       { numRuns: 60 },
     );
@@ -52,9 +62,10 @@ describe('performance properties', () => {
 
   // Chunk boundaries shift by one step when a client is added, so a 1-token decode phase can wobble by a few 0.01%.
   // Past the KV-cache capacity the engine cannot run more sequences at once: extra clients only queue, and the
-  // running batch (so TPOT) plateaus, rising again once queued prefills interleave with decode; end-of-run
-  // effects of the closed loop move the plateau by up to ~4% (measured over 300 random points), a known artifact
-  // of simulating a few rounds of a closed loop rather than a steady state.
+  // running batch (so TPOT) plateaus. The later rounds are a steady state, flat past capacity; only the first
+  // wave (simulated step by step) still moves: its queued prefills interleave with the first decodes differently
+  // as clients are added, by at most 1.8% of TPOT at rounds 2 (measured over 600 random points; was ~4% when
+  // every round was simulated step by step). 2.5% leaves room for that and nothing more.
   it('higher concurrency never lowers TPOT while the sequences fit in the KV cache', () => {
     fc.assert(
       fc.property(fc.integer({ min: 16, max: 4096 }), fc.integer({ min: 2, max: 512 }), fc.integer({ min: 1, max: 128 }), fc.integer({ min: 1, max: 128 }), (isl, osl, conc, extra) => {
@@ -66,12 +77,12 @@ describe('performance properties', () => {
     );
   });
 
-  it('past the KV-cache capacity, more clients never lower TPOT by more than the plateau wobble (5%)', () => {
+  it('past the KV-cache capacity, more clients never lower TPOT by more than the first-wave wobble (2.5%)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2048, max: 4096 }), fc.integer({ min: 256, max: 512 }), fc.integer({ min: 1, max: 64 }), (isl, osl, extra) => {
         const capacity = run(isl, osl, 1).memory.maxConcurrency;
         const atCapacity = run(isl, osl, capacity).tpotMs;
-        expect(run(isl, osl, capacity + extra).tpotMs).toBeGreaterThanOrEqual(atCapacity * 0.95);
+        expect(run(isl, osl, capacity + extra).tpotMs).toBeGreaterThanOrEqual(atCapacity * 0.975);
       }),
       { numRuns: 15 },
     );
