@@ -11,6 +11,7 @@ export const GATEWAY_ERRORS = {
   invalid_api_key: { status: 401, type: 'authentication_error' },
   auth_rate_limited: { status: 429, type: 'rate_limit_error' },
   admin_forbidden: { status: 403, type: 'permission_error' },
+  guardrail_blocked: { status: 400, type: 'invalid_request_error' },
   model_not_found: { status: 404, type: 'invalid_request_error' },
   not_found: { status: 404, type: 'invalid_request_error' },
   rate_limit_exceeded: { status: 429, type: 'rate_limit_error' },

@@ -10,6 +10,8 @@ import { FailedAuthLimiter } from './auth/failed-auth';
 import { createJwtVerifier, type JwtVerifier } from './auth/jwt';
 import type { GatewayConfig, ModelConfig } from './config/schema';
 import { readSecret, type SecretSource } from './config/secrets';
+import { ResponseCache } from './cache/response-cache';
+import { compileGuardrails, type GuardrailProfile } from './guardrails/engine';
 import { Limiter } from './limits/limiter';
 import type { LimitStore } from './limits/types';
 import { createProvider, type Provider } from './providers';
@@ -32,6 +34,8 @@ export interface ModelRoute {
   targets: Target[];
   router: Router<Target>;
   retryBudget: RetryBudget;
+  /** Exact-match cache for non-streaming answers; null when the model has none. */
+  cache: ResponseCache | null;
 }
 
 export interface Runtime {
@@ -41,6 +45,8 @@ export interface Runtime {
   failedAuth: FailedAuthLimiter;
   limiter: Limiter;
   models: Map<string, ModelRoute>;
+  /** Compiled guardrail profile per project that names one; projects absent here have none. */
+  guardrails: Map<string, GuardrailProfile>;
   adminToken: string | undefined;
   loadedAt: number;
   dispose(): void;
@@ -125,12 +131,17 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       const scrape = m.targets.map((t, i) => ({ state: targets[i]!.state, url: t.metrics_url ?? `${targets[i]!.provider.origin}/metrics` }));
       stops.push(startKvScraper(scrape, m.kv_scrape_interval_ms));
     }
-    models.set(name, { name, config: m, targets, router: new Router(targets, { strategy: m.strategy, loadFactor: m.load_factor }), retryBudget: new RetryBudget(m.retry_budget_ratio) });
+    models.set(name, { name, config: m, targets, router: new Router(targets, { strategy: m.strategy, loadFactor: m.load_factor }), retryBudget: new RetryBudget(m.retry_budget_ratio), cache: m.cache ? new ResponseCache(m.cache) : null });
   }
+
+  const profiles = compileGuardrails(config.guardrails);
+  const guardrails = new Map<string, GuardrailProfile>();
+  for (const [project, p] of Object.entries(config.projects)) if (p.guardrail) guardrails.set(project, profiles.get(p.guardrail)!);
 
   return {
     ok: true,
     runtime: {
+      guardrails,
       config,
       keys: new ApiKeyTable(config.auth.api_keys),
       jwt,

@@ -60,6 +60,16 @@ function crossCheck(c: GatewayConfig): string[] {
   if (c.limits.backend === 'redis' && !c.limits.redis_url_env && !c.limits.redis_url_file) {
     out.push('limits: backend "redis" needs redis_url_env or redis_url_file');
   }
+  for (const [name, p] of Object.entries(c.projects)) {
+    if (p.guardrail && !c.guardrails[p.guardrail]) out.push(`projects.${name}.guardrail: unknown guardrail profile "${p.guardrail}"`);
+  }
+  for (const [name, g] of Object.entries(c.guardrails)) {
+    const seen = new Set<string>();
+    g.rules.forEach((r, i) => {
+      if (seen.has(r.name)) out.push(`guardrails.${name}.rules[${i}].name: duplicate rule name "${r.name}"`);
+      seen.add(r.name);
+    });
+  }
   for (const [name, p] of Object.entries(c.providers)) {
     if (p.kind === 'azure' && !p.api_version) out.push(`providers.${name}.api_version: required for kind "azure"`);
   }

@@ -58,7 +58,55 @@ export const authSchema = z.strictObject({
   jwt: jwtSchema.optional(),
 });
 
-export const projectSchema = z.strictObject({ monthly_token_budget: positiveInt.optional(), ...limitsFields });
+export const projectSchema = z.strictObject({
+  monthly_token_budget: positiveInt.optional(),
+  ...limitsFields,
+  /** Name of a [guardrails.<profile>] applied to every request of this project. */
+  guardrail: name.optional(),
+});
+
+export const PII_KINDS = ['email', 'phone', 'card', 'iban', 'api_key'] as const;
+const guardAction = z.enum(['block', 'redact']);
+const directions = z.array(z.enum(['input', 'output'])).min(1, { message: 'must list "input", "output" or both' });
+
+/** Compiles a rule's pattern once at validation time, so a bad regex is a config error, not a 500. */
+const regexRule = z
+  .strictObject({
+    name,
+    pattern: z.string().min(1).max(2000),
+    /** JavaScript RegExp flags; g is implied. */
+    flags: z.string().regex(/^[imsu]*$/, { message: 'may only contain the flags i, m, s, u' }).default('i'),
+    direction: z.enum(['input', 'output', 'both']).default('both'),
+    /** Defaults to the profile's action. */
+    action: guardAction.optional(),
+    replacement: z.string().max(200).default('[REDACTED]'),
+  })
+  .superRefine((r, ctx) => {
+    try {
+      new RegExp(r.pattern, `${r.flags}g`);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `invalid regular expression: ${(err as Error).message}` });
+      return;
+    }
+    if (new RegExp(r.pattern, r.flags).test('')) ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'must not match the empty string' });
+  });
+
+export const guardrailProfileSchema = z.strictObject({
+  /** What PII and regex rules do by default: block the request, or redact the match. */
+  action: guardAction.default('redact'),
+  /** PII detectors on; [] turns them off. */
+  pii: z.array(z.enum(PII_KINDS)).default([...PII_KINDS]),
+  /** Where PII and deny terms are checked. */
+  directions: directions.default(['input', 'output']),
+  /** Case-insensitive words or phrases (whole-word match). */
+  deny: z.array(z.string().min(1).max(200)).max(10_000).default([]),
+  deny_action: guardAction.default('block'),
+  rules: z.array(regexRule).max(1_000).default([]),
+  /** Total characters of prompt text (all messages) above which the request is blocked. */
+  max_prompt_chars: positiveInt.optional(),
+  /** Streaming output: characters held back so a match split across chunks is still caught. */
+  stream_holdback_chars: z.number().int().min(16).max(4096).default(64),
+});
 
 export const limitsSchema = z.strictObject({
   backend: z.enum(['memory', 'redis']).default('memory'),
@@ -91,6 +139,11 @@ export const breakerSchema = z.strictObject({
   cooldown_ms: positiveInt.default(10_000),
 });
 
+export const cacheSchema = z.strictObject({
+  ttl_ms: positiveInt,
+  max_entries: positiveInt.max(1_000_000, { message: 'must be <= 1000000' }),
+});
+
 export const modelSchema = z.strictObject({
   strategy: z.enum(['weighted', 'least_outstanding', 'p2c_ewma', 'kv_cache', 'prefix_affinity']).default('weighted'),
   targets: z.array(targetSchema).min(1, { message: 'must have at least one target' }),
@@ -105,6 +158,8 @@ export const modelSchema = z.strictObject({
   kv_scrape_interval_ms: positiveInt.default(2_000),
   breaker: breakerSchema.default({ failure_threshold: 5, cooldown_ms: 10_000 }),
   ...limitsFields,
+  /** Exact-match response cache for non-streaming requests; off when absent. */
+  cache: cacheSchema.optional(),
 });
 
 export const gatewayConfigSchema = z.strictObject({
@@ -114,6 +169,7 @@ export const gatewayConfigSchema = z.strictObject({
   limits: limitsSchema.default(limitsSchema.parse({})),
   providers: z.record(name, providerSchema),
   models: z.record(name, modelSchema),
+  guardrails: z.record(name, guardrailProfileSchema).default({}),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
@@ -122,3 +178,5 @@ export type ModelConfig = GatewayConfig['models'][string];
 export type ProviderConfig = GatewayConfig['providers'][string];
 export type TargetConfig = ModelConfig['targets'][number];
 export type ApiKeyConfig = GatewayConfig['auth']['api_keys'][number];
+export type GuardrailProfileConfig = GatewayConfig['guardrails'][string];
+export type CacheConfig = NonNullable<ModelConfig['cache']>;

@@ -22,6 +22,8 @@ export class GatewayMetrics {
   private readonly tokens = new Counter({ name: 'foundry_gateway_tokens_total', help: 'Tokens by direction, project, model and key.', labelNames: ['direction', 'project', 'model', 'key'], registers: [this.registry] });
   readonly reloads = new Counter({ name: 'foundry_gateway_config_reloads_total', help: 'Config reloads by result.', labelNames: ['result'], registers: [this.registry] });
   readonly upstreamAttempts = new Counter({ name: 'foundry_gateway_upstream_attempts_total', help: 'Upstream attempts by target and outcome.', labelNames: ['target', 'outcome'], registers: [this.registry] });
+  private readonly guardrail = new Counter({ name: 'foundry_gateway_guardrail_actions_total', help: 'Guardrail blocks and redactions (matches) by project, profile, rule, action and direction.', labelNames: ['project', 'profile', 'rule', 'action', 'direction'], registers: [this.registry] });
+  private readonly cache = new Counter({ name: 'foundry_gateway_cache_requests_total', help: 'Response cache lookups by model and result (hit, miss).', labelNames: ['model', 'result'], registers: [this.registry] });
   private readonly children = new Map<string, Child | HChild>();
 
   constructor(readBreakers: () => { target: string; state: number }[], defaults = false) {
@@ -64,6 +66,14 @@ export class GatewayMetrics {
 
   firstToken(model: string, seconds: number): void {
     this.child(`f\u0000${model}`, () => this.ttft.labels(model)).observe(seconds);
+  }
+
+  guardrailAction(project: string, profile: string, rule: string, action: string, direction: string, n: number): void {
+    this.child(`g\u0000${project}\u0000${profile}\u0000${rule}\u0000${action}\u0000${direction}`, () => this.guardrail.labels(project, profile, rule, action, direction)).inc(n);
+  }
+
+  cacheLookup(model: string, hit: boolean): void {
+    this.child(`c\u0000${model}\u0000${hit ? 1 : 0}`, () => this.cache.labels(model, hit ? 'hit' : 'miss')).inc();
   }
 
   tokensUsed(project: string, model: string, key: string, input: number, output: number): void {

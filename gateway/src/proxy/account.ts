@@ -53,7 +53,12 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     stream: call.stream,
     duration_ms: Math.round(totalMs * 1000) / 1000,
     aborted: o.aborted,
+    ...(o.cached ? { cached: true } : {}),
   } as never);
+  const g = call.guard;
+  if (g && g.report.hits.length) {
+    for (const h of g.report.hits) m.guardrailAction(p.project, g.profile.name, h.rule, h.action, h.direction, h.count);
+  }
   // pino with an async destination: formatting is cheap, the write happens off this tick.
   svc.accessLog?.info({
     route: call.routeLabel,
@@ -69,5 +74,7 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     trace_id: call.trace.traceId,
     error: o.errorCode ?? undefined,
     aborted: o.aborted || undefined,
+    cache: call.cacheKey ? 'miss' : o.cached ? 'hit' : undefined,
+    guardrail: g && g.report.hits.length ? g.report.header() : undefined,
   });
 }

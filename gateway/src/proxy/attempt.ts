@@ -4,6 +4,8 @@
  * longer fail over: a broken stream ends with an SSE error event, never a silent retry.
  */
 import { GatewayError, toOpenAIError } from '../errors';
+import { blockedError } from '../guardrails/engine';
+import { GuardedStream } from '../guardrails/stream';
 import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
 import { classifyStatus, classifyThrown, readLimited } from './classify';
@@ -112,7 +114,10 @@ interface PumpOptions {
 }
 
 async function pumpStream(call: Call, target: Target, body: AsyncIterable<Buffer> & { setEncoding(e: string): unknown; destroy(): void }, p: PumpOptions): Promise<AttemptResult> {
-  const tr = target.provider.stream(call.op, call.clientWantsUsage);
+  let tr = target.provider.stream(call.op, call.clientWantsUsage);
+  const g = call.guard;
+  if (g && g.profile.output.length && call.op !== 'embeddings') tr = new GuardedStream(tr, g.profile, g.report, (rule) => blockedError(g.profile.name, { rule, direction: 'output' }));
+  if (call.shape) tr = call.shape.stream(tr);
   const res = call.res;
   let sent = false;
   let upstreamMs = 0;

@@ -3,7 +3,8 @@
  * breakers and the total deadline; answer with the first success, or with every failure in order.
  */
 import type { FastifyReply } from 'fastify';
-import { GatewayError } from '../errors';
+import { GatewayError, toOpenAIError } from '../errors';
+import { blockedError, guardOutput } from '../guardrails/engine';
 import { overheadMs, sendError } from '../http/reply';
 import type { Services } from '../services';
 import type { Usage } from '../providers/types';
@@ -51,7 +52,18 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
 
   // The success path writes the raw response itself: fastify's send pipeline (hooks, serializer
   // checks, header objects) is measurable at this rate and nothing in it applies to proxied bytes.
+  let status = 200;
   const deliver = (body: Buffer | string, upstreamMs: number, usage: Usage | null): void | Promise<void> => {
+    const g = call.guard;
+    if (g && call.op !== 'embeddings') {
+      const out = guardOutput(g.profile, body, g.report);
+      if (g.report.block) {
+        // The upstream did the work, so its usage is still settled below; the client gets a 400.
+        status = 400;
+        body = JSON.stringify(toOpenAIError(blockedError(g.profile.name, g.report.block)));
+      } else if (out !== null) body = out;
+    }
+    if (call.cacheKey && status === 200) route.cache!.set(call.cacheKey, { body, usage, guardrail: call.guard?.report.header('output') ?? '' });
     // Settle before answering: the caller's next request, on any replica, must see this usage.
     if (usage) {
       settled = true;
@@ -62,15 +74,20 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
   };
   const write = (body: Buffer | string, upstreamMs: number) => {
     reply.hijack();
+    if (call.shape && status === 200) body = call.shape.unary(body);
     const h = ['content-type', 'application/json', 'content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.length), 'x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, spent + upstreamMs)];
+    if (call.cacheKey) h.push('x-foundry-cache', 'miss');
+    if (call.guard && call.guard.report.hits.length) h.push('x-foundry-guardrail', call.guard.report.header());
     for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
-    call.res.writeHead(200, h);
+    call.res.writeHead(status, h);
     call.res.end(body);
   };
   const startStream = (upstreamMs: number) => {
     reply.hijack();
     const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-foundry-trace-id': call.trace.traceId, 'x-foundry-overhead-ms': overheadMs(call.t0, spent + upstreamMs) };
     for (let i = 0; i < rl.length; i += 2) headers[rl[i]!] = rl[i + 1]!;
+    // Input actions only: output redactions on a stream happen after the headers are gone.
+    if (call.guard && call.guard.report.hits.length) headers['x-foundry-guardrail'] = call.guard.report.header();
     call.res.writeHead(200, headers);
     svc.streams.add(call.res);
     svc.metrics.firstToken(route.name, (performance.now() - call.t0) / 1000);
@@ -106,13 +123,14 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
 
   if (result && result.kind === 'done') {
     svc.streams.delete(call.res);
-    account(call, svc, { settled, status: result.status, target: used, usage: result.usage, deltas: result.deltas, upstreamMs: spent + result.upstreamMs, aborted: result.aborted, errorCode: result.brokenStream ? 'upstream_error' : null });
+    account(call, svc, { settled, status: result.status === 200 ? status : result.status, target: used, usage: result.usage, deltas: result.deltas, upstreamMs: spent + result.upstreamMs, aborted: result.aborted, errorCode: result.brokenStream ? 'upstream_error' : null });
     return;
   }
   const err = combine(failures);
   if (!call.clientGone.aborted) {
     reply.header('x-foundry-trace-id', call.trace.traceId);
     reply.header('x-foundry-overhead-ms', overheadMs(call.t0, spent));
+    if (call.guard && call.guard.report.hits.length) reply.header('x-foundry-guardrail', call.guard.report.header());
     sendError(reply, err, rl);
   }
   svc.metrics.error(err.code);

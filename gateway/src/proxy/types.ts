@@ -6,6 +6,14 @@ import type { Admission } from '../limits/limiter';
 import type { Operation, Usage } from '../providers/types';
 import type { ModelRoute, Runtime, Target } from '../runtime';
 import type { TraceContext } from '../observability/trace';
+import type { GuardrailProfile, ScanReport } from '../guardrails/engine';
+import type { StreamTranslator } from '../providers/types';
+
+/** Reshapes the chat answer for another public API (e.g. /v1/responses); null fields pass through. */
+export interface AnswerShape {
+  unary(body: Buffer | string): string;
+  stream(inner: StreamTranslator): StreamTranslator;
+}
 
 export interface Call {
   runtime: Runtime;
@@ -25,6 +33,11 @@ export interface Call {
   res: ServerResponse;
   /** Fires when the client goes away before the answer finished. */
   clientGone: AbortSignal;
+  /** The project's guardrail profile and what it did so far; null when the project has none. */
+  guard: { profile: GuardrailProfile; report: ScanReport } | null;
+  /** Set on a cache miss of a cacheable request: the answer is stored under it. */
+  cacheKey: string | null;
+  shape: AnswerShape | null;
 }
 
 export type AttemptResult =
@@ -41,4 +54,6 @@ export interface Outcome {
   upstreamMs: number;
   aborted: boolean;
   errorCode: string | null;
+  /** Answered from the response cache. */
+  cached?: boolean;
 }

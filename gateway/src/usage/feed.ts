@@ -17,6 +17,8 @@ export interface UsageEvent {
   duration_ms: number;
   /** The client went away before the answer finished; tokens are what was produced until then. */
   aborted: boolean;
+  /** Served from the response cache (no upstream call); tokens are the cached answer's usage. */
+  cached?: boolean;
 }
 
 export interface UsagePage {

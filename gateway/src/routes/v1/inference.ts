@@ -1,77 +1,136 @@
 /**
- * The shared thin handler behind chat, completions and embeddings: resolve the model the caller
- * may use, admit against limits, hand over to the proxy.
+ * The shared thin handler behind chat, completions, embeddings and responses: resolve the model
+ * the caller may use, apply the project's input guardrails, admit against limits, answer from the
+ * response cache when it can, hand over to the proxy.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mayUseModel } from '../../auth/principal';
+import { cacheKey } from '../../cache/response-cache';
 import { GatewayError } from '../../errors';
-import { sendError } from '../../http/reply';
+import { blockedError, guardInput, ScanReport } from '../../guardrails/engine';
+import { overheadMs, sendError } from '../../http/reply';
 import { continueTrace } from '../../observability/trace';
 import type { Operation } from '../../providers/types';
+import { account } from '../../proxy/account';
 import { forward } from '../../proxy/forward';
-import type { Call } from '../../proxy/types';
+import type { AnswerShape, Call } from '../../proxy/types';
 import type { Services } from '../../services';
 
 const NEVER = new AbortController().signal;
 
+export interface InferenceInput {
+  op: Operation;
+  routeLabel: string;
+  body: Record<string, unknown>;
+  /** The bytes to forward when nothing rewrites the body. */
+  raw: Buffer;
+  shape: AnswerShape | null;
+}
+
 export function inferenceHandler(op: Operation, routeLabel: string, svc: Services) {
-  return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const rt = req.fdyRuntime!;
-    const principal = req.fdyPrincipal!;
-    const body = req.body as Record<string, unknown>;
-    const model = body.model as string;
-    const route = rt.models.get(model);
-    if (!route || !mayUseModel(principal, model)) {
-      svc.metrics.error('model_not_found');
-      return sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
+  return (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+    runInference(req, reply, svc, { op, routeLabel, body: req.body as Record<string, unknown>, raw: req.rawBody!, shape: null });
+}
+
+export async function runInference(req: FastifyRequest, reply: FastifyReply, svc: Services, input: InferenceInput): Promise<FastifyReply> {
+  const { op, routeLabel, body } = input;
+  const rt = req.fdyRuntime!;
+  const principal = req.fdyPrincipal!;
+  const model = body.model as string;
+  const route = rt.models.get(model);
+  if (!route || !mayUseModel(principal, model)) {
+    svc.metrics.error('model_not_found');
+    return sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
+  }
+  if (!route.targets[0]!.provider.supports(op)) {
+    return sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
+  }
+  // Input guardrails run before admission: a blocked request reaches neither limits nor upstream.
+  let raw = input.raw;
+  let guard: Call['guard'] = null;
+  const profile = rt.guardrails.size === 0 ? undefined : rt.guardrails.get(principal.project);
+  if (profile) {
+    const report = new ScanReport();
+    if (guardInput(profile, body, report)) raw = Buffer.from(JSON.stringify(body));
+    if (report.block) {
+      for (const h of report.hits) svc.metrics.guardrailAction(principal.project, profile.name, h.rule, h.action, h.direction, h.count);
+      svc.metrics.error('guardrail_blocked');
+      svc.metrics.request(routeLabel, model, principal.project, 400);
+      return sendError(reply, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
     }
-    if (!route.targets[0]!.provider.supports(op)) {
-      return sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
+    guard = { profile, report };
+  }
+  let admission = rt.limiter.admit(principal, model);
+  if (admission instanceof Promise) {
+    try {
+      admission = await admission;
+    } catch {
+      // A limits backend outage must not take inference down with it: fail open, loudly.
+      svc.metrics.error('internal_error');
+      admission = { plan: rt.limiter.plan(principal, model), headers: [] };
     }
-    let admission = rt.limiter.admit(principal, model);
-    if (admission instanceof Promise) {
-      try {
-        admission = await admission;
-      } catch {
-        // A limits backend outage must not take inference down with it: fail open, loudly.
-        svc.metrics.error('internal_error');
-        admission = { plan: rt.limiter.plan(principal, model), headers: [] };
-      }
-    }
-    if (admission instanceof GatewayError) {
-      svc.metrics.error(admission.code);
-      svc.metrics.request(routeLabel, model, principal.project, 429);
-      return sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
-    }
-    const res = reply.raw;
-    const stream = body.stream === true && op !== 'embeddings';
-    // Only streams watch for a vanishing client: a unary answer is bounded by its timeout anyway,
-    // and skipping the AbortController and listener matters at tens of thousands of requests/s.
-    let gone = NEVER;
-    if (stream) {
-      const ac = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) ac.abort();
-      });
-      gone = ac.signal;
-    }
-    const call: Call = {
-      runtime: rt,
-      route,
-      op,
-      routeLabel,
-      principal,
-      admission,
-      trace: continueTrace(req.headers.traceparent),
-      body,
-      raw: req.rawBody!,
-      stream,
-      clientWantsUsage: (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true,
-      t0: req.fdyT0,
-      res,
-      clientGone: gone,
-    };
-    await forward(call, reply, svc);
-    return reply;
+  }
+  if (admission instanceof GatewayError) {
+    svc.metrics.error(admission.code);
+    svc.metrics.request(routeLabel, model, principal.project, 429);
+    return sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
+  }
+  const res = reply.raw;
+  const stream = body.stream === true && op !== 'embeddings';
+  // Only streams watch for a vanishing client: a unary answer is bounded by its timeout anyway,
+  // and skipping the AbortController and listener matters at tens of thousands of requests/s.
+  let gone = NEVER;
+  if (stream) {
+    const ac = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) ac.abort();
+    });
+    gone = ac.signal;
+  }
+  const call: Call = {
+    runtime: rt,
+    route,
+    op,
+    routeLabel,
+    principal,
+    admission,
+    trace: continueTrace(req.headers.traceparent),
+    body,
+    raw,
+    stream,
+    clientWantsUsage: (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true,
+    t0: req.fdyT0,
+    res,
+    clientGone: gone,
+    guard,
+    cacheKey: null,
+    shape: input.shape,
   };
+  if (route.cache && !stream) {
+    const key = cacheKey(principal.project, op, body);
+    const hit = route.cache.get(key);
+    svc.metrics.cacheLookup(model, hit !== null);
+    if (hit) {
+      // A hit is a request like any other for limits and budgets: it was admitted above and its
+      // tokens are settled here, so a cache never turns into a way around a budget.
+      if (hit.usage) {
+        const s = rt.limiter.settle(admission.plan, hit.usage.prompt_tokens + hit.usage.completion_tokens);
+        if (s) await s.catch(() => undefined);
+      }
+      const out = call.shape ? call.shape.unary(hit.body) : hit.body;
+      reply.hijack();
+      const h = ['content-type', 'application/json', 'content-length', String(typeof out === 'string' ? Buffer.byteLength(out) : out.length), 'x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, 0), 'x-foundry-cache', 'hit'];
+      const g = [guard?.report.header('input'), hit.guardrail].filter(Boolean).join(', ');
+      if (g) h.push('x-foundry-guardrail', g);
+      const rl = admission.headers;
+      for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
+      res.writeHead(200, h);
+      res.end(out);
+      account(call, svc, { settled: true, status: 200, target: null, usage: hit.usage, deltas: 0, upstreamMs: 0, aborted: false, errorCode: null, cached: true });
+      return reply;
+    }
+    call.cacheKey = key;
+  }
+  await forward(call, reply, svc);
+  return reply;
 }

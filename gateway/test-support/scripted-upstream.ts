@@ -1,0 +1,49 @@
+/**
+ * A minimal OpenAI-compatible upstream whose answer text (and, for streams, chunking) each test
+ * chooses: output guardrails need to see exact text split at exact places.
+ */
+import { createServer, type Server } from 'node:http';
+
+export interface ScriptedUpstream {
+  url: string;
+  /** Answer text; for streams, the pieces each content chunk carries. */
+  answer: string[];
+  bodies: Record<string, any>[];
+  close(): Promise<void>;
+}
+
+export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
+  const state: ScriptedUpstream = { url: '', answer: ['hello'], bodies: [], close: async () => undefined };
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      const body = JSON.parse(raw);
+      state.bodies.push(body);
+      const text = state.answer.join('');
+      const usage = { prompt_tokens: 7, completion_tokens: state.answer.length, total_tokens: 7 + state.answer.length };
+      const chat = req.url!.endsWith('/chat/completions');
+      if (!body.stream) {
+        const choice = chat ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' } : { index: 0, text, finish_reason: 'stop' };
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ id: 'x1', object: chat ? 'chat.completion' : 'text_completion', created: 1, model: body.model, choices: [choice], usage }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const ev = (choice: object, extra: object = {}) => `data: ${JSON.stringify({ id: 'x1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [choice], ...extra })}\n\n`;
+      res.write(ev({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }));
+      for (const piece of state.answer) res.write(ev({ index: 0, delta: { content: piece }, finish_reason: null }));
+      res.write(ev({ index: 0, delta: {}, finish_reason: 'stop' }));
+      if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id: 'x1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage })}\n\n`);
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const addr = server.address() as { port: number };
+  state.url = `http://127.0.0.1:${addr.port}`;
+  state.close = () => new Promise<void>((r) => {
+    server.closeAllConnections();
+    server.close(() => r());
+  });
+  return state;
+}
