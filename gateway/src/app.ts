@@ -23,6 +23,7 @@ import { chatCompletionsRoutes } from './routes/v1/chat-completions';
 import { completionsRoutes } from './routes/v1/completions';
 import { embeddingsRoutes } from './routes/v1/embeddings';
 import { modelsRoutes } from './routes/v1/models';
+import { responsesRoutes } from './routes/v1/responses';
 import { buildRuntime, type Runtime, type SharedState } from './runtime';
 import type { Services } from './services';
 import { UsageFeed } from './usage/feed';
@@ -96,6 +97,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   await app.register(chatCompletionsRoutes, { services });
   await app.register(completionsRoutes, { services });
   await app.register(embeddingsRoutes, { services });
+  await app.register(responsesRoutes, { services });
   await app.register(modelsRoutes);
 
   const gateway: Gateway = {

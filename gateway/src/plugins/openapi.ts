@@ -31,7 +31,7 @@ export function buildOpenApi(routes: Collected[], version: string): Record<strin
       const { $id: _id, ...schema } = s ?? {};
       const type = code === '200' && r.url === '/metrics' ? 'text/plain' : 'application/json';
       responses[code] = { description: code === '200' ? 'OK' : 'Error in OpenAI error shape', content: { [type]: { schema } } };
-      if (code === '200' && (r.url === '/v1/chat/completions' || r.url === '/v1/completions')) {
+      if (code === '200' && (r.url === '/v1/chat/completions' || r.url === '/v1/completions' || r.url === '/v1/responses')) {
         (responses[code] as any).content['text/event-stream'] = { schema: { type: 'string', description: 'Server-sent events when stream=true' } };
       }
     }
