@@ -57,7 +57,7 @@ export function runEval(o: CliOptions): { text: string; results: RowResult[]; un
   const out: string[] = [`${rows.length} rows: ${split.cases.length} predicted, ${split.unsupported.length} unsupported`];
   let results: RowResult[];
   if (o.holdout) {
-    const h = holdout(split.cases, o.holdout, coeffs.rounds);
+    const h = holdout(split.cases, o.holdout);
     results = h.results;
     out.push(formatStats(`leave-one-${o.holdout}-out (refit without the group, predict it)`, h.fitted));
     out.push(formatStats('roofline-only baseline (datasheet peaks, no scheduler, nothing fitted)', h.roofline));

@@ -14,7 +14,7 @@ export interface HoldoutReport {
   results: RowResult[];
 }
 
-export function holdout(cases: PreparedCase[], by: HoldoutBy, rounds: number): HoldoutReport {
+export function holdout(cases: PreparedCase[], by: HoldoutBy): HoldoutReport {
   const key = (x: PreparedCase) => (by === 'model' ? x.c.modelId : x.c.gpuId);
   const groups = [...new Set(cases.map(key))].sort();
   const results: RowResult[] = [];
@@ -23,7 +23,7 @@ export function holdout(cases: PreparedCase[], by: HoldoutBy, rounds: number): H
     const train = cases.filter((x) => key(x) !== g);
     const test = cases.filter((x) => key(x) === g);
     if (train.length === 0) continue;
-    const r = predictCases(test, fitCases(train, rounds, `hold-out without ${g}`));
+    const r = predictCases(test, fitCases(train, `hold-out without ${g}`));
     perGroup.push({ group: g, rows: test.length, stats: metricStats(r) });
     results.push(...r);
   }

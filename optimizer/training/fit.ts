@@ -21,7 +21,7 @@ if (csvs.length === 0) csvs.push(join(here, '../data/measured-ttft-tpot.csv'));
 const rows: Row[] = csvs.flatMap((f) => readCsv(readFileSync(f, 'utf8')));
 const split = prepareRows(rows, DEFAULT_ROUNDS);
 const sources = csvs.map((f) => relative(process.cwd(), f)).join(', ');
-const coeffs = fitCases(split.cases, DEFAULT_ROUNDS, `${sources} (NVIDIA AIConfigurator silicon_sample.csv subset, Apache-2.0)`);
+const coeffs = fitCases(split.cases, `${sources} (NVIDIA AIConfigurator silicon_sample.csv subset, Apache-2.0)`);
 const stats = metricStats(predictCases(split.cases, coeffs));
 const trainingError = Object.fromEntries(Object.entries(stats).map(([k, v]) => [`${k}MedianApe`, Math.round(v.medianApe * 10) / 10]));
 const json = {

@@ -12,6 +12,8 @@ export const CoefficientsSchema = z
     byBackend: z.record(z.string(), z.array(z.number().nonnegative())).optional(),
     /** Requests each benchmark client sends (num_prompts / concurrency) assumed when fitting. */
     rounds: z.number().int().positive(),
+    /** Per engine requests-per-client, chosen by the fit on its training rows; engines absent use `rounds`. */
+    roundsByBackend: z.record(z.string(), z.number().int().positive()).optional(),
     fittedOn: z.object({ rows: z.number(), source: z.string(), models: z.array(z.string()), gpus: z.array(z.string()) }).passthrough(),
     trainingError: z.record(z.string(), z.number()).optional(),
   })
@@ -21,7 +23,7 @@ export type Coefficients = z.infer<typeof CoefficientsSchema>;
 /** Pure roofline: datasheet peaks, the link at full speed, no overheads. The baseline every fit must beat. */
 export const ROOFLINE_ONLY: Coefficients = {
   features: [...FEATURE_NAMES],
-  coefficients: [1, 0, 1, 0, 0, 0, 0],
+  coefficients: [1, 0, 1, 0, 0, 0, 0, 0],
   rounds: 1,
   fittedOn: { rows: 0, source: 'none: datasheet roofline', models: [], gpus: [] },
 };
@@ -42,4 +44,9 @@ export const DEFAULT_COEFFICIENTS: Coefficients = parseCoefficients(fitted, 'opt
 /** The coefficient vector for an engine, falling back to the all-engine fit. */
 export function coefficientsFor(c: Coefficients, backend: string | undefined): number[] {
   return (backend && c.byBackend?.[backend.toLowerCase()]) || c.coefficients;
+}
+
+/** Requests per client (benchmark protocol) the fit chose for an engine, falling back to the global `rounds`. */
+export function roundsFor(c: Coefficients, backend: string | undefined): number {
+  return (backend && c.roundsByBackend?.[backend.toLowerCase()]) || c.rounds;
 }

@@ -9,13 +9,14 @@ export const FEATURE_NAMES = [
   'step', // 1 ms per engine step: scheduling, launch, sampling setup
   'sequences', // sequences in the step ×10 µs: per-sequence bookkeeping, sampling, detokenising
   'request', // 1 ms per request, paid once in TTFT: HTTP, tokenising, admission
+  'layers', // (layers + MoE layers) on the stage ×10 µs per step: per-layer kernel launches and small ops
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const NF = FEATURE_NAMES.length;
 export const F = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, i])) as Record<FeatureName, number>;
 
 /** Per-step time units (seconds) for the unit-valued features. */
-export const UNIT = { collective: 1e-5, step: 1e-3, sequence: 1e-5, request: 1e-3 } as const;
+export const UNIT = { collective: 1e-5, step: 1e-3, sequence: 1e-5, request: 1e-3, layer: 1e-5 } as const;
 
 export type Vec = Float64Array;
 export const zeros = (): Vec => new Float64Array(NF);

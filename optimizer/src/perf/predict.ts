@@ -7,9 +7,9 @@ import { layout as makeLayout, gpusPerReplica, type Layout } from '../layout.js'
 import { defaults, memoryReport, type MemoryOptions, type MemoryReport } from '../memory.js';
 import { getModel } from '../models.js';
 import type { Precision } from '../quant.js';
-import { coefficientsFor, DEFAULT_COEFFICIENTS, type Coefficients } from './coefficients.js';
+import { coefficientsFor, DEFAULT_COEFFICIENTS, roundsFor, type Coefficients } from './coefficients.js';
 import { dot, FEATURE_NAMES, NF, type FeatureName, type Vec } from './features.js';
-import { simulateClosedLoop, type SimResult } from './scheduler.js';
+import { combineRounds, simulateParts, type SimParts, type SimResult } from './scheduler.js';
 import { stepModel } from './step.js';
 
 export interface EngineOptions extends MemoryOptions {
@@ -55,6 +55,10 @@ export interface Prepared {
   precision: Precision;
   memory: MemoryReport;
   sim: SimResult;
+  /** The simulation's phases, so another requests-per-client count costs no re-simulation. */
+  parts: SimParts;
+  /** Requests per client `sim` was combined for. */
+  rounds: number;
   warnings: string[];
   concurrencyPerRank: number;
 }
@@ -86,7 +90,7 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
     warnings.push(`does not fit: ${memory.reasons.join('; ')} (predicted as if it did)`);
   }
   if (concurrencyPerRank > o.maxNumSeqs) warnings.push(`max_num_seqs=${o.maxNumSeqs} caps the ${concurrencyPerRank} clients per rank`);
-  const sim = simulateClosedLoop(stepModel(arch, gpu, l, precision), {
+  const parts = simulateParts(stepModel(arch, gpu, l, precision), {
     concurrency: concurrencyPerRank,
     isl,
     osl,
@@ -95,7 +99,8 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
     kvCapacityTokens,
     rounds: Math.max(1, rounds),
   });
-  return { arch, gpu, layout: l, precision, memory, sim, warnings, concurrencyPerRank };
+  const r = Math.max(1, Math.round(rounds));
+  return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank };
 }
 
 function breakdown(c: ArrayLike<number>, f: Vec): Breakdown {
@@ -112,7 +117,10 @@ function percentile(rows: Float64Array, c: ArrayLike<number>, q: number): number
 
 /** Applies coefficients to a prepared configuration. */
 export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS): Prediction {
-  const c = coefficientsFor(coeffs, req.engine?.backend ?? 'vllm');
+  const backend = req.engine?.backend ?? 'vllm';
+  const c = coefficientsFor(coeffs, backend);
+  const rounds = Math.max(1, Math.round(req.engine?.rounds ?? roundsFor(coeffs, backend)));
+  if (rounds !== p.rounds) p = { ...p, sim: combineRounds(p.parts, rounds), rounds };
   const { osl, concurrency } = req.workload;
   const ttft = dot(c, p.sim.ttft);
   const tpot = dot(c, p.sim.tpot);
@@ -137,5 +145,5 @@ export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = 
 
 /** Predicts TTFT, TPOT, E2E and throughput of one replica under `workload.concurrency` closed-loop clients. */
 export function predict(req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS): Prediction {
-  return finish(prepare(req, req.engine?.rounds ?? coeffs.rounds), req, coeffs);
+  return finish(prepare(req, req.engine?.rounds ?? roundsFor(coeffs, req.engine?.backend ?? 'vllm')), req, coeffs);
 }

@@ -230,15 +230,26 @@ function steadyState(model: StepModel, load: LoadSpec, admitCap: number) {
   return { ttft, tpot, perRound, steps: W + L, running: m };
 }
 
-export function simulateClosedLoop(model: StepModel, load: LoadSpec): SimResult {
+/** The two phases of a closed-loop run, simulated once; `combineRounds` weights them for any requests-per-client. */
+export interface SimParts {
+  burst: SimResult;
+  steady: ReturnType<typeof steadyState>;
+}
+
+export function simulateParts(model: StepModel, load: LoadSpec): SimParts {
   const { isl, osl } = load;
   if (load.concurrency < 1 || isl < 1 || osl < 1) throw new Error(`simulation needs concurrency, isl and osl ≥ 1 (got ${load.concurrency}, ${isl}, ${osl})`);
   const burst = simulateBurst(model, load);
-  const rounds = Math.max(1, Math.round(load.rounds));
+  const admitCap = Math.max(1, Math.min(load.maxNumSeqs, Math.floor(load.kvCapacityTokens / (isl + osl))));
+  return { burst, steady: steadyState(model, load, admitCap) };
+}
+
+/** The run with `rounds` requests per client: the first wave, then rounds − 1 de-synchronised rounds. */
+export function combineRounds(parts: SimParts, roundsIn: number): SimResult {
+  const { burst, steady: ss } = parts;
+  const rounds = Math.max(1, Math.round(roundsIn));
   if (rounds === 1) return burst;
   const c = burst.requests;
-  const admitCap = Math.max(1, Math.min(load.maxNumSeqs, Math.floor(load.kvCapacityTokens / (isl + osl))));
-  const ss = steadyState(model, load, admitCap);
   const later = (rounds - 1) * c;
   const n = rounds * c;
   const ttft = zeros();
@@ -253,4 +264,8 @@ export function simulateClosedLoop(model: StepModel, load: LoadSpec): SimResult 
     total[i] = burst.total[i]! + (rounds - 1) * ss.perRound[i]!;
   }
   return { ttft, tpot, total, ttftRows, requests: n, steps: burst.steps + Math.round((rounds - 1) * ss.steps), peakRunning: Math.max(burst.peakRunning, ss.running) };
+}
+
+export function simulateClosedLoop(model: StepModel, load: LoadSpec): SimResult {
+  return combineRounds(simulateParts(model, load), load.rounds);
 }

@@ -88,6 +88,7 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
     out[F.collectives] = collectivesPerStep * UNIT.collective;
     out[F.step] = UNIT.step;
     out[F.sequences] = (s.decodeSeqs + s.prefillSeqs) * UNIT.sequence;
+    out[F.layers] = (layersOnStage + moeLayers) * l.pp * UNIT.layer;
     return out;
   }
   return { features, layout: l };
