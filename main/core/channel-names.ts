@@ -38,6 +38,9 @@ export const CHANNEL_NAMES = [
   'optimizer:runs',
   'optimizer:get',
   'gateway:config',
+  'playground:models',
+  'playground:chat',
+  'playground:cancel',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -8,6 +8,7 @@ import type { ApiKey } from './access/api-keys';
 import type { AuditRecord, VerifyResult } from './audit/chain';
 import type { JobLogLine, JobStatus, JobSummary } from './jobs/types';
 import type { VaultStatus } from './vault/vault';
+import type { ChatStarted, PlaygroundModel } from './playground/types';
 import { OptimizeInputSchema, type OptimizerCatalog, type OptimizerRun, type OptimizerRunSummary } from './optimizer/service';
 
 /**
@@ -61,6 +62,13 @@ export interface SystemInfo {
 }
 
 export type ProjectMember = { userId: string; username: string; role: string; addedAt: string };
+
+// The Playground's endpoint: typed in for the session. The key is never stored, logged or audited.
+const endpoint = {
+  baseUrl: z.string().min(1, 'is required').max(2048),
+  apiKey: z.string().min(1, 'is required').max(512),
+};
+const chatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(200_000) }).strict();
 
 const channel = <I extends z.ZodType, O>(spec: ChannelSpec<I, O>) => spec;
 
@@ -292,6 +300,37 @@ export const CHANNELS = {
     access: 'model:view',
     mutates: false,
     summary: 'One saved optimizer run with its full result.',
+  }),
+
+  // Not `mutates`: chatting changes nothing Foundry keeps, and auditing would copy prompts into the chain.
+  'playground:models': channel({
+    input: z.object(endpoint).strict(),
+    output: returns<PlaygroundModel[]>(),
+    access: 'playground:use',
+    mutates: false,
+    summary: "The models a gateway endpoint offers to this API key (its /v1/models).",
+  }),
+  'playground:chat': channel({
+    input: z
+      .object({
+        ...endpoint,
+        model: z.string().min(1, 'pick a model').max(256),
+        messages: z.array(chatMessage).min(1, 'needs at least one message').max(200),
+        temperature: z.number().min(0).max(2).optional(),
+        maxTokens: z.number().int().min(1).max(131_072).optional(),
+      })
+      .strict(),
+    output: returns<ChatStarted>(),
+    access: 'playground:use',
+    mutates: false,
+    summary: 'Start a streaming chat answer; text and stats arrive as playground events to this session.',
+  }),
+  'playground:cancel': channel({
+    input: z.object({ requestId: id('requestId') }).strict(),
+    output: returns<{ cancelled: boolean }>(),
+    access: 'playground:use',
+    mutates: false,
+    summary: 'Stop a streaming Playground answer this session started.',
   }),
 } satisfies Record<ChannelName, ChannelSpec>;
 

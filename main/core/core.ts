@@ -15,6 +15,8 @@ import type { CoreServices } from './services';
 import type { JobType } from './jobs/types';
 import { FOUNDRY_VERSION } from './version';
 import { createOptimizerService } from './optimizer/service';
+import { createEventBus } from './events';
+import { createPlaygroundService } from './playground/service';
 
 export interface CoreOptions {
   home: string;
@@ -38,7 +40,9 @@ export function createCore(options: CoreOptions): Core {
   const db = openDatabase(database);
   const keychain = options.keychain ?? createOsKeychain();
   const vault = createVault({ db, keychain, rsaBits: options.rsaBits });
-  const jobs = createJobEngine({ db, owner: options.jobOwner, isOwnerAlive: options.isJobOwnerAlive });
+  const events = createEventBus();
+  const jobs = createJobEngine({ db, owner: options.jobOwner, isOwnerAlive: options.isJobOwnerAlive, bus: events });
+  const playground = createPlaygroundService({ bus: events });
   jobs.register(vaultRotateJob(vault));
   for (const type of options.jobTypes ?? []) jobs.register(type as JobType<unknown, unknown>);
 
@@ -56,12 +60,15 @@ export function createCore(options: CoreOptions): Core {
     keychain,
     jobs,
     optimizer: createOptimizerService(db),
+    events,
+    playground,
   };
   jobs.recover();
   return {
     services,
     dispatcher: createDispatcher(services),
     async close() {
+      await playground.close();
       await jobs.shutdown();
       vault.lock();
       db.close();

@@ -9,6 +9,8 @@ import type { Vault } from './vault/vault';
 import type { Keychain } from './vault/keychain';
 import type { JobEngine } from './jobs/engine';
 import type { OptimizerService } from './optimizer/service';
+import type { CoreEventBus } from './events';
+import type { PlaygroundService } from './playground/service';
 
 /** Everything a channel handler may use; built once per process by createCore (core.ts). */
 export interface CoreServices {
@@ -25,4 +27,7 @@ export interface CoreServices {
   keychain: Keychain;
   jobs: JobEngine;
   optimizer: OptimizerService;
+  /** Events for the transports to forward to signed-in windows. */
+  events: CoreEventBus;
+  playground: PlaygroundService;
 }

@@ -5,6 +5,7 @@
 import type { ChannelName } from './channel-names';
 import type { Result } from './errors';
 import type { JobEvent } from './jobs/types';
+import type { PlaygroundEvent } from './playground/types';
 
 /** What travels with every call: the session token (absent before sign-in) and the raw input. */
 export interface CallEnvelope {
@@ -13,7 +14,7 @@ export interface CallEnvelope {
 }
 
 /** Events pushed from the core to signed-in UIs. */
-export type CoreEvent = JobEvent;
+export type CoreEvent = JobEvent | PlaygroundEvent;
 
 /** What preload exposes on window.foundry: one function per channel, and an event subscription. */
 export interface PreloadApi {

@@ -3,7 +3,7 @@ import { CHANNEL_NAMES } from '../core/channel-names';
 import { FoundryError, fail } from '../core/errors';
 import type { Core } from '../core/core';
 import { IPC, type CallEnvelope } from '../core/transport';
-import { roleAllows } from '../core/access/permissions';
+import type { Role } from '../core/access/permissions';
 
 /**
  * Electron's transport over the channel table: one IPC handler per channel. Every call is checked
@@ -31,16 +31,19 @@ export function registerIpc(ipcMain: IpcMain, core: Core, trusted: SenderCheck):
   const subscriptions = new Map<WebContents, () => void>();
   ipcMain.on(IPC.eventsSubscribe, (event, session: unknown) => {
     if (!check(event)) return;
-    let allowed = false;
+    const token = typeof session === 'string' ? session : undefined;
+    let role: Role | null = null;
     try {
-      allowed = roleAllows(core.services.sessions.resolve(typeof session === 'string' ? session : undefined).role, 'job:view');
+      role = core.services.sessions.resolve(token).role;
     } catch {
-      allowed = false;
+      role = null;
     }
     subscriptions.get(event.sender)?.();
-    if (!allowed) return;
+    subscriptions.delete(event.sender);
+    if (!role || !token) return;
     const sender = event.sender;
-    const unsubscribe = core.services.jobs.subscribe((e) => {
+    // The bus decides what this session may see: job progress by permission, Playground answers only here.
+    const unsubscribe = core.services.events.subscribe({ session: token, role }, (e) => {
       if (!sender.isDestroyed()) sender.send(IPC.eventsChannel, e);
     });
     subscriptions.set(sender, unsubscribe);

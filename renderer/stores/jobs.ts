@@ -45,7 +45,7 @@ export const useJobs = create<JobsState>()((set, get) => {
 
   const onEvent = (event: CoreEvent) => {
     if (event.kind === 'job') replaceJobs(upsertJob(get().jobs, event.job));
-    else if (get().logs[event.jobId]) {
+    else if (event.kind === 'log' && get().logs[event.jobId]) {
       set({ logs: { ...get().logs, [event.jobId]: mergeLogs(get().logs[event.jobId] ?? [], [event.line]) } });
     }
   };

@@ -3,5 +3,6 @@ import { authHandlers } from './auth';
 import { accessHandlers } from './access';
 import { systemHandlers } from './system';
 import { fleetHandlers } from './fleet';
+import { playgroundHandlers } from './playground';
 
-export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers };
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers };

@@ -5,6 +5,7 @@ import { nowIso } from '../store/db';
 import { newId } from '../access/tokens';
 import { isProcessAlive, type JobRow, toSummary } from './rows';
 import type { JobContext, JobEvent, JobStatus, JobSummary, JobType, JobLogLine } from './types';
+import type { CoreEventBus } from '../events';
 
 /**
  * Runs long work as persisted jobs. Each job belongs to the process that runs it (its owner);
@@ -24,9 +25,11 @@ export interface JobEngineOptions {
   /** Tests give each engine its own owner id to stand for separate processes. */
   owner?: string;
   isOwnerAlive?: (owner: string) => boolean;
+  /** Where job events go for the transports; subscribe() below stays for in-process listeners. */
+  bus?: CoreEventBus;
 }
 
-export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwnerAlive }: JobEngineOptions) {
+export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwnerAlive, bus }: JobEngineOptions) {
   const types = new Map<string, JobType<unknown, unknown>>();
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const listeners = new Set<(event: JobEvent) => void>();
@@ -35,6 +38,7 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
 
   const emit = (event: JobEvent) => {
     for (const l of listeners) l(event);
+    bus?.publish(event, { permission: 'job:view' });
   };
 
   function update(id: string, fields: Partial<Record<keyof JobRow, unknown>>): JobSummary {

@@ -1,0 +1,157 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { FoundryError, notFound, toFoundryError } from '../errors';
+import { newId } from '../access/tokens';
+import type { CoreEventBus } from '../events';
+import { chatBody, curlCommand, normaliseBaseUrl } from './endpoint';
+import { createSseReader } from './sse';
+import { createStatsRecorder } from './stats';
+import { fromHttpStatus, fromNetworkError, scrub } from './upstream-errors';
+import type { ChatMessage, ChatStarted, PlaygroundEvent, PlaygroundModel } from './types';
+
+/**
+ * Chats with a gateway endpoint the user names. The API key lives only in this call's memory: it
+ * is not stored, not logged, not in any event or error (upstream messages are scrubbed of it), and
+ * the chat channels are not audited, so no prompt reaches the audit chain either. Answers stream
+ * to the session that asked, as bus events.
+ */
+
+export interface Endpoint {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface ChatInput extends Endpoint {
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  maxTokens?: number;
+}
+
+const MAX_ACTIVE = 16;
+const MODELS_TIMEOUT_MS = 10_000;
+const MAX_ERROR_BODY = 16 * 1024;
+
+export function createPlaygroundService({ bus }: { bus: CoreEventBus }) {
+  // Timeouts: connect and first byte bounded; between chunks a slow model may think a while.
+  const agent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 });
+  const active = new Map<string, { session: string; controller: AbortController }>();
+
+  const headers = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, accept: 'application/json, text/event-stream' });
+
+  async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
+    let text = '';
+    for await (const chunk of body) {
+      if (text.length < MAX_ERROR_BODY) text += Buffer.from(chunk as Uint8Array).toString('utf8');
+    }
+    return text.slice(0, MAX_ERROR_BODY);
+  }
+
+  async function models({ baseUrl: raw, apiKey }: Endpoint): Promise<PlaygroundModel[]> {
+    const baseUrl = normaliseBaseUrl(raw);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(`${baseUrl}/v1/models`, { dispatcher: agent, headers: headers(apiKey), signal: AbortSignal.timeout(MODELS_TIMEOUT_MS) });
+    } catch (err) {
+      throw fromNetworkError(err, baseUrl);
+    }
+    const text = await readText(res.body);
+    if (res.statusCode !== 200) throw fromHttpStatus({ status: res.statusCode, body: text, retryAfter: res.headers['retry-after'] }, apiKey);
+    let parsed: { data?: { id?: unknown; owned_by?: unknown }[] };
+    try {
+      parsed = JSON.parse(text) as typeof parsed;
+    } catch {
+      parsed = {};
+    }
+    if (!Array.isArray(parsed.data)) {
+      throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${baseUrl}/v1/models did not answer with a model list.`, hint: 'Check that the URL points at a Foundry gateway or another OpenAI-compatible endpoint.' });
+    }
+    return parsed.data
+      .filter((m): m is { id: string; owned_by?: unknown } => typeof m?.id === 'string')
+      .map((m) => ({ id: m.id.slice(0, 256), ownedBy: typeof m.owned_by === 'string' ? m.owned_by.slice(0, 100) : null }))
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  const publish = (session: string, event: Omit<PlaygroundEvent, 'kind'>) =>
+    bus.publish({ kind: 'playground', ...event }, { permission: 'playground:use', session });
+
+  async function stream(requestId: string, session: string, input: ChatInput & { baseUrl: string }, controller: AbortController): Promise<void> {
+    const stats = createStatsRecorder();
+    const body = chatBody(input);
+    let res: Dispatcher.ResponseData | undefined;
+    try {
+      try {
+        res = await request(`${input.baseUrl}/v1/chat/completions`, {
+          method: 'POST',
+          dispatcher: agent,
+          headers: { ...headers(input.apiKey), 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: controller.signal,
+        });
+      } catch (err) {
+        throw controller.signal.aborted ? err : fromNetworkError(err, input.baseUrl);
+      }
+      stats.headers(res.headers);
+      if (res.statusCode !== 200) {
+        const text = await readText(res.body);
+        throw fromHttpStatus({ status: res.statusCode, body: text, retryAfter: res.headers['retry-after'], model: input.model }, input.apiKey);
+      }
+      const reader = createSseReader();
+      const decoder = new TextDecoder();
+      for await (const chunk of res.body) {
+        const piece = reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
+        stats.content(piece.contentChunks);
+        if (piece.usage) stats.usage(piece.usage);
+        if (piece.finishReason) stats.finish(piece.finishReason);
+        if (piece.content) publish(session, { requestId, delta: piece.content });
+        if (piece.error) {
+          throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `The answer broke off: ${scrub(piece.error, input.apiKey).slice(0, 300)}`, hint: 'Send again; if it keeps happening, check the deployment behind the gateway.' });
+        }
+      }
+      publish(session, { requestId, done: true, stats: stats.result() });
+    } catch (err) {
+      res?.body.destroy();
+      if (controller.signal.aborted) {
+        publish(session, { requestId, done: true, cancelled: true, stats: stats.result() });
+        return;
+      }
+      const error = err instanceof FoundryError ? err : fromNetworkError(err, input.baseUrl);
+      publish(session, { requestId, done: true, error: { ...error.toJSON(), message: scrub(error.message, input.apiKey) }, stats: stats.result() });
+    }
+  }
+
+  return {
+    models,
+
+    /** Starts an answer and returns at once; its text and stats follow as events to `session`. */
+    chat(input: ChatInput, session: string): ChatStarted {
+      const baseUrl = normaliseBaseUrl(input.baseUrl);
+      if (active.size >= MAX_ACTIVE) {
+        throw new FoundryError({ code: 'RATE_LIMITED', message: `${MAX_ACTIVE} Playground answers are already streaming.`, hint: 'Stop one, or wait for it to end.' });
+      }
+      const requestId = newId('chat');
+      const controller = new AbortController();
+      active.set(requestId, { session, controller });
+      void stream(requestId, session, { ...input, baseUrl }, controller).finally(() => active.delete(requestId));
+      return { requestId, curl: curlCommand(baseUrl, chatBody(input)) };
+    },
+
+    /** Stops an answer; only the session that started it may. */
+    cancel(requestId: string, session: string): { cancelled: boolean } {
+      const entry = active.get(requestId);
+      if (!entry || entry.session !== session) {
+        throw notFound(`Playground request ${requestId}`, 'It may have finished already.');
+      }
+      entry.controller.abort();
+      return { cancelled: true };
+    },
+
+    activeCount: () => active.size,
+
+    async close(): Promise<void> {
+      for (const { controller } of active.values()) controller.abort();
+      await agent.close().catch((err: unknown) => toFoundryError(err));
+    },
+  };
+}
+
+export type PlaygroundService = ReturnType<typeof createPlaygroundService>;

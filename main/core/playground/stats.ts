@@ -1,0 +1,56 @@
+import type { PlaygroundStats } from './types';
+
+/** Collects the timings of one answer; `now` is injectable so the arithmetic can be tested alone. */
+export function createStatsRecorder(now: () => number = () => performance.now()) {
+  const sentAt = now();
+  let firstContentAt: number | null = null;
+  let lastContentAt: number | null = null;
+  let chunks = 0;
+  let usage: { promptTokens: number | null; completionTokens: number | null } | null = null;
+  let overheadMs: number | null = null;
+  let traceId: string | null = null;
+  let finishReason: string | null = null;
+
+  return {
+    headers(h: Record<string, string | string[] | undefined>) {
+      const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+      const overhead = Number.parseFloat(first(h['x-foundry-overhead-ms']) ?? '');
+      overheadMs = Number.isFinite(overhead) ? overhead : null;
+      traceId = first(h['x-foundry-trace-id'])?.slice(0, 128) ?? null;
+    },
+    content(contentChunks: number) {
+      if (contentChunks === 0) return;
+      const t = now();
+      firstContentAt ??= t;
+      lastContentAt = t;
+      chunks += contentChunks;
+    },
+    usage(u: { promptTokens: number | null; completionTokens: number | null }) {
+      usage = u;
+    },
+    finish(reason: string) {
+      finishReason = reason;
+    },
+    result(): PlaygroundStats {
+      const end = now();
+      const fromUsage = usage?.completionTokens ?? null;
+      const outputTokens = fromUsage ?? chunks;
+      // The first token arrives at TTFT; the rest are the decode phase, so count tokens after the first.
+      const decodeMs = firstContentAt !== null && lastContentAt !== null ? lastContentAt - firstContentAt : 0;
+      const tokensPerSecond = outputTokens > 1 && decodeMs > 0 ? ((outputTokens - 1) * 1000) / decodeMs : null;
+      return {
+        ttftMs: firstContentAt === null ? null : round(firstContentAt - sentAt),
+        outputTokens,
+        promptTokens: usage?.promptTokens ?? null,
+        tokensFrom: fromUsage === null ? 'chunks' : 'usage',
+        tokensPerSecond: tokensPerSecond === null ? null : round(tokensPerSecond),
+        totalMs: round(end - sentAt),
+        overheadMs,
+        traceId,
+        finishReason,
+      };
+    },
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
