@@ -67,3 +67,19 @@ describe('optimizer:eval', () => {
     expect(apeStats([[110, 100], [80, 100], [100, 100], [130, 100]]).medianApe).toBeCloseTo(15, 9);
   });
 });
+
+describe('requests per client', () => {
+  it('predict() uses the per-engine count the fit chose, and an old file without it falls back to `rounds`', () => {
+    const row = readCsv(`${header}\n${good('x', 1, 1)}\n`)[0]!;
+    const parsed = parseRow(row, 0);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const req = parsed.value.request;
+    const { roundsByBackend: _drop, ...old } = DEFAULT_COEFFICIENTS;
+    const asOld = finish(prepare(req, 1), req, { ...old, rounds: 2 });
+    const explicit = finish(prepare(req, 2), { ...req, engine: { ...req.engine, rounds: 2 } }, old);
+    expect(asOld.ttftMs).toBeCloseTo(explicit.ttftMs, 9);
+    const perEngine = { ...old, rounds: 2, roundsByBackend: { vllm: 8 } };
+    const eight = finish(prepare(req, 8), { ...req, engine: { ...req.engine, rounds: 8 } }, old);
+    expect(finish(prepare(req, 1), req, perEngine).ttftMs).toBeCloseTo(eight.ttftMs, 9);
+  });
+});
