@@ -10,8 +10,8 @@ import {
   GuardrailsPage,
   ModelsPage,
   ObservabilityPage,
-  PlaygroundPage,
 } from './placeholders';
+import { PlaygroundPage } from './PlaygroundPage';
 import { OptimizerPage } from './OptimizerPage';
 import { ProjectsPage } from './ProjectsPage';
 import { SettingsPage } from './SettingsPage';

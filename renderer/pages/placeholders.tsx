@@ -7,7 +7,6 @@ import {
   IconChartHistogram,
   IconFlask,
   IconLayoutDashboard,
-  IconMessageChatbot,
   IconRocket,
   IconServer2,
   IconShieldCheck,
@@ -78,16 +77,6 @@ export const EvaluationsPage = () => (
     headline="No runs yet"
     description="Benchmark and evaluation runs against your deployments, compared side by side with the optimizer's predictions."
     actionLabel="New benchmark"
-  />
-);
-
-export const PlaygroundPage = () => (
-  <EmptyPage
-    title="Playground"
-    testId="empty-playground"
-    icon={<IconMessageChatbot {...icon} />}
-    headline="No endpoints to chat with"
-    description="Chat with any deployment through its gateway, with tokens per second and time to first token on every answer, and the request as curl."
   />
 );
 

@@ -1,0 +1,135 @@
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../fixtures/vllm-sim';
+import { apiKey, listenGateway, type Running } from '../../gateway/test-support/harness';
+
+/**
+ * The Playground as an engineer checking an endpoint uses it: a real gateway (its own app factory,
+ * with the hash of a key minted here) in front of the vLLM simulator, both started by this spec on
+ * 127.0.0.1; connect with the URL and key, pick the model, chat, watch the answer stream in, read
+ * its stats, copy the request as curl, stop a slow answer, and see a wrong key explained.
+ * Signs in as the admin first-run.spec.ts creates, or creates that admin when run alone.
+ */
+
+const SHOTS = join('e2e', 'artifacts', 'ui');
+const ADMIN = { username: 'ada', displayName: 'Ada Lovelace', password: 'correct horse battery' };
+const key = apiKey('k-playground', 'fraud-detection');
+
+let page: Page;
+let sim: Simulator;
+let gw: Running;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+async function signIn() {
+  const setup = page.getByTestId('setup-form');
+  const signin = page.getByTestId('signin-form');
+  await expect(setup.or(signin)).toBeVisible();
+  if (await setup.isVisible()) {
+    await page.locator('input[name=username]').fill(ADMIN.username);
+    await page.locator('input[name=displayName]').fill(ADMIN.displayName);
+    await page.locator('input[name=password]').fill(ADMIN.password);
+    await page.locator('input[name=confirm]').fill(ADMIN.password);
+    await page.getByTestId('setup-submit').click();
+  } else {
+    await page.locator('input[name=username]').fill(ADMIN.username);
+    await page.locator('input[name=password]').fill(ADMIN.password);
+    await page.getByTestId('signin-submit').click();
+  }
+  await expect(page.getByTestId('nav')).toBeVisible();
+}
+
+async function dismissToasts() {
+  const close = page.locator('.mantine-Notification-root:visible button');
+  for (let i = 0; i < 5 && (await close.count()) > 0; i++) await close.first().click({ timeout: 2000 }).catch(() => undefined);
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ browser }) => {
+  const url = process.env.FOUNDRY_WEB_URL;
+  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
+  mkdirSync(SHOTS, { recursive: true });
+  // Slow enough per token that the answer is seen streaming, fast enough to keep the spec short.
+  sim = await startSimulator({ model: 'meta-llama/Llama-3.1-8B-Instruct', latency: { ttftBaseMs: 80, tpotBaseMs: 25 } });
+  gw = await listenGateway({
+    auth: { api_keys: [key.entry] },
+    providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } },
+    models: { 'llama-3.1-8b': { targets: [{ provider: 'vllm', model: 'meta-llama/Llama-3.1-8B-Instruct' }] } },
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  page = await context.newPage();
+  await page.goto(url);
+  await signIn();
+  await dismissToasts();
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+  await gw?.close();
+  await sim?.close();
+});
+
+test('a wrong key is explained and lists no models', async () => {
+  await page.getByTestId('nav-playground').click();
+  await expect(page.getByTestId('playground-empty')).toBeVisible();
+  await page.getByTestId('playground-url').fill(gw.url);
+  await page.getByTestId('playground-key').fill('fdy_not-a-real-key');
+  await page.getByTestId('playground-connect').click();
+  const alert = page.getByTestId('playground-endpoint').getByTestId('error-alert');
+  await expect(alert).toContainText('The gateway refused the API key');
+  await expect(alert).toContainText('starts with fdy_');
+  await expect(page.getByTestId('playground-send')).toBeDisabled();
+  await shot('31-playground-bad-key');
+});
+
+test('connecting lists the models and an answer streams in with its stats', async () => {
+  await page.getByTestId('playground-key').fill(key.key);
+  await page.getByTestId('playground-connect').click();
+  await expect(page.getByTestId('playground-connected')).toHaveText('1 model');
+  await expect(page.getByTestId('playground-model')).toHaveValue('llama-3.1-8b');
+  await page.getByTestId('playground-max-tokens').fill('48');
+
+  await page.getByTestId('playground-input').fill('Which GPU should serve an 8B model for fraud scoring?');
+  await page.getByTestId('playground-send').click();
+  const answer = page.getByTestId('playground-answer').last();
+  // Seen mid-stream: the Stop button is up and the text grows before the stats arrive.
+  await expect(page.getByTestId('playground-stop')).toBeVisible();
+  await expect(answer).toHaveAttribute('data-streaming', 'false', { timeout: 15_000 });
+  const text = (await answer.getByTestId('playground-answer-text').textContent()) ?? '';
+  expect(text.split(/\s+/).length).toBeGreaterThan(10);
+  const stats = answer.getByTestId('playground-stats');
+  await expect(stats.getByTestId('stat-TTFT')).toContainText(/\d+ ms/);
+  await expect(stats.getByTestId('stat-tok-s')).toContainText(/tok\/s \d+\.\d/);
+  await expect(stats.getByTestId('stat-tokens')).toContainText('→ 48');
+  await expect(stats.getByTestId('stat-gateway')).toContainText('ms');
+
+  await stats.getByTestId('copy-curl').click();
+  await expect(stats.getByTestId('copy-curl')).toHaveText('Copied');
+  const curl = await page.evaluate(() => navigator.clipboard.readText());
+  expect(curl).toContain(`${gw.url}/v1/chat/completions`);
+  expect(curl).toContain('$FOUNDRY_API_KEY');
+  expect(curl).not.toContain(key.key);
+
+  await page.getByTestId('playground-input').fill('And for the 70B one?');
+  await page.getByTestId('playground-send').click();
+  await expect(page.getByTestId('playground-answer').last()).toHaveAttribute('data-streaming', 'false', { timeout: 15_000 });
+  await page.mouse.move(0, 0);
+  await shot('30-playground');
+});
+
+test('Stop ends a slow answer and Clear empties the conversation', async () => {
+  sim.setFault({ kind: 'slow_stream', delayMs: 150, times: 1 });
+  await page.getByTestId('playground-input').fill('Tell me a long story.');
+  await page.getByTestId('playground-send').click();
+  const answer = page.getByTestId('playground-answer').last();
+  await expect(answer.getByTestId('playground-answer-text')).not.toHaveText('…');
+  await page.getByTestId('playground-stop').click();
+  await expect(answer).toHaveAttribute('data-streaming', 'false');
+  await expect(answer.getByTestId('playground-stats')).toContainText('stopped');
+  await shot('32-playground-stopped');
+  await page.getByTestId('playground-clear').click();
+  await expect(page.getByTestId('playground-empty')).toBeVisible();
+});
