@@ -78,6 +78,21 @@ describe('IPC bridge', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(sent.length).toBe(count);
   });
+  it('forwards a Playground answer only to the window whose session asked for it', async () => {
+    const mine = (await core.call('auth:setup', { ...ADMIN })).token;
+    const other = (await core.call('auth:signIn', { ...ADMIN })).token;
+    const window = (session: string) => {
+      const got: unknown[] = [];
+      const sender = Object.assign(new EventEmitter(), { isDestroyed: () => false, send: vi.fn((_c: string, e: unknown) => got.push(e)) });
+      ipc.emitter.emit(IPC.eventsSubscribe, { senderFrame: trusted, sender }, session);
+      return got;
+    };
+    const a = window(mine);
+    const b = window(other);
+    core.services.events.publish({ kind: 'playground', requestId: 'chat_1', delta: 'hi' }, { permission: 'playground:use', session: mine });
+    expect(a).toEqual([{ kind: 'playground', requestId: 'chat_1', delta: 'hi' }]);
+    expect(b).toEqual([]);
+  });
 });
 
 describe('trusted renderer check', () => {

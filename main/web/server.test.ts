@@ -110,4 +110,24 @@ describe('browser mode server', () => {
     }
     ws.terminate();
   });
+
+  it('sends a Playground answer over the WebSocket of the session that asked, and no other', async () => {
+    const mine = ((await (await call('auth:setup', { ...ADMIN })).json()) as { value: { token: string } }).value.token;
+    const other = (await core.call('auth:signIn', { ...ADMIN })).token;
+    const open = async (session: string) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${new URL(server.url).port}${WEB_API.eventsPath}?token=${server.launchToken}&session=${session}`);
+      await new Promise((r) => ws.on('open', r));
+      const got: unknown[] = [];
+      ws.on('message', (m) => got.push(JSON.parse(String(m))));
+      return { ws, got };
+    };
+    const a = await open(mine);
+    const b = await open(other);
+    core.services.events.publish({ kind: 'playground', requestId: 'chat_1', delta: 'hi' }, { permission: 'playground:use', session: mine });
+    await expect.poll(() => a.got.length).toBe(1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(b.got).toEqual([]);
+    a.ws.terminate();
+    b.ws.terminate();
+  });
 });
