@@ -3,7 +3,8 @@
 // access logs on. Reports req/s (wrk when installed, else the undici loader), added latency at a
 // fixed 2,000 req/s (client-side and the gateway's own hrtime-based x-foundry-overhead-ms),
 // streaming time-to-first-byte overhead, and the gateway's RSS before and after.
-// Flags: --seconds N (per throughput run, default 10), --soak N (extra soak seconds, default 0).
+// Flags: --seconds N (per throughput run, default 10), --soak N (extra soak seconds, default 0),
+// --guardrails (the bench project gets a PII + deny-list guardrail profile).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,9 @@ const arg = (n, d) => {
 };
 const SECONDS = arg('--seconds', 10);
 const SOAK = arg('--soak', 0);
+// --guardrails: the bench project gets a guardrail profile (all PII detectors + a deny list) on
+// input and output, to measure what a configured profile costs end to end.
+const GUARDRAILS = process.argv.includes('--guardrails');
 const children = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 
@@ -84,6 +88,7 @@ async function main() {
     '[[auth.api_keys]]', 'id = "bench"', 'project = "bench"', `hash = "${createHash('sha256').update(key).digest('hex')}"`,
     'requests_per_minute = 100000000', 'tokens_per_minute = 1000000000', 'monthly_token_budget = 1000000000000',
     '[projects.bench]', 'requests_per_minute = 100000000',
+    ...(GUARDRAILS ? ['guardrail = "bench"', '[guardrails.bench]', 'deny = ["project zeus", "internal only"]'] : []),
     '[providers.a]', 'kind = "openai_compatible"', `base_url = "${upstream}/v1"`,
     '[providers.b]', 'kind = "openai_compatible"', `base_url = "${upstream}/v1"`,
     '[models.bench]', 'strategy = "p2c_ewma"', 'tokens_per_minute = 1000000000',

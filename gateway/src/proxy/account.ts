@@ -53,7 +53,7 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     stream: call.stream,
     duration_ms: Math.round(totalMs * 1000) / 1000,
     aborted: o.aborted,
-    ...(o.cached ? { cached: true } : {}),
+    cached: o.cached === true,
   } as never);
   const g = call.guard;
   if (g && g.report.hits.length) {

@@ -18,7 +18,7 @@ export interface UsageEvent {
   /** The client went away before the answer finished; tokens are what was produced until then. */
   aborted: boolean;
   /** Served from the response cache (no upstream call); tokens are the cached answer's usage. */
-  cached?: boolean;
+  cached: boolean;
 }
 
 export interface UsagePage {
