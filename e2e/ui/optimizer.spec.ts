@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { ADMIN, SHOTS, dismissToasts as closeToasts, signInAsAdmin } from './session';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -9,8 +10,6 @@ import { join } from 'node:path';
  * that admin itself when run alone on a fresh FOUNDRY_HOME.
  */
 
-const SHOTS = join('e2e', 'artifacts', 'ui');
-const ADMIN = { username: 'ada', displayName: 'Ada Lovelace', password: 'correct horse battery' };
 const MODEL = 'meta-llama/Llama-3.1-70B-Instruct';
 
 test.describe.configure({ mode: 'serial' });
@@ -19,28 +18,11 @@ let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
-async function signIn() {
-  const setup = page.getByTestId('setup-form');
-  const signin = page.getByTestId('signin-form');
-  await expect(setup.or(signin)).toBeVisible();
-  if (await setup.isVisible()) {
-    await page.locator('input[name=username]').fill(ADMIN.username);
-    await page.locator('input[name=displayName]').fill(ADMIN.displayName);
-    await page.locator('input[name=password]').fill(ADMIN.password);
-    await page.locator('input[name=confirm]').fill(ADMIN.password);
-    await page.getByTestId('setup-submit').click();
-  } else {
-    await page.locator('input[name=username]').fill(ADMIN.username);
-    await page.locator('input[name=password]').fill(ADMIN.password);
-    await page.getByTestId('signin-submit').click();
-  }
-  await expect(page.getByTestId('nav')).toBeVisible();
-}
+const signIn = () => signInAsAdmin(page);
 
-/** Closes toasts so they do not cover what a screenshot is for. */
+/** Closes toasts and checks none is left. */
 async function dismissToasts() {
-  const close = page.locator('.mantine-Notification-root:visible button');
-  for (let i = 0; i < 5 && (await close.count()) > 0; i++) await close.first().click({ timeout: 2000 }).catch(() => undefined);
+  await closeToasts(page);
   await expect(page.locator('.mantine-Notification-root:visible')).toHaveCount(0);
 }
 

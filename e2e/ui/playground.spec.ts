@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { SHOTS, dismissToasts as closeToasts, signInAsAdmin } from './session';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../fixtures/vllm-sim';
@@ -12,8 +13,6 @@ import { apiKey, listenGateway, type Running } from '../../gateway/test-support/
  * Signs in as the admin first-run.spec.ts creates, or creates that admin when run alone.
  */
 
-const SHOTS = join('e2e', 'artifacts', 'ui');
-const ADMIN = { username: 'ada', displayName: 'Ada Lovelace', password: 'correct horse battery' };
 const key = apiKey('k-playground', 'fraud-detection');
 
 let page: Page;
@@ -22,28 +21,9 @@ let gw: Running;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
-async function signIn() {
-  const setup = page.getByTestId('setup-form');
-  const signin = page.getByTestId('signin-form');
-  await expect(setup.or(signin)).toBeVisible();
-  if (await setup.isVisible()) {
-    await page.locator('input[name=username]').fill(ADMIN.username);
-    await page.locator('input[name=displayName]').fill(ADMIN.displayName);
-    await page.locator('input[name=password]').fill(ADMIN.password);
-    await page.locator('input[name=confirm]').fill(ADMIN.password);
-    await page.getByTestId('setup-submit').click();
-  } else {
-    await page.locator('input[name=username]').fill(ADMIN.username);
-    await page.locator('input[name=password]').fill(ADMIN.password);
-    await page.getByTestId('signin-submit').click();
-  }
-  await expect(page.getByTestId('nav')).toBeVisible();
-}
+const signIn = () => signInAsAdmin(page);
 
-async function dismissToasts() {
-  const close = page.locator('.mantine-Notification-root:visible button');
-  for (let i = 0; i < 5 && (await close.count()) > 0; i++) await close.first().click({ timeout: 2000 }).catch(() => undefined);
-}
+const dismissToasts = () => closeToasts(page);
 
 test.describe.configure({ mode: 'serial' });
 

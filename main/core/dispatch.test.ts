@@ -2,15 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNELS } from './channels';
 import { CHANNEL_NAMES } from './channel-names';
 import { HANDLERS } from './handlers';
-import { ADMIN, setupAdmin, startTestCore, type TestCore } from './testing/harness';
+import { ADMIN, startAdminCore, type TestCore } from './testing/harness';
 
 let core: TestCore;
 let admin: string;
 
-beforeEach(async () => {
-  core = startTestCore();
-  admin = await setupAdmin(core);
-});
+beforeEach(async () => ({ core, admin } = await startAdminCore()));
 afterEach(() => core.dispose());
 
 const raw = (name: string, input: unknown, token?: string) => core.dispatcher.call(name, input, { token, transport: 'test' });

@@ -2,14 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiKeyService } from './api-keys';
 import { hashPassword, verifyPassword } from './passwords';
 import { ROLE_PERMISSIONS, roleAllows } from './permissions';
-import { setupAdmin, startTestCore, type TestCore } from '../testing/harness';
+import { startAdminCore, type TestCore } from '../testing/harness';
 
 let core: TestCore;
 let admin: string;
-beforeEach(async () => {
-  core = startTestCore();
-  admin = await setupAdmin(core);
-});
+beforeEach(async () => ({ core, admin } = await startAdminCore()));
 afterEach(() => core.dispose());
 
 const raw = (name: string, input: unknown, token?: string) => core.dispatcher.call(name, input, { token, transport: 'test' });

@@ -1,15 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { renderGatewayConfig } from './render';
-import { setupAdmin, startTestCore, type TestCore } from '../testing/harness';
+import { startAdminCore, type TestCore } from '../testing/harness';
 import { sha256Hex } from '../access/tokens';
 
 let core: TestCore;
 let admin: string;
-beforeEach(async () => {
-  core = startTestCore();
-  admin = await setupAdmin(core);
-});
+beforeEach(async () => ({ core, admin } = await startAdminCore()));
 afterEach(() => core.dispose());
 
 describe('gateway config rendered by the desktop', () => {

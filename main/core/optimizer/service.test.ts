@@ -1,12 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { setupAdmin, startTestCore, type TestCore } from '../testing/harness';
+import { startAdminCore, type TestCore } from '../testing/harness';
 
 let core: TestCore;
 let admin: string;
-beforeEach(async () => {
-  core = startTestCore();
-  admin = await setupAdmin(core);
-});
+beforeEach(async () => ({ core, admin } = await startAdminCore()));
 afterEach(() => core.dispose());
 
 const request = {

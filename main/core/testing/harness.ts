@@ -83,6 +83,12 @@ export function startTestCore(options: Partial<CoreOptions> & { home?: string } 
 
 export const ADMIN = { username: 'ada', password: 'correct horse battery' } as const;
 
+/** A fresh core whose first-run setup is done: the core and the admin's session token. */
+export async function startAdminCore(options: Partial<CoreOptions> = {}): Promise<{ core: TestCore; admin: string }> {
+  const core = startTestCore(options);
+  return { core, admin: await setupAdmin(core) };
+}
+
 /** Runs first-run setup and returns the admin's session token. */
 export async function setupAdmin(core: TestCore): Promise<string> {
   const grant = await core.call('auth:setup', { ...ADMIN });

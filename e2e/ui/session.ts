@@ -1,0 +1,31 @@
+import { expect, type Page } from '@playwright/test';
+import { join } from 'node:path';
+
+/** What the browser scenarios share: where screenshots go, the admin first-run creates, and signing in as them. */
+export const SHOTS = join('e2e', 'artifacts', 'ui');
+export const ADMIN = { username: 'ada', displayName: 'Ada Lovelace', password: 'correct horse battery' } as const;
+
+/** Signs in as the admin, or creates that admin when the spec runs alone on a fresh data folder. */
+export async function signInAsAdmin(page: Page): Promise<void> {
+  const setup = page.getByTestId('setup-form');
+  const signin = page.getByTestId('signin-form');
+  await expect(setup.or(signin)).toBeVisible();
+  if (await setup.isVisible()) {
+    await page.locator('input[name=username]').fill(ADMIN.username);
+    await page.locator('input[name=displayName]').fill(ADMIN.displayName);
+    await page.locator('input[name=password]').fill(ADMIN.password);
+    await page.locator('input[name=confirm]').fill(ADMIN.password);
+    await page.getByTestId('setup-submit').click();
+  } else {
+    await page.locator('input[name=username]').fill(ADMIN.username);
+    await page.locator('input[name=password]').fill(ADMIN.password);
+    await page.getByTestId('signin-submit').click();
+  }
+  await expect(page.getByTestId('nav')).toBeVisible();
+}
+
+/** Closes visible toasts so they do not cover what a screenshot is for. */
+export async function dismissToasts(page: Page): Promise<void> {
+  const close = page.locator('.mantine-Notification-root:visible button');
+  for (let i = 0; i < 5 && (await close.count()) > 0; i++) await close.first().click({ timeout: 2000 }).catch(() => undefined);
+}
