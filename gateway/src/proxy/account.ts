@@ -60,7 +60,9 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     for (const h of g.report.hits) m.guardrailAction(p.project, g.profile.name, h.rule, h.action, h.direction, h.count);
   }
   // pino with an async destination: formatting is cheap, the write happens off this tick.
-  svc.accessLog?.info({
+  const log = svc.accessLog;
+  if (!log) return;
+  const line: Record<string, unknown> = {
     route: call.routeLabel,
     status: o.status,
     model: call.route.name,
@@ -74,7 +76,9 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     trace_id: call.trace.traceId,
     error: o.errorCode ?? undefined,
     aborted: o.aborted || undefined,
-    cache: call.cacheKey ? 'miss' : o.cached ? 'hit' : undefined,
-    guardrail: g && g.report.hits.length ? g.report.header() : undefined,
-  });
+  };
+  // Only requests that met a cache or a guardrail get the extra fields: the common line keeps its shape.
+  if (call.cacheKey || o.cached) line.cache = o.cached ? 'hit' : 'miss';
+  if (g && g.report.hits.length) line.guardrail = g.report.header();
+  log.info(line);
 }
