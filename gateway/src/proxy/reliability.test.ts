@@ -35,7 +35,9 @@ const msg = (extra: Record<string, unknown> = {}) => ({ model: 'm', messages: [{
 
 describe('upstream failures', () => {
   it('falls back from a target answering 500 and opens its breaker', async () => {
-    const { sims, gw } = await stack(2);
+    // A generous attempt timeout: this test is about 500s, and on a loaded CI machine a healthy attempt
+    // can take longer than the 400 ms the timeout tests use, which would count as a failure.
+    const { sims, gw } = await stack(2, { attempt_timeout_ms: 5000, total_timeout_ms: 15_000 });
     sims[0]!.setFault({ kind: 'error500' });
     const statuses = [];
     for (let i = 0; i < 12; i++) statuses.push((await post(gw, msg())).status);
