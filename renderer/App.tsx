@@ -1,6 +1,6 @@
-import { MantineProvider } from '@mantine/core';
+import { Center, Loader, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import type { Boot } from './client';
 import { Shell } from './components/Shell';
 import { LoadingPage, NoLaunchTokenPage, UnreachablePage } from './pages/GatePages';
@@ -29,7 +29,15 @@ function SignedInApp() {
   const Page = PAGES[route];
   return (
     <Shell>
-      <Page />
+      <Suspense
+        fallback={
+          <Center h={240} data-testid="page-loading">
+            <Loader size="sm" />
+          </Center>
+        }
+      >
+        <Page />
+      </Suspense>
     </Shell>
   );
 }

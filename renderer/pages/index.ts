@@ -1,4 +1,4 @@
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { Route } from '../stores/router';
 import { ApiKeysPage } from './ApiKeysPage';
 import { AuditPage } from './AuditPage';
@@ -11,8 +11,10 @@ import {
   ModelsPage,
   ObservabilityPage,
 } from './placeholders';
-import { PlaygroundPage } from './PlaygroundPage';
-import { OptimizerPage } from './OptimizerPage';
+
+// The chart-heavy pages load on first visit, so sign-in and the first page do not wait for recharts.
+const OptimizerPage = lazy(() => import('./OptimizerPage').then((m) => ({ default: m.OptimizerPage })));
+const PlaygroundPage = lazy(() => import('./PlaygroundPage').then((m) => ({ default: m.PlaygroundPage })));
 import { ProjectsPage } from './ProjectsPage';
 import { SettingsPage } from './SettingsPage';
 
