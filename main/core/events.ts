@@ -51,3 +51,22 @@ export function createEventBus(): CoreEventBus {
     },
   };
 }
+
+/**
+ * What both transports do when a window asks for events: resolve its session token to a viewer and
+ * subscribe it to the bus. Null when the token is missing, unknown or expired (the window must sign in).
+ */
+export function openEventStream(
+  deps: { events: CoreEventBus; sessions: { resolve(token: string | undefined): { role: Role } } },
+  token: string | undefined,
+  listener: (event: CoreEvent) => void,
+): (() => void) | null {
+  if (!token) return null;
+  let role: Role;
+  try {
+    role = deps.sessions.resolve(token).role;
+  } catch {
+    return null;
+  }
+  return deps.events.subscribe({ session: token, role }, listener);
+}

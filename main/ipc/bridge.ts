@@ -3,7 +3,7 @@ import { CHANNEL_NAMES } from '../core/channel-names';
 import { FoundryError, fail } from '../core/errors';
 import type { Core } from '../core/core';
 import { IPC, type CallEnvelope } from '../core/transport';
-import type { Role } from '../core/access/permissions';
+import { openEventStream } from '../core/events';
 
 /**
  * Electron's transport over the channel table: one IPC handler per channel. Every call is checked
@@ -31,21 +31,14 @@ export function registerIpc(ipcMain: IpcMain, core: Core, trusted: SenderCheck):
   const subscriptions = new Map<WebContents, () => void>();
   ipcMain.on(IPC.eventsSubscribe, (event, session: unknown) => {
     if (!check(event)) return;
-    const token = typeof session === 'string' ? session : undefined;
-    let role: Role | null = null;
-    try {
-      role = core.services.sessions.resolve(token).role;
-    } catch {
-      role = null;
-    }
     subscriptions.get(event.sender)?.();
     subscriptions.delete(event.sender);
-    if (!role || !token) return;
     const sender = event.sender;
     // The bus decides what this session may see: job progress by permission, Playground answers only here.
-    const unsubscribe = core.services.events.subscribe({ session: token, role }, (e) => {
+    const unsubscribe = openEventStream(core.services, typeof session === 'string' ? session : undefined, (e) => {
       if (!sender.isDestroyed()) sender.send(IPC.eventsChannel, e);
     });
+    if (!unsubscribe) return;
     subscriptions.set(sender, unsubscribe);
     sender.once('destroyed', () => {
       unsubscribe();

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { CHANNEL_NAMES, type ChannelName } from '../core/channel-names';
 import { FoundryError, httpStatusOf, fail, type Result } from '../core/errors';
 import type { Core } from '../core/core';
-import type { Role } from '../core/access/permissions';
+import { openEventStream } from '../core/events';
 import { WEB_API } from '../core/transport';
 
 /**
@@ -93,20 +93,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   app.get(WEB_API.eventsPath, { websocket: true }, (socket, req) => {
     const session = new URL(req.url, 'http://x').searchParams.get('session') ?? undefined;
-    let role: Role | null = null;
-    try {
-      role = options.core.services.sessions.resolve(session).role;
-    } catch {
-      role = null;
-    }
-    if (!role || !session) {
+    // The bus decides what this session may see: job progress by permission, Playground answers only here.
+    const unsubscribe = openEventStream(options.core.services, session, (event) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+    });
+    if (!unsubscribe) {
       socket.close(4401, 'sign in first');
       return;
     }
-    // The bus decides what this session may see: job progress by permission, Playground answers only here.
-    const unsubscribe = options.core.services.events.subscribe({ session, role }, (event) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
-    });
     socket.on('close', unsubscribe);
   });
 
