@@ -39,6 +39,13 @@ describe('foundry CLI', () => {
     expect(dup.err).not.toMatch(/\n\s+at /);
   });
 
+  it('names an unknown project instead of reporting an internal error', () => {
+    const r = foundry(['apikeys', 'list', '-p', 'no-such-project']);
+    expect(r.code).toBe(4);
+    expect(r.err).toContain('Project "no-such-project" was not found');
+    expect(r.err).toContain('foundry projects list');
+  });
+
   it('shows an API key once and lists it afterwards only by prefix', () => {
     const created = foundry(['apikeys', 'create', 'ci', '-p', 'fraud-detection', '--budget', '1000000', '--json']);
     expect(created.code, created.err).toBe(0);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { exitCodeOf, toFoundryError } from '../core/errors';
+import { exitCodeOf, notFound, toFoundryError } from '../core/errors';
 import { createCliContext, type CliContext } from './context';
 
 /** Wraps a command action: one core per invocation, FoundryErrors printed as message + hint with their exit code. */
@@ -24,7 +24,7 @@ export function action<A extends unknown[]>(program: Command, fn: (ctx: CliConte
 export function projectIdFrom(ctx: CliContext, ref: string): Promise<string> {
   return ctx.call('projects:list', {}).then((projects) => {
     const found = projects.find((p) => p.id === ref || p.name === ref.toLowerCase());
-    if (!found) throw new Error(`unknown project ${ref}`);
+    if (!found) throw notFound(`Project "${ref}"`, 'Run `foundry projects list` for the projects you can see.');
     return found.id;
   });
 }
