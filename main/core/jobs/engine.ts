@@ -62,6 +62,7 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
     const steps = (JSON.parse(row.steps) as JobSummary['steps']).map((s) => ({ ...s }));
     let lastPersist = 0;
     let pending: { progress: number; message: string } | null = null;
+    let progress = row.progress; // last reported fraction, so a step change keeps it without a read
 
     const flush = (force = false) => {
       if (!pending || (!force && Date.now() - lastPersist < PERSIST_EVERY_MS)) return;
@@ -80,11 +81,12 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
         const existing = steps.find((s) => s.name === name);
         if (existing) existing.status = 'running';
         else steps.push({ name, status: 'running' });
-        pending = { progress: pending?.progress ?? toSummary(byId.get(row.id)!).progress, message: name };
+        pending = { progress, message: name };
         flush(true);
       },
       progress(fraction, message) {
-        pending = { progress: Math.max(0, Math.min(1, fraction)), message: message ?? pending?.message ?? '' };
+        progress = Math.max(0, Math.min(1, fraction));
+        pending = { progress, message: message ?? pending?.message ?? '' };
         flush();
       },
       log: (message, level = 'info') => appendLog(row.id, level, message),
