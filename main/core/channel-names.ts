@@ -1,7 +1,7 @@
 /**
  * The names of every channel, as plain data with no imports, so the sandboxed preload can expose
  * one function per channel without pulling zod or the core into the renderer's process.
- * channels.ts checks at compile time that this list and the table agree.
+ * channels/index.ts checks at compile time that this list and the table agree.
  */
 export const CHANNEL_NAMES = [
   'auth:status',

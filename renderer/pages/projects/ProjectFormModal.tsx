@@ -6,7 +6,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
 
-// The channel's own rule, in the channel's words (main/core/channels.ts projectName).
+// The channel's own rule, in the channel's words (main/core/channels/spec.ts projectName).
 const NAME_RULE = 'Use 1–40 lowercase letters, digits and dashes (a DNS label), e.g. "fraud-detection".';
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { OptimizeInputSchema, type OptimizerCatalog, type OptimizerRun, type OptimizerRunSummary } from '../optimizer/service';
+import { channel, empty, id, returns } from './spec';
+
+export const OPTIMIZER_CHANNELS = {
+  'optimizer:catalog': channel({
+    input: empty,
+    output: returns<OptimizerCatalog>(),
+    access: 'model:view',
+    mutates: false,
+    summary: 'Models and GPUs the optimizer knows.',
+  }),
+  'optimizer:run': channel({
+    input: OptimizeInputSchema,
+    output: returns<OptimizerRun>(),
+    access: 'optimizer:run',
+    mutates: true,
+    summary: 'Predict every layout, return the Pareto front and the plan for the SLOs; the run is saved.',
+  }),
+  'optimizer:runs': channel({
+    input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    output: returns<OptimizerRunSummary[]>(),
+    access: 'model:view',
+    mutates: false,
+    summary: 'Saved optimizer runs, newest first.',
+  }),
+  'optimizer:get': channel({
+    input: z.object({ runId: id('runId') }).strict(),
+    output: returns<OptimizerRun>(),
+    access: 'model:view',
+    mutates: false,
+    summary: 'One saved optimizer run with its full result.',
+  }),
+};
