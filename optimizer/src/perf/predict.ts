@@ -10,7 +10,10 @@ import type { Precision } from '../quant.js';
 import { coefficientsFor, DEFAULT_COEFFICIENTS, roundsFor, type Coefficients } from './coefficients.js';
 import { dot, FEATURE_NAMES, NF, type FeatureName, type Vec } from './features.js';
 import { combineRounds, simulateParts, type SimParts, type SimResult } from './scheduler.js';
-import { stepModel } from './step.js';
+import { stepModel, type StepModel } from './step.js';
+import { DEFAULT_CORRECTION } from '../correction/default.js';
+import { correctionFeatures } from '../correction/features.js';
+import { correctionFactors, type Correction } from '../correction/model.js';
 
 export interface EngineOptions extends MemoryOptions {
   /** Serving engine: vllm (default), sglang or trtllm; selects its fitted coefficients. */
@@ -29,7 +32,8 @@ export interface PredictRequest {
   engine?: EngineOptions;
 }
 
-export type Breakdown = Record<FeatureName, number>;
+/** Milliseconds per physics term, plus `correction`: what the learned correction added (negative: removed). */
+export type Breakdown = Record<FeatureName | 'correction', number>;
 
 export interface Prediction {
   ttftMs: number;
@@ -45,6 +49,8 @@ export interface Prediction {
   /** Milliseconds each term contributes to the mean TTFT and TPOT. */
   breakdown: { ttft: Breakdown; tpot: Breakdown };
   sim: { steps: number; requests: number; peakRunning: number; concurrencyPerRank: number };
+  /** Factors the learned correction applied to the physics' TTFT and TPOT; null when none was applied. */
+  correction: { ttftFactor: number; tpotFactor: number } | null;
   warnings: string[];
 }
 
@@ -61,6 +67,10 @@ export interface Prepared {
   rounds: number;
   warnings: string[];
   concurrencyPerRank: number;
+  /** The step model the simulation ran on (the learned correction reads its memory/compute balance). */
+  model: StepModel;
+  /** Token budget of one step (max_num_batched_tokens) the simulation used. */
+  tokenBudget: number;
 }
 
 export function resolvePrecision(arch: ModelArch, p: Partial<Precision> = {}): Precision {
@@ -90,7 +100,8 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
     warnings.push(`does not fit: ${memory.reasons.join('; ')} (predicted as if it did)`);
   }
   if (concurrencyPerRank > o.maxNumSeqs) warnings.push(`max_num_seqs=${o.maxNumSeqs} caps the ${concurrencyPerRank} clients per rank`);
-  const parts = simulateParts(stepModel(arch, gpu, l, precision), {
+  const model = stepModel(arch, gpu, l, precision);
+  const parts = simulateParts(model, {
     concurrency: concurrencyPerRank,
     isl,
     osl,
@@ -100,11 +111,13 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
     rounds: Math.max(1, rounds),
   });
   const r = Math.max(1, Math.round(rounds));
-  return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank };
+  return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank, model, tokenBudget: o.maxNumBatchedTokens };
 }
 
-function breakdown(c: ArrayLike<number>, f: Vec): Breakdown {
-  return Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, (c[i] ?? 0) * f[i]! * 1000])) as Breakdown;
+function breakdown(c: ArrayLike<number>, f: Vec, correctionMs: number): Breakdown {
+  const b = Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, (c[i] ?? 0) * f[i]! * 1000])) as Breakdown;
+  b.correction = correctionMs;
+  return b;
 }
 
 function percentile(rows: Float64Array, c: ArrayLike<number>, q: number): number {
@@ -115,21 +128,31 @@ function percentile(rows: Float64Array, c: ArrayLike<number>, q: number): number
   return v[Math.min(n - 1, Math.floor(q * n))]!;
 }
 
-/** Applies coefficients to a prepared configuration. */
-export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS): Prediction {
+/**
+ * Applies coefficients, and the learned correction that was trained on their residuals, to a prepared
+ * configuration. The shipped correction goes with the shipped coefficients only: other coefficients get none
+ * unless one is passed (null: physics alone).
+ */
+export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS, correction: Correction | null = coeffs === DEFAULT_COEFFICIENTS ? DEFAULT_CORRECTION : null): Prediction {
   const backend = req.engine?.backend ?? 'vllm';
   const c = coefficientsFor(coeffs, backend);
   const rounds = Math.max(1, Math.round(req.engine?.rounds ?? roundsFor(coeffs, backend)));
   if (rounds !== p.rounds) p = { ...p, sim: combineRounds(p.parts, rounds), rounds };
   const { osl, concurrency } = req.workload;
-  const ttft = dot(c, p.sim.ttft);
-  const tpot = dot(c, p.sim.tpot);
-  const wall = dot(c, p.sim.total);
-  const e2e = ttft + tpot * Math.max(0, osl - 1);
+  const physTtft = dot(c, p.sim.ttft);
+  const physTpot = dot(c, p.sim.tpot);
+  const factors = correction ? correctionFactors(correction, correctionFeatures(p, req.workload, backend, coeffs)) : { ttft: 1, tpot: 1 };
+  const ttft = physTtft * factors.ttft;
+  const tpot = physTpot * factors.tpot;
+  const decodeSteps = Math.max(0, osl - 1);
+  const e2e = ttft + tpot * decodeSteps;
+  // The closed loop's wall time stretches with each request's corrected lifetime.
+  const physE2e = physTtft + physTpot * decodeSteps;
+  const wall = dot(c, p.sim.total) * (physE2e > 0 ? e2e / physE2e : 1);
   const requestsPerSec = wall > 0 ? (p.sim.requests * p.layout.dp) / wall : 0;
   return {
     ttftMs: ttft * 1000,
-    ttftP90Ms: percentile(p.sim.ttftRows, c, 0.9) * 1000,
+    ttftP90Ms: percentile(p.sim.ttftRows, c, 0.9) * factors.ttft * 1000,
     tpotMs: tpot * 1000,
     e2eMs: e2e * 1000,
     outputTokensPerSec: requestsPerSec * osl,
@@ -137,13 +160,14 @@ export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = 
     perUserTokensPerSec: tpot > 0 ? 1 / tpot : 0,
     gpus: gpusPerReplica(p.layout),
     memory: p.memory,
-    breakdown: { ttft: breakdown(c, p.sim.ttft), tpot: breakdown(c, p.sim.tpot) },
+    breakdown: { ttft: breakdown(c, p.sim.ttft, (ttft - physTtft) * 1000), tpot: breakdown(c, p.sim.tpot, (tpot - physTpot) * 1000) },
     sim: { steps: p.sim.steps, requests: p.sim.requests, peakRunning: p.sim.peakRunning, concurrencyPerRank: Math.ceil(concurrency / p.layout.dp) },
+    correction: correction ? { ttftFactor: factors.ttft, tpotFactor: factors.tpot } : null,
     warnings: p.warnings,
   };
 }
 
 /** Predicts TTFT, TPOT, E2E and throughput of one replica under `workload.concurrency` closed-loop clients. */
-export function predict(req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS): Prediction {
-  return finish(prepare(req, req.engine?.rounds ?? roundsFor(coeffs, req.engine?.backend ?? 'vllm')), req, coeffs);
+export function predict(req: PredictRequest, coeffs: Coefficients = DEFAULT_COEFFICIENTS, correction?: Correction | null): Prediction {
+  return finish(prepare(req, req.engine?.rounds ?? roundsFor(coeffs, req.engine?.backend ?? 'vllm')), req, coeffs, correction === undefined ? (coeffs === DEFAULT_COEFFICIENTS ? DEFAULT_CORRECTION : null) : correction);
 }
