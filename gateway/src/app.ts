@@ -17,11 +17,13 @@ import { errorsPlugin } from './plugins/errors';
 import { openApiPlugin } from './plugins/openapi';
 import './plugins/request-context';
 import { adminRoutes } from './routes/admin';
+import { filesRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { chatCompletionsRoutes } from './routes/v1/chat-completions';
 import { completionsRoutes } from './routes/v1/completions';
 import { embeddingsRoutes } from './routes/v1/embeddings';
+import { imagesRoutes } from './routes/v1/images';
 import { modelsRoutes } from './routes/v1/models';
 import { responsesRoutes } from './routes/v1/responses';
 import { buildRuntime, type Runtime, type SharedState } from './runtime';
@@ -98,6 +100,8 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   await app.register(completionsRoutes, { services });
   await app.register(embeddingsRoutes, { services });
   await app.register(responsesRoutes, { services });
+  await app.register(imagesRoutes, { services });
+  await app.register(filesRoutes, { services });
   await app.register(modelsRoutes);
 
   const gateway: Gateway = {

@@ -53,9 +53,24 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
   // The success path writes the raw response itself: fastify's send pipeline (hooks, serializer
   // checks, header objects) is measurable at this rate and nothing in it applies to proxied bytes.
   let status = 200;
+  let finishError: string | null = null;
   const deliver = (body: Buffer | string, upstreamMs: number, usage: Usage | null): void | Promise<void> => {
+    if (!call.finish) return complete(body, upstreamMs, usage);
+    return call.finish(body).then(
+      (out) => complete(out, upstreamMs, usage),
+      (err: unknown) => {
+        const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err });
+        svc.metrics.error(e.code);
+        status = e.status;
+        finishError = e.code;
+        const shown = e.code === 'internal_error' ? new GatewayError('internal_error', 'The server had an error while processing your request.') : e;
+        return complete(JSON.stringify(toOpenAIError(shown)), upstreamMs, usage);
+      },
+    );
+  };
+  const complete = (body: Buffer | string, upstreamMs: number, usage: Usage | null): void | Promise<void> => {
     const g = call.guard;
-    if (g && call.op !== 'embeddings') {
+    if (g && (call.op === 'chat' || call.op === 'completions') && status === 200) {
       const out = guardOutput(g.profile, body, g.report);
       if (g.report.block) {
         // The upstream did the work, so its usage is still settled below; the client gets a 400.
@@ -123,7 +138,7 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
 
   if (result && result.kind === 'done') {
     svc.streams.delete(call.res);
-    account(call, svc, { settled, status: result.status === 200 ? status : result.status, target: used, usage: result.usage, deltas: result.deltas, upstreamMs: spent + result.upstreamMs, aborted: result.aborted, errorCode: result.brokenStream ? 'upstream_error' : null });
+    account(call, svc, { settled, status: result.status === 200 ? status : result.status, target: used, usage: result.usage, deltas: result.deltas, upstreamMs: spent + result.upstreamMs, aborted: result.aborted, errorCode: result.brokenStream ? 'upstream_error' : finishError });
     return;
   }
   const err = combine(failures);

@@ -38,6 +38,12 @@ export interface Call {
   /** Set on a cache miss of a cacheable request: the answer is stored under it. */
   cacheKey: string | null;
   shape: AnswerShape | null;
+  /**
+   * Async rework of a successful non-streaming answer before it is written (images: store them,
+   * answer with signed URLs). A GatewayError it throws becomes the client's error; the upstream
+   * attempt still counts as a success (no retry: the runtime did its work).
+   */
+  finish: ((body: Buffer | string) => Promise<string>) | null;
 }
 
 export type AttemptResult =

@@ -25,6 +25,7 @@ export interface InferenceInput {
   /** The bytes to forward when nothing rewrites the body. */
   raw: Buffer;
   shape: AnswerShape | null;
+  finish?: Call['finish'];
 }
 
 export function inferenceHandler(op: Operation, routeLabel: string, svc: Services) {
@@ -76,7 +77,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     return sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
   }
   const res = reply.raw;
-  const stream = body.stream === true && op !== 'embeddings';
+  const stream = body.stream === true && (op === 'chat' || op === 'completions');
   // Only streams watch for a vanishing client: a unary answer is bounded by its timeout anyway,
   // and skipping the AbortController and listener matters at tens of thousands of requests/s.
   let gone = NEVER;
@@ -105,8 +106,10 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     guard,
     cacheKey: null,
     shape: input.shape,
+    finish: input.finish ?? null,
   };
-  if (route.cache && !stream) {
+  // Image answers are not cached: their signed URLs expire, and each request should be its own images.
+  if (route.cache && !stream && op !== 'images') {
     const key = cacheKey(principal.project, op, body);
     const hit = route.cache.get(key);
     svc.metrics.cacheLookup(model, hit !== null);
