@@ -11,6 +11,7 @@ import { processSecrets, type SecretSource } from './config/secrets';
 import { createLimitStore } from './limits/store';
 import type { LimitStore } from './limits/types';
 import { GatewayMetrics } from './observability/metrics';
+import { Tracing } from './observability/otel';
 import { authPlugin } from './plugins/auth';
 import { bodyPlugin } from './plugins/body';
 import { errorsPlugin } from './plugins/errors';
@@ -77,7 +78,8 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   );
   const logOn = opts.accessLog !== false && opts.config.server.access_log;
   const accessLog = logOn ? pino({ base: null }, opts.accessLog || pino.destination({ dest: 1, sync: false, minLength: 4096 })) : null;
-  const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams };
+  const tracing = opts.config.tracing ? new Tracing(opts.config.tracing, '0.1.0') : null;
+  const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams, tracing };
 
   const cfg = opts.config.server;
   const app = Fastify({
@@ -153,6 +155,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
       await store.close();
       await Promise.all([...shared.pools.values()].map((p) => p.close().catch(() => undefined)));
       accessLog?.flush();
+      await tracing?.shutdown();
     },
   };
 

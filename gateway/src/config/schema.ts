@@ -192,6 +192,18 @@ export const objectStoreSchema = z.strictObject({
   public_base_url: url.optional(),
 });
 
+/** OpenTelemetry span export over OTLP/HTTP (JSON); applied at start only, like [server]. */
+export const tracingSchema = z.strictObject({
+  /** The collector's traces URL, e.g. http://otel-collector.observability:4318/v1/traces */
+  otlp_endpoint: url,
+  service_name: z.string().min(1).max(128).default('foundry-gateway'),
+  /** Fraction of new traces recorded; a caller's sampled flag is always followed. */
+  sample_ratio: z.number().min(0).max(1).default(1),
+  batch_delay_ms: positiveInt.default(2_000),
+  max_queue: positiveInt.max(1_000_000).default(8_192),
+  export_timeout_ms: positiveInt.default(10_000),
+});
+
 export const gatewayConfigSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
   auth: authSchema.default(authSchema.parse({})),
@@ -201,6 +213,7 @@ export const gatewayConfigSchema = z.strictObject({
   models: z.record(name, modelSchema),
   guardrails: z.record(name, guardrailProfileSchema).default({}),
   object_store: objectStoreSchema.optional(),
+  tracing: tracingSchema.optional(),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
@@ -212,3 +225,4 @@ export type ApiKeyConfig = GatewayConfig['auth']['api_keys'][number];
 export type GuardrailProfileConfig = GatewayConfig['guardrails'][string];
 export type CacheConfig = NonNullable<ModelConfig['cache']>;
 export type ObjectStoreConfig = z.output<typeof objectStoreSchema>;
+export type TracingConfig = z.output<typeof tracingSchema>;

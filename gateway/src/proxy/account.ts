@@ -2,6 +2,7 @@
  * After every inference request, successful or not: settle limits and budgets with real usage,
  * count metrics, append a usage event and an access-log line. Nothing here may throw or block.
  */
+import { Tracing } from '../observability/otel';
 import type { Services } from '../services';
 import type { Call, Outcome } from './types';
 
@@ -55,6 +56,13 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     aborted: o.aborted,
     cached: o.cached === true,
   } as never);
+  if (call.span) {
+    Tracing.endRequest(call.span, {
+      status: o.status,
+      errorCode: o.errorCode ?? (o.aborted ? 'client_gone' : null),
+      attributes: { 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output, 'foundry.target': o.target?.id ?? '', 'foundry.stream': call.stream, 'foundry.cached': o.cached === true },
+    });
+  }
   const g = call.guard;
   if (g && g.report.hits.length) {
     for (const h of g.report.hits) m.guardrailAction(p.project, g.profile.name, h.rule, h.action, h.direction, h.count);

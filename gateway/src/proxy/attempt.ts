@@ -27,6 +27,7 @@ export async function attempt(call: Call, target: Target, o: AttemptOptions): Pr
 function prepare(call: Call, target: Target) {
   const prepared = target.provider.prepare({ op: call.op, body: call.body, raw: call.raw, upstreamModel: target.upstreamModel, rewriteModel: target.rewriteModel, stream: call.stream, clientWantsUsage: call.clientWantsUsage });
   prepared.headers.traceparent = call.trace.header;
+  if (call.tracestate !== null) prepared.headers.tracestate = call.tracestate;
   return prepared;
 }
 

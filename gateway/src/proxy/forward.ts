@@ -9,6 +9,7 @@ import { overheadMs, sendError } from '../http/reply';
 import type { Services } from '../services';
 import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
+import { Tracing } from '../observability/otel';
 import { account } from './account';
 import { attempt } from './attempt';
 import type { AttemptResult, Call } from './types';
@@ -118,7 +119,10 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     if (tries > 0 && !route.retryBudget.withdraw()) break;
     if (!t.state.breaker.allow(Date.now())) continue;
     tries += 1;
+    const aspan = call.span && svc.tracing ? svc.tracing.startAttempt(call.span, t.id, t.provider.origin) : null;
+    if (aspan) call.trace.header = aspan.header;
     const r = await attempt(call, t, { timeoutMs: Math.min(cfg.attempt_timeout_ms, left), deliver, startStream });
+    if (aspan) Tracing.endAttempt(aspan.span, r.kind === 'done' ? (r.aborted ? 'client_gone' : r.brokenStream ? 'broken_stream' : 'ok') : r.error.code, r.kind === 'done' ? r.status : null);
     t.state.observe(r.upstreamMs, Date.now());
     if (r.kind === 'done') {
       if (r.brokenStream) t.state.breaker.failure(Date.now());

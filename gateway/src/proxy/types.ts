@@ -6,6 +6,7 @@ import type { Admission } from '../limits/limiter';
 import type { Operation, Usage } from '../providers/types';
 import type { ModelRoute, Runtime, Target } from '../runtime';
 import type { TraceContext } from '../observability/trace';
+import type { Span } from '../observability/otel';
 import type { GuardrailProfile, ScanReport } from '../guardrails/engine';
 import type { StreamTranslator } from '../providers/types';
 
@@ -24,6 +25,10 @@ export interface Call {
   principal: Principal;
   admission: Admission;
   trace: TraceContext;
+  /** The request's OpenTelemetry span; null when tracing is off. */
+  span: Span | null;
+  /** The caller's W3C tracestate, passed upstream unchanged (validated printable, <= 512 chars). */
+  tracestate: string | null;
   body: Record<string, unknown>;
   raw: Buffer;
   stream: boolean;

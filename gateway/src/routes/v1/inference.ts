@@ -9,7 +9,8 @@ import { cacheKey } from '../../cache/response-cache';
 import { GatewayError } from '../../errors';
 import { blockedError, guardInput, ScanReport } from '../../guardrails/engine';
 import { overheadMs, sendError } from '../../http/reply';
-import { continueTrace } from '../../observability/trace';
+import { Tracing, type Span } from '../../observability/otel';
+import { continueTrace, type TraceContext } from '../../observability/trace';
 import type { Operation } from '../../providers/types';
 import { account } from '../../proxy/account';
 import { forward } from '../../proxy/forward';
@@ -28,6 +29,11 @@ export interface InferenceInput {
   finish?: Call['finish'];
 }
 
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+function tracestateOf(h: string | string[] | undefined): string | null {
+  return typeof h === 'string' && TRACESTATE.test(h) ? h : null;
+}
+
 export function inferenceHandler(op: Operation, routeLabel: string, svc: Services) {
   return (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
     runInference(req, reply, svc, { op, routeLabel, body: req.body as Record<string, unknown>, raw: req.rawBody!, shape: null });
@@ -38,12 +44,22 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   const rt = req.fdyRuntime!;
   const principal = req.fdyPrincipal!;
   const model = body.model as string;
+  let span: Span | null = null;
+  let trace: TraceContext;
+  if (svc.tracing) {
+    ({ span, trace } = svc.tracing.startRequest(routeLabel, req.fdyT0, req.headers.traceparent, { 'gen_ai.request.model': model.slice(0, 256), 'foundry.project': principal.project, 'foundry.key_id': principal.id }));
+  } else trace = continueTrace(req.headers.traceparent);
+  const early = (status: number, code: string) => {
+    if (span) Tracing.endRequest(span, { status, errorCode: code });
+  };
   const route = rt.models.get(model);
   if (!route || !mayUseModel(principal, model)) {
     svc.metrics.error('model_not_found');
+    early(404, 'model_not_found');
     return sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
   }
   if (!route.targets[0]!.provider.supports(op)) {
+    early(400, 'invalid_request');
     return sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
   }
   // Input guardrails run before admission: a blocked request reaches neither limits nor upstream.
@@ -57,6 +73,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       for (const h of report.hits) svc.metrics.guardrailAction(principal.project, profile.name, h.rule, h.action, h.direction, h.count);
       svc.metrics.error('guardrail_blocked');
       svc.metrics.request(routeLabel, model, principal.project, 400);
+      early(400, 'guardrail_blocked');
       return sendError(reply, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
     }
     guard = { profile, report };
@@ -74,6 +91,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   if (admission instanceof GatewayError) {
     svc.metrics.error(admission.code);
     svc.metrics.request(routeLabel, model, principal.project, 429);
+    early(429, admission.code);
     return sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
   }
   const res = reply.raw;
@@ -95,7 +113,9 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     routeLabel,
     principal,
     admission,
-    trace: continueTrace(req.headers.traceparent),
+    trace,
+    span,
+    tracestate: tracestateOf(req.headers.tracestate),
     body,
     raw,
     stream,
