@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dominates, paretoFront, type Objective } from './pareto.js';
-import { optimize, PARETO_OBJECTIVES } from './search.js';
+import { MEASURED_ACCURACY } from './accuracy.js';
+import { optimize, PARETO_OBJECTIVES, REJECTION_KINDS, type RejectionKind } from './search.js';
 
 const small = { tp: [1, 2, 4, 8], pp: [1, 2], concurrency: [1, 8, 64] };
 
@@ -39,6 +40,39 @@ describe('optimize', () => {
     expect(r.rejected.length).toBeGreaterThan(0);
     for (const x of r.rejected) expect(x.reason.length).toBeGreaterThan(10);
     expect(r.rejected.some((x) => x.gpu === 'l40s' && /GiB/.test(x.reason))).toBe(true);
+  });
+
+  it('gives every rejected option a kind code that agrees with its reason', () => {
+    const wording: Record<RejectionKind, RegExp> = {
+      replica_exceeds_pool: /^needs \d+ GPUs per replica/,
+      tp_not_divisor: /does not divide/,
+      tp_beyond_link_domain: /spans more than/,
+      does_not_fit: /GiB|exceeds/,
+      kv_cache_too_small: /^KV cache holds only/,
+      misses_ttft_slo: /TTFT .* > SLO/,
+      misses_tpot_slo: /TPOT .* > SLO/,
+      too_few_gpus_for_rate: /^needs \d+ replicas/,
+    };
+    for (const x of r.rejected) {
+      expect(REJECTION_KINDS).toContain(x.kind);
+      expect(x.reason).toMatch(wording[x.kind]);
+    }
+    const kinds = new Set(r.rejected.map((x) => x.kind));
+    for (const k of ['replica_exceeds_pool', 'tp_beyond_link_domain', 'does_not_fit', 'misses_tpot_slo'] as const) expect(kinds).toContain(k);
+  });
+
+  it('carries each plan’s memory report: it fits, and holds the plan’s sequences at max_model_len', () => {
+    const p = r.recommended!;
+    expect(p.memory.fits).toBe(true);
+    expect(p.memory.contextTokens).toBe(p.maxModelLen);
+    expect(p.memory.maxConcurrency).toBeGreaterThanOrEqual(p.maxConcurrency);
+    expect(p.memory.weights.total).toBeGreaterThan(0);
+  });
+
+  it('reports the library’s own measured held-out accuracy with the result', () => {
+    expect(r.accuracy).toBe(MEASURED_ACCURACY);
+    expect(r.accuracy.heldOutModel.tpot.medianApe).toBeGreaterThan(0);
+    expect(r.accuracy.rows).toBeGreaterThan(1000);
   });
 
   it('says why there is no plan when the SLO is impossible', () => {

@@ -5,4 +5,10 @@
 # requirements.txt; FOUNDRY_PYTHON picks the interpreter, default python3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-exec node_modules/.bin/tsx optimizer/training/fit.ts "$@"
+node_modules/.bin/tsx optimizer/training/fit.ts "$@"
+# Then the held-out accuracy the library reports about itself (data/accuracy.json), on the same CSVs.
+csvs=()
+while [ $# -gt 0 ]; do
+  case "$1" in --csv) csvs+=(--csv "$2"); shift 2 ;; *) shift ;; esac
+done
+exec node_modules/.bin/tsx optimizer/training/accuracy.ts ${csvs[@]+"${csvs[@]}"}

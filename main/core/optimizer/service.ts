@@ -46,10 +46,16 @@ export interface OptimizerRunSummary {
   id: string;
   name: string;
   model: string;
+  /** What the run was asked for, so saved runs can be told apart and compared without opening each. */
+  workload: OptimizeInput['workload'];
+  slo: OptimizeInput['slo'];
+  backend: OptimizeInput['backend'];
   createdAt: string;
   createdBy: string;
   recommended: OptimizeResult['recommended'];
 }
+
+type SummaryRow = { id: string; name: string; model: string; request: string; created_at: string; created_by: string; recommended: string | null };
 
 export interface OptimizerRun extends OptimizerRunSummary {
   request: OptimizeInput;
@@ -78,14 +84,20 @@ function check(input: OptimizeInput): void {
 }
 
 export function createOptimizerService(db: Db) {
-  const toSummary = (r: { id: string; name: string; model: string; created_at: string; created_by: string; recommended: string | null }): OptimizerRunSummary => ({
+  const toSummary = (r: SummaryRow): OptimizerRunSummary => {
+    const request = JSON.parse(r.request) as OptimizeInput;
+    return {
     id: r.id,
     name: r.name,
     model: r.model,
+    workload: request.workload,
+    slo: request.slo ?? {},
+    backend: request.backend ?? 'vllm',
     createdAt: r.created_at,
     createdBy: r.created_by,
     recommended: r.recommended ? (JSON.parse(r.recommended) as OptimizeResult['recommended']) : null,
-  });
+    };
+  };
 
   return {
     catalog(): OptimizerCatalog {
@@ -112,13 +124,13 @@ export function createOptimizerService(db: Db) {
       db.prepare(
         'INSERT INTO optimizer_runs (id, name, model, request, result, recommended, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(id, name, input.model, JSON.stringify(input), JSON.stringify(result), result.recommended ? JSON.stringify(result.recommended) : null, actor, createdAt);
-      return { id, name, model: input.model, createdAt, createdBy: actor, recommended: result.recommended, request: input, result };
+      return { id, name, model: input.model, workload: input.workload, slo: input.slo, backend: input.backend, createdAt, createdBy: actor, recommended: result.recommended, request: input, result };
     },
 
     list(limit = 50): OptimizerRunSummary[] {
       return db
-        .prepare<[number], { id: string; name: string; model: string; created_at: string; created_by: string; recommended: string | null }>(
-          'SELECT id, name, model, created_at, created_by, recommended FROM optimizer_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
+        .prepare<[number], SummaryRow>(
+          'SELECT id, name, model, request, created_at, created_by, recommended FROM optimizer_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
         )
         .all(limit)
         .map(toSummary);

@@ -1,4 +1,5 @@
 /** Display formatting for optimizer numbers and plans; pure so it is tested without a DOM. */
+import type { OptimizerRunSummary } from '../../../main/core/optimizer/service';
 import type { Plan, Rejected } from '../../../optimizer/src/search';
 
 const nf = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -56,4 +57,18 @@ export type SloState = 'meets' | 'misses' | 'too-big';
 export function sloState(p: Pick<Plan, 'meetsSlo' | 'fitsCluster'>): SloState {
   if (!p.meetsSlo) return 'misses';
   return p.fitsCluster ? 'meets' : 'too-big';
+}
+
+/** What a run asked for (workload, engine, SLOs); runs saved before summaries carried it show nothing. */
+export function runAsk(r: Pick<OptimizerRunSummary, 'workload' | 'slo' | 'backend'>): string {
+  const slo = r.slo ?? {};
+  return [
+    `${r.workload.isl.toLocaleString('en-US')}/${r.workload.osl.toLocaleString('en-US')} tokens`,
+    r.backend,
+    slo.ttftMs !== undefined ? `TTFT ${slo.ttftPercentile ?? 'mean'} ≤ ${formatMs(slo.ttftMs)}` : null,
+    slo.tpotMs !== undefined ? `TPOT ≤ ${formatMs(slo.tpotMs)}` : null,
+    slo.targetRequestsPerSec !== undefined ? `${slo.targetRequestsPerSec} req/s` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
