@@ -48,6 +48,8 @@ export interface Runtime {
   models: Map<string, ModelRoute>;
   /** Compiled guardrail profile per project that names one; projects absent here have none. */
   guardrails: Map<string, GuardrailProfile>;
+  /** Projects whose access-log lines carry bodies (log_bodies = true); usually empty. */
+  logBodies: Set<string>;
   adminToken: string | undefined;
   /** The object store for /v1/images/generations URLs; null when none is configured. */
   images: ImageStoreRuntime | null;
@@ -150,10 +152,13 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
   const guardrails = new Map<string, GuardrailProfile>();
   for (const [project, p] of Object.entries(config.projects)) if (p.guardrail) guardrails.set(project, profiles.get(p.guardrail)!);
 
+  const logBodies = new Set(Object.entries(config.projects).filter(([, p]) => p.log_bodies).map(([name]) => name));
+
   return {
     ok: true,
     runtime: {
       guardrails,
+      logBodies,
       config,
       keys: new ApiKeyTable(config.auth.api_keys),
       jwt,

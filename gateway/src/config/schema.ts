@@ -23,6 +23,8 @@ export const serverSchema = z.strictObject({
   admin_token_file: z.string().optional(),
   admin_token_env: z.string().optional(),
   access_log: z.boolean().default(true),
+  /** Cap per logged body for projects with log_bodies (characters, after secret redaction). */
+  access_log_body_max_chars: positiveInt.max(1_048_576).default(16_384),
   /** Trust X-Forwarded-For for the client IP (failed-auth limit); only behind a known proxy. */
   trust_proxy: z.boolean().default(false),
 });
@@ -61,6 +63,8 @@ export const authSchema = z.strictObject({
 export const projectSchema = z.strictObject({
   monthly_token_budget: positiveInt.optional(),
   ...limitsFields,
+  /** Access logs carry this project's request and response bodies (secrets redacted). Off by default. */
+  log_bodies: z.boolean().default(false),
   /** Name of a [guardrails.<profile>] applied to every request of this project. */
   guardrail: name.optional(),
 });

@@ -134,6 +134,7 @@ async function pumpStream(call: Call, target: Target, body: AsyncIterable<Buffer
           p.startStream(upstreamMs);
           sent = true;
         }
+        call.capture?.add(out);
         if (!res.write(out)) await drained(res, call.clientGone);
       }
       if (tr.done) break;
@@ -151,7 +152,9 @@ async function pumpStream(call: Call, target: Target, body: AsyncIterable<Buffer
   if (tr.error) {
     body.destroy();
     // Tokens already reached the client: retrying would duplicate them, so say what happened instead.
-    res.end(`data: ${JSON.stringify(toOpenAIError(new GatewayError('upstream_error', tr.error)))}\n\n`);
+    const last = `data: ${JSON.stringify(toOpenAIError(new GatewayError('upstream_error', tr.error)))}\n\n`;
+    call.capture?.add(last);
+    res.end(last);
     return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: false, brokenStream: true };
   }
   if (!sent) p.startStream(performance.now() - p.started);

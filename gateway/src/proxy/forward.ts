@@ -97,6 +97,7 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
     call.res.writeHead(status, h);
     call.res.end(body);
+    call.capture?.add(body);
   };
   const startStream = (upstreamMs: number) => {
     reply.hijack();
@@ -151,6 +152,7 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     reply.header('x-foundry-overhead-ms', overheadMs(call.t0, spent));
     if (call.guard && call.guard.report.hits.length) reply.header('x-foundry-guardrail', call.guard.report.header());
     sendError(reply, err, rl);
+    call.capture?.add(JSON.stringify(toOpenAIError(err)));
   }
   svc.metrics.error(err.code);
   account(call, svc, { settled: false, status: call.clientGone.aborted ? 499 : err.status, target: used, usage: null, deltas: 0, upstreamMs: spent, aborted: call.clientGone.aborted, errorCode: err.code });

@@ -7,6 +7,7 @@ import type { Operation, Usage } from '../providers/types';
 import type { ModelRoute, Runtime, Target } from '../runtime';
 import type { TraceContext } from '../observability/trace';
 import type { Span } from '../observability/otel';
+import type { BodyCapture } from '../observability/body-log';
 import type { GuardrailProfile, ScanReport } from '../guardrails/engine';
 import type { StreamTranslator } from '../providers/types';
 
@@ -49,6 +50,8 @@ export interface Call {
    * attempt still counts as a success (no retry: the runtime did its work).
    */
   finish: ((body: Buffer | string) => Promise<string>) | null;
+  /** What the client was sent, for projects that opted into body logging; null for everyone else. */
+  capture: BodyCapture | null;
 }
 
 export type AttemptResult =

@@ -9,10 +9,11 @@ import { cacheKey } from '../../cache/response-cache';
 import { GatewayError } from '../../errors';
 import { blockedError, guardInput, ScanReport } from '../../guardrails/engine';
 import { overheadMs, sendError } from '../../http/reply';
+import { BodyCapture } from '../../observability/body-log';
 import { Tracing, type Span } from '../../observability/otel';
 import { continueTrace, type TraceContext } from '../../observability/trace';
 import type { Operation } from '../../providers/types';
-import { account } from '../../proxy/account';
+import { account, logRefusal } from '../../proxy/account';
 import { forward } from '../../proxy/forward';
 import type { AnswerShape, Call } from '../../proxy/types';
 import type { Services } from '../../services';
@@ -51,6 +52,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   } else trace = continueTrace(req.headers.traceparent);
   const early = (status: number, code: string) => {
     if (span) Tracing.endRequest(span, { status, errorCode: code });
+    logRefusal(svc, { route: routeLabel, model, principal, status, code, traceId: trace.traceId, t0: req.fdyT0 });
   };
   const route = rt.models.get(model);
   if (!route || !mayUseModel(principal, model)) {
@@ -127,6 +129,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     cacheKey: null,
     shape: input.shape,
     finish: input.finish ?? null,
+    capture: rt.logBodies.size !== 0 && rt.logBodies.has(principal.project) ? new BodyCapture(rt.config.server.access_log_body_max_chars) : null,
   };
   // Image answers are not cached: their signed URLs expire, and each request should be its own images.
   if (route.cache && !stream && op !== 'images') {
@@ -149,6 +152,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
       res.writeHead(200, h);
       res.end(out);
+      call.capture?.add(out);
       account(call, svc, { settled: true, status: 200, target: null, usage: hit.usage, deltas: 0, upstreamMs: 0, aborted: false, errorCode: null, cached: true });
       return reply;
     }
