@@ -41,6 +41,13 @@ export const CHANNEL_NAMES = [
   'playground:models',
   'playground:chat',
   'playground:cancel',
+  'clusters:list',
+  'clusters:get',
+  'clusters:preview',
+  'clusters:import',
+  'clusters:check',
+  'clusters:remove',
+  'clusters:syncGateway',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
