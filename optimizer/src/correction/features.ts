@@ -36,6 +36,7 @@ export const CORRECTION_FEATURES = [
   'share_roofline', // fitted physics term shares of a reference step (one sequence decoding at 1k context)
   'share_interconnect',
   'share_fixed', // collectives + layers + step + sequences
+  'disaggregated', // 1: prefill runs on its own workers (the other inputs then describe a decode worker)
 ] as const;
 export type CorrectionFeature = (typeof CORRECTION_FEATURES)[number];
 
@@ -92,6 +93,7 @@ export function correctionFeatures(p: Prepared, workload: { isl: number; osl: nu
     share_roofline: (term(F.roofline) + term(F.overlap)) / total,
     share_interconnect: term(F.interconnect) / total,
     share_fixed: (term(F.collectives) + term(F.layers) + term(F.step) + term(F.sequences)) / total,
+    disaggregated: p.disagg ? 1 : 0,
   };
   return Float64Array.from(CORRECTION_FEATURES, (n) => v[n]);
 }

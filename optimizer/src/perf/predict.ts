@@ -11,6 +11,7 @@ import { coefficientsFor, DEFAULT_COEFFICIENTS, roundsFor, type Coefficients } f
 import { dot, FEATURE_NAMES, NF, type FeatureName, type Vec } from './features.js';
 import { combineRounds, simulateParts, type SimParts, type SimResult } from './scheduler.js';
 import { stepModel, type StepModel } from './step.js';
+import { simulateDisagg } from './disagg.js';
 import { DEFAULT_CORRECTION } from '../correction/default.js';
 import { correctionFeatures } from '../correction/features.js';
 import { correctionFactors, type Correction } from '../correction/model.js';
@@ -22,10 +23,19 @@ export interface EngineOptions extends MemoryOptions {
   rounds?: number;
 }
 
+/** Disaggregated serving: a pool of prefill workers beside the decode workers `layout` describes. */
+export interface DisaggRequest {
+  prefill: { layout: Partial<Layout> & { tp: number }; workers: number };
+  decodeWorkers: number;
+}
+
 export interface PredictRequest {
   model: string | ModelArch;
   gpu: string | GpuSpec;
+  /** One replica's layout; with `disagg`, one decode worker's. */
   layout: Partial<Layout> & { tp: number };
+  /** Prefill/decode disaggregation; `workload.concurrency` is then the clients of the whole deployment. */
+  disagg?: DisaggRequest;
   /** Defaults: the checkpoint's dtype for weights, FP8 KV cache for 8-bit-or-less weights, else BF16. */
   precision?: Partial<Precision>;
   workload: { isl: number; osl: number; concurrency: number };
@@ -40,7 +50,7 @@ export interface Prediction {
   ttftP90Ms: number;
   tpotMs: number;
   e2eMs: number;
-  /** Output tokens per second of one replica. */
+  /** Output tokens per second of one replica (of the whole prefill + decode deployment when disaggregated). */
   outputTokensPerSec: number;
   requestsPerSec: number;
   perUserTokensPerSec: number;
@@ -51,7 +61,23 @@ export interface Prediction {
   sim: { steps: number; requests: number; peakRunning: number; concurrencyPerRank: number };
   /** Factors the learned correction applied to the physics' TTFT and TPOT; null when none was applied. */
   correction: { ttftFactor: number; tpotFactor: number } | null;
+  /** Disaggregated serving: each pool's GPUs and memory, the KV hand-off, and which pool limits throughput. */
+  disagg: DisaggPrediction | null;
   warnings: string[];
+}
+
+export interface DisaggPrediction {
+  prefillWorkers: number;
+  prefillGpus: number;
+  decodeWorkers: number;
+  decodeGpus: number;
+  prefillMemory: MemoryReport;
+  /** Link time of one request's KV cache before the fitted interconnect coefficient, ms. */
+  kvTransferMs: number;
+  /** Mean prompts queued ahead of a new one at a prefill rank. */
+  prefillQueue: number;
+  /** The pool whose capacity bounds throughput: prefill when prompts queue, else decode. */
+  bottleneck: 'prefill' | 'decode';
 }
 
 export interface Prepared {
@@ -71,6 +97,10 @@ export interface Prepared {
   model: StepModel;
   /** Token budget of one step (max_num_batched_tokens) the simulation used. */
   tokenBudget: number;
+  /** Requests the whole replica completes per simulated request (attention-DP ranks, or prefill ranks). */
+  requestScale: number;
+  gpus: number;
+  disagg: Omit<DisaggPrediction, 'kvTransferMs'> & { kvTransferSeconds: number } | null;
 }
 
 export function resolvePrecision(arch: ModelArch, p: Partial<Precision> = {}): Precision {
@@ -87,6 +117,7 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
   const precision = resolvePrecision(arch, req.precision);
   const { isl, osl, concurrency } = req.workload;
   const o = defaults(req.engine);
+  if (req.disagg) return prepareDisagg(req, arch, gpu, l, precision, rounds);
   const memory = memoryReport(arch, gpu, { layout: l, precision, contextTokens: isl + osl, options: req.engine });
   const warnings: string[] = [];
   const concurrencyPerRank = Math.max(1, Math.ceil(concurrency / l.dp));
@@ -111,7 +142,59 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
     rounds: Math.max(1, rounds),
   });
   const r = Math.max(1, Math.round(rounds));
-  return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank, model, tokenBudget: o.maxNumBatchedTokens };
+  return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank, model, tokenBudget: o.maxNumBatchedTokens, requestScale: l.dp, gpus: gpusPerReplica(l), disagg: null };
+}
+
+function prepareDisagg(req: PredictRequest, arch: ModelArch, gpu: GpuSpec, decodeLayout: Layout, precision: Precision, rounds: number): Prepared {
+  const d = req.disagg!;
+  const o = defaults(req.engine);
+  const prefill = { layout: makeLayout(d.prefill.layout), workers: d.prefill.workers };
+  const parts = simulateDisagg({
+    arch,
+    gpu,
+    precision,
+    prefill,
+    decode: { layout: decodeLayout, workers: d.decodeWorkers },
+    workload: req.workload,
+    options: { ...req.engine, maxNumSeqs: o.maxNumSeqs, maxNumBatchedTokens: o.maxNumBatchedTokens },
+    backend: (req.engine?.backend ?? 'vllm').toLowerCase(),
+  });
+  const r = Math.max(1, Math.round(rounds));
+  const prefillRanks = prefill.workers * prefill.layout.dp;
+  const prefillGpus = prefill.workers * gpusPerReplica(prefill.layout);
+  const decodeGpus = d.decodeWorkers * gpusPerReplica(decodeLayout);
+  return {
+    arch,
+    gpu,
+    layout: decodeLayout,
+    precision,
+    memory: parts.decodeMemory,
+    sim: combineRounds(parts, r),
+    parts,
+    rounds: r,
+    warnings: parts.warnings,
+    concurrencyPerRank: parts.decodeClientsPerRank,
+    model: parts.decodeModel,
+    tokenBudget: o.maxNumBatchedTokens,
+    requestScale: req.workload.concurrency / parts.burst.requests,
+    gpus: prefillGpus + decodeGpus,
+    disagg: {
+      prefillWorkers: prefill.workers,
+      prefillGpus,
+      decodeWorkers: d.decodeWorkers,
+      decodeGpus,
+      prefillMemory: parts.prefillMemory,
+      kvTransferSeconds: parts.kvTransferSeconds,
+      prefillQueue: parts.prefillQueue,
+      // Prompts queue at the prefill pool when more than one is waiting on average per prefill rank.
+      bottleneck: parts.prefillQueue >= 1 || req.workload.concurrency < prefillRanks ? 'prefill' : 'decode',
+    },
+  };
+}
+
+function disaggPrediction(d: NonNullable<Prepared['disagg']>): DisaggPrediction {
+  const { kvTransferSeconds, ...rest } = d;
+  return { ...rest, kvTransferMs: kvTransferSeconds * 1000 };
 }
 
 function breakdown(c: ArrayLike<number>, f: Vec, correctionMs: number): Breakdown {
@@ -149,7 +232,7 @@ export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = 
   // The closed loop's wall time stretches with each request's corrected lifetime.
   const physE2e = physTtft + physTpot * decodeSteps;
   const wall = dot(c, p.sim.total) * (physE2e > 0 ? e2e / physE2e : 1);
-  const requestsPerSec = wall > 0 ? (p.sim.requests * p.layout.dp) / wall : 0;
+  const requestsPerSec = wall > 0 ? (p.sim.requests * p.requestScale) / wall : 0;
   return {
     ttftMs: ttft * 1000,
     ttftP90Ms: percentile(p.sim.ttftRows, c, 0.9) * factors.ttft * 1000,
@@ -158,11 +241,12 @@ export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = 
     outputTokensPerSec: requestsPerSec * osl,
     requestsPerSec,
     perUserTokensPerSec: tpot > 0 ? 1 / tpot : 0,
-    gpus: gpusPerReplica(p.layout),
+    gpus: p.gpus,
     memory: p.memory,
     breakdown: { ttft: breakdown(c, p.sim.ttft, (ttft - physTtft) * 1000), tpot: breakdown(c, p.sim.tpot, (tpot - physTpot) * 1000) },
-    sim: { steps: p.sim.steps, requests: p.sim.requests, peakRunning: p.sim.peakRunning, concurrencyPerRank: Math.ceil(concurrency / p.layout.dp) },
+    sim: { steps: p.sim.steps, requests: p.sim.requests, peakRunning: p.sim.peakRunning, concurrencyPerRank: p.disagg ? p.concurrencyPerRank : Math.ceil(concurrency / p.layout.dp) },
     correction: correction ? { ttftFactor: factors.ttft, tpotFactor: factors.tpot } : null,
+    disagg: p.disagg ? disaggPrediction(p.disagg) : null,
     warnings: p.warnings,
   };
 }

@@ -24,6 +24,8 @@ export interface StepModel {
   /** Memory and compute time of a step at datasheet peaks (seconds), before the roofline takes their max. */
   balance(s: StepShape): { tMem: number; tCmp: number };
   readonly layout: Layout;
+  /** Attention-DP ranks that wait for one another every step (their MoE layers exchange tokens); 1 otherwise. */
+  readonly syncRanks: number;
 }
 
 /** Small-M GEMM inefficiency beyond what the weight reads already explain (tile quantisation): a few rows. */
@@ -98,5 +100,5 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
     out[F.layers] = (layersOnStage + moeLayers) * l.pp * UNIT.layer;
     return out;
   }
-  return { features, balance, layout: l };
+  return { features, balance, layout: l, syncRanks: a.moe && l.dp > 1 ? l.dp : 1 };
 }
