@@ -2,8 +2,8 @@ import { lazy, type ComponentType } from 'react';
 import type { Route } from '../stores/router';
 import { ApiKeysPage } from './ApiKeysPage';
 import { AuditPage } from './AuditPage';
+import { ClustersPage } from './ClustersPage';
 import {
-  ClustersPage,
   DashboardPage,
   DeploymentsPage,
   EvaluationsPage,
