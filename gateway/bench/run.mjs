@@ -71,6 +71,12 @@ async function waitHealthy(url) {
   }
   throw new Error('gateway did not become healthy');
 }
+// utime + stime of a process in ms (USER_HZ is 100 on Linux): CPU per request is what a shared,
+// noisy 2-core machine can still compare fairly, where req/s moves with the neighbours' load.
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 const haveWrk = spawnSync('wrk', ['--version']).status !== null && spawnSync('which', ['wrk']).status === 0;
 
@@ -125,8 +131,12 @@ async function main() {
 
   const tool = haveWrk ? 'wrk -t1 -c64' : 'undici loader, 64 connections';
   const direct = haveWrk ? wrk(`${upstream}${path}`, headers, body, SECONDS) : await maxThroughput({ url: upstream, path, headers, body, seconds: SECONDS });
+  let c0 = cpuMs(gw.pid);
   const via = haveWrk ? wrk(`${gateway}${path}`, headers, body, SECONDS) : await maxThroughput({ url: gateway, path, headers, body, seconds: SECONDS });
+  const gwCpuUs = ((cpuMs(gw.pid) - c0) * 1000) / (via.rps * SECONDS);
+  c0 = cpuMs(bareProc.pid);
   const bareRun = haveWrk ? wrk(`${bare}${path}`, headers, body, SECONDS) : await maxThroughput({ url: bare, path, headers, body, seconds: SECONDS });
+  const bareCpuUs = ((cpuMs(bareProc.pid) - c0) * 1000) / (bareRun.rps * SECONDS);
   bareProc.kill('SIGTERM');
 
   const rate = 2000;
@@ -158,6 +168,7 @@ async function main() {
       gateway_rps: Math.round(via.rps),
       gateway_vs_direct: +(via.rps / direct.rps).toFixed(3),
       gateway_vs_bare_proxy: +(via.rps / bareRun.rps).toFixed(3),
+      cpu_us_per_request: { gateway: +gwCpuUs.toFixed(1), bare_proxy: +bareCpuUs.toFixed(1), ratio: +(gwCpuUs / bareCpuUs).toFixed(2) },
       errors: { direct: direct.errors, bare_proxy: bareRun.errors, gateway: via.errors },
     },
     at_2000_rps: {

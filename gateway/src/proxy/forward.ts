@@ -128,7 +128,7 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     if (r.kind === 'done') {
       if (r.brokenStream) t.state.breaker.failure(Date.now());
       else if (!r.aborted) t.state.breaker.success();
-      svc.metrics.upstreamAttempts.labels(t.id, r.aborted ? 'client_gone' : r.brokenStream ? 'broken_stream' : 'ok').inc();
+      svc.metrics.attempt(t.id, r.aborted ? 'client_gone' : r.brokenStream ? 'broken_stream' : 'ok');
       result = r;
       used = t;
       break;
@@ -136,7 +136,7 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     spent += r.upstreamMs;
     if (r.breakerFailure) t.state.breaker.failure(Date.now());
     else t.state.breaker.success();
-    svc.metrics.upstreamAttempts.labels(t.id, r.error.code).inc();
+    svc.metrics.attempt(t.id, r.error.code);
     failures.push(r.error);
     if (!r.retryable) break;
   }
