@@ -52,6 +52,9 @@ describe('optimize', () => {
       misses_ttft_slo: /TTFT .* > SLO/,
       misses_tpot_slo: /TPOT .* > SLO/,
       too_few_gpus_for_rate: /^needs \d+ replicas/,
+      disagg_needs_two_gpus: /needs a prefill and a decode worker/,
+      prefill_does_not_fit: /^prefill worker \(tp\d+\): .*(GiB|exceeds)/,
+      decode_does_not_fit: /^decode worker \(tp\d+\): .*(GiB|exceeds)/,
     };
     for (const x of r.rejected) {
       expect(REJECTION_KINDS).toContain(x.kind);
@@ -91,5 +94,48 @@ describe('paretoFront', () => {
   it('keeps exactly the non-dominated points', () => {
     const pts: [number, number][] = [[1, 1], [2, 3], [3, 3], [2, 2], [0, 0]];
     expect(paretoFront(pts, objs)).toEqual([[1, 1], [2, 3], [0, 0]]);
+  });
+});
+
+describe('optimize with disaggregated units', () => {
+  const r = optimize({
+    model: 'llama-3.1-70b',
+    clusters: [{ name: 'lab', gpus: [{ gpu: 'h100_sxm', count: 12 }] }, { name: 'tiny', gpus: [{ gpu: 'h100_sxm', count: 1 }] }],
+    workload: { isl: 4096, osl: 256 },
+    precision: { weights: 'fp8' },
+    slo: { ttftMs: 5000, tpotMs: 80 },
+    space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] },
+    disaggregated: true,
+  });
+  const disagg = r.plans.filter((p) => p.disagg);
+
+  it('offers prefill:decode units whose GPUs add up and fit the pool', () => {
+    expect(disagg.length).toBeGreaterThan(0);
+    for (const p of disagg) {
+      const d = p.disagg!;
+      expect(d.prefillGpus).toBe(d.prefillWorkers * d.prefillTp);
+      expect(d.decodeGpus).toBe(d.decodeWorkers * d.decodeTp);
+      expect(p.gpusPerReplica).toBe(d.prefillGpus + d.decodeGpus);
+      expect(p.cluster).toBe('lab');
+      expect(p.gpusPerReplica).toBeLessThanOrEqual(12);
+      expect(p.memory.fits).toBe(true);
+    }
+    // Several ratios are tried, not one.
+    expect(new Set(disagg.map((p) => `${p.disagg!.prefillWorkers}:${p.disagg!.decodeWorkers}`)).size).toBeGreaterThan(1);
+  });
+
+  it('says why a pool cannot disaggregate or a role does not fit', () => {
+    expect(r.rejected.some((x) => x.kind === 'disagg_needs_two_gpus' && x.cluster === 'tiny')).toBe(true);
+    // 70B FP8 weights (~66 GiB) do not fit one 80 GB H100 with room for a prompt's activations and KV.
+    const prefill = r.rejected.find((x) => x.kind === 'prefill_does_not_fit' && x.prefillTp === 1);
+    expect(prefill?.reason).toMatch(/^prefill worker \(tp1\): /);
+    expect(r.rejected.some((x) => x.kind === 'decode_does_not_fit' && x.tp === 1)).toBe(true);
+    expect(r.rejected.some((x) => x.disaggregated && x.kind === 'replica_exceeds_pool')).toBe(true);
+  });
+
+  it('leaves the aggregated search unchanged when not asked', () => {
+    const agg = optimize({ model: 'llama-3.1-70b', clusters: [{ name: 'lab', gpus: [{ gpu: 'h100_sxm', count: 12 }] }], workload: { isl: 4096, osl: 256 }, precision: { weights: 'fp8' }, space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] } });
+    expect(agg.plans.some((p) => p.disagg)).toBe(false);
+    expect(r.plans.filter((p) => !p.disagg).length).toBe(agg.plans.length);
   });
 });

@@ -11,6 +11,7 @@ import { paretoFront, type Objective } from './pareto.js';
 import { DEFAULT_COEFFICIENTS, type Coefficients } from './perf/coefficients.js';
 import { predict, type Prediction } from './perf/predict.js';
 import type { Precision } from './quant.js';
+import { DEFAULT_DISAGG_RATIOS, enumerateDisagg, type DisaggCandidate } from './search-disagg.js';
 
 export interface ClusterSpec {
   name: string;
@@ -33,8 +34,23 @@ export interface OptimizeRequest {
   slo?: Slo;
   precision?: Partial<Precision>;
   backend?: string;
-  space?: { tp?: number[]; pp?: number[]; concurrency?: number[] };
+  space?: { tp?: number[]; pp?: number[]; concurrency?: number[]; prefillDecodeRatios?: [number, number][] };
+  /** Also consider disaggregated prefill/decode units (prefill:decode worker ratios from the space). */
+  disaggregated?: boolean;
   coefficients?: Coefficients;
+}
+
+/** A disaggregated plan's two pools; a "replica" is then one unit of prefill + decode workers. */
+export interface DisaggPlan {
+  prefillTp: number;
+  prefillWorkers: number;
+  decodeTp: number;
+  decodeWorkers: number;
+  prefillGpus: number;
+  decodeGpus: number;
+  /** Which pool bounds throughput. */
+  bottleneck: 'prefill' | 'decode';
+  kvTransferMs: number;
 }
 
 export interface Plan {
@@ -42,7 +58,7 @@ export interface Plan {
   gpu: string;
   tp: number;
   pp: number;
-  /** max_num_seqs per replica. */
+  /** max_num_seqs per replica (disaggregated: clients of the whole unit). */
   maxConcurrency: number;
   maxModelLen: number;
   replicas: number;
@@ -56,6 +72,8 @@ export interface Plan {
   /** Memory of one GPU of a replica at max_model_len: weights, activations, reserve, KV budget, sequences that fit. */
   memory: MemoryReport;
   meetsSlo: boolean;
+  /** Set when prefill and decode run on separate workers; tp/pp then describe a decode worker. */
+  disagg?: DisaggPlan;
 }
 
 /** Machine-readable reason an option was turned down; `reason` says the same for people, with the numbers. */
@@ -68,6 +86,9 @@ export const REJECTION_KINDS = [
   'misses_ttft_slo',
   'misses_tpot_slo',
   'too_few_gpus_for_rate', // meets the SLOs, but the target rate needs more replicas than the pool holds
+  'disagg_needs_two_gpus', // disaggregation needs at least one prefill and one decode GPU
+  'prefill_does_not_fit', // disaggregated: the prefill worker's weights leave no room for one prompt
+  'decode_does_not_fit', // disaggregated: the decode worker's weights leave no room for one sequence
 ] as const;
 export type RejectionKind = (typeof REJECTION_KINDS)[number];
 
@@ -77,6 +98,9 @@ export interface Rejected {
   tp: number;
   pp: number;
   maxConcurrency?: number;
+  /** Disaggregated option: tp is the decode worker's, prefillTp the prefill worker's. */
+  disaggregated?: boolean;
+  prefillTp?: number;
   kind: RejectionKind;
   reason: string;
 }
@@ -106,6 +130,31 @@ function sloViolation(p: Prediction, slo: Slo): { kind: RejectionKind; reason: s
   if (slo.ttftMs !== undefined && ttft > slo.ttftMs) return { kind: 'misses_ttft_slo', reason: `predicted ${slo.ttftPercentile ?? 'mean'} TTFT ${ttft.toFixed(0)} ms > SLO ${slo.ttftMs} ms` };
   if (slo.tpotMs !== undefined && p.tpotMs > slo.tpotMs) return { kind: 'misses_tpot_slo', reason: `predicted TPOT ${p.tpotMs.toFixed(1)} ms > SLO ${slo.tpotMs} ms` };
   return undefined;
+}
+
+function disaggPlan(c: DisaggCandidate, cluster: string, gpu: string, price: number, poolCount: number, slo: Slo, maxModelLen: number): Plan {
+  const p = c.prediction;
+  const d = p.disagg!;
+  const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
+  const totalGpus = replicas * c.gpus;
+  return {
+    cluster,
+    gpu,
+    tp: c.decodeTp,
+    pp: 1,
+    maxConcurrency: c.concurrency,
+    maxModelLen,
+    replicas,
+    gpusPerReplica: c.gpus,
+    totalGpus,
+    costPerHour: totalGpus * price,
+    costPerMillionOutputTokens: ((c.gpus * price) / (p.outputTokensPerSec * 3600)) * 1e6,
+    prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
+    memory: p.memory,
+    meetsSlo: sloViolation(p, slo) === undefined,
+    fitsCluster: totalGpus <= poolCount,
+    disagg: { prefillTp: c.prefillTp, prefillWorkers: c.prefillWorkers, decodeTp: c.decodeTp, decodeWorkers: c.decodeWorkers, prefillGpus: d.prefillGpus, decodeGpus: d.decodeGpus, bottleneck: d.bottleneck, kvTransferMs: d.kvTransferMs },
+  };
 }
 
 /** Finds the best serving plan. Input is trusted to be validated by the caller (main/core parses it with zod). */
@@ -177,6 +226,26 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
             else if (totalGpus > pool.count) rejected.push({ ...base, maxConcurrency: conc, kind: 'too_few_gpus_for_rate', reason: `needs ${replicas} replicas × ${n} GPUs = ${totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
           }
         }
+      }
+    }
+  }
+  if (req.disaggregated) {
+    for (const cluster of req.clusters) {
+      for (const pool of cluster.gpus) {
+        const gpu = getGpu(pool.gpu);
+        const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
+        evaluated += enumerateDisagg(
+          { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, coeffs },
+          (c) => {
+            const plan = disaggPlan(c, cluster.name, gpu.id, price, pool.count, slo, isl + osl);
+            plans.push(plan);
+            const base = { cluster: cluster.name, gpu: gpu.id, tp: c.decodeTp, pp: 1, maxConcurrency: c.concurrency, disaggregated: true, prefillTp: c.prefillTp };
+            const violation = sloViolation(c.prediction, slo);
+            if (violation) rejected.push({ ...base, ...violation });
+            else if (!plan.fitsCluster) rejected.push({ ...base, kind: 'too_few_gpus_for_rate', reason: `needs ${plan.replicas} replicas (prefill + decode units) × ${c.gpus} GPUs = ${plan.totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
+          },
+          (r) => rejected.push(r),
+        );
       }
     }
   }

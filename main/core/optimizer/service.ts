@@ -37,6 +37,8 @@ export const OptimizeInputSchema = z
       .strict()
       .default({}),
     backend: z.enum(['vllm', 'sglang', 'trtllm']).default('vllm'),
+    /** Also plan disaggregated prefill/decode units (worker ratios chosen by the search). */
+    disaggregated: z.boolean().default(false),
   })
   .strict();
 
@@ -114,7 +116,7 @@ export function createOptimizerService(db: Db) {
       check(input);
       let result: OptimizeResult;
       try {
-        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend });
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, disaggregated: input.disaggregated });
       } catch (cause) {
         throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
       }

@@ -2,7 +2,7 @@ import { Alert, Group, List, Progress, SimpleGrid, Stack, Table, Text, Tooltip }
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { Plan } from '../../../optimizer/src/search';
 import { breakdownRows, formatPct } from './breakdown';
-import { formatMs, formatTokensPerSec, formatUsd } from './format';
+import { formatMs, formatTokensPerSec, formatUsd, layoutLabel } from './format';
 
 function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Record<string, number>>; testId: string }) {
   const { rows, totalMs, correction } = breakdownRows(terms);
@@ -81,7 +81,7 @@ export function PlanBreakdown({ plan }: { plan: Plan }) {
   return (
     <Stack gap="sm" p="xs" data-testid="plan-breakdown">
       <Text size="xs" c="dimmed">
-        {plan.cluster} · {plan.gpu} · tp{plan.tp} pp{plan.pp} · {plan.maxConcurrency} seqs · max model len {plan.maxModelLen.toLocaleString('en-US')} · {formatTokensPerSec(p.outputTokensPerSec)} and{' '}
+        {plan.cluster} · {plan.gpu} · {layoutLabel(plan)} · {plan.maxConcurrency} seqs · max model len {plan.maxModelLen.toLocaleString('en-US')} · {formatTokensPerSec(p.outputTokensPerSec)} and{' '}
         {p.requestsPerSec.toFixed(2)} req/s per replica · {formatUsd(plan.costPerMillionOutputTokens)} per M output tokens
       </Text>
       <SimpleGrid cols={2} spacing="lg">

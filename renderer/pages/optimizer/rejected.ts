@@ -25,6 +25,9 @@ const KIND_LABELS: Record<RejectionKind, string> = {
   tp_beyond_link_domain: 'TP beyond the GPU link domain',
   misses_ttft_slo: 'Misses the TTFT SLO',
   misses_tpot_slo: 'Misses the TPOT SLO',
+  disagg_needs_two_gpus: 'Too few GPUs to disaggregate',
+  prefill_does_not_fit: 'Prefill worker does not fit',
+  decode_does_not_fit: 'Decode worker does not fit',
 };
 
 // Runs saved before the library gave kind codes are sorted by their wording instead.
@@ -49,7 +52,7 @@ export function kindLabel(r: SavedRejected): string {
 }
 
 export function optionLabel(r: SavedRejected): string {
-  const base = `${r.cluster} · ${r.gpu} · tp${r.tp} pp${r.pp}`;
+  const base = r.disaggregated ? `${r.cluster} · ${r.gpu} · prefill tp${r.prefillTp} / decode tp${r.tp}` : `${r.cluster} · ${r.gpu} · tp${r.tp} pp${r.pp}`;
   return r.maxConcurrency === undefined ? base : `${base} · ${r.maxConcurrency} seqs`;
 }
 
