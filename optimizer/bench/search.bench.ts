@@ -25,3 +25,7 @@ console.log(`  predictions evaluated: ${result.evaluated} (plans ${result.plans.
 console.log(`  single predict() (tp4, c64): ${single.toFixed(2)} ms`);
 console.log(`  full search:                 ${search.toFixed(1)} ms  = ${(search / single).toFixed(0)}× one predict() call`);
 console.log(`  recommended: ${result.recommended ? `${result.recommended.cluster}/${result.recommended.gpu} tp${result.recommended.tp} pp${result.recommended.pp} c${result.recommended.maxConcurrency} ×${result.recommended.replicas}` : result.noPlanReason}`);
+// The same search with disaggregated prefill/decode units on (opt-in: OptimizeRequest.disaggregated).
+let withDisagg = optimize({ ...request, disaggregated: true });
+const searchDisagg = time(() => (withDisagg = optimize({ ...request, disaggregated: true })), 3);
+console.log(`  with disaggregated units:    ${searchDisagg.toFixed(1)} ms  = ${(searchDisagg / single).toFixed(0)}× one predict() call (${withDisagg.evaluated} predictions, ${withDisagg.plans.filter((p) => p.disagg).length} disaggregated plans)`);
