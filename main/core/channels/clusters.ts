@@ -4,8 +4,8 @@ import type { ClusterDetail, ClusterSummary, ImportResult, KubeconfigPreview } f
 import { CLUSTER_NAME_PATTERN } from '../clusters/kubeconfig';
 import { channel, empty, id, projectName, returns } from './spec';
 
-/** A kubeconfig is small; 1 MiB leaves room for many contexts with inlined certificates. */
-const kubeconfig = z.string().min(1, 'paste a kubeconfig').max(1024 * 1024, 'is larger than 1 MiB; export only the contexts you need (kubectl config view --minify --flatten)');
+/** A kubeconfig is small; 512 KiB leaves room for many contexts with inlined certificates (and fits browser mode's 1 MiB body limit). */
+const kubeconfig = z.string().min(1, 'paste a kubeconfig').max(512 * 1024, 'is larger than 512 KiB; export only the contexts you need (kubectl config view --minify --flatten)');
 const clusterName = z.string().regex(CLUSTER_NAME_PATTERN, 'use 1–63 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit');
 
 export const CLUSTER_CHANNELS = {

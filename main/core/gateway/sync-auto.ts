@@ -10,8 +10,9 @@ import { GATEWAY_SYNC_JOB, type GatewaySyncInput } from './sync-job';
  * audit log sees every one) schedules a reconcile after a short quiet period; a slow timer also
  * reconciles, which picks up changes another process made (the CLI) in the same database.
  * A reconcile renders the config and resyncs the clusters whose applied config differs; when
- * nothing the gateway sees changed, it does nothing. One auto job at a time; changes that arrive
- * while it runs are picked up by the next.
+ * nothing the gateway sees changed, it does nothing. While any gateway sync job runs (an auto one,
+ * or one a user started here or in the CLI) it waits for that job and then looks again, so the
+ * same cluster is never synced by two jobs at once.
  */
 
 export interface AutoSyncOptions {
@@ -30,7 +31,7 @@ export function createGatewayAutoSync(o: AutoSyncOptions) {
   const retryMs = o.retryFailedAfterMs ?? 60_000;
   const now = o.now ?? Date.now;
   let timer: NodeJS.Timeout | undefined;
-  let running: string | null = null;
+  let waiting: string | null = null;
   let again = false;
   let stopped = false;
 
@@ -42,6 +43,22 @@ export function createGatewayAutoSync(o: AutoSyncOptions) {
       .map((id) => ({ c: o.store.get(id), s: o.store.sync(id) }))
       .filter(({ c, s }) => c && s && s.configHash !== hash && !(s.state === 'failed' && now() - Date.parse(s.attemptedAt) < retryMs));
     return { ids: picked.map((p) => p.c!.id), names: picked.map((p) => p.c!.name) };
+  }
+
+  /** Looks again once the job ends: always after someone else's job, after ours only if changes came in meanwhile. */
+  function waitFor(jobId: string, lookAgain: boolean): void {
+    waiting = jobId;
+    again ||= lookAgain;
+    void o.jobs
+      .wait(jobId)
+      .catch(() => undefined)
+      .finally(() => {
+        waiting = null;
+        if (again) {
+          again = false;
+          auto.notify();
+        }
+      });
   }
 
   const auto = {
@@ -56,25 +73,20 @@ export function createGatewayAutoSync(o: AutoSyncOptions) {
     /** Starts a resync job for the clusters that are behind; null when none is needed (or one is running). */
     async reconcile(): Promise<JobSummary | null> {
       if (stopped) return null;
-      if (running) {
+      if (waiting) {
         again = true;
+        return null;
+      }
+      const active = o.jobs.list({ status: 'running', limit: 500 }).find((j) => j.type === GATEWAY_SYNC_JOB);
+      if (active) {
+        waitFor(active.id, true);
         return null;
       }
       const { ids, names } = due();
       if (ids.length === 0) return null;
       const input: GatewaySyncInput = { clusterIds: ids, names, install: false, trigger: 'auto' };
       const job = o.jobs.start(GATEWAY_SYNC_JOB, input, 'foundry');
-      running = job.id;
-      void o.jobs
-        .wait(job.id)
-        .catch(() => undefined)
-        .finally(() => {
-          running = null;
-          if (again) {
-            again = false;
-            auto.notify();
-          }
-        });
+      waitFor(job.id, false);
       return job;
     },
 

@@ -104,12 +104,39 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
     const hash = sha256Hex(created.secret);
     await eventually(async () => (await clusterConfig())?.auth.api_keys.find((k) => k.hash === hash && !k.revoked), 20_000, 'the new key in the cluster');
     expect((await core.call('clusters:list', {}, admin))[0]!.gateway!.state).toBe('synced');
-    const auto = (await core.call('jobs:list', {}, admin)).find((j) => j.title.includes('keys or projects changed'));
-    expect(auto).toMatchObject({ createdBy: 'foundry' });
+    const jobs = await core.call('jobs:list', {}, admin);
+    const auto = jobs.find((j) => j.title.includes('keys or projects changed'));
+    expect(auto, JSON.stringify(jobs.map((j) => [j.title, j.createdBy, j.status, j.createdAt]))).toMatchObject({ createdBy: 'foundry' });
 
     await core.call('apikeys:revoke', { keyId: created.key.id }, admin);
     await eventually(async () => (await clusterConfig())?.auth.api_keys.find((k) => k.hash === hash && k.revoked), 20_000, 'the key revoked in the cluster');
     expect(JSON.parse(decode((await readSecret())!.data['api-keys.json']!))).toEqual([expect.objectContaining({ hash, revoked: true })]);
+  });
+
+  it('a reconcile does nothing when nothing changed, waits for a running sync, and picks up changes it was not told about', async () => {
+    ({ core, admin } = await clusterCore());
+    const project = await core.call('projects:create', { name: 'quiet' }, admin);
+    const id = await importSandbox(sb, 'sandbox');
+    await syncAndWait([id]);
+    const auto = core.services.gatewayAutoSync;
+    expect(await auto.reconcile()).toBeNull();
+
+    // A change this process did not record itself (as when the CLI writes to the same database).
+    const created = core.services.apiKeys.create({ projectId: project.id, name: 'from-cli', allowedModels: ['*'], monthlyTokenBudget: null, expiresAt: null }, 'cli');
+    // While a sync someone started is running, the reconcile waits for it instead of syncing the same cluster twice.
+    const manual = await core.call('clusters:syncGateway', { clusterIds: [id] }, admin);
+    expect(await auto.reconcile()).toBeNull();
+    await core.services.jobs.wait(manual.id);
+    expect((await clusterConfig())!.auth.api_keys.map((k) => k.hash)).toContain(sha256Hex(created.secret));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await core.call('jobs:list', {}, admin)).filter((j) => j.type === 'gateway.sync')).toHaveLength(2);
+
+    const later = core.services.apiKeys.create({ projectId: project.id, name: 'from-cli-2', allowedModels: ['*'], monthlyTokenBudget: null, expiresAt: null }, 'cli');
+    const job = await auto.reconcile();
+    expect(job).toMatchObject({ title: 'Resync gateway config to sandbox (keys or projects changed)', createdBy: 'foundry' });
+    expect((await core.services.jobs.wait(job!.id)).status).toBe('succeeded');
+    expect((await clusterConfig())!.auth.api_keys.map((k) => k.hash)).toContain(sha256Hex(later.secret));
+    expect(await auto.reconcile()).toBeNull();
   });
 
   it('reports an edit made in the cluster as drift, and the next sync puts the config back', async () => {
@@ -162,6 +189,18 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
   });
 });
 
+/** The Deployment's latest template runs on exactly its two replicas (no old pod left behind the Service). */
+async function rolledOut() {
+  await eventually(async () => {
+    const d = await kube.json<{ metadata: { generation: number }; status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number } }>({
+      path: `/apis/apps/v1/namespaces/${NS}/deployments/foundry-gateway`,
+      action: 'read',
+    });
+    const s = d.status ?? {};
+    return s.observedGeneration === d.metadata.generation && s.replicas === 2 && s.updatedReplicas === 2 && s.availableReplicas === 2;
+  }, 60_000, 'the gateway Deployment to roll out');
+}
+
 describe.skipIf(!available)('installing the gateway (real API server)', () => {
   const bundleDir = tempDir('foundry-gateway-bundle-');
   let gateway: Running | undefined;
@@ -191,10 +230,7 @@ describe.skipIf(!available)('installing the gateway (real API server)', () => {
     ]) {
       expect(await kube.getOrNull(path, 'read'), path).not.toBeNull();
     }
-    await eventually(async () => {
-      const d = await kube.json<{ status?: { availableReplicas?: number } }>({ path: `/apis/apps/v1/namespaces/${NS}/deployments/foundry-gateway`, action: 'read' });
-      return d.status?.availableReplicas === 2;
-    }, 60_000, 'two available gateway replicas');
+    await rolledOut();
     expect((await core.call('clusters:list', {}, admin))[0]!.gateway).toMatchObject({ state: 'synced', installedAt: expect.any(String) });
 
     // No container runtime here: a real gateway process stands in for the pods, loaded from what Foundry put in the cluster.
@@ -209,6 +245,7 @@ describe.skipIf(!available)('installing the gateway (real API server)', () => {
       body: { spec: { template: { metadata: { annotations: { 'sandbox.foundry.dev/forward': `8080=${new URL(gateway.url).host}` } } } } },
       action: 'point the pods at the local gateway',
     });
+    await rolledOut();
     const state = await eventually(
       () => callGatewayAdmin<{ api_keys: number; last_reload: unknown }>({ clusters: core.services.clusters, vault: core.services.vault }, id, '/admin/state', { timeoutMs: 3000 }),
       60_000,
@@ -217,7 +254,8 @@ describe.skipIf(!available)('installing the gateway (real API server)', () => {
     expect(state.api_keys).toBe(2);
 
     // The wrong token is refused by the gateway itself.
-    const res = await core.services.clusters.serviceProxy(id, { namespace: NS, service: 'foundry-gateway', port: 'http', path: '/admin/state', headers: { 'x-foundry-admin-token': 'wrong' } });
-    expect(res.status).toBe(403);
+    const wrong = () => core.services.clusters.serviceProxy(id, { namespace: NS, service: 'foundry-gateway', port: 'http', path: '/admin/state', headers: { 'x-foundry-admin-token': 'wrong' } });
+    // Every endpoint is the local gateway by now, so the answer is the gateway's own refusal, every time.
+    for (let i = 0; i < 5; i++) expect((await wrong()).status).toBe(403);
   });
 });
