@@ -41,6 +41,13 @@ export const CHANNEL_NAMES = [
   'playground:models',
   'playground:chat',
   'playground:cancel',
+  'guardrails:list',
+  'guardrails:get',
+  'guardrails:create',
+  'guardrails:update',
+  'guardrails:delete',
+  'guardrails:assign',
+  'guardrails:test',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

@@ -17,6 +17,7 @@ import { FOUNDRY_VERSION } from './version';
 import { createOptimizerService } from './optimizer/service';
 import { createEventBus } from './events';
 import { createPlaygroundService } from './playground/service';
+import { createGuardrailService } from './guardrails/service';
 
 export interface CoreOptions {
   home: string;
@@ -46,6 +47,7 @@ export function createCore(options: CoreOptions): Core {
   jobs.register(vaultRotateJob(vault));
   for (const type of options.jobTypes ?? []) jobs.register(type as JobType<unknown, unknown>);
 
+  const projects = createProjectService(db);
   const services: CoreServices = {
     db,
     paths: { home: options.home, database },
@@ -53,7 +55,7 @@ export function createCore(options: CoreOptions): Core {
     audit: createAuditLog(db),
     users: createUserService(db),
     sessions: createSessionService(db),
-    projects: createProjectService(db),
+    projects,
     apiKeys: createApiKeyService(db),
     signInLimiter: createSignInLimiter(),
     vault,
@@ -62,6 +64,7 @@ export function createCore(options: CoreOptions): Core {
     optimizer: createOptimizerService(db),
     events,
     playground,
+    guardrails: createGuardrailService(db, projects),
   };
   jobs.recover();
   return {

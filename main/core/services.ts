@@ -11,6 +11,7 @@ import type { JobEngine } from './jobs/engine';
 import type { OptimizerService } from './optimizer/service';
 import type { CoreEventBus } from './events';
 import type { PlaygroundService } from './playground/service';
+import type { GuardrailService } from './guardrails/service';
 
 /** Everything a channel handler may use; built once per process by createCore (core.ts). */
 export interface CoreServices {
@@ -30,4 +31,5 @@ export interface CoreServices {
   /** Events for the transports to forward to signed-in windows. */
   events: CoreEventBus;
   playground: PlaygroundService;
+  guardrails: GuardrailService;
 }

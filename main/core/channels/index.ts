@@ -7,6 +7,7 @@ import { SYSTEM_CHANNELS } from './system';
 import { GATEWAY_CHANNELS } from './gateway';
 import { OPTIMIZER_CHANNELS } from './optimizer';
 import { PLAYGROUND_CHANNELS } from './playground';
+import { GUARDRAIL_CHANNELS } from './guardrails';
 
 /**
  * The one contract between the UI (and the CLI) and the core. Each channel names its input schema,
@@ -21,6 +22,7 @@ export const CHANNELS = {
   ...GATEWAY_CHANNELS,
   ...OPTIMIZER_CHANNELS,
   ...PLAYGROUND_CHANNELS,
+  ...GUARDRAIL_CHANNELS,
 } satisfies Record<ChannelName, ChannelSpec>;
 
 type Table = typeof CHANNELS;

@@ -4,5 +4,6 @@ import { accessHandlers } from './access';
 import { systemHandlers } from './system';
 import { fleetHandlers } from './fleet';
 import { playgroundHandlers } from './playground';
+import { guardrailHandlers } from './guardrails';
 
-export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers };
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...guardrailHandlers };
