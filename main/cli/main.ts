@@ -5,6 +5,7 @@ import { registerAuth } from './commands/auth';
 import { registerAccess } from './commands/access';
 import { registerSystem } from './commands/system';
 import { registerOptimize } from './commands/optimize';
+import { registerGuardrails } from './commands/guardrails';
 
 /** `foundry`: the command line over the same channel table as the desktop and browser mode. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerAccess(program);
   registerSystem(program);
   registerOptimize(program);
+  registerGuardrails(program);
   program
     .command('channels')
     .description('list every channel with who may call it')
