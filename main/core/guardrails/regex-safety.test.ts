@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRegex } from './regex-ast';
 import { checkBacktracking } from './regex-safety';
@@ -84,5 +85,22 @@ describe('catastrophic backtracking check', () => {
     });
     // A brace that is not a quantifier is a literal (outside u mode).
     expect(parseRegex('a{x}', false)).toMatchObject({ t: 'seq', items: [{ src: 'a' }, { src: '\\{' }, { src: 'x' }, { src: '\\}' }] });
+  });
+
+  it('never throws on any pattern that compiles (random patterns from regex building blocks)', () => {
+    const token = fc.constantFrom('a', 'b', '.', '\\d', '\\w', '\\s', '[a-c]', '[^x]', '(', ')', '(?:', '(?=', '(?<n>', '|', '*', '+', '?', '{2}', '{1,3}', '{2,}', '^', '$', '\\b', '\\1', '\\k<n>', '{', '}', ']', '\\u0041', '\\p{L}');
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 14 }), fc.constantFrom('', 'i', 'u', 'is'), (parts, flags) => {
+        const pattern = parts.join('');
+        try {
+          new RegExp(pattern, flags);
+        } catch {
+          return; // the gateway schema rejects it before this check runs
+        }
+        const v = checkBacktracking(pattern, flags);
+        expect(typeof v.ok).toBe('boolean');
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -17,6 +17,8 @@
  * Polynomial blow-up (e.g. `a.*b.*c` on a huge text) is not exponential and is not refused.
  */
 import { parseRegex, type RegexAst } from './regex-ast';
+import { Automaton, type Counts } from './regex-automaton';
+import { components } from './scc';
 
 /** Loops of more positions than this are not analysed (the product automaton grows as n²). */
 const MAX_LOOP_POSITIONS = 200;
@@ -37,120 +39,6 @@ const SAMPLES: string[] = (() => {
   return out;
 })();
 
-type Counts = Map<number, number>;
-interface Info {
-  first: Counts;
-  last: Counts;
-  /** Ways to match the empty string, capped at 2. */
-  nullable: number;
-}
-
-const cap = (n: number) => (n > 2 ? 2 : n);
-
-function add(into: Counts, from: Counts, times = 1): void {
-  if (times === 0) return;
-  for (const [k, n] of from) into.set(k, cap((into.get(k) ?? 0) + n * times));
-}
-
-function positionsIn(ast: RegexAst): number {
-  switch (ast.t) {
-    case 'char':
-    case 'backref':
-      return 1;
-    case 'empty':
-      return 0;
-    case 'seq':
-      return ast.items.reduce((n, a) => n + positionsIn(a), 0);
-    case 'alt':
-      return ast.alts.reduce((n, a) => n + positionsIn(a), 0);
-    case 'rep':
-      return positionsIn(ast.body) * (ast.max === Infinity ? 1 : Math.max(1, ast.max));
-  }
-}
-
-class Automaton {
-  /** Per position: the pattern for its character set (null: any character, for backreferences). */
-  readonly sets: (string | null)[] = [];
-  readonly follow: Counts[] = [];
-  private expand: boolean;
-
-  constructor(ast: RegexAst) {
-    this.expand = positionsIn(ast) <= MAX_POSITIONS;
-  }
-
-  private position(src: string | null): Info {
-    const p = this.sets.length;
-    this.sets.push(src);
-    this.follow.push(new Map());
-    return { first: new Map([[p, 1]]), last: new Map([[p, 1]]), nullable: 0 };
-  }
-
-  private link(from: Counts, to: Counts): void {
-    for (const [p, n] of from) add(this.follow[p]!, to, n);
-  }
-
-  private seq(parts: (() => Info)[]): Info {
-    let acc: Info = { first: new Map(), last: new Map(), nullable: 1 };
-    for (const part of parts) {
-      const next = part();
-      this.link(acc.last, next.first);
-      const first = new Map(acc.first);
-      add(first, next.first, acc.nullable);
-      const last = new Map(next.last);
-      add(last, acc.last, next.nullable);
-      acc = { first, last, nullable: cap(acc.nullable * next.nullable) };
-    }
-    return acc;
-  }
-
-  private loop(body: Info, min: number): Info {
-    this.link(body.last, body.first);
-    return { ...body, nullable: min === 0 ? cap(1 + body.nullable) : body.nullable };
-  }
-
-  build(ast: RegexAst): Info {
-    switch (ast.t) {
-      case 'char':
-        return this.position(ast.src);
-      case 'backref': {
-        // Any text of any length: a position reading anything, repeatable.
-        return this.loop(this.position(null), 0);
-      }
-      case 'empty':
-        return { first: new Map(), last: new Map(), nullable: 1 };
-      case 'seq':
-        return this.seq(ast.items.map((a) => () => this.build(a)));
-      case 'alt': {
-        const out: Info = { first: new Map(), last: new Map(), nullable: 0 };
-        for (const a of ast.alts) {
-          const info = this.build(a);
-          add(out.first, info.first);
-          add(out.last, info.last);
-          out.nullable = cap(out.nullable + info.nullable);
-        }
-        return out;
-      }
-      case 'rep':
-        return this.repeat(ast.body, ast.min, ast.max);
-    }
-  }
-
-  private repeat(body: RegexAst, min: number, max: number): Info {
-    if (max === 0) return { first: new Map(), last: new Map(), nullable: 1 };
-    if (max === Infinity || (max > 1 && !this.expand)) return this.loop(this.build(body), min);
-    // e{n,m}: n copies, then m-n nested optional copies e(e(e)?)?)? — each copy its own positions.
-    const optional = (left: number): Info => {
-      if (left === 0) return { first: new Map(), last: new Map(), nullable: 1 };
-      const inner = this.seq([() => this.build(body), () => optional(left - 1)]);
-      return { ...inner, nullable: cap(1 + inner.nullable) };
-    };
-    const parts: (() => Info)[] = [];
-    for (let k = 0; k < min; k++) parts.push(() => this.build(body));
-    parts.push(() => optional(max - min));
-    return this.seq(parts);
-  }
-}
-
 /** Bitsets of which sample characters each position's set contains. */
 function memberships(sets: (string | null)[], flags: string, extra: string[]): bigint[] {
   const samples = [...SAMPLES, ...extra];
@@ -160,58 +48,20 @@ function memberships(sets: (string | null)[], flags: string, extra: string[]): b
     if (src === null) return all;
     let bits = cache.get(src);
     if (bits === undefined) {
-      const re = new RegExp(`^(?:${src})$`, flags);
-      bits = 0n;
+      let re: RegExp | null = null;
+      try {
+        re = new RegExp(`^(?:${src})$`, flags);
+      } catch {
+        // Valid only in its context (our parser's gap): assume it can read anything, which is the safe side.
+      }
+      bits = re ? 0n : all;
       samples.forEach((s, k) => {
-        if (re.test(s)) bits! |= 1n << BigInt(k);
+        if (re?.test(s)) bits! |= 1n << BigInt(k);
       });
       cache.set(src, bits);
     }
     return bits;
   });
-}
-
-/** Tarjan's strongly connected components, iteratively (deep patterns must not overflow the stack). */
-function components(n: number, edges: (v: number) => Iterable<number>, roots?: number[]): Int32Array {
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const comp = new Int32Array(n).fill(-1);
-  const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  let counter = 0;
-  let compCount = 0;
-  for (const root of roots ?? Array.from({ length: n }, (_, v) => v)) {
-    if (index[root] !== -1) continue;
-    const work: { v: number; it: Iterator<number> }[] = [{ v: root, it: edges(root)[Symbol.iterator]() }];
-    index[root] = low[root] = counter++;
-    stack.push(root);
-    onStack[root] = 1;
-    while (work.length) {
-      const top = work[work.length - 1]!;
-      const next = top.it.next();
-      if (!next.done) {
-        const w = next.value;
-        if (index[w] === -1) {
-          index[w] = low[w] = counter++;
-          stack.push(w);
-          onStack[w] = 1;
-          work.push({ v: w, it: edges(w)[Symbol.iterator]() });
-        } else if (onStack[w]) low[top.v] = Math.min(low[top.v]!, index[w]!);
-        continue;
-      }
-      work.pop();
-      if (work.length) low[work[work.length - 1]!.v] = Math.min(low[work[work.length - 1]!.v]!, low[top.v]!);
-      if (low[top.v] === index[top.v]) {
-        for (let w = -1; w !== top.v; ) {
-          w = stack.pop()!;
-          onStack[w] = 0;
-          comp[w] = compCount;
-        }
-        compCount++;
-      }
-    }
-  }
-  return comp;
 }
 
 const SYNTAX_CHARS = '^$\\.*+?()[]{}|/';
@@ -275,7 +125,7 @@ export function checkBacktracking(pattern: string, flags: string): RegexVerdict 
     // The pattern compiled, so this is a gap in our parser, not in the pattern: the gateway accepts it too.
     return { ok: true };
   }
-  const automaton = new Automaton(ast);
+  const automaton = new Automaton(ast, MAX_POSITIONS);
   automaton.build(ast);
   const { follow } = automaton;
   const extra = new Set<string>();
