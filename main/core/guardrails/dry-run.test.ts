@@ -49,6 +49,17 @@ describe('guardrails dry run (the gateway engine on sample text)', () => {
   });
 });
 
+describe('a slow rule in a dry run', () => {
+  it('is stopped at the time limit with a clear error, and the core keeps working', () => {
+    // Not exponential (so it saves), but quartic on a long run of "a"s: it would freeze the core.
+    const slow = policy({ pii: [], rules: [{ name: 'slow', pattern: 'a*a*a*b' }] });
+    expect(() => dryRun('t', slow, { input: 'a'.repeat(20_000) }, 200)).toThrowError(
+      expect.objectContaining({ code: 'FAILED_PRECONDITION', message: expect.stringContaining('took longer than 0.2 s') }),
+    );
+    expect(dryRun('t', slow, { input: 'aab' }).input!.text).toBe('[REDACTED]');
+  });
+});
+
 describe('guardrails:test channel', () => {
   it('tries an unsaved draft, and refuses a draft whose regex could hang the core', async () => {
     const { core, admin } = await startAdminCore();

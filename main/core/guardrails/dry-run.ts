@@ -3,8 +3,17 @@
  * gateway compiles it on config load) and says what it would block or redact, and why. Changes
  * nothing and keeps nothing; the sample text never reaches the audit chain or a log.
  */
+import { createContext, runInContext } from 'node:vm';
 import { GuardrailProfile as EngineProfile, ScanReport, blockedError, guardInput, guardOutput, type ActiveDetector } from '../../../gateway/src/guardrails/index';
+import { FoundryError } from '../errors';
 import type { GuardrailPolicy } from './policy';
+
+/**
+ * A dry run runs in the core's process, so it gets a time limit: a rule that is not exponential can
+ * still be slow (a.*b.*c on a long sample is cubic), and the UI must not freeze on it. V8 interrupts
+ * a running regex when a vm script's timeout fires, host functions called from it included.
+ */
+export const DRY_RUN_TIMEOUT_MS = 2_000;
 
 export type Side = 'input' | 'output';
 
@@ -85,11 +94,23 @@ function side(engine: EngineProfile, policy: GuardrailPolicy, which: Side, text:
 }
 
 /** Runs input and output samples independently (in the gateway, a blocked request never gets an answer). */
-export function dryRun(name: string, policy: GuardrailPolicy, sample: { input?: string; output?: string }): GuardrailTestResult {
-  const engine = new EngineProfile(name, policy);
-  return {
-    profile: name,
-    input: sample.input === undefined ? null : side(engine, policy, 'input', sample.input),
-    output: sample.output === undefined ? null : side(engine, policy, 'output', sample.output),
+export function dryRun(name: string, policy: GuardrailPolicy, sample: { input?: string; output?: string }, timeoutMs = DRY_RUN_TIMEOUT_MS): GuardrailTestResult {
+  const run = (): GuardrailTestResult => {
+    const engine = new EngineProfile(name, policy);
+    return {
+      profile: name,
+      input: sample.input === undefined ? null : side(engine, policy, 'input', sample.input),
+      output: sample.output === undefined ? null : side(engine, policy, 'output', sample.output),
+    };
   };
+  try {
+    return runInContext('run()', createContext({ run }), { timeout: timeoutMs }) as GuardrailTestResult;
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
+    throw new FoundryError({
+      code: 'FAILED_PRECONDITION',
+      message: `Profile "${name}" took longer than ${timeoutMs / 1000} s on this sample and was stopped: one of its regex rules backtracks heavily on this text.`,
+      hint: 'A gateway would stall the same way on such a request. Simplify the rule (avoid several .* or \\s* in a row, anchor it with a literal), or try a shorter sample.',
+    });
+  }
 }
