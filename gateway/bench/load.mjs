@@ -48,6 +48,42 @@ export async function fixedRate({ url, path, headers, body, rate, seconds, conne
   return { sent: total, errors, achievedRps: total / elapsed, lat: s(lat), ttfb: s(ttfb), overhead: s(overhead) };
 }
 
+/**
+ * Open-loop soak at `rate` req/s for `seconds`: counts only (no latency arrays, so the load tool's
+ * own memory stays flat). At most 2,000 requests in flight; beyond that the tick waits.
+ */
+export async function soak({ url, path, headers, body, rate, seconds, connections = 32 }) {
+  const u = new URL(url);
+  const pool = new Pool(u.origin, { connections, pipelining: 1 });
+  let sent = 0;
+  let errors = 0;
+  let inflight = 0;
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  const one = () =>
+    pool.request({ path, method: 'POST', headers, body }).then(
+      async (res) => {
+        await res.body.dump();
+        if (res.statusCode !== 200) errors++;
+      },
+      () => errors++,
+    ).finally(() => inflight--);
+  while (sent < total) {
+    const due = start + (sent * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1 || inflight >= 2000) await new Promise((r) => setTimeout(r, Math.max(1, wait)));
+    const batch = Math.min(total - sent, Math.max(1, Math.floor(((performance.now() - start) * rate) / 1000) - sent));
+    for (let i = 0; i < batch && inflight < 2000; i++, sent++) {
+      inflight++;
+      void one();
+    }
+  }
+  while (inflight > 0) await new Promise((r) => setTimeout(r, 10));
+  const elapsed = (performance.now() - start) / 1000;
+  await pool.close();
+  return { sent, errors, achievedRps: sent / elapsed };
+}
+
 /** Closed-loop max throughput with `connections` concurrent requests for `seconds`. */
 export async function maxThroughput({ url, path, headers, body, seconds, connections = 64 }) {
   const u = new URL(url);

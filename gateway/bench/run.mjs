@@ -3,8 +3,12 @@
 // access logs on. Reports req/s (wrk when installed, else the undici loader), added latency at a
 // fixed 2,000 req/s (client-side and the gateway's own hrtime-based x-foundry-overhead-ms),
 // streaming time-to-first-byte overhead, and the gateway's RSS before and after.
-// Flags: --seconds N (per throughput run, default 10), --soak N (extra soak seconds, default 0),
-// --guardrails (the bench project gets a PII + deny-list guardrail profile).
+// The bare fastify + undici proxy (bench/bare-proxy.mjs: no auth, limits, routing, accounting or
+// metrics) is measured in the same run with the same tool, so ratios compare like with like.
+// Flags: --seconds N (per throughput run, default 10), --soak N (after the measurements, N seconds
+// at --soak-rate req/s, default 1000, with the gateway's RSS sampled every 30 s), --guardrails (the
+// bench project gets a PII + deny-list guardrail profile), --cpu-prof DIR (the gateway writes a V8
+// CPU profile there on exit).
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +16,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fixedRate, maxThroughput, percentile } from './load.mjs';
+import { fixedRate, maxThroughput, percentile, soak } from './load.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (n, d) => {
@@ -21,6 +25,9 @@ const arg = (n, d) => {
 };
 const SECONDS = arg('--seconds', 10);
 const SOAK = arg('--soak', 0);
+const SOAK_RATE = arg('--soak-rate', 1000);
+const cpuProfIdx = process.argv.indexOf('--cpu-prof');
+const CPU_PROF = cpuProfIdx >= 0 ? resolve(process.argv[cpuProfIdx + 1]) : null;
 // --guardrails: the bench project gets a guardrail profile (all PII detectors + a deny list) on
 // input and output, to measure what a configured profile costs end to end.
 const GUARDRAILS = process.argv.includes('--guardrails');
@@ -64,6 +71,12 @@ async function waitHealthy(url) {
   }
   throw new Error('gateway did not become healthy');
 }
+// utime + stime of a process in ms (USER_HZ is 100 on Linux): CPU per request is what a shared,
+// noisy 2-core machine can still compare fairly, where req/s moves with the neighbours' load.
+const cpuMs = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+};
 const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 const haveWrk = spawnSync('wrk', ['--version']).status !== null && spawnSync('which', ['wrk']).status === 0;
 
@@ -98,9 +111,12 @@ async function main() {
   // drain would steal CPU from the load generator and push back on the gateway.
   const port = await freePort();
   const logFile = join(dir, 'access.log');
-  const gw = start(process.execPath, [join(root, 'out/gateway/gateway.js'), '--config', dir, '--port', String(port)], { stdio: ['ignore', openSync(logFile, 'w'), 'inherit'] });
+  const nodeArgs = CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
+  const gw = start(process.execPath, [...nodeArgs, join(root, 'out/gateway/gateway.js'), '--config', dir, '--port', String(port)], { stdio: ['ignore', openSync(logFile, 'w'), 'inherit'] });
   const gateway = `http://127.0.0.1:${port}`;
   await waitHealthy(gateway);
+  const bareProc = start(process.execPath, [join(root, 'gateway/bench/bare-proxy.mjs'), '0', upstream]);
+  const bare = await firstJsonLine(bareProc, 'address');
 
   const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16 });
   const streamBody = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16, stream: true });
@@ -110,25 +126,51 @@ async function main() {
   // Warm up both paths (JIT, connection pools).
   await maxThroughput({ url: upstream, path, headers, body, seconds: 2 });
   await maxThroughput({ url: gateway, path, headers, body, seconds: 3 });
+  await maxThroughput({ url: bare, path, headers, body, seconds: 2 });
   const rssStart = rssKiB(gw.pid);
 
   const tool = haveWrk ? 'wrk -t1 -c64' : 'undici loader, 64 connections';
   const direct = haveWrk ? wrk(`${upstream}${path}`, headers, body, SECONDS) : await maxThroughput({ url: upstream, path, headers, body, seconds: SECONDS });
+  let c0 = cpuMs(gw.pid);
   const via = haveWrk ? wrk(`${gateway}${path}`, headers, body, SECONDS) : await maxThroughput({ url: gateway, path, headers, body, seconds: SECONDS });
+  const gwCpuUs = ((cpuMs(gw.pid) - c0) * 1000) / (via.rps * SECONDS);
+  c0 = cpuMs(bareProc.pid);
+  const bareRun = haveWrk ? wrk(`${bare}${path}`, headers, body, SECONDS) : await maxThroughput({ url: bare, path, headers, body, seconds: SECONDS });
+  const bareCpuUs = ((cpuMs(bareProc.pid) - c0) * 1000) / (bareRun.rps * SECONDS);
+  bareProc.kill('SIGTERM');
 
   const rate = 2000;
   const d2k = await fixedRate({ url: upstream, path, headers, body, rate, seconds: SECONDS });
   const g2k = await fixedRate({ url: gateway, path, headers, body, rate, seconds: SECONDS });
   const dS = await fixedRate({ url: upstream, path, headers, body: streamBody, rate: 500, seconds: Math.min(SECONDS, 5), firstByte: true });
   const gS = await fixedRate({ url: gateway, path, headers, body: streamBody, rate: 500, seconds: Math.min(SECONDS, 5), firstByte: true });
-  if (SOAK > 0) await maxThroughput({ url: gateway, path, headers, body, seconds: SOAK, connections: 32 });
   const rssEnd = rssKiB(gw.pid);
+  let soakResult = null;
+  if (SOAK > 0) {
+    const samples = [];
+    const t0 = Date.now();
+    const sample = () => samples.push({ s: Math.round((Date.now() - t0) / 1000), rss_mib: +(rssKiB(gw.pid) / 1024).toFixed(1) });
+    sample();
+    const timer = setInterval(sample, 30_000);
+    const r = await soak({ url: gateway, path, headers, body, rate: SOAK_RATE, seconds: SOAK });
+    clearInterval(timer);
+    sample();
+    soakResult = { seconds: SOAK, rate: SOAK_RATE, sent: r.sent, errors: r.errors, achieved_rps: Math.round(r.achievedRps), rss_mib_start: samples[0].rss_mib, rss_mib_end: samples.at(-1).rss_mib, rss_mib_max: Math.max(...samples.map((x) => x.rss_mib)), samples };
+  }
 
   const p = (a, q) => +percentile(a, q).toFixed(3);
   const result = {
     machine: `${(await import('node:os')).cpus().length} cores, node ${process.version}`,
     tool,
-    throughput: { direct_rps: Math.round(direct.rps), gateway_rps: Math.round(via.rps), ratio: +(via.rps / direct.rps).toFixed(3), errors: { direct: direct.errors, gateway: via.errors } },
+    throughput: {
+      direct_rps: Math.round(direct.rps),
+      bare_proxy_rps: Math.round(bareRun.rps),
+      gateway_rps: Math.round(via.rps),
+      gateway_vs_direct: +(via.rps / direct.rps).toFixed(3),
+      gateway_vs_bare_proxy: +(via.rps / bareRun.rps).toFixed(3),
+      cpu_us_per_request: { gateway: +gwCpuUs.toFixed(1), bare_proxy: +bareCpuUs.toFixed(1), ratio: +(gwCpuUs / bareCpuUs).toFixed(2) },
+      errors: { direct: direct.errors, bare_proxy: bareRun.errors, gateway: via.errors },
+    },
     at_2000_rps: {
       achieved: { direct: Math.round(d2k.achievedRps), gateway: Math.round(g2k.achievedRps) },
       errors: { direct: d2k.errors, gateway: g2k.errors },
@@ -142,12 +184,19 @@ async function main() {
       added: { p50: +(p(gS.ttfb, 50) - p(dS.ttfb, 50)).toFixed(3), p99: +(p(gS.ttfb, 99) - p(dS.ttfb, 99)).toFixed(3) },
       inside_gateway_ttfb_overhead_ms: { p50: p(gS.overhead, 50), p99: p(gS.overhead, 99) },
     },
-    gateway_rss_mib: { start: +(rssStart / 1024).toFixed(1), end: +(rssEnd / 1024).toFixed(1), soak_seconds: SOAK },
+    gateway_rss_mib: { start: +(rssStart / 1024).toFixed(1), end: +(rssEnd / 1024).toFixed(1) },
+    soak: soakResult,
     access_log_bytes: statSync(logFile).size,
   };
   mkdirSync(join(root, 'out/bench'), { recursive: true });
   writeFileSync(join(root, 'out/bench/gateway.json'), JSON.stringify(result, null, 2));
   console.log(JSON.stringify(result, null, 2));
+  if (CPU_PROF) {
+    // The profile is written when the gateway exits cleanly (SIGTERM drains, then exits 0).
+    const exited = new Promise((r) => gw.once('exit', r));
+    gw.kill('SIGTERM');
+    await exited;
+  }
   process.exit(0);
 }
 

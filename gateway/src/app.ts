@@ -11,17 +11,20 @@ import { processSecrets, type SecretSource } from './config/secrets';
 import { createLimitStore } from './limits/store';
 import type { LimitStore } from './limits/types';
 import { GatewayMetrics } from './observability/metrics';
+import { Tracing } from './observability/otel';
 import { authPlugin } from './plugins/auth';
 import { bodyPlugin } from './plugins/body';
 import { errorsPlugin } from './plugins/errors';
 import { openApiPlugin } from './plugins/openapi';
 import './plugins/request-context';
 import { adminRoutes } from './routes/admin';
+import { filesRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
 import { chatCompletionsRoutes } from './routes/v1/chat-completions';
 import { completionsRoutes } from './routes/v1/completions';
 import { embeddingsRoutes } from './routes/v1/embeddings';
+import { imagesRoutes } from './routes/v1/images';
 import { modelsRoutes } from './routes/v1/models';
 import { responsesRoutes } from './routes/v1/responses';
 import { buildRuntime, type Runtime, type SharedState } from './runtime';
@@ -75,7 +78,8 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   );
   const logOn = opts.accessLog !== false && opts.config.server.access_log;
   const accessLog = logOn ? pino({ base: null }, opts.accessLog || pino.destination({ dest: 1, sync: false, minLength: 4096 })) : null;
-  const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams };
+  const tracing = opts.config.tracing ? new Tracing(opts.config.tracing, '0.1.0') : null;
+  const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams, tracing };
 
   const cfg = opts.config.server;
   const app = Fastify({
@@ -98,6 +102,8 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   await app.register(completionsRoutes, { services });
   await app.register(embeddingsRoutes, { services });
   await app.register(responsesRoutes, { services });
+  await app.register(imagesRoutes, { services });
+  await app.register(filesRoutes, { services });
   await app.register(modelsRoutes);
 
   const gateway: Gateway = {
@@ -149,6 +155,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
       await store.close();
       await Promise.all([...shared.pools.values()].map((p) => p.close().catch(() => undefined)));
       accessLog?.flush();
+      await tracing?.shutdown();
     },
   };
 

@@ -12,6 +12,7 @@ import type { GatewayConfig, ModelConfig } from './config/schema';
 import { readSecret, type SecretSource } from './config/secrets';
 import { ResponseCache } from './cache/response-cache';
 import { compileGuardrails, type GuardrailProfile } from './guardrails/engine';
+import { buildObjectStore, type ImageStoreRuntime } from './images/store';
 import { Limiter } from './limits/limiter';
 import type { LimitStore } from './limits/types';
 import { createProvider, type Provider } from './providers';
@@ -47,7 +48,11 @@ export interface Runtime {
   models: Map<string, ModelRoute>;
   /** Compiled guardrail profile per project that names one; projects absent here have none. */
   guardrails: Map<string, GuardrailProfile>;
+  /** Projects whose access-log lines carry bodies (log_bodies = true); usually empty. */
+  logBodies: Set<string>;
   adminToken: string | undefined;
+  /** The object store for /v1/images/generations URLs; null when none is configured. */
+  images: ImageStoreRuntime | null;
   loadedAt: number;
   dispose(): void;
 }
@@ -110,7 +115,16 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       }
     }
   }
-  if (errors.length) return { ok: false, errors };
+  let images: ImageStoreRuntime | null = null;
+  if (config.object_store) {
+    const built = buildObjectStore(config.object_store, deps.secrets, (origin, conns) => pool(deps.shared, origin, conns));
+    if (!built.ok) errors.push(...built.errors);
+    else images = built.value;
+  }
+  if (errors.length) {
+    images?.store.close();
+    return { ok: false, errors };
+  }
 
   const models = new Map<string, ModelRoute>();
   const stops: (() => void)[] = [];
@@ -138,10 +152,13 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
   const guardrails = new Map<string, GuardrailProfile>();
   for (const [project, p] of Object.entries(config.projects)) if (p.guardrail) guardrails.set(project, profiles.get(p.guardrail)!);
 
+  const logBodies = new Set(Object.entries(config.projects).filter(([, p]) => p.log_bodies).map(([name]) => name));
+
   return {
     ok: true,
     runtime: {
       guardrails,
+      logBodies,
       config,
       keys: new ApiKeyTable(config.auth.api_keys),
       jwt,
@@ -149,8 +166,12 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       limiter: new Limiter(deps.limitStore, config),
       models,
       adminToken,
+      images,
       loadedAt: Date.now(),
-      dispose: () => stops.forEach((s) => s()),
+      dispose: () => {
+        stops.forEach((s) => s());
+        images?.store.close();
+      },
     },
   };
 }

@@ -1,4 +1,5 @@
 /** Test helpers: real gateways on 127.0.0.1 from config objects, and freshly minted API keys. */
+import type { DestinationStream } from 'pino';
 import { createGateway, type Gateway } from '../src/app';
 import { generateApiKey, hashApiKey } from '../src/auth/api-keys';
 import { validateGatewayConfig, type GatewayConfigInput } from '../src/config';
@@ -25,10 +26,26 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function listenGateway(input: GatewayConfigInput, secrets: SecretSource = secretsFrom()): Promise<Running> {
-  const v = validateGatewayConfig({ ...input, server: { host: '127.0.0.1', port: 0, access_log: false, ...input.server } });
+/** Access-log lines a gateway wrote, parsed; pass `.stream` as listenGateway's accessLog. */
+export function logSink(): { stream: DestinationStream; lines: Record<string, any>[]; raw: () => string } {
+  const chunks: string[] = [];
+  const lines: Record<string, any>[] = [];
+  return {
+    stream: {
+      write(s: string) {
+        chunks.push(s);
+        for (const l of s.split('\n')) if (l.trim()) lines.push(JSON.parse(l));
+      },
+    },
+    lines,
+    raw: () => chunks.join(''),
+  };
+}
+
+export async function listenGateway(input: GatewayConfigInput, secrets: SecretSource = secretsFrom(), opts: { accessLog?: DestinationStream } = {}): Promise<Running> {
+  const v = validateGatewayConfig({ ...input, server: { host: '127.0.0.1', port: 0, access_log: Boolean(opts.accessLog), ...input.server } });
   if (!v.ok) throw new Error(v.errors.join('\n'));
-  const r = await createGateway({ config: v.value, secrets, accessLog: false });
+  const r = await createGateway({ config: v.value, secrets, accessLog: opts.accessLog ?? false });
   if (!r.ok) throw new Error(r.errors.join('\n'));
   const url = await r.gateway.listen();
   return { url, gateway: r.gateway, close: () => r.gateway.close() };

@@ -8,12 +8,14 @@ export interface ScriptedUpstream {
   url: string;
   /** Answer text; for streams, the pieces each content chunk carries. */
   answer: string[];
+  /** When set, the answer is this tool call instead (its arguments split into these stream pieces). */
+  toolCall: { name: string; args: string[] } | null;
   bodies: Record<string, any>[];
   close(): Promise<void>;
 }
 
 export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
-  const state: ScriptedUpstream = { url: '', answer: ['hello'], bodies: [], close: async () => undefined };
+  const state: ScriptedUpstream = { url: '', answer: ['hello'], toolCall: null, bodies: [], close: async () => undefined };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c) => (raw += c));
@@ -23,17 +25,24 @@ export async function startScriptedUpstream(): Promise<ScriptedUpstream> {
       const text = state.answer.join('');
       const usage = { prompt_tokens: 7, completion_tokens: state.answer.length, total_tokens: 7 + state.answer.length };
       const chat = req.url!.endsWith('/chat/completions');
+      const tool = state.toolCall;
       if (!body.stream) {
-        const choice = chat ? { index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' } : { index: 0, text, finish_reason: 'stop' };
+        const message = tool ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: tool.name, arguments: tool.args.join('') } }] } : { role: 'assistant', content: text };
+        const choice = chat ? { index: 0, message, finish_reason: tool ? 'tool_calls' : 'stop' } : { index: 0, text, finish_reason: 'stop' };
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ id: 'x1', object: chat ? 'chat.completion' : 'text_completion', created: 1, model: body.model, choices: [choice], usage }));
         return;
       }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const ev = (choice: object, extra: object = {}) => `data: ${JSON.stringify({ id: 'x1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [choice], ...extra })}\n\n`;
-      res.write(ev({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }));
-      for (const piece of state.answer) res.write(ev({ index: 0, delta: { content: piece }, finish_reason: null }));
-      res.write(ev({ index: 0, delta: {}, finish_reason: 'stop' }));
+      if (tool) {
+        res.write(ev({ index: 0, delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: tool.name, arguments: '' } }] }, finish_reason: null }));
+        for (const piece of tool.args) res.write(ev({ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, finish_reason: null }));
+      } else {
+        res.write(ev({ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }));
+        for (const piece of state.answer) res.write(ev({ index: 0, delta: { content: piece }, finish_reason: null }));
+      }
+      res.write(ev({ index: 0, delta: {}, finish_reason: tool ? 'tool_calls' : 'stop' }));
       if (body.stream_options?.include_usage) res.write(`data: ${JSON.stringify({ id: 'x1', object: 'chat.completion.chunk', created: 1, model: body.model, choices: [], usage })}\n\n`);
       res.end('data: [DONE]\n\n');
     });

@@ -5,6 +5,7 @@ import { registerAuth } from './commands/auth';
 import { registerAccess } from './commands/access';
 import { registerSystem } from './commands/system';
 import { registerOptimize } from './commands/optimize';
+import { registerClusters } from './commands/clusters';
 import { registerGuardrails } from './commands/guardrails';
 
 /** `foundry`: the command line over the same channel table as the desktop and browser mode. */
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerAccess(program);
   registerSystem(program);
   registerOptimize(program);
+  registerClusters(program);
   registerGuardrails(program);
   program
     .command('channels')

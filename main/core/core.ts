@@ -17,6 +17,10 @@ import { FOUNDRY_VERSION } from './version';
 import { createOptimizerService } from './optimizer/service';
 import { createEventBus } from './events';
 import { createPlaygroundService } from './playground/service';
+import { createClusterService } from './clusters/service';
+import { gatewaySyncJob } from './gateway/sync-job';
+import { createGatewayAutoSync, type AutoSyncOptions } from './gateway/sync-auto';
+import type { AuditLog } from './audit/chain';
 import { createGuardrailService } from './guardrails/service';
 
 export interface CoreOptions {
@@ -27,6 +31,12 @@ export interface CoreOptions {
   jobTypes?: JobType<never, unknown>[];
   jobOwner?: string;
   isJobOwnerAlive?: (owner: string) => boolean;
+  /** Deadline of one Kubernetes API request (default 15 s). */
+  clusterTimeoutMs?: number;
+  /** Where the gateway bundle for installs is (default: the build output, see gateway/bundle.ts). */
+  gatewayBundlePath?: string;
+  /** Timing of the automatic gateway resync; tests shorten it. */
+  gatewayAutoSync?: Pick<AutoSyncOptions, 'debounceMs' | 'intervalMs' | 'retryFailedAfterMs'>;
 }
 
 export interface Core {
@@ -44,7 +54,10 @@ export function createCore(options: CoreOptions): Core {
   const events = createEventBus();
   const jobs = createJobEngine({ db, owner: options.jobOwner, isOwnerAlive: options.isJobOwnerAlive, bus: events });
   const playground = createPlaygroundService({ bus: events });
+  const clusters = createClusterService({ db, vault, timeoutMs: options.clusterTimeoutMs });
+  const gatewayAutoSync = createGatewayAutoSync({ db, jobs, store: clusters.store, ...options.gatewayAutoSync });
   jobs.register(vaultRotateJob(vault));
+  jobs.register(gatewaySyncJob({ db, vault, clusters, bundlePath: options.gatewayBundlePath }));
   for (const type of options.jobTypes ?? []) jobs.register(type as JobType<unknown, unknown>);
 
   const projects = createProjectService(db);
@@ -52,7 +65,7 @@ export function createCore(options: CoreOptions): Core {
     db,
     paths: { home: options.home, database },
     version: FOUNDRY_VERSION,
-    audit: createAuditLog(db),
+    audit: observeAppends(createAuditLog(db), () => gatewayAutoSync.notify()),
     users: createUserService(db),
     sessions: createSessionService(db),
     projects,
@@ -64,6 +77,8 @@ export function createCore(options: CoreOptions): Core {
     optimizer: createOptimizerService(db),
     events,
     playground,
+    clusters,
+    gatewayAutoSync,
     guardrails: createGuardrailService(db, projects),
   };
   jobs.recover();
@@ -71,10 +86,26 @@ export function createCore(options: CoreOptions): Core {
     services,
     dispatcher: createDispatcher(services),
     async close() {
+      gatewayAutoSync.stop();
       await playground.close();
       await jobs.shutdown();
       vault.lock();
       db.close();
+    },
+  };
+}
+
+/**
+ * Every state-changing channel call appends an audit record, so the audit log is where the core
+ * learns that something changed; the gateway's auto-sync listens here rather than in each handler.
+ */
+function observeAppends(log: AuditLog, onAppend: () => void): AuditLog {
+  return {
+    ...log,
+    append(entry) {
+      const record = log.append(entry);
+      onAppend();
+      return record;
     },
   };
 }

@@ -22,6 +22,16 @@ export const ERROR_CODES = {
   DB_CORRUPT: { http: 500, exit: 9 },
   DB_TOO_NEW: { http: 500, exit: 9 },
   CANCELLED: { http: 499, exit: 130 },
+  /** A cluster's API server could not be reached (refused, unknown host, timed out). */
+  CLUSTER_UNREACHABLE: { http: 502, exit: 12 },
+  /** The API server's certificate does not match the kubeconfig's certificate authority. */
+  CLUSTER_TLS: { http: 502, exit: 12 },
+  /** The cluster rejected the kubeconfig's credentials (401). Not UNAUTHENTICATED: the Foundry session is fine. */
+  CLUSTER_UNAUTHORIZED: { http: 502, exit: 13 },
+  /** The cluster's RBAC refused an operation (403). */
+  CLUSTER_FORBIDDEN: { http: 502, exit: 13 },
+  /** The API server answered with an error Foundry did not expect (e.g. it rejected an object). */
+  CLUSTER_API_ERROR: { http: 502, exit: 12 },
   INTERRUPTED: { http: 500, exit: 10 },
   INTERNAL: { http: 500, exit: 1 },
 } as const satisfies Record<string, { http: number; exit: number }>;

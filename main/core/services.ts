@@ -11,6 +11,8 @@ import type { JobEngine } from './jobs/engine';
 import type { OptimizerService } from './optimizer/service';
 import type { CoreEventBus } from './events';
 import type { PlaygroundService } from './playground/service';
+import type { ClusterService } from './clusters/service';
+import type { GatewayAutoSync } from './gateway/sync-auto';
 import type { GuardrailService } from './guardrails/service';
 
 /** Everything a channel handler may use; built once per process by createCore (core.ts). */
@@ -31,5 +33,8 @@ export interface CoreServices {
   /** Events for the transports to forward to signed-in windows. */
   events: CoreEventBus;
   playground: PlaygroundService;
+  clusters: ClusterService;
+  /** Resyncs every synced cluster's gateway config when keys or projects change. */
+  gatewayAutoSync: GatewayAutoSync;
   guardrails: GuardrailService;
 }

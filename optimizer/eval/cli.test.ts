@@ -51,6 +51,16 @@ describe('optimizer:eval', () => {
     expect(readFileSync(join(dir, 'pred.unsupported.csv'), 'utf8')).toMatch(/^c,/m);
   });
 
+  it('scores the physics alone with --no-correction, and says which it scored', () => {
+    const { file } = knownCsv();
+    const withCorrection = runEval({ csv: file });
+    const physics = runEval({ csv: file, noCorrection: true });
+    expect(withCorrection.text).toMatch(/learned correction/);
+    expect(physics.text).toMatch(/physics only/);
+    // The CSV's "measurements" are the corrected predictions / 0.9 and / 0.8, so only the physics misses differently.
+    expect(physics.results[0]!.predictedTpotMs).not.toBeCloseTo(withCorrection.results[0]!.predictedTpotMs, 3);
+  });
+
   it('rejects a CSV without the measured columns', () => {
     const dir = mkdtempSync(join(tmpdir(), 'opt-eval-'));
     writeFileSync(join(dir, 'bad.csv'), 'model_path,system\nx,y\n');
@@ -61,6 +71,7 @@ describe('optimizer:eval', () => {
     expect(parseArgs(['--csv', 'a.csv', '--holdout', 'gpu'])).toEqual({ csv: 'a.csv', holdout: 'gpu' });
     expect(() => parseArgs(['--holdout', 'backend', '--csv', 'a'])).toThrow(/model or gpu/);
     expect(() => parseArgs([])).toThrow(/usage/);
+    expect(parseArgs(['--csv', 'a.csv', '--holdout', 'model', '--no-correction'])).toEqual({ csv: 'a.csv', holdout: 'model', noCorrection: true });
   });
 
   it('computes the median of an even number of errors as the mean of the middle two', () => {

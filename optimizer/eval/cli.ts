@@ -1,4 +1,4 @@
-// `npm run optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE]`
+// `npm run optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction]`
 // Scores the optimizer on anyone's benchmark export (columns of optimizer/data/measured-ttft-tpot.csv).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../src/measured.js';
@@ -11,6 +11,8 @@ export interface CliOptions {
   out?: string;
   holdout?: HoldoutBy;
   coefficients?: string;
+  /** Physics only: no learned correction (hold-out then needs no Python). */
+  noCorrection?: boolean;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -25,13 +27,14 @@ export function parseArgs(argv: string[]): CliOptions {
     if (a === '--csv') o.csv = v();
     else if (a === '--out') o.out = v();
     else if (a === '--coefficients') o.coefficients = v();
+    else if (a === '--no-correction') o.noCorrection = true;
     else if (a === '--holdout') {
       const h = v();
       if (h !== 'model' && h !== 'gpu') throw new Error(`--holdout must be model or gpu, got ${h}`);
       o.holdout = h;
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (!o.csv) throw new Error('usage: optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE]');
+  if (!o.csv) throw new Error('usage: optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction]');
   return o as CliOptions;
 }
 
@@ -57,14 +60,16 @@ export function runEval(o: CliOptions): { text: string; results: RowResult[]; un
   const out: string[] = [`${rows.length} rows: ${split.cases.length} predicted, ${split.unsupported.length} unsupported`];
   let results: RowResult[];
   if (o.holdout) {
-    const h = holdout(split.cases, o.holdout);
+    const h = holdout(split.cases, o.holdout, { correction: !o.noCorrection });
     results = h.results;
-    out.push(formatStats(`leave-one-${o.holdout}-out (refit without the group, predict it)`, h.fitted));
+    if (!o.noCorrection) out.push(formatStats(`leave-one-${o.holdout}-out, physics + learned correction (both refit without the group)`, h.fitted));
+    out.push(formatStats(`leave-one-${o.holdout}-out, physics only (coefficients refit without the group)`, h.physics));
     out.push(formatStats('roofline-only baseline (datasheet peaks, no scheduler, nothing fitted)', h.roofline));
     out.push(`per held-out ${o.holdout} (median APE): ` + h.groups.map((g) => `${g.group} [${g.rows}] TTFT ${pct(g.stats.ttft.medianApe)} TPOT ${pct(g.stats.tpot.medianApe)}`).join('; '));
   } else {
-    results = predictCases(split.cases, coeffs);
-    out.push(formatStats('shipped coefficients', metricStats(results)));
+    // A --coefficients file gets no correction: the shipped one was trained on the shipped coefficients' residuals.
+    results = predictCases(split.cases, coeffs, o.noCorrection || o.coefficients ? null : undefined);
+    out.push(formatStats(o.noCorrection || o.coefficients ? 'coefficients, physics only' : 'shipped coefficients + learned correction', metricStats(results)));
   }
   if (split.unsupported.length) {
     const reasons = new Map<string, number>();

@@ -1,6 +1,7 @@
 // Scores predictions against measurements: per metric mean and median absolute percentage error, with every
 // unsupported row counted and listed. Shared by the eval CLI, the hold-out study and the training script.
 import { parseRow, type MeasuredCase, type Row } from '../src/measured.js';
+import type { Correction } from '../src/correction/model.js';
 import type { Coefficients } from '../src/perf/coefficients.js';
 import { finish, prepare, type Prepared } from '../src/perf/predict.js';
 
@@ -43,9 +44,10 @@ export interface RowResult {
   predictedTokPerSec: number;
 }
 
-export function predictCases(cases: PreparedCase[], coeffs: Coefficients): RowResult[] {
+/** Predictions for prepared rows; `correction` undefined: the shipped one with the shipped coefficients, null: none. */
+export function predictCases(cases: PreparedCase[], coeffs: Coefficients, correction?: Correction | null): RowResult[] {
   return cases.map(({ c, p }) => {
-    const pr = finish(p, c.request, coeffs);
+    const pr = correction === undefined ? finish(p, c.request, coeffs) : finish(p, c.request, coeffs, correction);
     const conc = c.request.workload.concurrency;
     return {
       id: c.id,

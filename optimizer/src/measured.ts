@@ -3,6 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { findGpu } from './gpus.js';
 import { findModel } from './models.js';
+import { readLayout, siliconConcurrency } from './measured-layout.js';
 import type { PredictRequest } from './perf/predict.js';
 import { parseDtype } from './quant.js';
 
@@ -17,6 +18,8 @@ export interface MeasuredCase {
   backend: string;
   ttftMs: number;
   tpotMs: number;
+  /** Notes on columns the parser had to reinterpret (attention DP written as tp_size). */
+  notes: string[];
 }
 
 export type Parsed = { ok: true; value: MeasuredCase } | { ok: false; id: string; reason: string };
@@ -45,40 +48,77 @@ export function parseRow(row: Row, index: number): Parsed {
   if (!model) return fail(`unknown model "${row.model_path}" (add it to optimizer/data/models.json)`);
   const gpu = findGpu(row.system ?? '');
   if (!gpu) return fail(`unknown GPU system "${row.system}" (add it to resources/gpus/catalog.json)`);
-  if ((row.mode ?? 'agg') !== 'agg') return fail(`mode "${row.mode}": disaggregated prefill/decode layouts are not modelled yet`);
+  const mode = (row.mode ?? 'agg').trim() || 'agg';
+  if (mode !== 'agg' && mode !== 'disagg') return fail(`mode "${row.mode}": only agg and disagg are modelled`);
   const ttftMs = num(row.silicon_ttft_ms);
   const tpotMs = num(row.silicon_tpot_ms);
   if (!(ttftMs > 0) || !(tpotMs > 0)) return fail('missing or non-positive silicon_ttft_ms / silicon_tpot_ms');
   const isl = num(row.isl);
   const osl = num(row.osl);
-  const concurrency = num(row.batch_size);
-  if (!(isl >= 1 && osl >= 2 && concurrency >= 1)) return fail(`needs isl ≥ 1, osl ≥ 2 and batch_size ≥ 1 (got ${row.isl}, ${row.osl}, ${row.batch_size})`);
-  const tp = posInt(row.tp_size, 1);
-  const dp = posInt(row.attention_dp_size, 1);
-  const pp = posInt(row.pp_size, 1);
-  const ep = posInt(row.moe_ep_size, 1);
-  if (model.heads % tp !== 0) return fail(`tp_size ${tp} does not divide ${model.heads} heads`);
   const weights = parseDtype(row.gemm_quant_mode) ?? parseDtype(row.precision) ?? (row.precision ? undefined : model.dtype === 'fp8' ? 'fp8' : 'bf16');
   if (!weights) return fail(`unknown precision "${row.precision}"`);
   const experts = parseDtype(row.moe_quant_mode) ?? weights;
+  const silicon = siliconConcurrency(row.silicon_data_source, row.id);
+  const notes: string[] = [];
+  const engine = { maxNumSeqs: 1024, maxNumBatchedTokens: 8192, backend: (row.backend ?? '').toLowerCase() || undefined };
+  const base = { id, row, modelId: model.id, gpuId: gpu.id, backend: row.backend ?? '', ttftMs, tpotMs, notes };
+  const columns = (prefix: '' | 'prefill_' | 'decode_') => ({
+    tp: posInt(row[`${prefix}tp_size`], 1),
+    dp: posInt(row[`${prefix}attention_dp_size`], 1),
+    pp: posInt(row[`${prefix}pp_size`], 1),
+    ep: posInt(row[`${prefix}moe_ep_size`], 1),
+    heads: model.heads,
+  });
+  const check = (l: { tp: number }, what: string) => (model.heads % l.tp !== 0 ? `${what}tp_size ${l.tp} does not divide ${model.heads} heads` : null);
+
+  if (mode === 'disagg') {
+    const concurrency = silicon ?? num(row.batch_size);
+    if (!(isl >= 1 && osl >= 2 && concurrency >= 1)) return fail(`needs isl ≥ 1, osl ≥ 2 and a concurrency (silicon_concurrency or batch_size) ≥ 1 (got ${row.isl}, ${row.osl}, ${concurrency})`);
+    // Without the worker counts the load on one worker is unknown (a run at 8,192 clients may have had one decode
+    // worker or nine): guessing would put made-up numbers into the fit, so such rows are listed, not predicted.
+    if (!(num(row.prefill_num_workers) >= 1 && num(row.decode_num_workers) >= 1)) return fail('disaggregated row without prefill_num_workers / decode_num_workers: the load per worker is unknown');
+    const prefillWorkers = posInt(row.prefill_num_workers, 1);
+    const decodeWorkers = posInt(row.decode_num_workers, 1);
+    const prefill = readLayout({ ...columns('prefill_') });
+    const decodeBatch = num(row.decode_batch_size);
+    const decode = readLayout({ ...columns('decode_'), concurrency, batch: decodeBatch >= 1 ? decodeBatch : undefined, workers: decodeWorkers });
+    for (const [r, what] of [[prefill, 'prefill '], [decode, 'decode ']] as const) {
+      if (r.reinterpreted) notes.push(what + r.reinterpreted);
+      const bad = check(r.layout, what);
+      if (bad) return fail(bad);
+    }
+
+    return {
+      ok: true,
+      value: {
+        ...base,
+        request: {
+          model,
+          gpu,
+          layout: decode.layout,
+          disagg: { prefill: { layout: prefill.layout, workers: prefillWorkers }, decodeWorkers },
+          precision: { weights, experts },
+          workload: { isl, osl, concurrency },
+          engine,
+        },
+      },
+    };
+  }
+
+  const dpColumn = posInt(row.attention_dp_size, 1);
+  const batch = num(row.batch_size);
+  // With attention DP the batch column is per rank; silicon_concurrency is the run's client count.
+  const concurrency = silicon ?? (batch >= 1 ? batch * dpColumn : NaN);
+  if (!(isl >= 1 && osl >= 2 && concurrency >= 1)) return fail(`needs isl ≥ 1, osl ≥ 2 and batch_size ≥ 1 (got ${row.isl}, ${row.osl}, ${row.batch_size})`);
+  const read = readLayout({ ...columns(''), concurrency, batch: batch >= 1 ? batch : undefined });
+  if (read.reinterpreted) notes.push(read.reinterpreted);
+  const bad = check(read.layout, '');
+  if (bad) return fail(bad);
   return {
     ok: true,
     value: {
-      id,
-      row,
-      modelId: model.id,
-      gpuId: gpu.id,
-      backend: row.backend ?? '',
-      ttftMs,
-      tpotMs,
-      request: {
-        model,
-        gpu,
-        layout: { tp, dp, pp, ep },
-        precision: { weights, experts },
-        workload: { isl, osl, concurrency },
-        engine: { maxNumSeqs: 1024, maxNumBatchedTokens: 8192, backend: (row.backend ?? '').toLowerCase() || undefined },
-      },
+      ...base,
+      request: { model, gpu, layout: read.layout, precision: { weights, experts }, workload: { isl, osl, concurrency }, engine },
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dominates, paretoFront, type Objective } from './pareto.js';
-import { optimize, PARETO_OBJECTIVES } from './search.js';
+import { MEASURED_ACCURACY } from './accuracy.js';
+import { optimize, PARETO_OBJECTIVES, REJECTION_KINDS, type RejectionKind } from './search.js';
 
 const small = { tp: [1, 2, 4, 8], pp: [1, 2], concurrency: [1, 8, 64] };
 
@@ -41,6 +42,42 @@ describe('optimize', () => {
     expect(r.rejected.some((x) => x.gpu === 'l40s' && /GiB/.test(x.reason))).toBe(true);
   });
 
+  it('gives every rejected option a kind code that agrees with its reason', () => {
+    const wording: Record<RejectionKind, RegExp> = {
+      replica_exceeds_pool: /^needs \d+ GPUs per replica/,
+      tp_not_divisor: /does not divide/,
+      tp_beyond_link_domain: /spans more than/,
+      does_not_fit: /GiB|exceeds/,
+      kv_cache_too_small: /^KV cache holds only/,
+      misses_ttft_slo: /TTFT .* > SLO/,
+      misses_tpot_slo: /TPOT .* > SLO/,
+      too_few_gpus_for_rate: /^needs \d+ replicas/,
+      disagg_needs_two_gpus: /needs a prefill and a decode worker/,
+      prefill_does_not_fit: /^prefill worker \(tp\d+\): .*(GiB|exceeds)/,
+      decode_does_not_fit: /^decode worker \(tp\d+\): .*(GiB|exceeds)/,
+    };
+    for (const x of r.rejected) {
+      expect(REJECTION_KINDS).toContain(x.kind);
+      expect(x.reason).toMatch(wording[x.kind]);
+    }
+    const kinds = new Set(r.rejected.map((x) => x.kind));
+    for (const k of ['replica_exceeds_pool', 'tp_beyond_link_domain', 'does_not_fit', 'misses_tpot_slo'] as const) expect(kinds).toContain(k);
+  });
+
+  it('carries each plan’s memory report: it fits, and holds the plan’s sequences at max_model_len', () => {
+    const p = r.recommended!;
+    expect(p.memory.fits).toBe(true);
+    expect(p.memory.contextTokens).toBe(p.maxModelLen);
+    expect(p.memory.maxConcurrency).toBeGreaterThanOrEqual(p.maxConcurrency);
+    expect(p.memory.weights.total).toBeGreaterThan(0);
+  });
+
+  it('reports the library’s own measured held-out accuracy with the result', () => {
+    expect(r.accuracy).toBe(MEASURED_ACCURACY);
+    expect(r.accuracy.heldOutModel.tpot.medianApe).toBeGreaterThan(0);
+    expect(r.accuracy.rows).toBeGreaterThan(1000);
+  });
+
   it('says why there is no plan when the SLO is impossible', () => {
     const none = optimize({ model: 'llama-3.1-70b', clusters: [{ name: 'a', gpus: [{ gpu: 'h100_sxm', count: 8 }] }], workload: { isl: 1024, osl: 256 }, slo: { tpotMs: 0.5 }, space: small });
     expect(none.recommended).toBeNull();
@@ -57,5 +94,48 @@ describe('paretoFront', () => {
   it('keeps exactly the non-dominated points', () => {
     const pts: [number, number][] = [[1, 1], [2, 3], [3, 3], [2, 2], [0, 0]];
     expect(paretoFront(pts, objs)).toEqual([[1, 1], [2, 3], [0, 0]]);
+  });
+});
+
+describe('optimize with disaggregated units', () => {
+  const r = optimize({
+    model: 'llama-3.1-70b',
+    clusters: [{ name: 'lab', gpus: [{ gpu: 'h100_sxm', count: 12 }] }, { name: 'tiny', gpus: [{ gpu: 'h100_sxm', count: 1 }] }],
+    workload: { isl: 4096, osl: 256 },
+    precision: { weights: 'fp8' },
+    slo: { ttftMs: 5000, tpotMs: 80 },
+    space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] },
+    disaggregated: true,
+  });
+  const disagg = r.plans.filter((p) => p.disagg);
+
+  it('offers prefill:decode units whose GPUs add up and fit the pool', () => {
+    expect(disagg.length).toBeGreaterThan(0);
+    for (const p of disagg) {
+      const d = p.disagg!;
+      expect(d.prefillGpus).toBe(d.prefillWorkers * d.prefillTp);
+      expect(d.decodeGpus).toBe(d.decodeWorkers * d.decodeTp);
+      expect(p.gpusPerReplica).toBe(d.prefillGpus + d.decodeGpus);
+      expect(p.cluster).toBe('lab');
+      expect(p.gpusPerReplica).toBeLessThanOrEqual(12);
+      expect(p.memory.fits).toBe(true);
+    }
+    // Several ratios are tried, not one.
+    expect(new Set(disagg.map((p) => `${p.disagg!.prefillWorkers}:${p.disagg!.decodeWorkers}`)).size).toBeGreaterThan(1);
+  });
+
+  it('says why a pool cannot disaggregate or a role does not fit', () => {
+    expect(r.rejected.some((x) => x.kind === 'disagg_needs_two_gpus' && x.cluster === 'tiny')).toBe(true);
+    // 70B FP8 weights (~66 GiB) do not fit one 80 GB H100 with room for a prompt's activations and KV.
+    const prefill = r.rejected.find((x) => x.kind === 'prefill_does_not_fit' && x.prefillTp === 1);
+    expect(prefill?.reason).toMatch(/^prefill worker \(tp1\): /);
+    expect(r.rejected.some((x) => x.kind === 'decode_does_not_fit' && x.tp === 1)).toBe(true);
+    expect(r.rejected.some((x) => x.disaggregated && x.kind === 'replica_exceeds_pool')).toBe(true);
+  });
+
+  it('leaves the aggregated search unchanged when not asked', () => {
+    const agg = optimize({ model: 'llama-3.1-70b', clusters: [{ name: 'lab', gpus: [{ gpu: 'h100_sxm', count: 12 }] }], workload: { isl: 4096, osl: 256 }, precision: { weights: 'fp8' }, space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] } });
+    expect(agg.plans.some((p) => p.disagg)).toBe(false);
+    expect(r.plans.filter((p) => !p.disagg).length).toBe(agg.plans.length);
   });
 });

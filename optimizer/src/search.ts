@@ -2,13 +2,16 @@
 // the memory model and the simulated engine, and returns the Pareto front over latency, throughput and cost,
 // the plan recommended for the SLOs, and every rejected option with its reason. The space is small enough to
 // enumerate (a few thousand points), so no evolutionary search is used.
+import { MEASURED_ACCURACY, type MeasuredAccuracy } from './accuracy.js';
 import type { ModelArch } from './arch.js';
 import { getGpu, type GpuSpec } from './gpus.js';
+import type { MemoryReport } from './memory.js';
 import { getModel } from './models.js';
 import { paretoFront, type Objective } from './pareto.js';
 import { DEFAULT_COEFFICIENTS, type Coefficients } from './perf/coefficients.js';
 import { predict, type Prediction } from './perf/predict.js';
 import type { Precision } from './quant.js';
+import { DEFAULT_DISAGG_RATIOS, enumerateDisagg, type DisaggCandidate } from './search-disagg.js';
 
 export interface ClusterSpec {
   name: string;
@@ -31,8 +34,23 @@ export interface OptimizeRequest {
   slo?: Slo;
   precision?: Partial<Precision>;
   backend?: string;
-  space?: { tp?: number[]; pp?: number[]; concurrency?: number[] };
+  space?: { tp?: number[]; pp?: number[]; concurrency?: number[]; prefillDecodeRatios?: [number, number][] };
+  /** Also consider disaggregated prefill/decode units (prefill:decode worker ratios from the space). */
+  disaggregated?: boolean;
   coefficients?: Coefficients;
+}
+
+/** A disaggregated plan's two pools; a "replica" is then one unit of prefill + decode workers. */
+export interface DisaggPlan {
+  prefillTp: number;
+  prefillWorkers: number;
+  decodeTp: number;
+  decodeWorkers: number;
+  prefillGpus: number;
+  decodeGpus: number;
+  /** Which pool bounds throughput. */
+  bottleneck: 'prefill' | 'decode';
+  kvTransferMs: number;
 }
 
 export interface Plan {
@@ -40,7 +58,7 @@ export interface Plan {
   gpu: string;
   tp: number;
   pp: number;
-  /** max_num_seqs per replica. */
+  /** max_num_seqs per replica (disaggregated: clients of the whole unit). */
   maxConcurrency: number;
   maxModelLen: number;
   replicas: number;
@@ -50,9 +68,29 @@ export interface Plan {
   costPerMillionOutputTokens: number;
   /** Whether the cluster has the replicas × GPUs this plan needs. */
   fitsCluster: boolean;
-  prediction: Pick<Prediction, 'ttftMs' | 'ttftP90Ms' | 'tpotMs' | 'e2eMs' | 'outputTokensPerSec' | 'requestsPerSec' | 'breakdown' | 'warnings'>;
+  prediction: Pick<Prediction, 'ttftMs' | 'ttftP90Ms' | 'tpotMs' | 'e2eMs' | 'outputTokensPerSec' | 'requestsPerSec' | 'breakdown' | 'correction' | 'warnings'>;
+  /** Memory of one GPU of a replica at max_model_len: weights, activations, reserve, KV budget, sequences that fit. */
+  memory: MemoryReport;
   meetsSlo: boolean;
+  /** Set when prefill and decode run on separate workers; tp/pp then describe a decode worker. */
+  disagg?: DisaggPlan;
 }
+
+/** Machine-readable reason an option was turned down; `reason` says the same for people, with the numbers. */
+export const REJECTION_KINDS = [
+  'replica_exceeds_pool', // tp × pp GPUs are more than the pool has
+  'tp_not_divisor', // tp does not divide the attention heads
+  'tp_beyond_link_domain', // tp spans more GPUs than one NVLink domain
+  'does_not_fit', // weights (+ activations, reserve) leave no room for one sequence
+  'kv_cache_too_small', // fits, but not this many sequences at this context
+  'misses_ttft_slo',
+  'misses_tpot_slo',
+  'too_few_gpus_for_rate', // meets the SLOs, but the target rate needs more replicas than the pool holds
+  'disagg_needs_two_gpus', // disaggregation needs at least one prefill and one decode GPU
+  'prefill_does_not_fit', // disaggregated: the prefill worker's weights leave no room for one prompt
+  'decode_does_not_fit', // disaggregated: the decode worker's weights leave no room for one sequence
+] as const;
+export type RejectionKind = (typeof REJECTION_KINDS)[number];
 
 export interface Rejected {
   cluster: string;
@@ -60,6 +98,10 @@ export interface Rejected {
   tp: number;
   pp: number;
   maxConcurrency?: number;
+  /** Disaggregated option: tp is the decode worker's, prefillTp the prefill worker's. */
+  disaggregated?: boolean;
+  prefillTp?: number;
+  kind: RejectionKind;
   reason: string;
 }
 
@@ -71,6 +113,8 @@ export interface OptimizeResult {
   plans: Plan[];
   rejected: Rejected[];
   evaluated: number;
+  /** The library's measured error on held-out models and GPUs: how far to trust these predictions. */
+  accuracy: MeasuredAccuracy;
 }
 
 const DEFAULT_SPACE = { tp: [1, 2, 4, 8], pp: [1, 2, 4], concurrency: [1, 2, 4, 8, 16, 32, 64, 128, 256] };
@@ -81,11 +125,36 @@ export const PARETO_OBJECTIVES: Objective<Plan>[] = [
   { get: (p) => p.costPerMillionOutputTokens, sense: 'min' },
 ];
 
-function sloViolation(p: Prediction, slo: Slo): string | undefined {
+function sloViolation(p: Prediction, slo: Slo): { kind: RejectionKind; reason: string } | undefined {
   const ttft = slo.ttftPercentile === 'p90' ? p.ttftP90Ms : p.ttftMs;
-  if (slo.ttftMs !== undefined && ttft > slo.ttftMs) return `predicted ${slo.ttftPercentile ?? 'mean'} TTFT ${ttft.toFixed(0)} ms > SLO ${slo.ttftMs} ms`;
-  if (slo.tpotMs !== undefined && p.tpotMs > slo.tpotMs) return `predicted TPOT ${p.tpotMs.toFixed(1)} ms > SLO ${slo.tpotMs} ms`;
+  if (slo.ttftMs !== undefined && ttft > slo.ttftMs) return { kind: 'misses_ttft_slo', reason: `predicted ${slo.ttftPercentile ?? 'mean'} TTFT ${ttft.toFixed(0)} ms > SLO ${slo.ttftMs} ms` };
+  if (slo.tpotMs !== undefined && p.tpotMs > slo.tpotMs) return { kind: 'misses_tpot_slo', reason: `predicted TPOT ${p.tpotMs.toFixed(1)} ms > SLO ${slo.tpotMs} ms` };
   return undefined;
+}
+
+function disaggPlan(c: DisaggCandidate, cluster: string, gpu: string, price: number, poolCount: number, slo: Slo, maxModelLen: number): Plan {
+  const p = c.prediction;
+  const d = p.disagg!;
+  const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
+  const totalGpus = replicas * c.gpus;
+  return {
+    cluster,
+    gpu,
+    tp: c.decodeTp,
+    pp: 1,
+    maxConcurrency: c.concurrency,
+    maxModelLen,
+    replicas,
+    gpusPerReplica: c.gpus,
+    totalGpus,
+    costPerHour: totalGpus * price,
+    costPerMillionOutputTokens: ((c.gpus * price) / (p.outputTokensPerSec * 3600)) * 1e6,
+    prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
+    memory: p.memory,
+    meetsSlo: sloViolation(p, slo) === undefined,
+    fitsCluster: totalGpus <= poolCount,
+    disagg: { prefillTp: c.prefillTp, prefillWorkers: c.prefillWorkers, decodeTp: c.decodeTp, decodeWorkers: c.decodeWorkers, prefillGpus: d.prefillGpus, decodeGpus: d.decodeGpus, bottleneck: d.bottleneck, kvTransferMs: d.kvTransferMs },
+  };
 }
 
 /** Finds the best serving plan. Input is trusted to be validated by the caller (main/core parses it with zod). */
@@ -108,15 +177,15 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
           const base = { cluster: cluster.name, gpu: gpu.id, tp, pp };
           const n = tp * pp;
           if (n > pool.count) {
-            rejected.push({ ...base, reason: `needs ${n} GPUs per replica, cluster has ${pool.count} ${gpu.id}` });
+            rejected.push({ ...base, kind: 'replica_exceeds_pool', reason: `needs ${n} GPUs per replica, cluster has ${pool.count} ${gpu.id}` });
             continue;
           }
           if (arch.heads % tp !== 0) {
-            rejected.push({ ...base, reason: `tp=${tp} does not divide the ${arch.heads} attention heads` });
+            rejected.push({ ...base, kind: 'tp_not_divisor', reason: `tp=${tp} does not divide the ${arch.heads} attention heads` });
             continue;
           }
           if (tp > gpu.nvlinkDomain) {
-            rejected.push({ ...base, reason: `tp=${tp} spans more than the ${gpu.nvlinkDomain}-GPU ${gpu.link} domain: all-reduce over the network` });
+            rejected.push({ ...base, kind: 'tp_beyond_link_domain', reason: `tp=${tp} spans more than the ${gpu.nvlinkDomain}-GPU ${gpu.link} domain: all-reduce over the network` });
             continue;
           }
           for (const conc of space.concurrency) {
@@ -128,11 +197,11 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
               cache.set(key, p);
             }
             if (!p.memory.fits) {
-              rejected.push({ ...base, maxConcurrency: conc, reason: p.memory.reasons.join('; ') });
+              rejected.push({ ...base, maxConcurrency: conc, kind: 'does_not_fit', reason: p.memory.reasons.join('; ') });
               break; // memory does not depend on concurrency beyond this point: every larger value fails too
             }
             if (p.memory.maxConcurrency < conc) {
-              rejected.push({ ...base, maxConcurrency: conc, reason: `KV cache holds only ${p.memory.maxConcurrency} sequences of ${isl + osl} tokens` });
+              rejected.push({ ...base, maxConcurrency: conc, kind: 'kv_cache_too_small', reason: `KV cache holds only ${p.memory.maxConcurrency} sequences of ${isl + osl} tokens` });
               continue;
             }
             const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
@@ -147,15 +216,36 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
               totalGpus,
               costPerHour: totalGpus * price,
               costPerMillionOutputTokens: ((n * price) / (p.outputTokensPerSec * 3600)) * 1e6,
-              prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, warnings: p.warnings },
+              prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
+              memory: p.memory,
               meetsSlo: violation === undefined,
               fitsCluster: totalGpus <= pool.count,
             };
             plans.push(plan);
-            if (violation) rejected.push({ ...base, maxConcurrency: conc, reason: violation });
-            else if (totalGpus > pool.count) rejected.push({ ...base, maxConcurrency: conc, reason: `needs ${replicas} replicas × ${n} GPUs = ${totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
+            if (violation) rejected.push({ ...base, maxConcurrency: conc, ...violation });
+            else if (totalGpus > pool.count) rejected.push({ ...base, maxConcurrency: conc, kind: 'too_few_gpus_for_rate', reason: `needs ${replicas} replicas × ${n} GPUs = ${totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
           }
         }
+      }
+    }
+  }
+  if (req.disaggregated) {
+    for (const cluster of req.clusters) {
+      for (const pool of cluster.gpus) {
+        const gpu = getGpu(pool.gpu);
+        const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
+        evaluated += enumerateDisagg(
+          { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, coeffs },
+          (c) => {
+            const plan = disaggPlan(c, cluster.name, gpu.id, price, pool.count, slo, isl + osl);
+            plans.push(plan);
+            const base = { cluster: cluster.name, gpu: gpu.id, tp: c.decodeTp, pp: 1, maxConcurrency: c.concurrency, disaggregated: true, prefillTp: c.prefillTp };
+            const violation = sloViolation(c.prediction, slo);
+            if (violation) rejected.push({ ...base, ...violation });
+            else if (!plan.fitsCluster) rejected.push({ ...base, kind: 'too_few_gpus_for_rate', reason: `needs ${plan.replicas} replicas (prefill + decode units) × ${c.gpus} GPUs = ${plan.totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
+          },
+          (r) => rejected.push(r),
+        );
       }
     }
   }
@@ -169,5 +259,6 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     plans,
     rejected,
     evaluated,
+    accuracy: MEASURED_ACCURACY,
   };
 }

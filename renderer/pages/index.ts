@@ -3,8 +3,8 @@ import type { Route } from '../stores/router';
 import { ApiKeysPage } from './ApiKeysPage';
 import { GuardrailsPage } from './GuardrailsPage';
 import { AuditPage } from './AuditPage';
+import { ClustersPage } from './ClustersPage';
 import {
-  ClustersPage,
   DashboardPage,
   DeploymentsPage,
   EvaluationsPage,

@@ -8,7 +8,6 @@ import {
   IconFlask,
   IconLayoutDashboard,
   IconRocket,
-  IconServer2,
 } from '@tabler/icons-react';
 import { EmptyPage } from '../components/EmptyPage';
 
@@ -21,17 +20,6 @@ export const DashboardPage = () => (
     icon={<IconLayoutDashboard {...icon} />}
     headline="No fleet to show yet"
     description="Once a cluster is imported, this page shows fleet health, free and used GPUs by type, traffic and errors over the last hour, and what needs attention."
-    actionLabel="Import a kubeconfig"
-  />
-);
-
-export const ClustersPage = () => (
-  <EmptyPage
-    title="Clusters"
-    testId="empty-clusters"
-    icon={<IconServer2 {...icon} />}
-    headline="No clusters"
-    description="Import a cluster from a kubeconfig context, EKS, AKS or on-prem hosts over SSH. Each cluster shows its nodes, GPUs, installed components and Foundry's agent and gateway."
     actionLabel="Import a kubeconfig"
   />
 );

@@ -86,3 +86,22 @@ describe('authentication', () => {
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+// Its own gateway: the failures here must not spend the per-IP failed-attempt budget the tests above count.
+describe('credential headers', () => {
+  let alt: Running;
+  beforeAll(async () => {
+    alt = await listenGateway({ auth: { api_keys: [good.entry, revoked.entry] }, providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } }, models: { m: { targets: [{ provider: 'vllm' }] } } });
+  });
+  afterAll(() => alt.close());
+
+  it('takes the key from x-api-key or api-key when there is no Authorization header (service proxy, Anthropic and Azure clients)', async () => {
+    expect((await fetch(`${alt.url}/v1/models`, { headers: { 'x-api-key': good.key } })).status).toBe(200);
+    expect((await fetch(`${alt.url}/v1/models`, { headers: { 'api-key': good.key } })).status).toBe(200);
+    const r = await fetch(`${alt.url}/v1/models`, { headers: { 'x-api-key': revoked.key } });
+    expect(r.status).toBe(401);
+    expect((await r.json()).error.message).toMatch(/revoked/);
+    // An Authorization header that is not Bearer is refused, not silently replaced by x-api-key.
+    expect((await fetch(`${alt.url}/v1/models`, { headers: { authorization: 'Basic eDp5', 'x-api-key': good.key } })).status).toBe(401);
+  });
+});

@@ -3,4 +3,4 @@
  * guardrail profile, ../guardrails/index.ts; nothing else of the gateway.
  */
 export { parseGatewayConfig, validateGatewayConfig, renderGatewayConfigToml, formatPath, type ConfigResult } from './parse';
-export { gatewayConfigSchema, guardrailProfileSchema, type GatewayConfig, type GatewayConfigInput, type ModelConfig, type ProviderConfig, type TargetConfig, type ApiKeyConfig, type GuardrailProfileConfig, type CacheConfig, PII_KINDS } from './schema';
+export { gatewayConfigSchema, guardrailProfileSchema, type GatewayConfig, type GatewayConfigInput, type ModelConfig, type ProviderConfig, type TargetConfig, type ApiKeyConfig, type GuardrailProfileConfig, type CacheConfig, type ObjectStoreConfig, PII_KINDS } from './schema';

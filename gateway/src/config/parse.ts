@@ -8,7 +8,7 @@ import { gatewayConfigSchema, type GatewayConfig, type GatewayConfigInput } from
 
 export type ConfigResult = { ok: true; value: GatewayConfig } | { ok: false, errors: string[] };
 
-const INLINE_SECRETS = new Set(['api_key', 'secret', 'password', 'private_key', 'redis_url']);
+const INLINE_SECRETS = new Set(['api_key', 'secret', 'password', 'private_key', 'redis_url', 'access_key_id', 'secret_access_key', 'url_signing_key']);
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
@@ -72,6 +72,17 @@ function crossCheck(c: GatewayConfig): string[] {
   }
   for (const [name, p] of Object.entries(c.providers)) {
     if (p.kind === 'azure' && !p.api_version) out.push(`providers.${name}.api_version: required for kind "azure"`);
+  }
+  const os = c.object_store;
+  if (os) {
+    if (!os.url_signing_key_file && !os.url_signing_key_env) out.push('object_store: needs url_signing_key_file or url_signing_key_env (every replica must share the key that signs image URLs)');
+    if (os.kind === 'volume' && !os.path) out.push('object_store.path: required for kind "volume"');
+    if (os.kind === 's3') {
+      if (!os.endpoint) out.push('object_store.endpoint: required for kind "s3"');
+      if (!os.bucket) out.push('object_store.bucket: required for kind "s3"');
+      if (!os.access_key_id_file && !os.access_key_id_env) out.push('object_store: kind "s3" needs access_key_id_file or access_key_id_env');
+      if (!os.secret_access_key_file && !os.secret_access_key_env) out.push('object_store: kind "s3" needs secret_access_key_file or secret_access_key_env');
+    }
   }
   return out;
 }

@@ -76,6 +76,8 @@ describe('config hot reload', () => {
     const state = await (await fetch(`${url}/admin/state`, { headers: { authorization: 'Bearer admin-secret' } })).json();
     expect(state.last_reload.ok).toBe(true);
     expect((await fetch(`${url}/admin/state`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(403);
+    expect((await fetch(`${url}/admin/state`, { headers: { 'x-foundry-admin-token': 'admin-secret' } })).status).toBe(200);
+    expect((await fetch(`${url}/admin/state`, { headers: { 'x-foundry-admin-token': 'wrong', authorization: 'Bearer admin-secret' } })).status).toBe(403);
   });
 
   it('keeps serving when a reload names a secret that does not exist', async () => {

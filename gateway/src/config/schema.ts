@@ -23,6 +23,8 @@ export const serverSchema = z.strictObject({
   admin_token_file: z.string().optional(),
   admin_token_env: z.string().optional(),
   access_log: z.boolean().default(true),
+  /** Cap per logged body for projects with log_bodies (characters, after secret redaction). */
+  access_log_body_max_chars: positiveInt.max(1_048_576).default(16_384),
   /** Trust X-Forwarded-For for the client IP (failed-auth limit); only behind a known proxy. */
   trust_proxy: z.boolean().default(false),
 });
@@ -61,6 +63,8 @@ export const authSchema = z.strictObject({
 export const projectSchema = z.strictObject({
   monthly_token_budget: positiveInt.optional(),
   ...limitsFields,
+  /** Access logs carry this project's request and response bodies (secrets redacted). Off by default. */
+  log_bodies: z.boolean().default(false),
   /** Name of a [guardrails.<profile>] applied to every request of this project. */
   guardrail: name.optional(),
 });
@@ -162,6 +166,48 @@ export const modelSchema = z.strictObject({
   cache: cacheSchema.optional(),
 });
 
+/**
+ * Where /v1/images/generations puts the runtime's images: a mounted volume (a directory) or an
+ * S3-compatible bucket. Clients get time-limited URLs signed with url_signing_key, which every
+ * replica must share (a URL minted by one replica is served by any other).
+ */
+export const objectStoreSchema = z.strictObject({
+  kind: z.enum(['volume', 's3']),
+  /** volume: an absolute directory (a ReadWriteMany volume when there are several replicas). */
+  path: z.string().regex(/^\//, { message: 'must be an absolute path' }).optional(),
+  /** s3: e.g. https://s3.eu-west-1.amazonaws.com or http://minio.storage:9000 */
+  endpoint: url.optional(),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)' }).optional(),
+  region: z.string().min(1).default('us-east-1'),
+  /** Virtual-hosted buckets (bucket.endpoint) when false. */
+  force_path_style: z.boolean().default(true),
+  access_key_id_file: z.string().optional(),
+  access_key_id_env: z.string().optional(),
+  secret_access_key_file: z.string().optional(),
+  secret_access_key_env: z.string().optional(),
+  /** Key prefix inside the bucket or directory. */
+  prefix: z.string().regex(/^([A-Za-z0-9._-]+\/)*$/, { message: 'must be empty or path segments of letters, digits and ._- each ending in /' }).default('images/'),
+  connections: positiveInt.default(32),
+  /** How long a signed image URL stays valid. Volume images older than this (+1 min) are deleted. */
+  url_ttl_s: positiveInt.max(7 * 24 * 3600, { message: 'must be <= 604800 (7 days)' }).default(3600),
+  url_signing_key_file: z.string().optional(),
+  url_signing_key_env: z.string().optional(),
+  /** Base of the URLs handed to clients (e.g. https://gateway.example); default: the request's own host. */
+  public_base_url: url.optional(),
+});
+
+/** OpenTelemetry span export over OTLP/HTTP (JSON); applied at start only, like [server]. */
+export const tracingSchema = z.strictObject({
+  /** The collector's traces URL, e.g. http://otel-collector.observability:4318/v1/traces */
+  otlp_endpoint: url,
+  service_name: z.string().min(1).max(128).default('foundry-gateway'),
+  /** Fraction of new traces recorded; a caller's sampled flag is always followed. */
+  sample_ratio: z.number().min(0).max(1).default(1),
+  batch_delay_ms: positiveInt.default(2_000),
+  max_queue: positiveInt.max(1_000_000).default(8_192),
+  export_timeout_ms: positiveInt.default(10_000),
+});
+
 export const gatewayConfigSchema = z.strictObject({
   server: serverSchema.default(serverSchema.parse({})),
   auth: authSchema.default(authSchema.parse({})),
@@ -170,6 +216,8 @@ export const gatewayConfigSchema = z.strictObject({
   providers: z.record(name, providerSchema),
   models: z.record(name, modelSchema),
   guardrails: z.record(name, guardrailProfileSchema).default({}),
+  object_store: objectStoreSchema.optional(),
+  tracing: tracingSchema.optional(),
 });
 
 export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
@@ -180,3 +228,5 @@ export type TargetConfig = ModelConfig['targets'][number];
 export type ApiKeyConfig = GatewayConfig['auth']['api_keys'][number];
 export type GuardrailProfileConfig = GatewayConfig['guardrails'][string];
 export type CacheConfig = NonNullable<ModelConfig['cache']>;
+export type ObjectStoreConfig = z.output<typeof objectStoreSchema>;
+export type TracingConfig = z.output<typeof tracingSchema>;

@@ -128,6 +128,51 @@ export function scanText(detectors: readonly ActiveDetector[], text: string, dir
   return text;
 }
 
+/**
+ * Scans tool-call arguments (a JSON text the model wrote). When they parse, each string value is
+ * scanned on its own and the JSON re-serialized, so a placeholder can never break the structure;
+ * otherwise (a model wrote invalid JSON) the raw text is scanned.
+ */
+export function scanArguments(detectors: readonly ActiveDetector[], args: string, direction: Direction, report: ScanReport): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    return scanText(detectors, args, direction, report);
+  }
+  let changed = false;
+  const walk = (v: unknown): unknown => {
+    if (report.block) return v;
+    if (typeof v === 'string') {
+      const out = scanText(detectors, v, direction, report);
+      if (out !== v) changed = true;
+      return out;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      for (const k of Object.keys(o)) o[k] = walk(o[k]);
+    }
+    return v;
+  };
+  const out = walk(parsed);
+  return changed ? JSON.stringify(out) : args;
+}
+
+type ToolCallHolder = { tool_calls?: unknown; function_call?: unknown };
+
+/** Visits the `arguments` of every tool call (and legacy function_call) a message carries. */
+export function eachToolArguments(msg: ToolCallHolder, visit: (args: string, set: (t: string) => void) => void): void {
+  if (Array.isArray(msg.tool_calls)) {
+    for (const tc of msg.tool_calls as { function?: { arguments?: unknown } }[]) {
+      const f = tc?.function;
+      if (f && typeof f.arguments === 'string') visit(f.arguments, (t) => (f.arguments = t));
+    }
+  }
+  const fc = msg.function_call as { arguments?: unknown } | undefined;
+  if (fc && typeof fc.arguments === 'string') visit(fc.arguments, (t) => (fc.arguments = t));
+}
+
 /** Visits every prompt string of a chat, completions or embeddings body; `set` replaces it. */
 function eachInputText(body: Record<string, unknown>, visit: (text: string, set: (t: string) => void) => void): void {
   const msgs = body.messages;
@@ -157,9 +202,11 @@ function eachInputText(body: Record<string, unknown>, visit: (text: string, set:
  */
 export function guardInput(profile: GuardrailProfile, body: Record<string, unknown>, report: ScanReport): boolean {
   let changed = false;
+  const msgs = Array.isArray(body.messages) ? (body.messages as ToolCallHolder[]) : [];
   if (profile.maxPromptChars !== undefined) {
     let chars = 0;
     eachInputText(body, (t) => (chars += t.length));
+    for (const m of msgs) if (m && typeof m === 'object') eachToolArguments(m, (a) => (chars += a.length));
     if (chars > profile.maxPromptChars) {
       report.add('max_prompt_chars', 'block', 'input');
       report.block = { rule: 'max_prompt_chars', direction: 'input' };
@@ -175,6 +222,19 @@ export function guardInput(profile: GuardrailProfile, body: Record<string, unkno
       changed = true;
     }
   });
+  // Tool-call arguments in the conversation history are prompt text too.
+  for (const m of msgs) {
+    if (report.block) break;
+    if (!m || typeof m !== 'object') continue;
+    eachToolArguments(m, (args, set) => {
+      if (report.block) return;
+      const out = scanArguments(profile.input, args, 'input', report);
+      if (out !== args) {
+        set(out);
+        changed = true;
+      }
+    });
+  }
   return changed;
 }
 
@@ -184,7 +244,7 @@ export function guardInput(profile: GuardrailProfile, body: Record<string, unkno
  */
 export function guardOutput(profile: GuardrailProfile, body: Buffer | string, report: ScanReport): string | null {
   if (profile.output.length === 0) return null;
-  let obj: { choices?: { message?: { content?: unknown }; text?: unknown }[] };
+  let obj: { choices?: { message?: { content?: unknown } & ToolCallHolder; text?: unknown }[] };
   try {
     obj = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
   } catch {
@@ -199,6 +259,13 @@ export function guardOutput(profile: GuardrailProfile, body: Buffer | string, re
     } else if (typeof c.text === 'string') {
       const out = scanText(profile.output, c.text, 'output', report);
       if (out !== c.text) (c.text = out), (changed = true);
+    }
+    if (c.message && !report.block) {
+      eachToolArguments(c.message, (args, set) => {
+        if (report.block) return;
+        const out = scanArguments(profile.output, args, 'output', report);
+        if (out !== args) (set(out), (changed = true));
+      });
     }
   }
   return changed && !report.block ? JSON.stringify(obj) : null;

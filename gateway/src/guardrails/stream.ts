@@ -12,6 +12,8 @@ type Json = Record<string, any>;
 
 export class GuardedStream implements StreamTranslator {
   private readonly redactors = new Map<number, StreamRedactor>();
+  /** Per choice, per tool call index: the arguments' held-back tails. */
+  private readonly toolRedactors = new Map<number, Map<number, StreamRedactor>>();
   private template: Json | null = null;
   private blocked = false;
 
@@ -44,6 +46,34 @@ export class GuardedStream implements StreamTranslator {
     return r;
   }
 
+  private toolRedactor(choice: number, tool: number): StreamRedactor {
+    let m = this.toolRedactors.get(choice);
+    if (!m) this.toolRedactors.set(choice, (m = new Map()));
+    let r = m.get(tool);
+    if (!r) m.set(tool, (r = new StreamRedactor(this.profile, this.report)));
+    return r;
+  }
+
+  /** An extra chunk carrying tool-call argument text released at the end of a choice. */
+  private releasedTool(index: number, tool: number, text: string): string {
+    const { usage: _u, ...base } = this.template ?? {};
+    return `data: ${JSON.stringify({ ...base, choices: [{ index, delta: { tool_calls: [{ index: tool, function: { arguments: text } }] }, logprobs: null, finish_reason: null }] })}\n\n`;
+  }
+
+  /** Releases every held tool-argument tail of one choice; '' plus report.block set on a block. */
+  private flushTools(choice: number): string {
+    const m = this.toolRedactors.get(choice);
+    if (!m) return '';
+    let out = '';
+    for (const [tool, r] of m) {
+      const t = r.flush();
+      if (this.report.block) return out;
+      if (t) out += this.releasedTool(choice, tool, t);
+    }
+    this.toolRedactors.delete(choice);
+    return out;
+  }
+
   /** An extra content chunk carrying text released at the end of a choice. */
   private released(index: number, text: string): string {
     const t = this.template ?? {};
@@ -65,6 +95,10 @@ export class GuardedStream implements StreamTranslator {
       const t = r.flush();
       if (this.report.block) return out + this.stop();
       if (t) out += this.released(i, t);
+    }
+    for (const choice of [...this.toolRedactors.keys()]) {
+      out += this.flushTools(choice);
+      if (this.report.block) return out + this.stop();
     }
     return out;
   }
@@ -116,12 +150,25 @@ export class GuardedStream implements StreamTranslator {
           if (this.report.block) return out + this.stop();
           if (safe !== holder[field]) (holder[field] = safe), (changed = true);
         }
+        const d = c.delta as Json | undefined;
+        // Tool-call arguments stream as JSON fragments per tool call: each gets its own held-back
+        // window (placeholders are plain text, valid inside a JSON string).
+        if (d && Array.isArray(d.tool_calls)) {
+          for (const tc of d.tool_calls as Json[]) {
+            const f = tc?.function as Json | undefined;
+            if (!f || typeof f.arguments !== 'string' || !f.arguments) continue;
+            const safe = this.toolRedactor(index, typeof tc.index === 'number' ? tc.index : 0).push(f.arguments);
+            if (this.report.block) return out + this.stop();
+            if (safe !== f.arguments) (f.arguments = safe), (changed = true);
+          }
+        }
         if (c.finish_reason != null) {
           const rest = this.redactors.get(index)?.flush() ?? '';
           if (this.report.block) return out + this.stop();
           if (rest) prefix += this.released(index, rest);
+          prefix += this.flushTools(index);
+          if (this.report.block) return out + this.stop();
         }
-        const d = c.delta as Json | undefined;
         if ((holder && holder[field]) || c.finish_reason != null || (d && (d.role || d.tool_calls || d.function_call)) || c.logprobs) empty = false;
       }
       out += prefix;

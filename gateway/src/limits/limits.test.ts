@@ -98,3 +98,14 @@ describe('memory token buckets', () => {
     expect(s.take([r, t]).ok).toBe(true);
   });
 });
+
+describe('monthKey', () => {
+  it('is the UTC month of the instant, across boundaries and when the clock goes back', async () => {
+    const { monthKey } = await import('./types');
+    expect(monthKey(Date.UTC(2026, 0, 31, 23, 59, 59, 999))).toBe('2026-01');
+    expect(monthKey(Date.UTC(2026, 1, 1))).toBe('2026-02');
+    expect(monthKey(Date.UTC(2026, 11, 31, 23, 59))).toBe('2026-12');
+    expect(monthKey(Date.UTC(2027, 0, 1))).toBe('2027-01');
+    expect(monthKey(Date.UTC(2026, 0, 15))).toBe('2026-01');
+  });
+});

@@ -38,7 +38,15 @@ export interface LimitStore {
 /** A token bucket needs a strictly positive level to admit even at zero cost. */
 export const MIN_LEVEL = 1e-6;
 
+// The month key is asked for twice per request; the answer only changes at a month boundary, so
+// it is kept with the UTC interval it is valid for (a Date per request showed in profiles).
+let cached = { from: 0, to: -1, key: '' };
+
 export function monthKey(now: number): string {
+  if (now >= cached.from && now < cached.to) return cached.key;
   const d = new Date(now);
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  cached = { from: Date.UTC(y, m, 1), to: Date.UTC(y, m + 1, 1), key: `${y}-${String(m + 1).padStart(2, '0')}` };
+  return cached.key;
 }

@@ -29,6 +29,13 @@ function randomHex(bytes: number): string {
   return s;
 }
 
+/** The caller's trace id, span id and flags, or null when its traceparent is absent or invalid. Untrusted input. */
+export function parseTraceparent(incoming: string | string[] | undefined): { traceId: string; spanId: string; flags: string } | null {
+  const m = typeof incoming === 'string' ? TRACEPARENT.exec(incoming) : null;
+  if (!m || m[1] === ZERO_TRACE || m[2] === ZERO_SPAN) return null;
+  return { traceId: m[1]!, spanId: m[2]!, flags: m[3]! };
+}
+
 /** Untrusted input: the client's traceparent header. */
 export function continueTrace(incoming: string | string[] | undefined): TraceContext {
   const m = typeof incoming === 'string' ? TRACEPARENT.exec(incoming) : null;

@@ -10,8 +10,20 @@ import { GatewayError } from '../errors';
 import { sendError } from '../http/reply';
 import type { Services } from '../services';
 
-const MISSING = new GatewayError('invalid_api_key', 'You didn\'t provide an API key. Use "Authorization: Bearer YOUR_KEY".');
+const MISSING = new GatewayError('invalid_api_key', 'You didn\'t provide an API key. Use "Authorization: Bearer YOUR_KEY" (or an "x-api-key" header).');
 const INVALID = new GatewayError('invalid_api_key', 'Incorrect API key provided.');
+
+/**
+ * The caller's key or JWT. `x-api-key` (Anthropic's SDKs) and `api-key` (Azure OpenAI's) are accepted
+ * beside the bearer header because the Kubernetes API server's service proxy strips Authorization after
+ * authenticating its own caller, so the desktop reaches a cluster's gateway with `x-api-key`.
+ */
+function presentedCredential(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  if (typeof h === 'string') return h.startsWith('Bearer ') ? h.slice(7).trim() : null;
+  const alt = req.headers['x-api-key'] ?? req.headers['api-key'];
+  return typeof alt === 'string' && alt.length > 0 ? alt.trim() : null;
+}
 
 export const authPlugin = fp(
   async (app: FastifyInstance, opts: { services: Services }) => {
@@ -39,9 +51,8 @@ export const authPlugin = fp(
         sendError(reply, new GatewayError('auth_rate_limited', 'Too many failed authentication attempts.', { retryAfterS: wait }));
         return;
       }
-      const h = req.headers.authorization;
-      if (typeof h !== 'string' || !h.startsWith('Bearer ')) return fail(req, reply, MISSING);
-      const token = h.slice(7).trim();
+      const token = presentedCredential(req);
+      if (token === null) return fail(req, reply, MISSING);
       if (token.startsWith('fdy_')) {
         const r = rt.keys.verify(token, now);
         if (r instanceof GatewayError) return fail(req, reply, r);

@@ -19,6 +19,7 @@ export function buildOpenApi(routes: Collected[], version: string): Record<strin
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const op: Record<string, unknown> = { summary: r.schema.summary, operationId: r.schema.operationId, tags: r.schema.tags };
+    if (r.schema.description) op.description = r.schema.description;
     if (r.url.startsWith('/v1/')) op.security = [{ bearer: [] }];
     if (r.url.startsWith('/admin/')) op.security = [{ adminToken: [] }];
     if (r.schema.body) op.requestBody = { required: true, content: { 'application/json': { schema: r.schema.body } } };
@@ -30,7 +31,8 @@ export function buildOpenApi(routes: Collected[], version: string): Record<strin
     for (const [code, s] of Object.entries<any>(r.schema.response ?? { 200: {} })) {
       const { $id: _id, ...schema } = s ?? {};
       const type = code === '200' && r.url === '/metrics' ? 'text/plain' : 'application/json';
-      responses[code] = { description: code === '200' ? 'OK' : 'Error in OpenAI error shape', content: { [type]: { schema } } };
+      const content = schema.format === 'binary' ? { 'image/png': { schema }, 'image/jpeg': { schema }, 'image/webp': { schema } } : { [type]: { schema } };
+      responses[code] = { description: code === '200' ? 'OK' : 'Error in OpenAI error shape', content };
       if (code === '200' && (r.url === '/v1/chat/completions' || r.url === '/v1/completions' || r.url === '/v1/responses')) {
         (responses[code] as any).content['text/event-stream'] = { schema: { type: 'string', description: 'Server-sent events when stream=true' } };
       }

@@ -5,7 +5,7 @@
 import { OpenAICompatibleProvider } from './openai-compatible';
 import type { Operation, PrepareInput, Provider, StreamTranslator, UpstreamCall, Usage } from './types';
 
-const PATHS: Record<Operation, string> = { chat: '/chat/completions', completions: '/completions', embeddings: '/embeddings' };
+const PATHS: Record<Operation, string> = { chat: '/chat/completions', completions: '/completions', embeddings: '/embeddings', images: '/images/generations' };
 
 export class AzureOpenAIProvider implements Provider {
   readonly kind = 'azure' as const;

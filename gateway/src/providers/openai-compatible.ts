@@ -6,7 +6,7 @@
 import { extractUsage, SseParser } from './sse';
 import type { Operation, PrepareInput, Provider, StreamTranslator, UpstreamCall, Usage } from './types';
 
-const PATHS: Record<Operation, string> = { chat: '/chat/completions', completions: '/completions', embeddings: '/embeddings' };
+const PATHS: Record<Operation, string> = { chat: '/chat/completions', completions: '/completions', embeddings: '/embeddings', images: '/images/generations' };
 
 export interface OpenAICompatibleOptions {
   name: string;
@@ -48,7 +48,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   prepare(i: PrepareInput): UpstreamCall {
-    const forceUsage = i.stream && !i.clientWantsUsage && i.op !== 'embeddings';
+    const forceUsage = i.stream && !i.clientWantsUsage && (i.op === 'chat' || i.op === 'completions');
     let body: string | Buffer = i.raw;
     if (i.rewriteModel || forceUsage) {
       const b: Record<string, unknown> = { ...i.body, model: i.upstreamModel };

@@ -3,7 +3,7 @@
  * wire call and its answers back into OpenAI shapes; the proxy owns connections, retries and
  * accounting, so a provider file is only about translation.
  */
-export type Operation = 'chat' | 'completions' | 'embeddings';
+export type Operation = 'chat' | 'completions' | 'embeddings' | 'images';
 
 export interface Usage {
   prompt_tokens: number;

@@ -2,6 +2,9 @@
  * After every inference request, successful or not: settle limits and budgets with real usage,
  * count metrics, append a usage event and an access-log line. Nothing here may throw or block.
  */
+import type { Principal } from '../auth/principal';
+import { redactForLog } from '../observability/body-log';
+import { Tracing } from '../observability/otel';
 import type { Services } from '../services';
 import type { Call, Outcome } from './types';
 
@@ -55,6 +58,13 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     aborted: o.aborted,
     cached: o.cached === true,
   } as never);
+  if (call.span) {
+    Tracing.endRequest(call.span, {
+      status: o.status,
+      errorCode: o.errorCode ?? (o.aborted ? 'client_gone' : null),
+      attributes: { 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output, 'foundry.target': o.target?.id ?? '', 'foundry.stream': call.stream, 'foundry.cached': o.cached === true },
+    });
+  }
   const g = call.guard;
   if (g && g.report.hits.length) {
     for (const h of g.report.hits) m.guardrailAction(p.project, g.profile.name, h.rule, h.action, h.direction, h.count);
@@ -80,5 +90,30 @@ export function account(call: Call, svc: Services, o: Outcome): void {
   // Only requests that met a cache or a guardrail get the extra fields: the common line keeps its shape.
   if (call.cacheKey || o.cached) line.cache = o.cached ? 'hit' : 'miss';
   if (g && g.report.hits.length) line.guardrail = g.report.header();
+  if (call.capture) {
+    // Only projects with log_bodies get here; the copy is redacted and capped (observability/body-log.ts).
+    const max = call.runtime.config.server.access_log_body_max_chars;
+    line.request_body = redactForLog(call.raw.toString('utf8', 0, Math.min(call.raw.length, max * 4)), max);
+    line.response_body = call.capture.text();
+  }
   log.info(line);
+}
+
+export interface Refusal {
+  route: string;
+  model: string;
+  principal: Principal;
+  status: number;
+  code: string;
+  traceId: string;
+  t0: number;
+}
+
+/**
+ * The access-log line of a request refused before any upstream call (unknown model, guardrail
+ * block, rate limit). Never with a body, whatever the project chose: a blocked prompt was blocked
+ * for what it contains.
+ */
+export function logRefusal(svc: Services, r: Refusal): void {
+  svc.accessLog?.info({ route: r.route, status: r.status, model: r.model.slice(0, 256), project: r.principal.project, key: r.principal.id, ms: Math.round((performance.now() - r.t0) * 100) / 100, trace_id: r.traceId, error: r.code });
 }

@@ -10,6 +10,7 @@ import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
 import { classifyStatus, classifyThrown, readLimited } from './classify';
 import type { AttemptResult, Call } from './types';
+import { unaryRequest } from './unary-request';
 
 export interface AttemptOptions {
   timeoutMs: number;
@@ -27,20 +28,11 @@ export async function attempt(call: Call, target: Target, o: AttemptOptions): Pr
 function prepare(call: Call, target: Target) {
   const prepared = target.provider.prepare({ op: call.op, body: call.body, raw: call.raw, upstreamModel: target.upstreamModel, rewriteModel: target.rewriteModel, stream: call.stream, clientWantsUsage: call.clientWantsUsage });
   prepared.headers.traceparent = call.trace.header;
+  if (call.tracestate !== null) prepared.headers.tracestate = call.tracestate;
   return prepared;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
-
-/** Collects a body without an async iterator: this runs once per request on the hot path. */
-function collect(body: NodeJS.ReadableStream): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (c: Buffer) => chunks.push(c));
-    body.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    body.on('error', reject);
-  });
-}
 
 /**
  * Non-streaming: undici's own header/body timeouts bound the attempt, so the hot path allocates
@@ -51,13 +43,11 @@ async function attemptUnary(call: Call, target: Target, o: AttemptOptions): Prom
   const started = performance.now();
   target.state.outstanding += 1;
   try {
-    const res = await target.pool.request({ path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
-    if (res.statusCode !== 200) {
-      const text = await readLimited(res.body);
-      const ra = res.headers['retry-after'];
-      return classifyStatus(target.provider, res.statusCode, text, typeof ra === 'string' ? ra : undefined, performance.now() - started);
+    const res = await unaryRequest(target.pool, { path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    if (res.status !== 200) {
+      return classifyStatus(target.provider, res.status, res.body.toString('utf8', 0, 16_384), res.retryAfter, performance.now() - started);
     }
-    const buf = await collect(res.body);
+    const buf = res.body;
     const upstreamMs = performance.now() - started;
     let out;
     try {
@@ -133,6 +123,7 @@ async function pumpStream(call: Call, target: Target, body: AsyncIterable<Buffer
           p.startStream(upstreamMs);
           sent = true;
         }
+        call.capture?.add(out);
         if (!res.write(out)) await drained(res, call.clientGone);
       }
       if (tr.done) break;
@@ -150,7 +141,9 @@ async function pumpStream(call: Call, target: Target, body: AsyncIterable<Buffer
   if (tr.error) {
     body.destroy();
     // Tokens already reached the client: retrying would duplicate them, so say what happened instead.
-    res.end(`data: ${JSON.stringify(toOpenAIError(new GatewayError('upstream_error', tr.error)))}\n\n`);
+    const last = `data: ${JSON.stringify(toOpenAIError(new GatewayError('upstream_error', tr.error)))}\n\n`;
+    call.capture?.add(last);
+    res.end(last);
     return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: false, brokenStream: true };
   }
   if (!sent) p.startStream(performance.now() - p.started);

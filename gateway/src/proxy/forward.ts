@@ -9,6 +9,7 @@ import { overheadMs, sendError } from '../http/reply';
 import type { Services } from '../services';
 import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
+import { Tracing } from '../observability/otel';
 import { account } from './account';
 import { attempt } from './attempt';
 import type { AttemptResult, Call } from './types';
@@ -53,9 +54,24 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
   // The success path writes the raw response itself: fastify's send pipeline (hooks, serializer
   // checks, header objects) is measurable at this rate and nothing in it applies to proxied bytes.
   let status = 200;
+  let finishError: string | null = null;
   const deliver = (body: Buffer | string, upstreamMs: number, usage: Usage | null): void | Promise<void> => {
+    if (!call.finish) return complete(body, upstreamMs, usage);
+    return call.finish(body).then(
+      (out) => complete(out, upstreamMs, usage),
+      (err: unknown) => {
+        const e = err instanceof GatewayError ? err : new GatewayError('internal_error', 'internal error', { cause: err });
+        svc.metrics.error(e.code);
+        status = e.status;
+        finishError = e.code;
+        const shown = e.code === 'internal_error' ? new GatewayError('internal_error', 'The server had an error while processing your request.') : e;
+        return complete(JSON.stringify(toOpenAIError(shown)), upstreamMs, usage);
+      },
+    );
+  };
+  const complete = (body: Buffer | string, upstreamMs: number, usage: Usage | null): void | Promise<void> => {
     const g = call.guard;
-    if (g && call.op !== 'embeddings') {
+    if (g && (call.op === 'chat' || call.op === 'completions') && status === 200) {
       const out = guardOutput(g.profile, body, g.report);
       if (g.report.block) {
         // The upstream did the work, so its usage is still settled below; the client gets a 400.
@@ -81,6 +97,7 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
     call.res.writeHead(status, h);
     call.res.end(body);
+    call.capture?.add(body);
   };
   const startStream = (upstreamMs: number) => {
     reply.hijack();
@@ -103,12 +120,15 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     if (tries > 0 && !route.retryBudget.withdraw()) break;
     if (!t.state.breaker.allow(Date.now())) continue;
     tries += 1;
+    const aspan = call.span && svc.tracing ? svc.tracing.startAttempt(call.span, t.id, t.provider.origin) : null;
+    if (aspan) call.trace.header = aspan.header;
     const r = await attempt(call, t, { timeoutMs: Math.min(cfg.attempt_timeout_ms, left), deliver, startStream });
+    if (aspan) Tracing.endAttempt(aspan.span, r.kind === 'done' ? (r.aborted ? 'client_gone' : r.brokenStream ? 'broken_stream' : 'ok') : r.error.code, r.kind === 'done' ? r.status : null);
     t.state.observe(r.upstreamMs, Date.now());
     if (r.kind === 'done') {
       if (r.brokenStream) t.state.breaker.failure(Date.now());
       else if (!r.aborted) t.state.breaker.success();
-      svc.metrics.upstreamAttempts.labels(t.id, r.aborted ? 'client_gone' : r.brokenStream ? 'broken_stream' : 'ok').inc();
+      svc.metrics.attempt(t.id, r.aborted ? 'client_gone' : r.brokenStream ? 'broken_stream' : 'ok');
       result = r;
       used = t;
       break;
@@ -116,14 +136,14 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     spent += r.upstreamMs;
     if (r.breakerFailure) t.state.breaker.failure(Date.now());
     else t.state.breaker.success();
-    svc.metrics.upstreamAttempts.labels(t.id, r.error.code).inc();
+    svc.metrics.attempt(t.id, r.error.code);
     failures.push(r.error);
     if (!r.retryable) break;
   }
 
   if (result && result.kind === 'done') {
     svc.streams.delete(call.res);
-    account(call, svc, { settled, status: result.status === 200 ? status : result.status, target: used, usage: result.usage, deltas: result.deltas, upstreamMs: spent + result.upstreamMs, aborted: result.aborted, errorCode: result.brokenStream ? 'upstream_error' : null });
+    account(call, svc, { settled, status: result.status === 200 ? status : result.status, target: used, usage: result.usage, deltas: result.deltas, upstreamMs: spent + result.upstreamMs, aborted: result.aborted, errorCode: result.brokenStream ? 'upstream_error' : finishError });
     return;
   }
   const err = combine(failures);
@@ -132,6 +152,7 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     reply.header('x-foundry-overhead-ms', overheadMs(call.t0, spent));
     if (call.guard && call.guard.report.hits.length) reply.header('x-foundry-guardrail', call.guard.report.header());
     sendError(reply, err, rl);
+    call.capture?.add(JSON.stringify(toOpenAIError(err)));
   }
   svc.metrics.error(err.code);
   account(call, svc, { settled: false, status: call.clientGone.aborted ? 499 : err.status, target: used, usage: null, deltas: 0, upstreamMs: spent, aborted: call.clientGone.aborted, errorCode: err.code });

@@ -6,6 +6,8 @@ import type { Admission } from '../limits/limiter';
 import type { Operation, Usage } from '../providers/types';
 import type { ModelRoute, Runtime, Target } from '../runtime';
 import type { TraceContext } from '../observability/trace';
+import type { Span } from '../observability/otel';
+import type { BodyCapture } from '../observability/body-log';
 import type { GuardrailProfile, ScanReport } from '../guardrails/engine';
 import type { StreamTranslator } from '../providers/types';
 
@@ -24,6 +26,10 @@ export interface Call {
   principal: Principal;
   admission: Admission;
   trace: TraceContext;
+  /** The request's OpenTelemetry span; null when tracing is off. */
+  span: Span | null;
+  /** The caller's W3C tracestate, passed upstream unchanged (validated printable, <= 512 chars). */
+  tracestate: string | null;
   body: Record<string, unknown>;
   raw: Buffer;
   stream: boolean;
@@ -38,6 +44,14 @@ export interface Call {
   /** Set on a cache miss of a cacheable request: the answer is stored under it. */
   cacheKey: string | null;
   shape: AnswerShape | null;
+  /**
+   * Async rework of a successful non-streaming answer before it is written (images: store them,
+   * answer with signed URLs). A GatewayError it throws becomes the client's error; the upstream
+   * attempt still counts as a success (no retry: the runtime did its work).
+   */
+  finish: ((body: Buffer | string) => Promise<string>) | null;
+  /** What the client was sent, for projects that opted into body logging; null for everyone else. */
+  capture: BodyCapture | null;
 }
 
 export type AttemptResult =

@@ -16,12 +16,22 @@ export interface AdminOptions {
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/**
+ * `x-foundry-admin-token` is the header the desktop uses: the Kubernetes API server's service proxy, the
+ * only way in, strips Authorization after authenticating the desktop itself. Bearer works for direct calls.
+ */
+function adminCredential(req: FastifyRequest): string {
+  const own = req.headers['x-foundry-admin-token'];
+  if (typeof own === 'string') return own;
+  const h = req.headers.authorization;
+  return typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7) : '';
+}
+
 export async function adminRoutes(app: FastifyInstance, opts: AdminOptions): Promise<void> {
   const svc = opts.services;
   app.addHook('onRequest', (req, reply, done) => {
     const token = svc.runtime().adminToken;
-    const h = req.headers.authorization;
-    const given = typeof h === 'string' && h.startsWith('Bearer ') ? h.slice(7) : '';
+    const given = adminCredential(req);
     if (!token || !timingSafeEqual(digest(given), digest(token))) {
       sendError(reply, new GatewayError('admin_forbidden', 'Admin token required.'));
       return;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseGpus, parseSlo } from './optimize';
+import { optimize } from '../../../optimizer/src/index';
+import type { OptimizerRun } from '../../core/optimizer/service';
+import { describeRun, parseGpus, parseSlo, rejectedRow } from './optimize';
 
 describe('foundry optimize arguments', () => {
   it('reads clusters, counts and prices from --gpus', () => {
@@ -18,5 +20,40 @@ describe('foundry optimize arguments', () => {
     expect(parseSlo('ttft=500,tpot=40,rps=20,p90')).toEqual({ ttftMs: 500, tpotMs: 40, targetRequestsPerSec: 20, ttftPercentile: 'p90' });
     expect(parseSlo(undefined)).toEqual({});
     expect(() => parseSlo('latency=5')).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});
+
+describe('foundry optimize output', () => {
+  const input = {
+    model: 'llama-3.1-70b',
+    clusters: [{ name: 'lab', gpus: [{ gpu: 'h100_sxm', count: 16 }] }],
+    workload: { isl: 4096, osl: 256 },
+    slo: { ttftMs: 3000, tpotMs: 60 },
+    backend: 'vllm' as const,
+    disaggregated: true,
+  };
+  const result = optimize({ ...input, precision: { weights: 'fp8' }, space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] } });
+  const run: OptimizerRun = { id: 'r1', name: 'disagg', model: input.model, workload: input.workload, slo: input.slo, backend: 'vllm', createdAt: '2026-01-01T00:00:00Z', createdBy: 'tester', recommended: result.recommended, request: input, result };
+
+  it('prints each rejected option with its kind code beside its reason', () => {
+    const text = describeRun(run, true);
+    const rejectedPart = text.slice(text.indexOf('Rejected:'));
+    expect(rejectedPart.split('\n')[1]).toMatch(/\bKIND\s+REASON\b/);
+    for (const r of result.rejected.slice(0, 20)) {
+      const line = rejectedPart.split('\n').find((l) => l.includes(r.reason.slice(0, 40)));
+      expect(line, r.reason).toBeDefined();
+      expect(line).toContain(r.kind);
+    }
+    expect(rejectedRow({ ...result.rejected[0]!, kind: undefined as never }).kind).toBe('-');
+  });
+
+  it('prints disaggregated plans with both pools', () => {
+    const disagg = result.plans.filter((p) => p.disagg);
+    expect(disagg.length).toBeGreaterThan(0);
+    const text = describeRun({ ...run, result: { ...result, pareto: disagg.slice(0, 3), recommended: disagg[0]! } }, false);
+    const d = disagg[0]!.disagg!;
+    expect(text).toContain(`P ${d.prefillWorkers}×tp${d.prefillTp} + D ${d.decodeWorkers}×tp${d.decodeTp}`);
+    expect(text).toMatch(/Disaggregated: \d+ prefill worker\(s\) × tp\d+ \(\d+ GPUs\) \+ \d+ decode worker\(s\)/);
+    expect(text).toMatch(/bounded by the (prefill|decode) pool/);
   });
 });

@@ -40,7 +40,7 @@ export function parseSlo(value: string | undefined): { ttftMs?: number; tpotMs?:
 const planRow = (p: Plan) => ({
   cluster: p.cluster,
   gpu: p.gpu,
-  layout: `tp${p.tp} pp${p.pp}`,
+  layout: p.disagg ? `P ${p.disagg.prefillWorkers}×tp${p.disagg.prefillTp} + D ${p.disagg.decodeWorkers}×tp${p.disagg.decodeTp}` : `tp${p.tp} pp${p.pp}`,
   seqs: p.maxConcurrency,
   replicas: p.replicas,
   gpus: p.totalGpus,
@@ -53,18 +53,36 @@ const planRow = (p: Plan) => ({
 });
 const PLAN_COLUMNS = ['cluster', 'gpu', 'layout', 'seqs', 'replicas', 'gpus', 'ttftMs', 'tpotMs', 'tokPerS', 'usdPerHour', 'usdPerMTok', 'slo'] as const;
 
-function describeRun(run: OptimizerRun, showRejected: boolean): string {
+/** A rejected option with its machine-readable kind beside the human reason (runs saved before kinds show "-"). */
+export const rejectedRow = (r: OptimizerRun['result']['rejected'][number]) => ({
+  cluster: r.cluster,
+  gpu: r.gpu,
+  layout: r.disaggregated ? `P tp${r.prefillTp} + D tp${r.tp}` : `tp${r.tp} pp${r.pp}`,
+  maxConcurrency: r.maxConcurrency ?? '',
+  kind: r.kind ?? '-',
+  reason: r.reason,
+});
+
+export function describeRun(run: OptimizerRun, showRejected: boolean): string {
   const { result } = run;
   const lines = [`Run ${run.id}: ${run.name} (${result.evaluated} layouts evaluated)`, ''];
   if (result.recommended) {
     lines.push('Recommended:', table([planRow(result.recommended)], [...PLAN_COLUMNS]));
+    const d = result.recommended.disagg;
+    if (d) {
+      lines.push(
+        '',
+        `Disaggregated: ${d.prefillWorkers} prefill worker(s) × tp${d.prefillTp} (${d.prefillGpus} GPUs) + ${d.decodeWorkers} decode worker(s) × tp${d.decodeTp} (${d.decodeGpus} GPUs) per replica; ` +
+          `KV hand-off ${d.kvTransferMs.toFixed(2)} ms of link time per request; throughput bounded by the ${d.bottleneck} pool.`,
+      );
+    }
     const b = result.recommended.prediction.breakdown as unknown;
     if (b) lines.push('', `Breakdown: ${JSON.stringify(b)}`);
   } else {
     lines.push(`No plan meets the SLOs: ${result.noPlanReason ?? 'see the rejected options'}`);
   }
   lines.push('', `Pareto front (${result.pareto.length} plans over latency, throughput per GPU, cost):`, table(result.pareto.map(planRow), [...PLAN_COLUMNS]));
-  if (showRejected) lines.push('', 'Rejected:', table(result.rejected, ['cluster', 'gpu', 'tp', 'pp', 'maxConcurrency', 'reason']));
+  if (showRejected) lines.push('', 'Rejected:', table(result.rejected.map(rejectedRow), ['cluster', 'gpu', 'layout', 'maxConcurrency', 'kind', 'reason']));
   else lines.push('', `${result.rejected.length} options rejected (--show-rejected lists them with reasons).`);
   return lines.join('\n');
 }
@@ -80,9 +98,10 @@ export function registerOptimize(program: Command): void {
     .option('--slo <list>', 'ttft=MS,tpot=MS,rps=N[,p90]')
     .option('--backend <engine>', 'vllm, sglang or trtllm', 'vllm')
     .option('--name <text>', 'a name for the saved run')
-    .option('--show-rejected', 'list every rejected option with its reason')
+    .option('--disagg', 'also plan disaggregated prefill/decode units (prefill:decode worker ratio chosen)')
+    .option('--show-rejected', 'list every rejected option with its kind and reason')
     .action(
-      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; name?: string; showRejected?: boolean }) => {
+      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; name?: string; disagg?: boolean; showRejected?: boolean }) => {
         if (opts.gpus.length === 0) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Name the GPUs to plan for with --gpus.', hint: 'Example: --gpus eks-prod=h100_sxm:16' });
         const run = await ctx.call('optimizer:run', {
           name: opts.name,
@@ -91,6 +110,7 @@ export function registerOptimize(program: Command): void {
           workload: { isl: Number(opts.isl), osl: Number(opts.osl) },
           slo: parseSlo(opts.slo),
           backend: opts.backend,
+          disaggregated: Boolean(opts.disagg),
         });
         print(ctx.json, run, () => describeRun(run, Boolean(opts.showRejected)));
       }),

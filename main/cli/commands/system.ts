@@ -26,7 +26,7 @@ async function follow(ctx: CliContext, job: JobSummary): Promise<JobSummary> {
   }
 }
 
-async function finish(ctx: CliContext, job: JobSummary): Promise<void> {
+export async function finish(ctx: CliContext, job: JobSummary): Promise<void> {
   const done = await follow(ctx, job);
   print(ctx.json, done, () => `${done.title}: ${done.status}`);
   if (done.status !== 'succeeded') throw fromShape(done.error ?? { code: 'INTERNAL', message: `Job ${done.status}.` });

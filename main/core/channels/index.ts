@@ -7,6 +7,7 @@ import { SYSTEM_CHANNELS } from './system';
 import { GATEWAY_CHANNELS } from './gateway';
 import { OPTIMIZER_CHANNELS } from './optimizer';
 import { PLAYGROUND_CHANNELS } from './playground';
+import { CLUSTER_CHANNELS } from './clusters';
 import { GUARDRAIL_CHANNELS } from './guardrails';
 
 /**
@@ -22,6 +23,7 @@ export const CHANNELS = {
   ...GATEWAY_CHANNELS,
   ...OPTIMIZER_CHANNELS,
   ...PLAYGROUND_CHANNELS,
+  ...CLUSTER_CHANNELS,
   ...GUARDRAIL_CHANNELS,
 } satisfies Record<ChannelName, ChannelSpec>;
 

@@ -4,6 +4,7 @@ import { accessHandlers } from './access';
 import { systemHandlers } from './system';
 import { fleetHandlers } from './fleet';
 import { playgroundHandlers } from './playground';
+import { clusterHandlers } from './clusters';
 import { guardrailHandlers } from './guardrails';
 
-export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...guardrailHandlers };
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...clusterHandlers, ...guardrailHandlers };

@@ -26,7 +26,13 @@ describe('optimizer through the channel table', () => {
     expect(run.result.rejected.every((r) => r.reason.length > 0)).toBe(true);
     const saved = await core.call('optimizer:get', { runId: run.id }, admin);
     expect(saved.result.pareto).toEqual(run.result.pareto);
-    expect((await core.call('optimizer:runs', {}, admin)).map((r) => r.id)).toEqual([run.id]);
+    const [summary] = await core.call('optimizer:runs', {}, admin);
+    expect(summary).toMatchObject({ id: run.id, workload: request.workload, slo: request.slo, backend: 'vllm' });
+    // The contract the page relies on: kind codes beside reasons, the plan's memory, the library's own accuracy.
+    expect(run.result.rejected.every((r) => r.kind.length > 0)).toBe(true);
+    expect(saved.recommended!.memory.fits).toBe(true);
+    expect(saved.recommended!.memory.maxConcurrency).toBeGreaterThanOrEqual(saved.recommended!.maxConcurrency);
+    expect(saved.result.accuracy.heldOutModel.tpot.medianApe).toBeGreaterThan(0);
     expect(core.services.audit.list()[0]).toMatchObject({ action: 'optimizer:run', target: run.id });
   });
 

@@ -37,6 +37,8 @@ export const OptimizeInputSchema = z
       .strict()
       .default({}),
     backend: z.enum(['vllm', 'sglang', 'trtllm']).default('vllm'),
+    /** Also plan disaggregated prefill/decode units (worker ratios chosen by the search). */
+    disaggregated: z.boolean().default(false),
   })
   .strict();
 
@@ -46,10 +48,16 @@ export interface OptimizerRunSummary {
   id: string;
   name: string;
   model: string;
+  /** What the run was asked for, so saved runs can be told apart and compared without opening each. */
+  workload: OptimizeInput['workload'];
+  slo: OptimizeInput['slo'];
+  backend: OptimizeInput['backend'];
   createdAt: string;
   createdBy: string;
   recommended: OptimizeResult['recommended'];
 }
+
+type SummaryRow = { id: string; name: string; model: string; request: string; created_at: string; created_by: string; recommended: string | null };
 
 export interface OptimizerRun extends OptimizerRunSummary {
   request: OptimizeInput;
@@ -78,14 +86,20 @@ function check(input: OptimizeInput): void {
 }
 
 export function createOptimizerService(db: Db) {
-  const toSummary = (r: { id: string; name: string; model: string; created_at: string; created_by: string; recommended: string | null }): OptimizerRunSummary => ({
+  const toSummary = (r: SummaryRow): OptimizerRunSummary => {
+    const request = JSON.parse(r.request) as OptimizeInput;
+    return {
     id: r.id,
     name: r.name,
     model: r.model,
+    workload: request.workload,
+    slo: request.slo ?? {},
+    backend: request.backend ?? 'vllm',
     createdAt: r.created_at,
     createdBy: r.created_by,
     recommended: r.recommended ? (JSON.parse(r.recommended) as OptimizeResult['recommended']) : null,
-  });
+    };
+  };
 
   return {
     catalog(): OptimizerCatalog {
@@ -102,7 +116,7 @@ export function createOptimizerService(db: Db) {
       check(input);
       let result: OptimizeResult;
       try {
-        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend });
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, disaggregated: input.disaggregated });
       } catch (cause) {
         throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
       }
@@ -112,13 +126,13 @@ export function createOptimizerService(db: Db) {
       db.prepare(
         'INSERT INTO optimizer_runs (id, name, model, request, result, recommended, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(id, name, input.model, JSON.stringify(input), JSON.stringify(result), result.recommended ? JSON.stringify(result.recommended) : null, actor, createdAt);
-      return { id, name, model: input.model, createdAt, createdBy: actor, recommended: result.recommended, request: input, result };
+      return { id, name, model: input.model, workload: input.workload, slo: input.slo, backend: input.backend, createdAt, createdBy: actor, recommended: result.recommended, request: input, result };
     },
 
     list(limit = 50): OptimizerRunSummary[] {
       return db
-        .prepare<[number], { id: string; name: string; model: string; created_at: string; created_by: string; recommended: string | null }>(
-          'SELECT id, name, model, created_at, created_by, recommended FROM optimizer_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
+        .prepare<[number], SummaryRow>(
+          'SELECT id, name, model, request, created_at, created_by, recommended FROM optimizer_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
         )
         .all(limit)
         .map(toSummary);

@@ -142,6 +142,40 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    name: 'clusters',
+    sql: `
+      CREATE TABLE clusters (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        source TEXT NOT NULL,
+        context TEXT NOT NULL,
+        server TEXT NOT NULL,
+        ca_fingerprint TEXT,
+        auth_kind TEXT NOT NULL,
+        kubeconfig_secret_id TEXT NOT NULL,
+        gateway_namespace TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        checked_at TEXT,
+        inventory TEXT,
+        inventory_at TEXT,
+        check_error TEXT
+      );
+
+      CREATE TABLE cluster_gateway (
+        cluster_id TEXT PRIMARY KEY REFERENCES clusters(id) ON DELETE CASCADE,
+        state TEXT NOT NULL,
+        config_hash TEXT,
+        applied_at TEXT,
+        attempted_at TEXT NOT NULL,
+        installed_at TEXT,
+        error TEXT,
+        drift TEXT,
+        drift_checked_at TEXT
+      );
+    `,
+  },
+  {
     name: 'guardrail-profiles',
     sql: `
       CREATE TABLE guardrail_profiles (

@@ -12,10 +12,14 @@ export function rooflineBaseline(req: PredictRequest): { ttftMs: number; tpotMs:
   const arch = typeof req.model === 'string' ? getModel(req.model) : req.model;
   const gpu = typeof req.gpu === 'string' ? getGpu(req.gpu) : req.gpu;
   const l = makeLayout(req.layout);
-  const m = stepModel(arch, gpu, l, resolvePrecision(arch, req.precision));
-  const { isl, osl, concurrency } = req.workload;
+  const precision = resolvePrecision(arch, req.precision);
+  const m = stepModel(arch, gpu, l, precision);
+  // Disaggregated: the prompt runs on a prefill worker, the batch is the decode worker's share of the clients.
+  const mPrefill = req.disagg ? stepModel(arch, gpu, makeLayout(req.disagg.prefill.layout), precision) : m;
+  const { isl, osl } = req.workload;
+  const concurrency = req.workload.concurrency / (req.disagg?.decodeWorkers ?? 1);
   const c = ROOFLINE_ONLY.coefficients;
-  const prefill = m.features({ decodeSeqs: 0, decodeContext: 0, prefillTokens: isl, prefillPairs: (isl * isl) / 2, prefillSeqs: 1 });
+  const prefill = mPrefill.features({ decodeSeqs: 0, decodeContext: 0, prefillTokens: isl, prefillPairs: (isl * isl) / 2, prefillSeqs: 1 });
   const b = Math.max(1, Math.ceil(concurrency / l.dp));
   const decode = m.features({ decodeSeqs: b, decodeContext: b * (isl + osl / 2), prefillTokens: 0, prefillPairs: 0, prefillSeqs: 0 });
   return { ttftMs: dot(c, prefill) * 1000, tpotMs: dot(c, decode) * 1000 };

@@ -207,10 +207,13 @@ function steadyState(model: StepModel, load: LoadSpec, admitCap: number) {
     const o = others(n);
     const base = add({ ...o, prefillTokens: 0, prefillPairs: 0, prefillSeqs: 0 }, own);
     const room = Math.max(1, B - base.decodeSeqs - base.prefillTokens);
-    const phi = o.prefillTokens > 0 ? Math.min(1, o.prefillTokens / Math.min(I, room)) : 0;
+    const phiRank = o.prefillTokens > 0 ? Math.min(1, o.prefillTokens / Math.min(I, room)) : 0;
+    // Attention-DP ranks meet at every MoE layer, so a step lasts as long as the slowest rank's: it carries a
+    // prefill chunk whenever any of the synchronised ranks has one.
+    const phi = 1 - Math.pow(1 - phiRank, model.syncRanks);
     const without = model.features(base);
     if (phi === 0) return without;
-    const withChunk = model.features(add(base, { prefillTokens: o.prefillTokens / phi, prefillPairs: o.prefillPairs / phi, prefillSeqs: o.prefillSeqs / phi }));
+    const withChunk = model.features(add(base, { prefillTokens: o.prefillTokens / phiRank, prefillPairs: o.prefillPairs / phiRank, prefillSeqs: o.prefillSeqs / phiRank }));
     const out = zeros();
     for (let i = 0; i < NF; i++) out[i] = phi * withChunk[i]! + (1 - phi) * without[i]!;
     return out;

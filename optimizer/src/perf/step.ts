@@ -21,7 +21,11 @@ export interface StepShape {
 
 export interface StepModel {
   features(s: StepShape, out?: Vec): Vec;
+  /** Memory and compute time of a step at datasheet peaks (seconds), before the roofline takes their max. */
+  balance(s: StepShape): { tMem: number; tCmp: number };
   readonly layout: Layout;
+  /** Attention-DP ranks that wait for one another every step (their MoE layers exchange tokens); 1 otherwise. */
+  readonly syncRanks: number;
 }
 
 /** Small-M GEMM inefficiency beyond what the weight reads already explain (tile quantisation): a few rows. */
@@ -61,10 +65,8 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
   const collectivesPerStep = (l.tp > 1 ? 2 * layersOnStage : 0) + (moeExchange ? 2 * moeLayers : 0) + (l.pp - 1);
   const ppBytesPerToken = (l.pp - 1) * a.hidden * 2;
 
-  function features(s: StepShape, out: Vec = zeros()): Vec {
-    out.fill(0);
+  function balance(s: StepShape): { tMem: number; tCmp: number } {
     const tokens = s.decodeSeqs + s.prefillTokens;
-    if (tokens === 0) return out;
     const allTokens = tokens * l.dp; // the MoE layers see every dp rank's tokens
     const touched = expertsTouched(a, allTokens);
     const kvRead = kv.perTokenFull * s.decodeContext + kv.perTokenSliding * Math.min(s.decodeContext, s.decodeSeqs * window) + kv.perSequenceFixed * s.decodeSeqs;
@@ -79,7 +81,14 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
     const fullPairs = s.decodeContext + s.prefillPairs;
     const slidingPairs = Math.min(s.decodeContext, s.decodeSeqs * window) + Math.min(s.prefillPairs, s.prefillTokens * window);
     const attn = (pairFlopsPerLayer * (fullPairs * full + slidingPairs * sliding)) / peakAttn;
-    const tCmp = gemm + attn;
+    return { tMem, tCmp: gemm + attn };
+  }
+
+  function features(s: StepShape, out: Vec = zeros()): Vec {
+    out.fill(0);
+    const tokens = s.decodeSeqs + s.prefillTokens;
+    if (tokens === 0) return out;
+    const { tMem, tCmp } = balance(s);
     // Pipeline stages run one after another for a given batch: latency adds up over pp (no measured PP data
     // exists to fit micro-batch overlap, so PP buys memory here, not speed).
     out[F.roofline] = Math.max(tMem, tCmp) * l.pp;
@@ -91,5 +100,5 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
     out[F.layers] = (layersOnStage + moeLayers) * l.pp * UNIT.layer;
     return out;
   }
-  return { features, layout: l };
+  return { features, balance, layout: l, syncRanks: a.moe && l.dp > 1 ? l.dp : 1 };
 }

@@ -1,4 +1,4 @@
-import { Button, Grid, Group, Input, NumberInput, Paper, SegmentedControl, Select, Stack, Text, TextInput, Tooltip, type ComboboxItem, type OptionsFilter } from '@mantine/core';
+import { Button, Checkbox, Grid, Group, Input, NumberInput, Paper, SegmentedControl, Select, Stack, Text, TextInput, Tooltip, type ComboboxItem, type OptionsFilter } from '@mantine/core';
 import { IconPlayerPlay } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import type { OptimizerCatalog, OptimizerRun } from '../../../main/core/optimizer/service';
@@ -102,6 +102,14 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
             <Input.Wrapper label="Engine" description="Selects the fitted coefficients">
               <SegmentedControl fullWidth size="sm" data={BACKENDS} value={form.backend} onChange={(v) => setForm({ backend: v as Backend })} data-testid="optimizer-backend" />
             </Input.Wrapper>
+            <Checkbox
+              mt={6}
+              size="xs"
+              label="Also plan disaggregated prefill/decode"
+              checked={form.disaggregated}
+              onChange={(e) => setForm({ disaggregated: e.currentTarget.checked })}
+              data-testid="optimizer-disagg"
+            />
           </Grid.Col>
 
           <Grid.Col span={3}>

@@ -2,10 +2,10 @@ import { Alert, Group, List, Progress, SimpleGrid, Stack, Table, Text, Tooltip }
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { Plan } from '../../../optimizer/src/search';
 import { breakdownRows, formatPct } from './breakdown';
-import { formatMs, formatTokensPerSec, formatUsd } from './format';
+import { formatMs, formatTokensPerSec, formatUsd, layoutLabel } from './format';
 
 function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Record<string, number>>; testId: string }) {
-  const { rows, totalMs } = breakdownRows(terms);
+  const { rows, totalMs, correction } = breakdownRows(terms);
   const shown = rows.filter((r) => r.ms > 0);
   return (
     <Stack gap={6} data-testid={testId}>
@@ -42,9 +42,36 @@ function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Reco
               </Table.Td>
             </Table.Tr>
           ))}
+          {correction && (
+            <Table.Tr title={correction.help} data-testid="breakdown-correction">
+              <Table.Td w={16} />
+              <Table.Td>{correction.label}</Table.Td>
+              <Table.Td ta="right" ff="monospace">
+                {correction.ms < 0 ? `−${formatMs(-correction.ms)}` : `+${formatMs(correction.ms)}`}
+              </Table.Td>
+              <Table.Td ta="right" ff="monospace" w={64}>
+                {correction.pct > 0 ? '+' : ''}
+                {formatPct(correction.pct)}
+              </Table.Td>
+            </Table.Tr>
+          )}
         </Table.Tbody>
       </Table>
     </Stack>
+  );
+}
+
+const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
+
+/** One GPU's memory under the plan (absent from runs saved before plans carried it). */
+function MemoryLine({ plan }: { plan: Plan }) {
+  const m = plan.memory;
+  return (
+    <Text size="xs" c="dimmed" data-testid="plan-memory">
+      Memory per GPU: {gib(m.usableBytes)} usable of {gib(m.gpuBytes)} · weights {gib(m.weights.total)} · activations {gib(m.activationBytes)} · CUDA graphs and reserve{' '}
+      {gib(m.cudaGraphBytes + m.frameworkReserveBytes)} · KV cache {gib(Math.max(0, m.kvBudgetBytes))}, room for {m.maxConcurrency.toLocaleString('en-US')} sequences of{' '}
+      {m.contextTokens.toLocaleString('en-US')} tokens
+    </Text>
   );
 }
 
@@ -54,13 +81,14 @@ export function PlanBreakdown({ plan }: { plan: Plan }) {
   return (
     <Stack gap="sm" p="xs" data-testid="plan-breakdown">
       <Text size="xs" c="dimmed">
-        {plan.cluster} · {plan.gpu} · tp{plan.tp} pp{plan.pp} · {plan.maxConcurrency} seqs · max model len {plan.maxModelLen.toLocaleString('en-US')} · {formatTokensPerSec(p.outputTokensPerSec)} and{' '}
+        {plan.cluster} · {plan.gpu} · {layoutLabel(plan)} · {plan.maxConcurrency} seqs · max model len {plan.maxModelLen.toLocaleString('en-US')} · {formatTokensPerSec(p.outputTokensPerSec)} and{' '}
         {p.requestsPerSec.toFixed(2)} req/s per replica · {formatUsd(plan.costPerMillionOutputTokens)} per M output tokens
       </Text>
       <SimpleGrid cols={2} spacing="lg">
         <TermsBar title={`TTFT · mean ${formatMs(p.ttftMs)}, p90 ${formatMs(p.ttftP90Ms)}`} terms={p.breakdown.ttft} testId="breakdown-ttft" />
         <TermsBar title={`TPOT · ${formatMs(p.tpotMs)}`} terms={p.breakdown.tpot} testId="breakdown-tpot" />
       </SimpleGrid>
+      {plan.memory && <MemoryLine plan={plan} />}
       {p.warnings.length > 0 && (
         <Alert color="yellow" variant="light" p="xs" icon={<IconAlertTriangle size={16} />}>
           <List size="xs" spacing={2}>

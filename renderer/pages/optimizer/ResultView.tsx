@@ -3,6 +3,7 @@ import { IconInfoCircle } from '@tabler/icons-react';
 import { useEffect, useRef } from 'react';
 import type { OptimizerRun } from '../../../main/core/optimizer/service';
 import { Time } from '../../components/Time';
+import { accuracyLines } from './accuracy';
 import { formatMs, planKey } from './format';
 import { ParetoChart } from './ParetoChart';
 import { PlansTable } from './PlansTable';
@@ -33,6 +34,8 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
   }, [reveal, revealed, run.id]);
   const { request: req, result } = run;
   const ttftPercentile = req.slo.ttftPercentile ?? 'mean';
+  // Optional at read time: runs saved by an older library have no accuracy.
+  const accuracy = accuracyLines((result as Partial<typeof result>).accuracy);
 
   return (
     <Stack gap="sm" data-testid="optimizer-result" ref={top} style={{ scrollMarginTop: 64 }}>
@@ -72,12 +75,17 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
           <ParetoChart plans={result.plans} pareto={result.pareto} recommended={result.recommended} gpuName={gpuName} onSelect={(p) => select(planKey(p))} />
         </Grid.Col>
       </Grid>
-      <Group gap={6} wrap="nowrap" data-testid="optimizer-accuracy">
-        <IconInfoCircle size={14} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0 }} />
-        <Text size="xs" c="dimmed">
-          Predictions carry the model’s measured error: held-out median TPOT ≈ 21–24%, TTFT ≈ 36–39% (leave-one-model-out and leave-one-GPU-out, optimizer/README.md). Treat plans within that margin
-          as ties, and measure before committing.
-        </Text>
+      <Group gap={6} wrap="nowrap" align="flex-start" data-testid="optimizer-accuracy">
+        <IconInfoCircle size={14} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0, marginTop: 2 }} />
+        {accuracy ? (
+          <Text size="xs" c="dimmed">
+            {accuracy.models} {accuracy.gpus} Treat plans within that margin as ties, and measure before committing.
+          </Text>
+        ) : (
+          <Text size="xs" c="dimmed">
+            This run was saved before the optimizer recorded its measured accuracy; run it again to see the expected error.
+          </Text>
+        )}
       </Group>
 
       <PlansTable result={result} ttftPercentile={ttftPercentile} selected={selected} onSelect={select} />

@@ -6,7 +6,8 @@ import { SortableTh } from '../../components/SortableTh';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
-import { planSummary } from './format';
+import { planSummary, runAsk } from './format';
+
 
 type Key = 'name' | 'model' | 'recommended' | 'createdBy' | 'createdAt';
 
@@ -53,6 +54,11 @@ export function SavedRuns({ runs, opening, currentId, onOpen }: Props) {
                   {opening === r.id && <Loader size={12} mr={6} />}
                   {r.name}
                 </Text>
+                {r.workload && (
+                  <Text size="xs" c="dimmed" data-testid="saved-run-ask" truncate>
+                    {runAsk(r)}
+                  </Text>
+                )}
               </Table.Td>
               <Table.Td>
                 <Text size="sm" truncate title={r.model}>

@@ -11,7 +11,11 @@ export const TERMS: { term: Term; label: string; color: string; help: string }[]
   { term: 'step', label: 'Step', color: 'yellow', help: 'fixed cost per engine step: scheduling, launch, sampling setup' },
   { term: 'sequences', label: 'Sequences', color: 'orange', help: 'cost per sequence per step' },
   { term: 'request', label: 'Request', color: 'grape', help: 'once per request (TTFT only)' },
+  { term: 'layers', label: 'Layers', color: 'pink', help: 'per-layer kernel launches and small ops, every step' },
 ];
+
+/** The learned correction's term: what it added to (or took from) the physics, so it may be negative. */
+export const CORRECTION_TERM = { term: 'correction' as Term, label: 'Learned correction', color: 'gray', help: 'what the learned correction (trained on measured runs) added to the physics terms above; negative when it lowered them' };
 
 export interface BreakdownRow {
   term: Term;
@@ -19,22 +23,29 @@ export interface BreakdownRow {
   color: string;
   help: string;
   ms: number;
-  /** Share of the total, 0–100. */
+  /** Share of the physics terms' sum, 0–100 (signed for the correction). */
   pct: number;
 }
 
-/** Every known term with its ms and share; unknown terms (a newer library) are kept after the known ones. */
-export function breakdownRows(b: Partial<Record<string, number>>): { rows: BreakdownRow[]; totalMs: number } {
-  const known = new Set<string>(TERMS.map((t) => t.term));
+/**
+ * Every known physics term with its ms and share of the physics sum, unknown terms (a newer library) after
+ * them, and the learned correction last when the prediction has one. totalMs is the prediction itself.
+ */
+export function breakdownRows(b: Partial<Record<string, number>>): { rows: BreakdownRow[]; totalMs: number; correction: BreakdownRow | null } {
+  const known = new Set<string>([...TERMS.map((t) => t.term), CORRECTION_TERM.term]);
   const extra = Object.keys(b)
     .filter((k) => !known.has(k))
     .map((k) => ({ term: k as Term, label: k, color: 'gray', help: '' }));
   const entries = [...TERMS, ...extra].map((t) => ({ ...t, ms: Math.max(0, b[t.term] ?? 0) }));
-  const totalMs = entries.reduce((s, e) => s + e.ms, 0);
-  return { rows: entries.map((e) => ({ ...e, pct: totalMs > 0 ? (e.ms / totalMs) * 100 : 0 })), totalMs };
+  const physicsMs = entries.reduce((s, e) => s + e.ms, 0);
+  const share = (ms: number) => (physicsMs > 0 ? (ms / physicsMs) * 100 : 0);
+  const c = b[CORRECTION_TERM.term];
+  const correction = c === undefined ? null : { ...CORRECTION_TERM, ms: c, pct: share(c) };
+  return { rows: entries.map((e) => ({ ...e, pct: share(e.ms) })), totalMs: physicsMs + (c ?? 0), correction };
 }
 
 export function formatPct(pct: number): string {
+  if (pct < 0) return `−${formatPct(-pct)}`;
   if (pct === 0) return '0%';
   if (pct < 0.1) return '<0.1%';
   return `${pct < 10 ? pct.toFixed(1) : pct.toFixed(0)}%`;

@@ -16,7 +16,8 @@ const plan = (gpu: string, tp: number, over: Partial<Plan> = {}, e2eMs = 5000): 
   costPerMillionOutputTokens: 4,
   fitsCluster: true,
   meetsSlo: true,
-  prediction: { ttftMs: 1, ttftP90Ms: 2, tpotMs: 3, e2eMs, outputTokensPerSec: 400, requestsPerSec: 1, breakdown: {} as Plan['prediction']['breakdown'], warnings: [] },
+  prediction: { ttftMs: 1, ttftP90Ms: 2, tpotMs: 3, e2eMs, outputTokensPerSec: 400, requestsPerSec: 1, breakdown: {} as Plan['prediction']['breakdown'], correction: null, warnings: [] },
+  memory: {} as Plan['memory'],
   ...over,
 });
 

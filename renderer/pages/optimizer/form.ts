@@ -25,6 +25,8 @@ export interface OptimizerForm {
   isl: Num;
   osl: Num;
   backend: Backend;
+  /** Also plan disaggregated prefill/decode units. */
+  disaggregated: boolean;
   ttftMs: Num;
   ttftPercentile: 'mean' | 'p90';
   tpotMs: Num;
@@ -43,7 +45,7 @@ export function newPool(cluster = 'local'): PoolRow {
 }
 
 export function defaultForm(): OptimizerForm {
-  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
+  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', disaggregated: false, ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
 }
 
 /** NumberInput hands back strings while a value is half typed; only finite numbers count. */
@@ -127,17 +129,20 @@ export function toRequest(form: OptimizerForm): RunInput {
     workload: { isl: Number(form.isl), osl: Number(form.osl) },
     slo,
     backend: form.backend,
+    disaggregated: form.disaggregated,
   };
 }
 
 /** Fills the form from a saved run, so it can be changed and run again. */
-export function fromRequest(req: OptimizeInput): OptimizerForm {
+export function fromRequest(req: Omit<OptimizeInput, 'disaggregated'> & { disaggregated?: boolean }): OptimizerForm {
   return {
     name: '',
     model: req.model,
     isl: req.workload.isl,
     osl: req.workload.osl,
     backend: req.backend,
+    // Runs saved before disaggregation was offered lack the field.
+    disaggregated: req.disaggregated ?? false,
     ttftMs: req.slo.ttftMs ?? '',
     ttftPercentile: req.slo.ttftPercentile ?? 'mean',
     tpotMs: req.slo.tpotMs ?? '',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatContext, formatMs, formatParams, formatTokensPerSec, formatUsd, paramsLine, planKey, sloState } from './format';
+import { formatContext, formatMs, formatParams, formatTokensPerSec, formatUsd, paramsLine, planKey, runAsk, sloState } from './format';
 
 describe('optimizer formatting', () => {
   it('writes parameter counts the way people say them', () => {
@@ -38,5 +38,12 @@ describe('optimizer formatting', () => {
     expect(sloState({ meetsSlo: true, fitsCluster: true })).toBe('meets');
     expect(sloState({ meetsSlo: true, fitsCluster: false })).toBe('too-big');
     expect(sloState({ meetsSlo: false, fitsCluster: false })).toBe('misses');
+  });
+});
+
+describe('a saved run’s summary line', () => {
+  it('names the workload, engine and every SLO the run was asked for', () => {
+    expect(runAsk({ workload: { isl: 1024, osl: 256 }, backend: 'vllm', slo: { ttftMs: 2000, tpotMs: 80, targetRequestsPerSec: 2 } })).toBe('1,024/256 tokens · vllm · TTFT mean ≤ 2,000 ms · TPOT ≤ 80.0 ms · 2 req/s');
+    expect(runAsk({ workload: { isl: 8192, osl: 1024 }, backend: 'sglang', slo: { ttftMs: 500, ttftPercentile: 'p90' } })).toBe('8,192/1,024 tokens · sglang · TTFT p90 ≤ 500 ms');
   });
 });

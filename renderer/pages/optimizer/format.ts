@@ -1,4 +1,5 @@
 /** Display formatting for optimizer numbers and plans; pure so it is tested without a DOM. */
+import type { OptimizerRunSummary } from '../../../main/core/optimizer/service';
 import type { Plan, Rejected } from '../../../optimizer/src/search';
 
 const nf = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -36,11 +37,13 @@ export function formatContext(tokens: number): string {
   return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}k ctx` : `${nf(0).format(tokens)} ctx`;
 }
 
-export const layoutLabel = (p: Pick<Plan, 'tp' | 'pp'>): string => `tp${p.tp} pp${p.pp}`;
+/** "tp4 pp1", or for a disaggregated plan its two pools: "prefill 1×tp4 + decode 2×tp8". */
+export const layoutLabel = (p: Pick<Plan, 'tp' | 'pp' | 'disagg'>): string =>
+  p.disagg ? `prefill ${p.disagg.prefillWorkers}×tp${p.disagg.prefillTp} + decode ${p.disagg.decodeWorkers}×tp${p.disagg.decodeTp}` : `tp${p.tp} pp${p.pp}`;
 
 /** Identifies a plan across the plans, pareto and rejected lists (they are separate objects after JSON). */
-export const planKey = (p: Pick<Rejected, 'cluster' | 'gpu' | 'tp' | 'pp' | 'maxConcurrency'>): string =>
-  `${p.cluster}/${p.gpu}/tp${p.tp}/pp${p.pp}/c${p.maxConcurrency ?? '-'}`;
+export const planKey = (p: Pick<Rejected, 'cluster' | 'gpu' | 'tp' | 'pp' | 'maxConcurrency'> & { disagg?: Plan['disagg'] }): string =>
+  `${p.cluster}/${p.gpu}/tp${p.tp}/pp${p.pp}/c${p.maxConcurrency ?? '-'}` + (p.disagg ? `/p${p.disagg.prefillWorkers}x${p.disagg.prefillTp}d${p.disagg.decodeWorkers}` : '');
 
 /** Output tokens per second per GPU: the chart's y axis and one of the Pareto objectives. */
 export const tokensPerGpu = (p: Pick<Plan, 'gpusPerReplica' | 'prediction'>): number => p.prediction.outputTokensPerSec / p.gpusPerReplica;
@@ -56,4 +59,18 @@ export type SloState = 'meets' | 'misses' | 'too-big';
 export function sloState(p: Pick<Plan, 'meetsSlo' | 'fitsCluster'>): SloState {
   if (!p.meetsSlo) return 'misses';
   return p.fitsCluster ? 'meets' : 'too-big';
+}
+
+/** What a run asked for (workload, engine, SLOs); runs saved before summaries carried it show nothing. */
+export function runAsk(r: Pick<OptimizerRunSummary, 'workload' | 'slo' | 'backend'>): string {
+  const slo = r.slo ?? {};
+  return [
+    `${r.workload.isl.toLocaleString('en-US')}/${r.workload.osl.toLocaleString('en-US')} tokens`,
+    r.backend,
+    slo.ttftMs !== undefined ? `TTFT ${slo.ttftPercentile ?? 'mean'} ≤ ${formatMs(slo.ttftMs)}` : null,
+    slo.tpotMs !== undefined ? `TPOT ≤ ${formatMs(slo.tpotMs)}` : null,
+    slo.targetRequestsPerSec !== undefined ? `${slo.targetRequestsPerSec} req/s` : null,
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }

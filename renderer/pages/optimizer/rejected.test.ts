@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Rejected } from '../../../optimizer/src/search';
+import { REJECTION_KINDS } from '../../../optimizer/src/search';
 import { planKey } from './format';
-import { groupByKind, groupRejected, reasonIndex, reasonKind } from './rejected';
+import { groupByKind, groupRejected, kindLabel, reasonIndex, reasonKind, type SavedRejected } from './rejected';
 
-const r = (reason: string, extra: Partial<Rejected> = {}): Rejected => ({ cluster: 'local', gpu: 'h100_sxm', tp: 1, pp: 1, reason, ...extra });
+const r = (reason: string, extra: Partial<SavedRejected> = {}): SavedRejected => ({ cluster: 'local', gpu: 'h100_sxm', tp: 1, pp: 1, reason, ...extra });
 
 describe('grouping rejected options', () => {
   it('groups identical reasons with a count, most frequent first', () => {
@@ -23,7 +23,13 @@ describe('grouping rejected options', () => {
     expect(groupRejected([r('needs 32 GPUs per replica, cluster has 16 h100_sxm', { tp: 8, pp: 4 })])[0]!.options).toEqual(['local · h100_sxm · tp8 pp4']);
   });
 
-  it('sorts every reason the search produces into a kind', () => {
+  it('labels a rejection by the library’s kind code, whatever its wording, and every code has a label', () => {
+    expect(kindLabel(r('predicted TPOT 86.8 ms > SLO 80 ms', { kind: 'misses_ttft_slo' }))).toBe('Misses the TTFT SLO');
+    expect(groupRejected([r('a new wording', { kind: 'kv_cache_too_small' })])[0]!.kind).toBe('KV cache too small');
+    for (const k of REJECTION_KINDS) expect(kindLabel(r('?', { kind: k }))).not.toBe('Other');
+  });
+
+  it('sorts every reason of a run saved before kind codes into a kind by its wording', () => {
     expect(reasonKind('weights need 131.4 GiB per GPU but only 71.7 GiB is usable (80 GB × 0.9)')).toBe('Does not fit in memory');
     expect(reasonKind('needs 26 replicas × 2 GPUs = 52 for 2 req/s, cluster has 16')).toBe('Too few GPUs for the rate');
     expect(reasonKind('needs 32 GPUs per replica, cluster has 16 h100_sxm')).toBe('Replica larger than the pool');

@@ -2,7 +2,7 @@
  * Rejected options, made readable: a search rejects a hundred layouts for a handful of reasons, so
  * identical reasons are grouped with a count, and reasons are also sorted into a few kinds.
  */
-import type { Rejected } from '../../../optimizer/src/search';
+import type { Rejected, RejectionKind } from '../../../optimizer/src/search';
 import { planKey } from './format';
 
 export interface ReasonGroup {
@@ -13,6 +13,24 @@ export interface ReasonGroup {
   options: string[];
 }
 
+/** A rejection as saved: runs from before kind codes carry only the human reason. */
+export type SavedRejected = Omit<Rejected, 'kind'> & { kind?: RejectionKind };
+
+const KIND_LABELS: Record<RejectionKind, string> = {
+  does_not_fit: 'Does not fit in memory',
+  kv_cache_too_small: 'KV cache too small',
+  replica_exceeds_pool: 'Replica larger than the pool',
+  too_few_gpus_for_rate: 'Too few GPUs for the rate',
+  tp_not_divisor: 'TP does not divide the heads',
+  tp_beyond_link_domain: 'TP beyond the GPU link domain',
+  misses_ttft_slo: 'Misses the TTFT SLO',
+  misses_tpot_slo: 'Misses the TPOT SLO',
+  disagg_needs_two_gpus: 'Too few GPUs to disaggregate',
+  prefill_does_not_fit: 'Prefill worker does not fit',
+  decode_does_not_fit: 'Decode worker does not fit',
+};
+
+// Runs saved before the library gave kind codes are sorted by their wording instead.
 const KINDS: [RegExp, string][] = [
   [/^weights need|does not fit|usable/, 'Does not fit in memory'],
   [/^KV cache holds only/, 'KV cache too small'],
@@ -28,16 +46,21 @@ export function reasonKind(reason: string): string {
   return KINDS.find(([re]) => re.test(reason))?.[1] ?? 'Other';
 }
 
-export function optionLabel(r: Rejected): string {
-  const base = `${r.cluster} · ${r.gpu} · tp${r.tp} pp${r.pp}`;
+/** The kind's label from the library's code, or from the wording for runs saved before codes existed. */
+export function kindLabel(r: SavedRejected): string {
+  return (r.kind && KIND_LABELS[r.kind]) || reasonKind(r.reason);
+}
+
+export function optionLabel(r: SavedRejected): string {
+  const base = r.disaggregated ? `${r.cluster} · ${r.gpu} · prefill tp${r.prefillTp} / decode tp${r.tp}` : `${r.cluster} · ${r.gpu} · tp${r.tp} pp${r.pp}`;
   return r.maxConcurrency === undefined ? base : `${base} · ${r.maxConcurrency} seqs`;
 }
 
 /** Identical reasons with their count, most frequent first (ties keep the search's order). */
-export function groupRejected(rejected: readonly Rejected[]): ReasonGroup[] {
+export function groupRejected(rejected: readonly SavedRejected[]): ReasonGroup[] {
   const groups = new Map<string, ReasonGroup>();
   for (const r of rejected) {
-    const g = groups.get(r.reason) ?? { reason: r.reason, kind: reasonKind(r.reason), count: 0, options: [] };
+    const g = groups.get(r.reason) ?? { reason: r.reason, kind: kindLabel(r), count: 0, options: [] };
     g.count++;
     g.options.push(optionLabel(r));
     groups.set(r.reason, g);
@@ -56,7 +79,7 @@ export interface KindGroup {
  * Rejections by kind, then by identical reason: reasons often differ only in their numbers
  * ("needs 9 replicas…", "needs 5 replicas…"), so the kind is what keeps a long list readable.
  */
-export function groupByKind(rejected: readonly Rejected[]): KindGroup[] {
+export function groupByKind(rejected: readonly SavedRejected[]): KindGroup[] {
   const kinds = new Map<string, KindGroup>();
   for (const g of groupRejected(rejected)) {
     const k = kinds.get(g.kind) ?? { kind: g.kind, count: 0, reasons: [] };
@@ -68,7 +91,7 @@ export function groupByKind(rejected: readonly Rejected[]): KindGroup[] {
 }
 
 /** The reason a given plan was rejected, when it was (plans that miss an SLO are also listed as rejected). */
-export function reasonIndex(rejected: readonly Rejected[]): Map<string, string> {
+export function reasonIndex(rejected: readonly SavedRejected[]): Map<string, string> {
   const byKey = new Map<string, string>();
   for (const r of rejected) if (r.maxConcurrency !== undefined) byKey.set(planKey(r), r.reason);
   return byKey;

@@ -9,9 +9,11 @@ import { cacheKey } from '../../cache/response-cache';
 import { GatewayError } from '../../errors';
 import { blockedError, guardInput, ScanReport } from '../../guardrails/engine';
 import { overheadMs, sendError } from '../../http/reply';
-import { continueTrace } from '../../observability/trace';
+import { BodyCapture } from '../../observability/body-log';
+import { Tracing, type Span } from '../../observability/otel';
+import { continueTrace, type TraceContext } from '../../observability/trace';
 import type { Operation } from '../../providers/types';
-import { account } from '../../proxy/account';
+import { account, logRefusal } from '../../proxy/account';
 import { forward } from '../../proxy/forward';
 import type { AnswerShape, Call } from '../../proxy/types';
 import type { Services } from '../../services';
@@ -25,6 +27,12 @@ export interface InferenceInput {
   /** The bytes to forward when nothing rewrites the body. */
   raw: Buffer;
   shape: AnswerShape | null;
+  finish?: Call['finish'];
+}
+
+const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
+function tracestateOf(h: string | string[] | undefined): string | null {
+  return typeof h === 'string' && TRACESTATE.test(h) ? h : null;
 }
 
 export function inferenceHandler(op: Operation, routeLabel: string, svc: Services) {
@@ -37,12 +45,23 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   const rt = req.fdyRuntime!;
   const principal = req.fdyPrincipal!;
   const model = body.model as string;
+  let span: Span | null = null;
+  let trace: TraceContext;
+  if (svc.tracing) {
+    ({ span, trace } = svc.tracing.startRequest(routeLabel, req.fdyT0, req.headers.traceparent, { 'gen_ai.request.model': model.slice(0, 256), 'foundry.project': principal.project, 'foundry.key_id': principal.id }));
+  } else trace = continueTrace(req.headers.traceparent);
+  const early = (status: number, code: string) => {
+    if (span) Tracing.endRequest(span, { status, errorCode: code });
+    logRefusal(svc, { route: routeLabel, model, principal, status, code, traceId: trace.traceId, t0: req.fdyT0 });
+  };
   const route = rt.models.get(model);
   if (!route || !mayUseModel(principal, model)) {
     svc.metrics.error('model_not_found');
+    early(404, 'model_not_found');
     return sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
   }
   if (!route.targets[0]!.provider.supports(op)) {
+    early(400, 'invalid_request');
     return sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
   }
   // Input guardrails run before admission: a blocked request reaches neither limits nor upstream.
@@ -56,6 +75,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       for (const h of report.hits) svc.metrics.guardrailAction(principal.project, profile.name, h.rule, h.action, h.direction, h.count);
       svc.metrics.error('guardrail_blocked');
       svc.metrics.request(routeLabel, model, principal.project, 400);
+      early(400, 'guardrail_blocked');
       return sendError(reply, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
     }
     guard = { profile, report };
@@ -73,10 +93,11 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   if (admission instanceof GatewayError) {
     svc.metrics.error(admission.code);
     svc.metrics.request(routeLabel, model, principal.project, 429);
+    early(429, admission.code);
     return sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
   }
   const res = reply.raw;
-  const stream = body.stream === true && op !== 'embeddings';
+  const stream = body.stream === true && (op === 'chat' || op === 'completions');
   // Only streams watch for a vanishing client: a unary answer is bounded by its timeout anyway,
   // and skipping the AbortController and listener matters at tens of thousands of requests/s.
   let gone = NEVER;
@@ -94,7 +115,9 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     routeLabel,
     principal,
     admission,
-    trace: continueTrace(req.headers.traceparent),
+    trace,
+    span,
+    tracestate: tracestateOf(req.headers.tracestate),
     body,
     raw,
     stream,
@@ -105,8 +128,11 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     guard,
     cacheKey: null,
     shape: input.shape,
+    finish: input.finish ?? null,
+    capture: rt.logBodies.size !== 0 && rt.logBodies.has(principal.project) ? new BodyCapture(rt.config.server.access_log_body_max_chars) : null,
   };
-  if (route.cache && !stream) {
+  // Image answers are not cached: their signed URLs expire, and each request should be its own images.
+  if (route.cache && !stream && op !== 'images') {
     const key = cacheKey(principal.project, op, body);
     const hit = route.cache.get(key);
     svc.metrics.cacheLookup(model, hit !== null);
@@ -126,6 +152,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
       res.writeHead(200, h);
       res.end(out);
+      call.capture?.add(out);
       account(call, svc, { settled: true, status: 200, target: null, usage: hit.usage, deltas: 0, upstreamMs: 0, aborted: false, errorCode: null, cached: true });
       return reply;
     }

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import * as k8s from '@kubernetes/client-node';
+import { expect, test } from '../sandbox/playwright-fixture';
+import { startBrowserMode, type BrowserMode } from '../clusters/browser-mode';
+import { SHOTS, dismissToasts, signInAsAdmin } from './session';
+
+/**
+ * The Clusters page as a platform engineer meets it: paste the kubeconfig of a real cluster (the
+ * kube sandbox: a real API server with simulated H100 and A100 nodes), choose its context, see its
+ * nodes and GPUs, push the gateway config and see it synced — then create an API key and watch its
+ * hash arrive in the cluster's ConfigMap on its own. Runs on its own browser-mode server and data
+ * folder, so first-run.spec.ts still meets a fresh install.
+ */
+
+test.describe.configure({ mode: 'serial' });
+
+let web: BrowserMode;
+let page: Page;
+let kubeconfig: string;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+test.beforeAll(async ({ browser, sandbox }) => {
+  mkdirSync(SHOTS, { recursive: true });
+  kubeconfig = readFileSync(sandbox.kubeconfigPath, 'utf8');
+  web = await startBrowserMode();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(web.url).origin });
+  page = await context.newPage();
+  await page.goto(web.url);
+  await signInAsAdmin(page);
+  await dismissToasts(page);
+});
+
+test.afterAll(async () => {
+  await page?.context().close();
+  await web?.stop();
+});
+
+async function configMapToml(kube: k8s.KubeConfig): Promise<string | null> {
+  try {
+    const cm = await kube.makeApiClient(k8s.CoreV1Api).readNamespacedConfigMap({ name: 'foundry-gateway-config', namespace: 'foundry-system' });
+    return cm.data?.['config.toml'] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+test('a kubeconfig that is not YAML, or uses an exec plugin, is explained before anything is stored', async () => {
+  await page.getByTestId('nav-clusters').click();
+  await expect(page.getByTestId('empty-clusters')).toBeVisible();
+  await page.getByTestId('clusters-import-empty').click();
+  await page.getByTestId('kubeconfig-input').fill('clusters: [oops');
+  await page.getByTestId('import-read').click();
+  await expect(page.getByTestId('error-alert')).toContainText('not valid YAML');
+
+  const exec = JSON.stringify({
+    apiVersion: 'v1',
+    clusters: [{ name: 'eks', cluster: { server: 'https://eks.example:443' } }],
+    users: [{ name: 'aws', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token'] } } }],
+    contexts: [{ name: 'prod-eks', context: { cluster: 'eks', user: 'aws' } }],
+  });
+  await page.getByTestId('kubeconfig-input').fill(exec);
+  await page.getByTestId('import-read').click();
+  await expect(page.getByTestId('import-problem')).toContainText('exec plugin (aws)');
+  await expect(page.getByTestId('import-problem')).toContainText('client certificates, bearer tokens and basic auth');
+  await expect(page.getByTestId('import-submit')).toBeDisabled();
+  await shot('clusters-01-import-problem');
+  await page.keyboard.press('Escape');
+});
+
+test("importing the sandbox's kubeconfig shows its nodes and GPUs by model", async ({ sandbox }) => {
+  await page.getByTestId('clusters-import-empty').click();
+  await page.getByTestId('kubeconfig-input').fill(kubeconfig);
+  await page.getByTestId('import-read').click();
+  const row = page.getByTestId(`import-context-${sandbox.name}`);
+  await expect(row).toContainText(sandbox.server);
+  await expect(row).toContainText('client-certificate');
+  await row.getByRole('textbox').fill('lab-gpu');
+  await shot('clusters-02-import-contexts');
+  await page.getByTestId('import-submit').click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  const cluster = page.getByTestId('cluster-row-lab-gpu');
+  await expect(cluster.getByTestId('cluster-health')).toHaveText('Ready');
+  await expect(cluster.getByTestId('cluster-nodes')).toHaveText('5/5 ready');
+  await expect(cluster.getByTestId('cluster-gpus')).toContainText('16× H100-80GB-HBM3');
+  await expect(cluster.getByTestId('cluster-gpus')).toContainText('8× A100-SXM4-40GB');
+  await expect(cluster.getByTestId('cluster-version')).toHaveText('Kubernetes v1.33.13');
+  await expect(cluster.getByTestId('cluster-gateway-state')).toHaveText('Not synced');
+  const detail = page.getByTestId('cluster-detail');
+  await expect(detail.getByTestId('node-row-h100-0')).toContainText('NVIDIA-H100-80GB-HBM3');
+  await expect(detail.getByTestId('node-row-a100-0')).toContainText('8 / 8');
+  await expect(detail.getByTestId('node-row-cpu-0')).toContainText('m6i.2xlarge');
+  await dismissToasts(page);
+  await shot('clusters-03-inventory');
+});
+
+test('syncing the gateway config runs as a job and the cluster shows as synced', async ({ kube }) => {
+  await page.getByTestId('cluster-actions-lab-gpu').click();
+  await page.getByTestId('cluster-sync').click();
+  const drawer = page.getByRole('dialog', { name: 'Background jobs' });
+  await expect(drawer).toContainText('Sync gateway config to lab-gpu');
+  await expect(drawer.getByText('succeeded').first()).toBeVisible({ timeout: 30_000 });
+  await shot('clusters-04-sync-job');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('cluster-row-lab-gpu').getByTestId('cluster-gateway-state')).toHaveText('Synced');
+  await expect(page.getByTestId('cluster-gateway-sentence')).toContainText('The cluster has the current config');
+  expect(await configMapToml(kube)).toContain('admin_token_file');
+  await dismissToasts(page);
+  await shot('clusters-05-synced');
+});
+
+test("a new API key's hash reaches the synced cluster without another click", async ({ kube }) => {
+  await page.getByTestId('nav-projects').click();
+  await page.getByTestId('create-project').click();
+  await page.getByTestId('project-form').locator('input[name=projectName]').fill('vision');
+  await page.getByTestId('project-form-submit').click();
+  await expect(page.getByTestId('project-row-vision')).toBeVisible();
+  await page.getByTestId('nav-api-keys').click();
+  await page.getByTestId('create-key').click();
+  await page.getByTestId('create-key-form').locator('input[name=keyName]').fill('camera-fleet');
+  await page.getByTestId('create-key-submit').click();
+  const secret = (await page.getByTestId('api-key-secret').textContent())!.trim();
+  await page.getByTestId('api-key-secret-done').click();
+  const hash = createHash('sha256').update(secret).digest('hex');
+
+  await expect.poll(async () => (await configMapToml(kube)) ?? '', { timeout: 30_000 }).toContain(hash);
+  await page.getByTestId('nav-clusters').click();
+  await expect(page.getByTestId('cluster-row-lab-gpu').getByTestId('cluster-gateway-state')).toHaveText('Synced');
+});
+
+test('removing a cluster asks for its name and says what stays in the cluster', async () => {
+  await page.getByTestId('cluster-actions-lab-gpu').click();
+  await page.getByTestId('cluster-remove').click();
+  await expect(page.getByTestId('confirm-by-name')).toContainText('Nothing in the cluster is deleted');
+  await expect(page.getByTestId('confirm-name-submit')).toBeDisabled();
+  await page.getByTestId('confirm-name-input').fill('lab-gpu');
+  await shot('clusters-06-remove');
+  await page.getByTestId('confirm-name-submit').click();
+  await expect(page.getByTestId('empty-clusters')).toBeVisible();
+});

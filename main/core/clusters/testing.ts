@@ -1,0 +1,48 @@
+/**
+ * Test support for cluster tests: real kube-sandbox API servers (e2e/sandbox), a direct client to
+ * them for assertions, and a core whose vault sits on the real OS keychain. Imported by tests only.
+ */
+import { readFileSync } from 'node:fs';
+import { findSandboxBinary, startSandbox, type Sandbox } from '../../../e2e/sandbox/sandbox';
+import { keychainAvailable, requireInCi, setupAdmin, startTestCore, type TestCore } from '../testing/harness';
+import type { CoreOptions } from '../core';
+import { createKubeClient, type KubeClient } from './kube-client';
+
+/** Whether cluster tests can run: the sandbox binary and a keychain. Missing parts fail in CI. */
+export async function clusterTestsAvailable(): Promise<boolean> {
+  const binary = requireInCi((await findSandboxBinary()) !== null, 'kube-sandbox (npm run sandbox:build)');
+  const keychain = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+  return binary && keychain;
+}
+
+export function startTestSandbox(name: string, profile = 'mixed'): Promise<Sandbox> {
+  return startSandbox({ profile, name, build: false });
+}
+
+export const kubeconfigOf = (sb: Sandbox): string => readFileSync(sb.kubeconfigPath, 'utf8');
+
+/** A client with the sandbox's admin credentials, for tests to look at (and tamper with) the cluster directly. */
+export function adminClient(sb: Sandbox): Promise<KubeClient> {
+  return createKubeClient(kubeconfigOf(sb), { cluster: sb.name });
+}
+
+export async function clusterCore(options: Partial<CoreOptions> = {}): Promise<{ core: TestCore; admin: string }> {
+  const core = startTestCore({ clusterTimeoutMs: 5000, gatewayAutoSync: { debounceMs: 50, intervalMs: 3_600_000 }, ...options });
+  return { core, admin: await setupAdmin(core) };
+}
+
+/** Polls until `probe` returns a value (not undefined/false), or fails with the last error. */
+export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

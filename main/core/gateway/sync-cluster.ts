@@ -1,0 +1,77 @@
+import { toFoundryError, type FoundryErrorShape } from '../errors';
+import { nowIso, type Db } from '../store/db';
+import type { Vault } from '../vault/vault';
+import type { ClusterService } from '../clusters/service';
+import { applyAll, describeObject } from '../clusters/apply';
+import { gatewayAdminToken } from '../clusters/secrets';
+import type { DriftedObject } from '../clusters/store';
+import { desiredGatewayConfig, gatewayInstallObjects, gatewaySyncObjects } from './sync-objects';
+import { describeDrift, detectGatewayDrift } from './sync-drift';
+
+/**
+ * One cluster's sync: render the config as the desktop has it right now, report any drift found
+ * in the cluster, apply Namespace + Secret + ConfigMap (and the workload on install) with
+ * server-side apply, force included (Foundry owns these objects; a hand edit is drift to undo),
+ * then read them back to confirm, and record the outcome on the cluster.
+ */
+
+export interface SyncDeps {
+  db: Db;
+  vault: Vault;
+  clusters: ClusterService;
+}
+
+export interface SyncOptions {
+  install: boolean;
+  /** The gzip bundle, loaded once per job when installing. */
+  bundleGz?: Uint8Array;
+  image?: string;
+  signal?: AbortSignal;
+  log?: (message: string, level?: 'info' | 'warn' | 'error') => void;
+}
+
+export interface SyncOutcome {
+  clusterId: string;
+  name: string;
+  ok: boolean;
+  configHash: string | null;
+  /** What had been changed in the cluster before this sync overwrote it. */
+  driftFound: DriftedObject[];
+  installed: boolean;
+  objects: string[];
+  error: FoundryErrorShape | null;
+}
+
+export async function syncGatewayToCluster(deps: SyncDeps, clusterId: string, options: SyncOptions): Promise<SyncOutcome> {
+  const cluster = deps.clusters.store.get(clusterId);
+  const name = cluster?.name ?? clusterId;
+  const log = options.log ?? (() => undefined);
+  const outcome: SyncOutcome = { clusterId, name, ok: false, configHash: null, driftFound: [], installed: false, objects: [], error: null };
+  try {
+    const c = deps.clusters.resolve(clusterId);
+    const client = await deps.clusters.connect(clusterId);
+    const adminToken = await gatewayAdminToken(deps.vault, clusterId);
+    const previous = deps.clusters.store.sync(clusterId);
+    if (previous?.configHash) {
+      outcome.driftFound = await detectGatewayDrift(client, c.gatewayNamespace, previous.configHash, options.signal);
+      if (outcome.driftFound.length) log(`${name}: drift found and overwritten: ${describeDrift(outcome.driftFound)}.`, 'warn');
+    }
+    const desired = desiredGatewayConfig(deps.db);
+    const target = { namespace: c.gatewayNamespace, adminToken };
+    const objects = options.install
+      ? gatewayInstallObjects(desired, target, { bundleGz: options.bundleGz!, image: options.image })
+      : gatewaySyncObjects(desired, target);
+    await applyAll(client, objects, { force: true, signal: options.signal });
+    outcome.objects = objects.map(describeObject);
+    const after = await detectGatewayDrift(client, c.gatewayNamespace, desired.configHash, options.signal);
+    deps.clusters.store.recordSyncSuccess(clusterId, nowIso(), { configHash: desired.configHash, installed: options.install, drift: after });
+    Object.assign(outcome, { ok: true, configHash: desired.configHash, installed: options.install });
+    log(`${name}: applied ${objects.length} objects to ${c.gatewayNamespace} (config ${desired.configHash.slice(0, 12)}, ${desired.apiKeys.length} API keys).`);
+  } catch (err) {
+    const e = toFoundryError(err);
+    outcome.error = e.toJSON();
+    if (e.code !== 'CANCELLED' && cluster) deps.clusters.store.recordSyncFailure(clusterId, nowIso(), outcome.error);
+    log(`${name}: ${e.message}${e.hint ? ` ${e.hint}` : ''}`, 'error');
+  }
+  return outcome;
+}

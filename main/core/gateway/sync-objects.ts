@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto';
+import { renderGatewayConfigToml, validateGatewayConfig, type GatewayConfigInput } from '../../../gateway/src/config/index';
+import { renderGatewayManifests } from '../../../gateway/src/manifests';
+import { FoundryError } from '../errors';
+import { canonicalJson } from '../audit/canonical';
+import type { Db } from '../store/db';
+import type { KubeObject } from '../clusters/apply';
+import { renderGatewayConfig } from './render';
+
+/**
+ * What the desktop keeps in each cluster for its gateway: the namespace, a Secret with the admin
+ * token and the API-key hashes, and the ConfigMap with the rendered TOML, which is the same object
+ * (name, labels, key) that the gateway's own manifests mount, so a plain sync and an install never
+ * fight over it. With `install`, the gateway workload from gateway/src/manifests.ts is added.
+ */
+
+export const GATEWAY_NAME = 'foundry-gateway';
+export const GATEWAY_CONFIGMAP = `${GATEWAY_NAME}-config`;
+export const GATEWAY_SECRET = `${GATEWAY_NAME}-secrets`;
+export const ADMIN_TOKEN_KEY = 'admin-token';
+export const API_KEYS_KEY = 'api-keys.json';
+const SECRETS_MOUNT = '/etc/foundry-gateway/secrets';
+/** Written on both objects: SHA-256 of the data Foundry applied, so an edit in the cluster shows as a mismatch. */
+export const DATA_HASH_ANNOTATION = 'foundry.dev/data-sha256';
+export const CONFIG_HASH_ANNOTATION = 'foundry.dev/config-sha256';
+
+const LABELS = { 'app.kubernetes.io/managed-by': 'foundry', 'app.kubernetes.io/part-of': 'foundry' };
+
+export interface DesiredGatewayConfig {
+  toml: string;
+  /** SHA-256 of the TOML: what "out of date" and drift compare against. */
+  configHash: string;
+  /** The key hashes as the Secret carries them (what a second desktop adopting the cluster reads). */
+  apiKeys: { id: string; hash: string; project: string; revoked: boolean; expires_at?: string }[];
+}
+
+export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+/** The config every synced cluster gets today; routes per cluster arrive with deployments. */
+export function desiredGatewayConfig(db: Db): DesiredGatewayConfig {
+  const { config } = renderGatewayConfig(db);
+  // The gateway guards its admin endpoints with the token mounted from the Secret.
+  const withAdmin: GatewayConfigInput = { ...config, server: { ...config.server, admin_token_file: `${SECRETS_MOUNT}/${ADMIN_TOKEN_KEY}` } };
+  const checked = validateGatewayConfig(withAdmin);
+  if (!checked.ok) {
+    throw new FoundryError({ code: 'INTERNAL', message: `The gateway config is not valid: ${checked.errors.join('; ')}`, hint: 'This is a bug in Foundry; nothing was sent to any cluster.' });
+  }
+  const toml = renderGatewayConfigToml(withAdmin);
+  const apiKeys = (config.auth?.api_keys ?? []).map((k) => ({
+    id: k.id,
+    hash: k.hash,
+    project: k.project,
+    revoked: k.revoked ?? false,
+    ...(k.expires_at ? { expires_at: k.expires_at instanceof Date ? k.expires_at.toISOString() : String(k.expires_at) } : {}),
+  }));
+  return { toml, configHash: sha256(toml), apiKeys };
+}
+
+export interface SyncTarget {
+  namespace: string;
+  adminToken: string;
+}
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+export function secretDataHash(data: Record<string, string>): string {
+  return sha256(canonicalJson(data));
+}
+
+/** The gateway's ConfigMap exactly as its manifests define it, plus Foundry's hash annotations. */
+function configMap(desired: DesiredGatewayConfig, namespace: string): KubeObject {
+  const rendered = renderGatewayManifests({ namespace, configToml: desired.toml, bundleGz: new Uint8Array(0), secretName: GATEWAY_SECRET });
+  if (!rendered.ok) throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `The gateway config cannot be shipped: ${rendered.errors.join('; ')}` });
+  const cm = rendered.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === GATEWAY_CONFIGMAP)!;
+  return withHashes(cm as KubeObject, desired.configHash, secretDataHash({ 'config.toml': desired.toml }));
+}
+
+function withHashes(obj: KubeObject, configHash: string, dataHash: string): KubeObject {
+  const meta = obj.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
+  return {
+    ...obj,
+    metadata: {
+      ...obj.metadata,
+      labels: { ...meta.labels, ...LABELS },
+      annotations: { ...meta.annotations, [CONFIG_HASH_ANNOTATION]: configHash, [DATA_HASH_ANNOTATION]: dataHash },
+    },
+  };
+}
+
+/** Namespace, Secret, ConfigMap: what a sync applies, in apply order. */
+export function gatewaySyncObjects(desired: DesiredGatewayConfig, target: SyncTarget): KubeObject[] {
+  const plain = { [ADMIN_TOKEN_KEY]: target.adminToken, [API_KEYS_KEY]: JSON.stringify(desired.apiKeys) };
+  const secret: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: GATEWAY_SECRET, namespace: target.namespace },
+    type: 'Opaque',
+    data: Object.fromEntries(Object.entries(plain).map(([k, v]) => [k, b64(v)])),
+  };
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: target.namespace, labels: LABELS } },
+    withHashes(secret, desired.configHash, secretDataHash(plain)),
+    configMap(desired, target.namespace),
+  ];
+}
+
+export interface InstallOptions {
+  /** gzip of the bundled gateway (out/gateway/gateway.js.gz). */
+  bundleGz: Uint8Array;
+  /** Node 20 image, for mirrored registries. */
+  image?: string;
+}
+
+/** A sync plus the gateway workload (bundle ConfigMap, Deployment, Service, PDB, NetworkPolicy, HPA). */
+export function gatewayInstallObjects(desired: DesiredGatewayConfig, target: SyncTarget, install: InstallOptions): KubeObject[] {
+  const rendered = renderGatewayManifests({ namespace: target.namespace, configToml: desired.toml, bundleGz: install.bundleGz, secretName: GATEWAY_SECRET, image: install.image });
+  if (!rendered.ok) throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `The gateway cannot be installed: ${rendered.errors.join('; ')}` });
+  const base = gatewaySyncObjects(desired, target);
+  const workload = rendered.objects.filter((o) => !(o.kind === 'ConfigMap' && o.metadata.name === GATEWAY_CONFIGMAP)) as KubeObject[];
+  return [...base, ...workload];
+}

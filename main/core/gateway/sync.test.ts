@@ -1,0 +1,223 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { Sandbox } from '../../../e2e/sandbox/sandbox';
+import { parseGatewayConfig } from '../../../gateway/src/config/index';
+import { listenGateway, secretsFrom, type Running } from '../../../gateway/test-support/harness';
+import { sha256Hex } from '../access/tokens';
+import { tempDir, type TestCore } from '../testing/harness';
+import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox } from '../clusters/testing';
+import type { KubeClient } from '../clusters/kube-client';
+import { FIELD_MANAGER } from '../clusters/apply';
+import { callGatewayAdmin } from './admin';
+import { GATEWAY_CONFIGMAP, GATEWAY_SECRET } from './sync-objects';
+
+/** The desktop keeps each cluster's gateway config in the cluster: real API servers (kube-sandbox), real jobs, real vault. */
+const available = await clusterTestsAvailable();
+
+const NS = 'foundry-system';
+let sb: Sandbox;
+let kube: KubeClient;
+let core: TestCore;
+let admin: string;
+
+beforeAll(async () => {
+  if (!available) return;
+  sb = await startTestSandbox('gateway-sync');
+  kube = await adminClient(sb);
+}, 120_000);
+afterAll(async () => sb?.stop());
+afterEach(async () => {
+  await core?.dispose();
+  // Each test starts from a cluster without Foundry's namespace.
+  if (available) {
+    await kube.raw({ method: 'DELETE', path: `/api/v1/namespaces/${NS}`, action: 'delete namespace' });
+    await eventually(async () => (await kube.getOrNull(`/api/v1/namespaces/${NS}`, 'read namespace')) === null, 60_000, 'namespace deletion');
+  }
+});
+
+interface ConfigMap {
+  data: Record<string, string>;
+  metadata: { annotations?: Record<string, string>; managedFields?: { manager: string; operation: string }[] };
+}
+interface Secret {
+  data: Record<string, string>;
+}
+
+const readConfigMap = () => kube.getOrNull<ConfigMap>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read');
+const readSecret = () => kube.getOrNull<Secret>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read');
+const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
+
+async function clusterConfig() {
+  const cm = await readConfigMap();
+  if (!cm) return null;
+  const parsed = parseGatewayConfig(cm.data['config.toml']!);
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  return parsed.value;
+}
+
+async function importSandbox(which: Sandbox, name: string): Promise<string> {
+  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(which), contexts: [{ context: which.name, name }] }, admin);
+  return imported[0]!.id;
+}
+
+async function syncAndWait(clusterIds?: string[], install = false) {
+  const job = await core.call('clusters:syncGateway', { clusterIds, install }, admin);
+  return core.services.jobs.wait(job.id);
+}
+
+describe.skipIf(!available)('gateway config sync (real API server)', () => {
+  it('applies Namespace, Secret and ConfigMap by server-side apply; the config parses in the gateway and names every key by hash', async () => {
+    ({ core, admin } = await clusterCore());
+    const project = await core.call('projects:create', { name: 'fraud-detection' }, admin);
+    const key = await core.call('apikeys:create', { projectId: project.id, name: 'ci', allowedModels: ['llama-3.1-8b'] }, admin);
+    const id = await importSandbox(sb, 'sandbox');
+
+    const job = await syncAndWait([id]);
+    expect(job).toMatchObject({ status: 'succeeded', title: 'Sync gateway config to sandbox' });
+
+    const config = (await clusterConfig())!;
+    expect(config.auth.api_keys).toEqual([expect.objectContaining({ id: key.key.id, hash: sha256Hex(key.secret), project: 'fraud-detection', allowed_models: ['llama-3.1-8b'], revoked: false })]);
+    expect(config.server.admin_token_file).toBe('/etc/foundry-gateway/secrets/admin-token');
+    const cm = (await readConfigMap())!;
+    expect(cm.data['config.toml']).not.toContain(key.secret);
+    expect(cm.metadata.managedFields).toEqual(expect.arrayContaining([expect.objectContaining({ manager: FIELD_MANAGER, operation: 'Apply' })]));
+
+    const secret = (await readSecret())!;
+    const token = (await core.services.vault.getByName('gateway-admin-token', id)).toString();
+    expect(decode(secret.data['admin-token']!)).toBe(token);
+    expect(JSON.parse(decode(secret.data['api-keys.json']!))).toEqual([{ id: key.key.id, hash: sha256Hex(key.secret), project: 'fraud-detection', revoked: false }]);
+
+    const [cluster] = await core.call('clusters:list', {}, admin);
+    expect(cluster!.gateway).toMatchObject({ state: 'synced', namespace: NS, drift: [], error: null, installedAt: null });
+    expect(Date.parse(cluster!.gateway!.appliedAt!)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it('creating a key puts its hash in every synced cluster, and revoking it marks it revoked there', async () => {
+    ({ core, admin } = await clusterCore());
+    const project = await core.call('projects:create', { name: 'payments' }, admin);
+    const id = await importSandbox(sb, 'sandbox');
+    await syncAndWait([id]);
+    expect((await clusterConfig())!.auth.api_keys).toEqual([]);
+
+    const created = await core.call('apikeys:create', { projectId: project.id, name: 'checkout' }, admin);
+    const hash = sha256Hex(created.secret);
+    await eventually(async () => (await clusterConfig())?.auth.api_keys.find((k) => k.hash === hash && !k.revoked), 20_000, 'the new key in the cluster');
+    expect((await core.call('clusters:list', {}, admin))[0]!.gateway!.state).toBe('synced');
+    const auto = (await core.call('jobs:list', {}, admin)).find((j) => j.title.includes('keys or projects changed'));
+    expect(auto).toMatchObject({ createdBy: 'foundry' });
+
+    await core.call('apikeys:revoke', { keyId: created.key.id }, admin);
+    await eventually(async () => (await clusterConfig())?.auth.api_keys.find((k) => k.hash === hash && k.revoked), 20_000, 'the key revoked in the cluster');
+    expect(JSON.parse(decode((await readSecret())!.data['api-keys.json']!))).toEqual([expect.objectContaining({ hash, revoked: true })]);
+  });
+
+  it('reports an edit made in the cluster as drift, and the next sync puts the config back', async () => {
+    ({ core, admin } = await clusterCore());
+    const id = await importSandbox(sb, 'sandbox');
+    await syncAndWait([id]);
+    const original = (await readConfigMap())!.data['config.toml'];
+
+    // What `kubectl edit` does: an update under its own field manager.
+    await kube.json({
+      method: 'PATCH',
+      path: `/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`,
+      query: { fieldManager: 'kubectl-edit' },
+      contentType: 'application/merge-patch+json',
+      body: { data: { 'config.toml': `${original}\n# tuned by hand\n` } },
+      action: 'edit the ConfigMap',
+    });
+    const [checked] = await core.call('clusters:check', { clusterId: id }, admin);
+    expect(checked!.gateway).toMatchObject({ state: 'drifted', drift: [{ kind: 'ConfigMap', name: GATEWAY_CONFIGMAP, state: 'modified', editedBy: ['kubectl-edit'] }] });
+
+    const job = await syncAndWait([id]);
+    expect(job.status).toBe('succeeded');
+    const logs = await core.call('jobs:get', { jobId: job.id }, admin);
+    expect(logs.logs.map((l) => l.message).join('\n')).toContain('drift found and overwritten: ConfigMap foundry-gateway-config was changed by kubectl-edit');
+    expect((await readConfigMap())!.data['config.toml']).toBe(original);
+    expect((await core.call('clusters:list', {}, admin))[0]!.gateway).toMatchObject({ state: 'synced', drift: [] });
+  });
+
+  it('an unreachable cluster fails on its own and says why; the others get the new key', async () => {
+    ({ core, admin } = await clusterCore({ clusterTimeoutMs: 1500 }));
+    const other = await startTestSandbox('gateway-sync-2', 'cpu-only');
+    try {
+      const project = await core.call('projects:create', { name: 'edge' }, admin);
+      const a = await importSandbox(sb, 'a');
+      const b = await importSandbox(other, 'b');
+      expect((await syncAndWait()).status).toBe('succeeded');
+      await other.stop();
+
+      const created = await core.call('apikeys:create', { projectId: project.id, name: 'k' }, admin);
+      const hash = sha256Hex(created.secret);
+      await eventually(async () => (await clusterConfig())?.auth.api_keys.find((k) => k.hash === hash), 20_000, 'the key in the reachable cluster');
+      const auto = await eventually(async () => (await core.call('jobs:list', {}, admin)).find((j) => j.title.includes('keys or projects changed') && j.status === 'failed'), 20_000, 'the auto job to end');
+      expect(auto.error).toMatchObject({ code: 'CLUSTER_UNREACHABLE', message: expect.stringMatching(/^b: Cannot reach the API server of b .*; 1 other cluster is synced\.$/) });
+      const byId = Object.fromEntries((await core.call('clusters:list', {}, admin)).map((c) => [c.id, c]));
+      expect(byId[a]!.gateway).toMatchObject({ state: 'synced' });
+      expect(byId[b]!.gateway).toMatchObject({ state: 'failed', error: { code: 'CLUSTER_UNREACHABLE' } });
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe.skipIf(!available)('installing the gateway (real API server)', () => {
+  const bundleDir = tempDir('foundry-gateway-bundle-');
+  let gateway: Running | undefined;
+  afterAll(async () => {
+    await gateway?.close();
+    bundleDir.remove();
+  });
+
+  it('applies the workload, which rolls out; the desktop reaches the gateway through the service proxy with its admin token', async () => {
+    const outfile = join(bundleDir.path, 'gateway.js');
+    execFileSync(process.execPath, ['gateway/scripts/build.mjs'], { env: { ...process.env, GATEWAY_OUTFILE: outfile } });
+    ({ core, admin } = await clusterCore({ gatewayBundlePath: `${outfile}.gz` }));
+    const project = await core.call('projects:create', { name: 'search' }, admin);
+    await core.call('apikeys:create', { projectId: project.id, name: 'a' }, admin);
+    await core.call('apikeys:create', { projectId: project.id, name: 'b' }, admin);
+    const id = await importSandbox(sb, 'sandbox');
+
+    const job = await syncAndWait([id], true);
+    expect(job).toMatchObject({ status: 'succeeded', title: 'Install the gateway on sandbox' });
+    for (const path of [
+      `/apis/apps/v1/namespaces/${NS}/deployments/foundry-gateway`,
+      `/api/v1/namespaces/${NS}/services/foundry-gateway`,
+      `/api/v1/namespaces/${NS}/configmaps/foundry-gateway-bundle`,
+      `/apis/policy/v1/namespaces/${NS}/poddisruptionbudgets/foundry-gateway`,
+      `/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies/foundry-gateway`,
+      `/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers/foundry-gateway`,
+    ]) {
+      expect(await kube.getOrNull(path, 'read'), path).not.toBeNull();
+    }
+    await eventually(async () => {
+      const d = await kube.json<{ status?: { availableReplicas?: number } }>({ path: `/apis/apps/v1/namespaces/${NS}/deployments/foundry-gateway`, action: 'read' });
+      return d.status?.availableReplicas === 2;
+    }, 60_000, 'two available gateway replicas');
+    expect((await core.call('clusters:list', {}, admin))[0]!.gateway).toMatchObject({ state: 'synced', installedAt: expect.any(String) });
+
+    // No container runtime here: a real gateway process stands in for the pods, loaded from what Foundry put in the cluster.
+    const config = (await clusterConfig())!;
+    const token = decode((await readSecret())!.data['admin-token']!);
+    gateway = await listenGateway(config as never, secretsFrom({ [config.server.admin_token_file!]: token }));
+    await kube.json({
+      method: 'PATCH',
+      path: `/apis/apps/v1/namespaces/${NS}/deployments/foundry-gateway`,
+      query: { fieldManager: 'e2e-test' },
+      contentType: 'application/merge-patch+json',
+      body: { spec: { template: { metadata: { annotations: { 'sandbox.foundry.dev/forward': `8080=${new URL(gateway.url).host}` } } } } },
+      action: 'point the pods at the local gateway',
+    });
+    const state = await eventually(
+      () => callGatewayAdmin<{ api_keys: number; last_reload: unknown }>({ clusters: core.services.clusters, vault: core.services.vault }, id, '/admin/state', { timeoutMs: 3000 }),
+      60_000,
+      'the gateway through the service proxy',
+    );
+    expect(state.api_keys).toBe(2);
+
+    // The wrong token is refused by the gateway itself.
+    const res = await core.services.clusters.serviceProxy(id, { namespace: NS, service: 'foundry-gateway', port: 'http', path: '/admin/state', headers: { 'x-foundry-admin-token': 'wrong' } });
+    expect(res.status).toBe(403);
+  });
+});

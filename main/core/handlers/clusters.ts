@@ -1,0 +1,49 @@
+import { FoundryError } from '../errors';
+import type { HandlerTable } from './types';
+import { signedIn } from './types';
+import { GATEWAY_SYNC_JOB, type GatewaySyncInput } from '../gateway/sync-job';
+
+type ClusterHandlers = Pick<
+  HandlerTable,
+  'clusters:list' | 'clusters:get' | 'clusters:preview' | 'clusters:import' | 'clusters:check' | 'clusters:remove' | 'clusters:syncGateway'
+>;
+
+export const clusterHandlers: ClusterHandlers = {
+  'clusters:list': { run: ({ core }) => core.clusters.list() },
+  'clusters:get': { run: ({ core }, input) => core.clusters.get(input.clusterId) },
+  'clusters:preview': { run: ({ core }, input) => core.clusters.preview(input.kubeconfig) },
+  'clusters:import': {
+    run: (ctx, input) => ctx.core.clusters.import(input, signedIn(ctx).username),
+    // Names, contexts and servers only: the kubeconfig never goes into the audit chain.
+    audit: (_i, out) => ({
+      target: out.imported.map((c) => c.id).join(',') || null,
+      details: {
+        imported: out.imported.map((c) => ({ name: c.name, context: c.context, server: c.server, caFingerprint: c.caFingerprint })),
+        failed: out.failed.map((f) => ({ context: f.context, code: f.error.code })),
+      },
+    }),
+  },
+  'clusters:check': {
+    run: async ({ core }, input) => {
+      if (!input.clusterId) return core.clusters.checkAll();
+      const detail = await core.clusters.check(input.clusterId);
+      return [core.clusters.list().find((c) => c.id === detail.id)!];
+    },
+  },
+  'clusters:remove': {
+    run: ({ core }, input) => core.clusters.remove(input.clusterId, input.confirmName),
+    audit: (_i, c) => ({ target: c.id, details: { name: c.name, server: c.server } }),
+  },
+  'clusters:syncGateway': {
+    run: (ctx, input) => {
+      const all = ctx.core.clusters.list();
+      const chosen = input.clusterIds ? input.clusterIds.map((id) => ctx.core.clusters.get(id)) : all;
+      if (chosen.length === 0) {
+        throw new FoundryError({ code: 'FAILED_PRECONDITION', message: 'There are no clusters to sync the gateway to.', hint: 'Import a cluster first.' });
+      }
+      const job: GatewaySyncInput = { clusterIds: chosen.map((c) => c.id), names: chosen.map((c) => c.name), install: input.install, trigger: 'manual', image: input.image };
+      return ctx.core.jobs.start(GATEWAY_SYNC_JOB, job, signedIn(ctx).username);
+    },
+    audit: (input, job) => ({ target: job.id, details: { title: job.title, clusterIds: input.clusterIds ?? 'all', install: input.install } }),
+  },
+};

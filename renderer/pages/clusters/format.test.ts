@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { gatewaySentence, gpuLine, shortGpuName } from './format';
+
+describe('cluster wording', () => {
+  it('shortens GPU product labels and sums a line per model', () => {
+    expect(shortGpuName('NVIDIA-H100-80GB-HBM3')).toBe('H100-80GB-HBM3');
+    expect(shortGpuName('Tesla-T4')).toBe('Tesla-T4');
+    const models = [
+      { product: 'NVIDIA-H100-80GB-HBM3', memoryMiB: 81559, nodes: 2, capacity: 16, allocatable: 16 },
+      { product: 'NVIDIA-A100-SXM4-40GB', memoryMiB: 40960, nodes: 1, capacity: 8, allocatable: 8 },
+    ];
+    expect(gpuLine({ gpus: { capacity: 24, allocatable: 24, models } })).toBe('16× H100-80GB-HBM3, 8× A100-SXM4-40GB');
+    expect(gpuLine({ gpus: { capacity: 0, allocatable: 0, models: [] } })).toBe('no GPUs');
+    expect(gpuLine({ gpus: null })).toBe('unknown');
+  });
+
+  it('says who changed a drifted object and what a failure means', () => {
+    const base = { namespace: 'foundry-system', configHash: 'abc', appliedAt: null, attemptedAt: '2026-01-01T00:00:00Z', installedAt: null, error: null, drift: [], driftCheckedAt: null };
+    expect(gatewaySentence(null)).toMatch(/not been pushed/);
+    expect(gatewaySentence({ ...base, state: 'drifted', drift: [{ kind: 'ConfigMap', name: 'foundry-gateway-config', state: 'modified', editedBy: ['kubectl-edit'] }] })).toBe(
+      'Changed in the cluster since Foundry applied it: ConfigMap foundry-gateway-config modified by kubectl-edit. Sync to put it back.',
+    );
+    expect(gatewaySentence({ ...base, state: 'failed', error: { code: 'CLUSTER_UNREACHABLE', message: 'Cannot reach b.', hint: 'Check the VPN.' } })).toBe('Cannot reach b. Check the VPN.');
+  });
+});

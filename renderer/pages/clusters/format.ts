@@ -1,0 +1,46 @@
+/** Pure wording for the Clusters page, tested without a DOM. */
+import type { MantineColor } from '@mantine/core';
+import type { ClusterHealth, ClusterSummary, GatewayStatus } from '../../../main/core/clusters/types';
+
+/** "NVIDIA-H100-80GB-HBM3" reads as "H100-80GB-HBM3" in a badge; the tooltip keeps the full label. */
+export function shortGpuName(product: string): string {
+  return product.replace(/^NVIDIA[- ]/i, '') || product;
+}
+
+export function gpuLine(c: Pick<ClusterSummary, 'gpus'>): string {
+  if (!c.gpus) return 'unknown';
+  if (c.gpus.models.length === 0) return 'no GPUs';
+  return c.gpus.models.map((m) => `${m.capacity}× ${shortGpuName(m.product)}`).join(', ');
+}
+
+export const HEALTH: Record<ClusterHealth, { label: string; color: MantineColor }> = {
+  ok: { label: 'Ready', color: 'teal' },
+  degraded: { label: 'Degraded', color: 'yellow' },
+  unreachable: { label: 'Unreachable', color: 'red' },
+  unknown: { label: 'Not checked', color: 'gray' },
+};
+
+export const GATEWAY: Record<GatewayStatus['state'] | 'none', { label: string; color: MantineColor }> = {
+  synced: { label: 'Synced', color: 'teal' },
+  'out-of-date': { label: 'Out of date', color: 'yellow' },
+  drifted: { label: 'Drift', color: 'orange' },
+  failed: { label: 'Failed', color: 'red' },
+  none: { label: 'Not synced', color: 'gray' },
+};
+
+/** One sentence on the gateway state, for tooltips and the detail panel. */
+export function gatewaySentence(g: GatewayStatus | null): string {
+  if (!g) return "Foundry's gateway config has not been pushed to this cluster yet.";
+  switch (g.state) {
+    case 'synced':
+      return `The cluster has the current config (${g.configHash?.slice(0, 12)}) in ${g.namespace}.`;
+    case 'out-of-date':
+      return 'Keys or projects changed since the last sync; a resync is due.';
+    case 'drifted':
+      return `Changed in the cluster since Foundry applied it: ${g.drift
+        .map((d) => `${d.kind} ${d.name} ${d.state === 'missing' ? 'deleted' : 'modified'}${d.editedBy.length ? ` by ${d.editedBy.join(', ')}` : ''}`)
+        .join('; ')}. Sync to put it back.`;
+    case 'failed':
+      return g.error ? `${g.error.message}${g.error.hint ? ` ${g.error.hint}` : ''}` : 'The last sync failed.';
+  }
+}
