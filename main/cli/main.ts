@@ -6,6 +6,7 @@ import { registerAccess } from './commands/access';
 import { registerSystem } from './commands/system';
 import { registerOptimize } from './commands/optimize';
 import { registerClusters } from './commands/clusters';
+import { registerGuardrails } from './commands/guardrails';
 
 /** `foundry`: the command line over the same channel table as the desktop and browser mode. */
 export function buildProgram(): Command {
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   registerSystem(program);
   registerOptimize(program);
   registerClusters(program);
+  registerGuardrails(program);
   program
     .command('channels')
     .description('list every channel with who may call it')

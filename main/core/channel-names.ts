@@ -48,6 +48,13 @@ export const CHANNEL_NAMES = [
   'clusters:check',
   'clusters:remove',
   'clusters:syncGateway',
+  'guardrails:list',
+  'guardrails:get',
+  'guardrails:create',
+  'guardrails:update',
+  'guardrails:delete',
+  'guardrails:assign',
+  'guardrails:test',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

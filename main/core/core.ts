@@ -21,6 +21,7 @@ import { createClusterService } from './clusters/service';
 import { gatewaySyncJob } from './gateway/sync-job';
 import { createGatewayAutoSync, type AutoSyncOptions } from './gateway/sync-auto';
 import type { AuditLog } from './audit/chain';
+import { createGuardrailService } from './guardrails/service';
 
 export interface CoreOptions {
   home: string;
@@ -59,6 +60,7 @@ export function createCore(options: CoreOptions): Core {
   jobs.register(gatewaySyncJob({ db, vault, clusters, bundlePath: options.gatewayBundlePath }));
   for (const type of options.jobTypes ?? []) jobs.register(type as JobType<unknown, unknown>);
 
+  const projects = createProjectService(db);
   const services: CoreServices = {
     db,
     paths: { home: options.home, database },
@@ -66,7 +68,7 @@ export function createCore(options: CoreOptions): Core {
     audit: observeAppends(createAuditLog(db), () => gatewayAutoSync.notify()),
     users: createUserService(db),
     sessions: createSessionService(db),
-    projects: createProjectService(db),
+    projects,
     apiKeys: createApiKeyService(db),
     signInLimiter: createSignInLimiter(),
     vault,
@@ -77,6 +79,7 @@ export function createCore(options: CoreOptions): Core {
     playground,
     clusters,
     gatewayAutoSync,
+    guardrails: createGuardrailService(db, projects),
   };
   jobs.recover();
   return {

@@ -13,6 +13,7 @@ import type { CoreEventBus } from './events';
 import type { PlaygroundService } from './playground/service';
 import type { ClusterService } from './clusters/service';
 import type { GatewayAutoSync } from './gateway/sync-auto';
+import type { GuardrailService } from './guardrails/service';
 
 /** Everything a channel handler may use; built once per process by createCore (core.ts). */
 export interface CoreServices {
@@ -35,4 +36,5 @@ export interface CoreServices {
   clusters: ClusterService;
   /** Resyncs every synced cluster's gateway config when keys or projects change. */
   gatewayAutoSync: GatewayAutoSync;
+  guardrails: GuardrailService;
 }

@@ -1,13 +1,13 @@
 import { lazy, type ComponentType } from 'react';
 import type { Route } from '../stores/router';
 import { ApiKeysPage } from './ApiKeysPage';
+import { GuardrailsPage } from './GuardrailsPage';
 import { AuditPage } from './AuditPage';
 import { ClustersPage } from './ClustersPage';
 import {
   DashboardPage,
   DeploymentsPage,
   EvaluationsPage,
-  GuardrailsPage,
   ModelsPage,
   ObservabilityPage,
 } from './placeholders';

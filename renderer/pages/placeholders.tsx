@@ -8,7 +8,6 @@ import {
   IconFlask,
   IconLayoutDashboard,
   IconRocket,
-  IconShieldCheck,
 } from '@tabler/icons-react';
 import { EmptyPage } from '../components/EmptyPage';
 
@@ -65,16 +64,5 @@ export const EvaluationsPage = () => (
     headline="No runs yet"
     description="Benchmark and evaluation runs against your deployments, compared side by side with the optimizer's predictions."
     actionLabel="New benchmark"
-  />
-);
-
-export const GuardrailsPage = () => (
-  <EmptyPage
-    title="Guardrails"
-    testId="empty-guardrails"
-    icon={<IconShieldCheck {...icon} />}
-    headline="No guardrails"
-    description="Policies the gateway applies to the selected project's requests and responses will be managed here."
-    actionLabel="Add a guardrail"
   />
 );

@@ -1,3 +1,6 @@
-/** The gateway's public config surface: main/core may import this module (and only this one). */
+/**
+ * The gateway's public config surface: main/core may import this module and, for dry runs of a
+ * guardrail profile, ../guardrails/index.ts; nothing else of the gateway.
+ */
 export { parseGatewayConfig, validateGatewayConfig, renderGatewayConfigToml, formatPath, type ConfigResult } from './parse';
-export { gatewayConfigSchema, type GatewayConfig, type GatewayConfigInput, type ModelConfig, type ProviderConfig, type TargetConfig, type ApiKeyConfig, type GuardrailProfileConfig, type CacheConfig, type ObjectStoreConfig, PII_KINDS } from './schema';
+export { gatewayConfigSchema, guardrailProfileSchema, type GatewayConfig, type GatewayConfigInput, type ModelConfig, type ProviderConfig, type TargetConfig, type ApiKeyConfig, type GuardrailProfileConfig, type CacheConfig, type ObjectStoreConfig, PII_KINDS } from './schema';

@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'deployment:view',
   'deployment:manage',
   'optimizer:run',
+  'guardrail:view',
   'guardrail:manage',
   'playground:use',
   'evaluation:run',

@@ -8,6 +8,7 @@ import { GATEWAY_CHANNELS } from './gateway';
 import { OPTIMIZER_CHANNELS } from './optimizer';
 import { PLAYGROUND_CHANNELS } from './playground';
 import { CLUSTER_CHANNELS } from './clusters';
+import { GUARDRAIL_CHANNELS } from './guardrails';
 
 /**
  * The one contract between the UI (and the CLI) and the core. Each channel names its input schema,
@@ -23,6 +24,7 @@ export const CHANNELS = {
   ...OPTIMIZER_CHANNELS,
   ...PLAYGROUND_CHANNELS,
   ...CLUSTER_CHANNELS,
+  ...GUARDRAIL_CHANNELS,
 } satisfies Record<ChannelName, ChannelSpec>;
 
 type Table = typeof CHANNELS;

@@ -28,8 +28,32 @@ describe('gateway config rendered by the desktop', () => {
     expect(keys[gone.key.id]).toMatchObject({ hash: sha256Hex(gone.secret), revoked: true });
   });
 
+  it('carries every guardrail profile and each project\'s assignment, as the gateway reads them', async () => {
+    const fraud = await core.call('projects:create', { name: 'fraud-detection' }, admin);
+    await core.call('projects:create', { name: 'research' }, admin);
+    const strict = await core.call('guardrails:create', { name: 'strict', policy: { pii: ['email', 'card'], deny: ['Project Zeus'], rules: [{ name: 'ticket', pattern: 'TCK-\\d{6}', direction: 'output' }], max_prompt_chars: 8000 } }, admin);
+    await core.call('guardrails:create', { name: 'unused', policy: { pii: [] } }, admin);
+    await core.call('guardrails:assign', { projectId: fraud.id, profileId: strict.id }, admin);
+
+    const { toml } = renderGatewayConfig(core.services.db);
+    expect(toml).toContain('[guardrails.strict]');
+    const parsed = parseGatewayConfig(toml);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(Object.keys(parsed.value.projects).sort()).toEqual(['fraud-detection', 'research']);
+    expect(parsed.value.projects['fraud-detection']?.guardrail).toBe('strict');
+    expect(parsed.value.projects.research?.guardrail).toBeUndefined();
+    expect(Object.keys(parsed.value.guardrails)).toEqual(['strict', 'unused']);
+    expect(parsed.value.guardrails.strict).toEqual(strict.policy);
+
+    // A rename follows through to the project that uses the profile.
+    await core.call('guardrails:update', { profileId: strict.id, name: 'strict-v2' }, admin);
+    const renamed = parseGatewayConfig(renderGatewayConfig(core.services.db).toml);
+    expect(renamed).toMatchObject({ ok: true, value: { projects: { 'fraud-detection': { guardrail: 'strict-v2' } } } });
+  });
+
   it('renders a valid config for an empty desktop', () => {
     const parsed = parseGatewayConfig(renderGatewayConfig(core.services.db).toml);
-    expect(parsed).toMatchObject({ ok: true, value: { auth: { api_keys: [] }, models: {} } });
+    expect(parsed).toMatchObject({ ok: true, value: { auth: { api_keys: [] }, models: {}, guardrails: {} } });
   });
 });

@@ -1,13 +1,15 @@
 import { renderGatewayConfigToml, validateGatewayConfig, type GatewayConfigInput } from '../../../gateway/src/config/index';
 import { FoundryError } from '../errors';
 import type { Db } from '../store/db';
+import { guardrailsForGateway } from '../guardrails/service';
 
 /**
  * Renders the part of a cluster's gateway config that the desktop owns: projects with their budgets and
- * every API key as a SHA-256 hash (revoked and expired keys included, so the gateway answers "revoked" or
- * "expired" rather than "unknown key"). Providers and models come from deployments and endpoints; until
- * those exist the config routes nothing, which the gateway accepts. The result is validated against the
- * gateway's own strict schema before anything leaves the desktop.
+ * guardrail profile, every guardrail profile, and every API key as a SHA-256 hash (revoked and expired
+ * keys included, so the gateway answers "revoked" or "expired" rather than "unknown key"). Providers and
+ * models come from deployments and endpoints; until those exist the config routes nothing, which the
+ * gateway accepts. The result is validated against the gateway's own strict schema before anything
+ * leaves the desktop.
  */
 
 export interface GatewayRoutes {
@@ -33,6 +35,7 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
     )
     .all();
   const projects = db.prepare<[], { name: string }>('SELECT name FROM projects ORDER BY name').all();
+  const guardrails = guardrailsForGateway(db);
 
   const config: GatewayConfigInput = {
     auth: {
@@ -46,9 +49,15 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
         revoked: k.revoked_at !== null,
       })),
     },
-    projects: Object.fromEntries(projects.map((p) => [p.name, {}])),
+    projects: Object.fromEntries(
+      projects.map((p) => {
+        const profile = guardrails.projects.get(p.name);
+        return [p.name, profile ? { guardrail: profile } : {}];
+      }),
+    ),
     providers: routes.providers,
     models: routes.models,
+    guardrails: guardrails.profiles,
   };
   const checked = validateGatewayConfig(config);
   if (!checked.ok) {

@@ -5,5 +5,6 @@ import { systemHandlers } from './system';
 import { fleetHandlers } from './fleet';
 import { playgroundHandlers } from './playground';
 import { clusterHandlers } from './clusters';
+import { guardrailHandlers } from './guardrails';
 
-export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...clusterHandlers };
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...clusterHandlers, ...guardrailHandlers };

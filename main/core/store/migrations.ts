@@ -175,6 +175,30 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'guardrail-profiles',
+    sql: `
+      CREATE TABLE guardrail_profiles (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        description TEXT NOT NULL DEFAULT '',
+        policy TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+
+      -- One profile per project at most; a profile in use cannot be deleted (RESTRICT backs the service's check).
+      CREATE TABLE project_guardrails (
+        project_id TEXT PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE,
+        profile_id TEXT NOT NULL REFERENCES guardrail_profiles(id) ON DELETE RESTRICT,
+        assigned_at TEXT NOT NULL,
+        assigned_by TEXT NOT NULL
+      );
+      CREATE INDEX project_guardrails_by_profile ON project_guardrails(profile_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
