@@ -39,4 +39,16 @@ describe('gateway manifests', () => {
   it('is pure: the same input renders the same objects', () => {
     expect(JSON.stringify(renderGatewayManifests({ configToml, bundleGz }))).toBe(JSON.stringify(renderGatewayManifests({ configToml, bundleGz })));
   });
+
+  it('mounts a ReadWriteMany claim at the volume object store path, and insists on one', () => {
+    const withStore = renderGatewayConfigToml({ providers: { v: { kind: 'openai_compatible', base_url: 'http://v:8000/v1' } }, models: { m: { targets: [{ provider: 'v' }] } }, object_store: { kind: 'volume', path: '/var/lib/foundry-gateway/images', url_signing_key_file: '/etc/foundry-gateway/secrets/url-key' } });
+    const missing = renderGatewayManifests({ configToml: withStore, bundleGz });
+    expect(missing).toEqual({ ok: false, errors: [expect.stringContaining('imagesVolumeClaim: the config stores images on a volume at /var/lib/foundry-gateway/images')] });
+    const r = renderGatewayManifests({ configToml: withStore, bundleGz, imagesVolumeClaim: 'gateway-images' });
+    if (!r.ok) throw new Error(r.errors.join());
+    const pod = byKind(r.objects, 'Deployment').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'images', persistentVolumeClaim: { claimName: 'gateway-images' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'images', mountPath: '/var/lib/foundry-gateway/images' });
+    expect(renderGatewayManifests({ configToml, bundleGz, imagesVolumeClaim: 'x' }).ok).toBe(false);
+  });
 });

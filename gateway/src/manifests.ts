@@ -5,6 +5,7 @@
  * pods by hot reload (no restart); a new bundle changes the pod template hash and rolls them.
  */
 import { createHash } from 'node:crypto';
+import { parseGatewayConfig } from './config';
 
 export interface GatewayManifestOptions {
   namespace?: string;
@@ -25,6 +26,11 @@ export interface GatewayManifestOptions {
   /** Namespaces whose pods may call the gateway; empty means every namespace. */
   clientNamespaces?: string[];
   shutdownGraceSeconds?: number;
+  /**
+   * A ReadWriteMany PersistentVolumeClaim for a `kind = "volume"` object store: mounted read-write
+   * at the config's object_store.path in every replica (any replica serves any replica's image URLs).
+   */
+  imagesVolumeClaim?: string;
 }
 
 export type Manifest = { apiVersion: string; kind: string; metadata: Record<string, unknown> } & Record<string, unknown>;
@@ -46,6 +52,12 @@ export function renderGatewayManifests(o: GatewayManifestOptions): ManifestResul
   if ((o.maxReplicas ?? replicas * 4) < replicas) errors.push('maxReplicas: must be >= replicas');
   if (bundle.length > CONFIGMAP_LIMIT) errors.push(`bundleGz: ${bundle.length} bytes base64 exceeds the ConfigMap limit`);
   if (Buffer.byteLength(o.configToml) > CONFIGMAP_LIMIT) errors.push('configToml: exceeds the ConfigMap limit');
+  // A volume object store needs the same volume in every replica; the path comes from the config.
+  const parsed = parseGatewayConfig(o.configToml);
+  const store = parsed.ok ? parsed.value.object_store : undefined;
+  const imagesPath = store?.kind === 'volume' ? store.path : undefined;
+  if (imagesPath && !o.imagesVolumeClaim) errors.push(`imagesVolumeClaim: the config stores images on a volume at ${imagesPath}; name a ReadWriteMany PersistentVolumeClaim to mount there`);
+  if (o.imagesVolumeClaim && !imagesPath) errors.push('imagesVolumeClaim: the config has no object_store of kind "volume" to mount it for');
   if (errors.length) return { ok: false, errors };
 
   const labels = { 'app.kubernetes.io/name': 'foundry-gateway', 'app.kubernetes.io/instance': name, 'app.kubernetes.io/managed-by': 'foundry' };
@@ -90,6 +102,7 @@ export function renderGatewayManifests(o: GatewayManifestOptions): ManifestResul
                   { name: 'app', mountPath: '/app', readOnly: true },
                   { name: 'config', mountPath: '/etc/foundry-gateway/config', readOnly: true },
                   ...(o.secretName ? [{ name: 'secrets', mountPath: '/etc/foundry-gateway/secrets', readOnly: true }] : []),
+                  ...(imagesPath ? [{ name: 'images', mountPath: imagesPath }] : []),
                 ],
               },
             ],
@@ -98,6 +111,7 @@ export function renderGatewayManifests(o: GatewayManifestOptions): ManifestResul
               { name: 'app', emptyDir: { sizeLimit: '32Mi' } },
               { name: 'config', configMap: { name: `${name}-config` } },
               ...(o.secretName ? [{ name: 'secrets', secret: { secretName: o.secretName } }] : []),
+              ...(imagesPath ? [{ name: 'images', persistentVolumeClaim: { claimName: o.imagesVolumeClaim } }] : []),
             ],
           },
         },

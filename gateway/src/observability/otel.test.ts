@@ -11,6 +11,8 @@ interface OtlpSpan {
   parentSpanId?: string;
   name: string;
   kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
   attributes: Record<string, unknown>;
   status: { code?: number; message?: string };
   resource: Record<string, unknown>;
@@ -104,6 +106,11 @@ describe('OpenTelemetry span export over OTLP/HTTP', () => {
     expect(server.parentSpanId).toBe(parent);
     expect(server.attributes).toMatchObject({ 'http.route': '/v1/chat/completions', 'http.response.status_code': 200, 'gen_ai.request.model': 'chat', 'foundry.project': 'team-otel', 'foundry.key_id': 'k-otel', 'gen_ai.usage.input_tokens': 3, 'gen_ai.usage.output_tokens': 3, 'foundry.target': 'a/m', 'foundry.stream': false });
     expect(server.resource['service.name']).toBe('gw-under-test');
+    // Started at arrival (a performance.now() value converted by the SDK), ended after the attempt.
+    const startMs = Number(BigInt(server.startTimeUnixNano) / 1_000_000n);
+    expect(Math.abs(startMs - Date.now())).toBeLessThan(60_000);
+    expect(BigInt(server.startTimeUnixNano) <= BigInt(client.startTimeUnixNano)).toBe(true);
+    expect(BigInt(client.endTimeUnixNano) <= BigInt(server.endTimeUnixNano)).toBe(true);
     expect(client.name).toBe('upstream attempt');
     expect(client.parentSpanId).toBe(server.spanId);
     expect(client.attributes).toMatchObject({ 'foundry.target': 'a/m', 'foundry.outcome': 'ok', 'http.response.status_code': 200, 'server.address': sim.url });
