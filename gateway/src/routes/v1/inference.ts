@@ -13,7 +13,7 @@ import { BodyCapture } from '../../observability/body-log';
 import { Tracing, type Span } from '../../observability/otel';
 import { continueTrace, type TraceContext } from '../../observability/trace';
 import type { Operation } from '../../providers/types';
-import { account, logRefusal } from '../../proxy/account';
+import { account, logRefusal, type Refusal } from '../../proxy/account';
 import { forward } from '../../proxy/forward';
 import type { AnswerShape, Call } from '../../proxy/types';
 import type { Services } from '../../services';
@@ -28,6 +28,12 @@ export interface InferenceInput {
   raw: Buffer;
   shape: AnswerShape | null;
   finish?: Call['finish'];
+}
+
+/** A request refused before any upstream call: its span (if tracing) and its access-log line. */
+function refuse(svc: Services, span: Span | null, r: Refusal): void {
+  if (span) Tracing.endRequest(span, { status: r.status, errorCode: r.code });
+  logRefusal(svc, r);
 }
 
 const TRACESTATE = /^[\x20-\x7e]{1,512}$/;
@@ -50,18 +56,14 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   if (svc.tracing) {
     ({ span, trace } = svc.tracing.startRequest(routeLabel, req.fdyT0, req.headers.traceparent, { 'gen_ai.request.model': model.slice(0, 256), 'foundry.project': principal.project, 'foundry.key_id': principal.id }));
   } else trace = continueTrace(req.headers.traceparent);
-  const early = (status: number, code: string) => {
-    if (span) Tracing.endRequest(span, { status, errorCode: code });
-    logRefusal(svc, { route: routeLabel, model, principal, status, code, traceId: trace.traceId, t0: req.fdyT0 });
-  };
   const route = rt.models.get(model);
   if (!route || !mayUseModel(principal, model)) {
     svc.metrics.error('model_not_found');
-    early(404, 'model_not_found');
+    refuse(svc, span, { route: routeLabel, model, principal, status: 404, code: 'model_not_found', traceId: trace.traceId, t0: req.fdyT0 });
     return sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
   }
   if (!route.targets[0]!.provider.supports(op)) {
-    early(400, 'invalid_request');
+    refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'invalid_request', traceId: trace.traceId, t0: req.fdyT0 });
     return sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
   }
   // Input guardrails run before admission: a blocked request reaches neither limits nor upstream.
@@ -75,7 +77,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       for (const h of report.hits) svc.metrics.guardrailAction(principal.project, profile.name, h.rule, h.action, h.direction, h.count);
       svc.metrics.error('guardrail_blocked');
       svc.metrics.request(routeLabel, model, principal.project, 400);
-      early(400, 'guardrail_blocked');
+      refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'guardrail_blocked', traceId: trace.traceId, t0: req.fdyT0 });
       return sendError(reply, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
     }
     guard = { profile, report };
@@ -93,7 +95,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   if (admission instanceof GatewayError) {
     svc.metrics.error(admission.code);
     svc.metrics.request(routeLabel, model, principal.project, 429);
-    early(429, admission.code);
+    refuse(svc, span, { route: routeLabel, model, principal, status: 429, code: admission.code, traceId: trace.traceId, t0: req.fdyT0 });
     return sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
   }
   const res = reply.raw;
