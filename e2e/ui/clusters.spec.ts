@@ -20,6 +20,7 @@ test.describe.configure({ mode: 'serial' });
 let web: BrowserMode;
 let page: Page;
 let kubeconfig: string;
+let keySecret: string;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
@@ -125,6 +126,7 @@ test("a new API key's hash reaches the synced cluster without another click", as
   await page.getByTestId('create-key-form').locator('input[name=keyName]').fill('camera-fleet');
   await page.getByTestId('create-key-submit').click();
   const secret = (await page.getByTestId('api-key-secret').textContent())!.trim();
+  keySecret = secret;
   await page.getByTestId('api-key-secret-done').click();
   const hash = createHash('sha256').update(secret).digest('hex');
 
@@ -133,13 +135,28 @@ test("a new API key's hash reaches the synced cluster without another click", as
   await expect(page.getByTestId('cluster-row-lab-gpu').getByTestId('cluster-gateway-state')).toHaveText('Synced');
 });
 
+test("the Playground offers the cluster's gateway and says plainly that no gateway pod answers yet", async () => {
+  await page.getByTestId('nav-playground').click();
+  await expect(page.getByTestId('playground-mode')).toBeVisible();
+  // A cluster with a synced gateway is where the Playground opens.
+  await expect(page.getByTestId('playground-cluster')).toHaveValue('lab-gpu (foundry-system) · config only');
+  await page.getByTestId('playground-key').fill(keySecret);
+  await page.getByTestId('playground-connect').click();
+  // The config is synced but nothing runs it here (no workload installed): the API server answers for the Service.
+  await expect(page.getByTestId('error-alert')).toContainText('lab-gpu has no running gateway to answer');
+  await expect(page.getByTestId('error-alert')).toContainText('Check the gateway on the Clusters page');
+  await dismissToasts(page);
+  await shot('clusters-06-playground-cluster');
+  await page.getByTestId('nav-clusters').click();
+});
+
 test('removing a cluster asks for its name and says what stays in the cluster', async () => {
   await page.getByTestId('cluster-actions-lab-gpu').click();
   await page.getByTestId('cluster-remove').click();
   await expect(page.getByTestId('confirm-by-name')).toContainText('Nothing in the cluster is deleted');
   await expect(page.getByTestId('confirm-name-submit')).toBeDisabled();
   await page.getByTestId('confirm-name-input').fill('lab-gpu');
-  await shot('clusters-06-remove');
+  await shot('clusters-07-remove');
   await page.getByTestId('confirm-name-submit').click();
   await expect(page.getByTestId('empty-clusters')).toBeVisible();
 });

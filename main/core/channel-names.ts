@@ -38,6 +38,7 @@ export const CHANNEL_NAMES = [
   'optimizer:runs',
   'optimizer:get',
   'gateway:config',
+  'playground:gateways',
   'playground:models',
   'playground:chat',
   'playground:cancel',

@@ -53,8 +53,8 @@ export function createCore(options: CoreOptions): Core {
   const vault = createVault({ db, keychain, rsaBits: options.rsaBits });
   const events = createEventBus();
   const jobs = createJobEngine({ db, owner: options.jobOwner, isOwnerAlive: options.isJobOwnerAlive, bus: events });
-  const playground = createPlaygroundService({ bus: events });
   const clusters = createClusterService({ db, vault, timeoutMs: options.clusterTimeoutMs });
+  const playground = createPlaygroundService({ bus: events, clusters });
   const gatewayAutoSync = createGatewayAutoSync({ db, jobs, store: clusters.store, ...options.gatewayAutoSync });
   jobs.register(vaultRotateJob(vault));
   jobs.register(gatewaySyncJob({ db, vault, clusters, bundlePath: options.gatewayBundlePath }));

@@ -14,6 +14,10 @@ export function PlaygroundPage() {
   const s = usePlayground();
   const attach = usePlayground((st) => st.attach);
   useEffect(() => (canUse ? attach() : undefined), [canUse, attach]);
+  const loadGateways = usePlayground((st) => st.loadGateways);
+  useEffect(() => {
+    if (canUse) void loadGateways();
+  }, [canUse, loadGateways]);
   const streaming = isStreaming(s.turns);
   const blocked = !s.model ? 'Connect and pick a model first' : s.live !== 'open' ? 'Connecting to Foundry’s event stream…' : null;
 

@@ -1,18 +1,29 @@
 import { z } from 'zod';
-import type { ChatStarted, PlaygroundModel } from '../playground/types';
-import { channel, id, returns } from './spec';
+import type { ChatStarted, PlaygroundGateway, PlaygroundModel } from '../playground/types';
+import { channel, empty, id, returns } from './spec';
 
-// The Playground's endpoint: typed in for the session. The key is never stored, logged or audited.
+// The Playground's endpoint: a URL typed in, or an imported cluster's gateway. The key is typed in for
+// the session and never stored, logged or audited.
 const endpoint = {
-  baseUrl: z.string().min(1, 'is required').max(2048),
+  baseUrl: z.string().min(1, 'is required').max(2048).optional(),
+  clusterId: id('clusterId').optional(),
   apiKey: z.string().min(1, 'is required').max(512),
 };
+const oneEndpoint = (v: { baseUrl?: string; clusterId?: string }) => (v.baseUrl === undefined) !== (v.clusterId === undefined);
+const oneEndpointMessage = { message: 'name either baseUrl (a gateway URL) or clusterId (a cluster whose gateway Foundry installed), not both', path: ['baseUrl'] };
 const chatMessage = z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(200_000) }).strict();
 
 export const PLAYGROUND_CHANNELS = {
   // Not `mutates`: chatting changes nothing Foundry keeps, and auditing would copy prompts into the chain.
+  'playground:gateways': channel({
+    input: empty,
+    output: returns<PlaygroundGateway[]>(),
+    access: 'playground:use',
+    mutates: false,
+    summary: 'The imported clusters whose gateway the Playground can reach through the API server.',
+  }),
   'playground:models': channel({
-    input: z.object(endpoint).strict(),
+    input: z.object(endpoint).strict().refine(oneEndpoint, oneEndpointMessage),
     output: returns<PlaygroundModel[]>(),
     access: 'playground:use',
     mutates: false,
@@ -27,7 +38,8 @@ export const PLAYGROUND_CHANNELS = {
         temperature: z.number().min(0).max(2).optional(),
         maxTokens: z.number().int().min(1).max(131_072).optional(),
       })
-      .strict(),
+      .strict()
+      .refine(oneEndpoint, oneEndpointMessage),
     output: returns<ChatStarted>(),
     access: 'playground:use',
     mutates: false,

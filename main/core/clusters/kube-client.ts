@@ -42,6 +42,20 @@ export interface KubeClient {
   json<T>(req: KubeRequest): Promise<T>;
   /** Like json, but a 404 is null. */
   getOrNull<T>(path: string, action: string, signal?: AbortSignal): Promise<T | null>;
+  /**
+   * The TLS material and auth headers of this context, in memory, for a caller that must stream
+   * through the API server itself (the Playground's chat through the service proxy).
+   */
+  connection(): KubeConnection;
+}
+
+export interface KubeConnection {
+  server: string;
+  ca?: string | Buffer | (string | Buffer)[];
+  cert?: string | Buffer | (string | Buffer)[];
+  key?: string | Buffer | (string | Buffer)[];
+  /** Authorization (bearer token or basic) when the context uses one; empty with client certificates. */
+  headers: Record<string, string>;
 }
 
 export interface KubeClientOptions {
@@ -126,6 +140,13 @@ export async function createKubeClient(kubeconfig: string, options: KubeClientOp
     server,
     raw,
     json,
+    connection: () => ({
+      server,
+      ca: base.ca as KubeConnection['ca'],
+      cert: base.cert as KubeConnection['cert'],
+      key: base.key as KubeConnection['key'],
+      headers: { ...(base.headers as Record<string, string> | undefined) },
+    }),
     async getOrNull<T>(path: string, action: string, signal?: AbortSignal): Promise<T | null> {
       const res = await raw({ path, action, signal });
       if (res.status === 404) return null;

@@ -42,8 +42,19 @@ export function chatBody(input: { model: string; messages: ChatMessage[]; temper
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The request as a curl command; the key stays in the shell's $FOUNDRY_API_KEY, never in the text. */
-export function curlCommand(baseUrl: string, body: ChatBody): string {
+/**
+ * The request as a shell command; the key stays in the shell's $FOUNDRY_API_KEY, never in the text.
+ * A cluster's gateway is reached the way a user would from a terminal: a port-forward to its Service.
+ */
+export function curlCommand(target: { kind: 'url'; baseUrl: string } | { kind: 'cluster'; context: string; namespace: string }, body: ChatBody): string {
+  if (target.kind === 'cluster') {
+    const forward = `kubectl --context ${shellQuote(target.context)} -n ${shellQuote(target.namespace)} port-forward svc/foundry-gateway 8080:http &`;
+    return `${forward}\n${curlLines('http://127.0.0.1:8080', body)}`;
+  }
+  return curlLines(target.baseUrl, body);
+}
+
+function curlLines(baseUrl: string, body: ChatBody): string {
   return [
     `curl -N ${shellQuote(`${baseUrl}/v1/chat/completions`)}`,
     `  -H "Authorization: Bearer $FOUNDRY_API_KEY"`,

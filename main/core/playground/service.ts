@@ -2,23 +2,23 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { FoundryError, notFound, toFoundryError } from '../errors';
 import { newId } from '../access/tokens';
 import type { CoreEventBus } from '../events';
-import { chatBody, curlCommand, normaliseBaseUrl } from './endpoint';
+import type { ClusterService } from '../clusters/service';
+import { chatBody, curlCommand } from './endpoint';
+import { createTargetResolver, type EndpointRef, type ResolvedTarget } from './targets';
 import { createSseReader } from './sse';
 import { createStatsRecorder } from './stats';
-import { fromHttpStatus, fromNetworkError, scrub } from './upstream-errors';
+import { fromNetworkError, scrub } from './upstream-errors';
 import type { ChatMessage, ChatStarted, PlaygroundEvent, PlaygroundModel } from './types';
 
 /**
- * Chats with a gateway endpoint the user names. The API key lives only in this call's memory: it
+ * Chats with a gateway endpoint the user names (a URL, or an imported cluster's gateway through its
+ * API server, see targets.ts). The API key lives only in this call's memory: it
  * is not stored, not logged, not in any event or error (upstream messages are scrubbed of it), and
  * the chat channels are not audited, so no prompt reaches the audit chain either. Answers stream
  * to the session that asked, as bus events.
  */
 
-export interface Endpoint {
-  baseUrl: string;
-  apiKey: string;
-}
+export type Endpoint = EndpointRef;
 
 export interface ChatInput extends Endpoint {
   model: string;
@@ -31,12 +31,13 @@ const MAX_ACTIVE = 16;
 const MODELS_TIMEOUT_MS = 10_000;
 const MAX_ERROR_BODY = 16 * 1024;
 
-export function createPlaygroundService({ bus }: { bus: CoreEventBus }) {
+export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; clusters: ClusterService }) {
   // Timeouts: connect and first byte bounded; between chunks a slow model may think a while.
   const agent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 });
+  const resolveTarget = createTargetResolver({ clusters, sharedAgent: agent });
   const active = new Map<string, { session: string; controller: AbortController }>();
 
-  const headers = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, accept: 'application/json, text/event-stream' });
+  const headers = (target: ResolvedTarget) => ({ ...target.headers, accept: 'application/json, text/event-stream' });
 
   async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
     let text = '';
@@ -46,16 +47,24 @@ export function createPlaygroundService({ bus }: { bus: CoreEventBus }) {
     return text.slice(0, MAX_ERROR_BODY);
   }
 
-  async function models({ baseUrl: raw, apiKey }: Endpoint): Promise<PlaygroundModel[]> {
-    const baseUrl = normaliseBaseUrl(raw);
+  async function models(ref: Endpoint): Promise<PlaygroundModel[]> {
+    const target = await resolveTarget(ref);
+    try {
+      return await listModels(target);
+    } finally {
+      await target.release();
+    }
+  }
+
+  async function listModels(target: ResolvedTarget): Promise<PlaygroundModel[]> {
     let res: Dispatcher.ResponseData;
     try {
-      res = await request(`${baseUrl}/v1/models`, { dispatcher: agent, headers: headers(apiKey), signal: AbortSignal.timeout(MODELS_TIMEOUT_MS) });
+      res = await request(`${target.baseUrl}/v1/models`, { dispatcher: target.dispatcher, headers: headers(target), signal: AbortSignal.timeout(MODELS_TIMEOUT_MS) });
     } catch (err) {
-      throw fromNetworkError(err, baseUrl);
+      throw fromNetworkError(err, target.label);
     }
     const text = await readText(res.body);
-    if (res.statusCode !== 200) throw fromHttpStatus({ status: res.statusCode, body: text, retryAfter: res.headers['retry-after'] }, apiKey);
+    if (res.statusCode !== 200) throw target.failure(res.statusCode, text, res.headers['retry-after']);
     let parsed: { data?: { id?: unknown; owned_by?: unknown }[] };
     try {
       parsed = JSON.parse(text) as typeof parsed;
@@ -63,7 +72,7 @@ export function createPlaygroundService({ bus }: { bus: CoreEventBus }) {
       parsed = {};
     }
     if (!Array.isArray(parsed.data)) {
-      throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${baseUrl}/v1/models did not answer with a model list.`, hint: 'Check that the URL points at a Foundry gateway or another OpenAI-compatible endpoint.' });
+      throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${target.label} did not answer /v1/models with a model list.`, hint: 'Check that the URL points at a Foundry gateway or another OpenAI-compatible endpoint.' });
     }
     return parsed.data
       .filter((m): m is { id: string; owned_by?: unknown } => typeof m?.id === 'string')
@@ -74,26 +83,26 @@ export function createPlaygroundService({ bus }: { bus: CoreEventBus }) {
   const publish = (session: string, event: Omit<PlaygroundEvent, 'kind'>) =>
     bus.publish({ kind: 'playground', ...event }, { permission: 'playground:use', session });
 
-  async function stream(requestId: string, session: string, input: ChatInput & { baseUrl: string }, controller: AbortController): Promise<void> {
+  async function stream(requestId: string, session: string, input: ChatInput, target: ResolvedTarget, controller: AbortController): Promise<void> {
     const stats = createStatsRecorder();
     const body = chatBody(input);
     let res: Dispatcher.ResponseData | undefined;
     try {
       try {
-        res = await request(`${input.baseUrl}/v1/chat/completions`, {
+        res = await request(`${target.baseUrl}/v1/chat/completions`, {
           method: 'POST',
-          dispatcher: agent,
-          headers: { ...headers(input.apiKey), 'content-type': 'application/json' },
+          dispatcher: target.dispatcher,
+          headers: { ...headers(target), 'content-type': 'application/json' },
           body: JSON.stringify(body),
           signal: controller.signal,
         });
       } catch (err) {
-        throw controller.signal.aborted ? err : fromNetworkError(err, input.baseUrl);
+        throw controller.signal.aborted ? err : fromNetworkError(err, target.label);
       }
       stats.headers(res.headers);
       if (res.statusCode !== 200) {
         const text = await readText(res.body);
-        throw fromHttpStatus({ status: res.statusCode, body: text, retryAfter: res.headers['retry-after'], model: input.model }, input.apiKey);
+        throw target.failure(res.statusCode, text, res.headers['retry-after'], input.model);
       }
       const reader = createSseReader();
       const decoder = new TextDecoder();
@@ -114,7 +123,7 @@ export function createPlaygroundService({ bus }: { bus: CoreEventBus }) {
         publish(session, { requestId, done: true, cancelled: true, stats: stats.result() });
         return;
       }
-      const error = err instanceof FoundryError ? err : fromNetworkError(err, input.baseUrl);
+      const error = err instanceof FoundryError ? err : fromNetworkError(err, target.label);
       publish(session, { requestId, done: true, error: { ...error.toJSON(), message: scrub(error.message, input.apiKey) }, stats: stats.result() });
     }
   }
@@ -122,17 +131,20 @@ export function createPlaygroundService({ bus }: { bus: CoreEventBus }) {
   return {
     models,
 
-    /** Starts an answer and returns at once; its text and stats follow as events to `session`. */
-    chat(input: ChatInput, session: string): ChatStarted {
-      const baseUrl = normaliseBaseUrl(input.baseUrl);
+    /** Starts an answer and returns once the endpoint is resolved; its text and stats follow as events to `session`. */
+    async chat(input: ChatInput, session: string): Promise<ChatStarted> {
       if (active.size >= MAX_ACTIVE) {
         throw new FoundryError({ code: 'RATE_LIMITED', message: `${MAX_ACTIVE} Playground answers are already streaming.`, hint: 'Stop one, or wait for it to end.' });
       }
+      const target = await resolveTarget(input);
       const requestId = newId('chat');
       const controller = new AbortController();
       active.set(requestId, { session, controller });
-      void stream(requestId, session, { ...input, baseUrl }, controller).finally(() => active.delete(requestId));
-      return { requestId, curl: curlCommand(baseUrl, chatBody(input)) };
+      void stream(requestId, session, input, target, controller).finally(() => {
+        active.delete(requestId);
+        void target.release();
+      });
+      return { requestId, curl: curlCommand(target.howToCall, chatBody(input)) };
     },
 
     /** Stops an answer; only the session that started it may. */

@@ -8,6 +8,16 @@ export interface ChatMessage {
   content: string;
 }
 
+/** An imported cluster whose Foundry gateway the Playground can reach through the API server. */
+export interface PlaygroundGateway {
+  clusterId: string;
+  name: string;
+  namespace: string;
+  /** When Foundry installed the gateway workload there; null when only the config was synced. */
+  installedAt: string | null;
+  state: string;
+}
+
 export interface PlaygroundModel {
   id: string;
   ownedBy: string | null;

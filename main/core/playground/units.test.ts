@@ -12,7 +12,7 @@ describe('playground endpoint', () => {
   });
 
   it('quotes the curl body for a POSIX shell and leaves the key to the environment', () => {
-    const curl = curlCommand('http://h:1', chatBody({ model: 'm', messages: [{ role: 'user', content: "it's" }] }));
+    const curl = curlCommand({ kind: 'url', baseUrl: 'http://h:1' }, chatBody({ model: 'm', messages: [{ role: 'user', content: "it's" }] }));
     expect(curl).toContain(`'\\''`);
     expect(curl).toContain('$FOUNDRY_API_KEY');
     expect(curl).toContain('"include_usage":true');

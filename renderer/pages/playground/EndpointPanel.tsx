@@ -1,12 +1,15 @@
-import { Badge, Button, Card, Group, NumberInput, PasswordInput, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, PasswordInput, SegmentedControl, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { usePlayground } from './state';
+import { endpointKey, endpointOf, usePlayground, type EndpointMode } from './state';
 
-/** Where to chat: the gateway URL and an API key typed in for this window, then the model and its settings. */
+/**
+ * Where to chat: the Foundry gateway of an imported cluster (reached through its API server) or a URL,
+ * an API key typed in for this window, then the model and its settings.
+ */
 export function EndpointPanel() {
   const s = usePlayground();
-  const stale = s.connectedTo !== null && (s.connectedTo.baseUrl !== s.baseUrl || s.connectedTo.apiKey !== s.apiKey);
+  const stale = s.connectedTo !== null && (s.connectedTo.endpoint !== endpointKey(s) || s.connectedTo.apiKey !== s.apiKey);
   const connected = s.connectedTo !== null && !stale;
   return (
     <Card withBorder padding="md" data-testid="playground-endpoint">
@@ -18,15 +21,40 @@ export function EndpointPanel() {
           }}
         >
           <Stack gap="sm">
-            <TextInput
-              label="Gateway URL"
-              name="baseUrl"
-              placeholder="http://127.0.0.1:8080"
-              description="A Foundry gateway, or a port-forward to one"
-              value={s.baseUrl}
-              onChange={(e) => s.set({ baseUrl: e.currentTarget.value })}
-              data-testid="playground-url"
+            <SegmentedControl
+              fullWidth
+              size="xs"
+              value={s.mode}
+              onChange={(v) => s.set({ mode: v as EndpointMode })}
+              data={[
+                { value: 'cluster', label: 'Cluster gateway' },
+                { value: 'url', label: 'URL' },
+              ]}
+              aria-label="Endpoint kind"
+              data-testid="playground-mode"
             />
+            {s.mode === 'cluster' ? (
+              <Select
+                label="Cluster"
+                placeholder={s.gateways.length ? 'Pick a cluster' : 'No cluster has a Foundry gateway yet'}
+                description={s.gateways.length ? 'Its gateway, reached through the cluster’s API server' : 'Install the gateway from the Clusters page, or use a URL'}
+                data={s.gateways.map((g) => ({ value: g.clusterId, label: `${g.name} (${g.namespace})${g.installedAt ? '' : ' · config only'}` }))}
+                value={s.clusterId}
+                onChange={(v) => s.set({ clusterId: v })}
+                disabled={s.gateways.length === 0}
+                data-testid="playground-cluster"
+              />
+            ) : (
+              <TextInput
+                label="Gateway URL"
+                name="baseUrl"
+                placeholder="http://127.0.0.1:8080"
+                description="A Foundry gateway, a port-forward to one, or any OpenAI-compatible endpoint"
+                value={s.baseUrl}
+                onChange={(e) => s.set({ baseUrl: e.currentTarget.value })}
+                data-testid="playground-url"
+              />
+            )}
             <PasswordInput
               label="API key"
               name="apiKey"
@@ -47,7 +75,7 @@ export function EndpointPanel() {
                   {stale ? 'Endpoint changed: connect again' : 'Connect to list the models'}
                 </Text>
               )}
-              <Button type="submit" loading={s.connecting} disabled={!s.baseUrl.trim() || !s.apiKey.trim()} leftSection={<IconPlugConnected size={16} />} data-testid="playground-connect">
+              <Button type="submit" loading={s.connecting} disabled={!endpointOf(s) || !s.apiKey.trim()} leftSection={<IconPlugConnected size={16} />} data-testid="playground-connect">
                 Connect
               </Button>
             </Group>

@@ -5,16 +5,23 @@
  */
 import { create } from 'zustand';
 import type { CoreEvent } from '../../../main/core/transport';
-import type { PlaygroundModel } from '../../../main/core/playground/types';
+import type { PlaygroundGateway, PlaygroundModel } from '../../../main/core/playground/types';
 import { call, ClientError, getClient, toClientError } from '../../client';
 import type { EventStatus } from '../../transports';
 import { applyEvent, conversation, isStreaming, type Turn } from './transcript';
 
+export type EndpointMode = 'cluster' | 'url';
+
 interface PlaygroundState {
+  /** A cluster's gateway (through its API server), or a URL typed in. */
+  mode: EndpointMode;
   baseUrl: string;
+  clusterId: string | null;
+  /** Clusters whose gateway Foundry set up; loaded when the page opens. */
+  gateways: PlaygroundGateway[];
   apiKey: string;
-  /** The endpoint the model list came from; a changed URL or key needs Connect again. */
-  connectedTo: { baseUrl: string; apiKey: string } | null;
+  /** The endpoint the model list came from; a changed endpoint or key needs Connect again. */
+  connectedTo: { endpoint: string; apiKey: string } | null;
   models: PlaygroundModel[];
   model: string | null;
   system: string;
@@ -25,7 +32,8 @@ interface PlaygroundState {
   /** Connect's or Send's own failure (an answer's failure sits on its turn). */
   error: ClientError | null;
   live: EventStatus | 'off';
-  set(patch: Partial<Pick<PlaygroundState, 'baseUrl' | 'apiKey' | 'model' | 'system' | 'temperature' | 'maxTokens' | 'error'>>): void;
+  set(patch: Partial<Pick<PlaygroundState, 'mode' | 'baseUrl' | 'clusterId' | 'apiKey' | 'model' | 'system' | 'temperature' | 'maxTokens' | 'error'>>): void;
+  loadGateways(): Promise<void>;
   connect(): Promise<void>;
   send(text: string): Promise<boolean>;
   stop(): Promise<void>;
@@ -36,6 +44,15 @@ interface PlaygroundState {
 
 let seq = 0;
 const nextId = () => `t${++seq}`;
+
+/** The endpoint part of a Playground call, from the state. */
+export function endpointOf(s: Pick<PlaygroundState, 'mode' | 'baseUrl' | 'clusterId'>): { baseUrl: string } | { clusterId: string } | null {
+  if (s.mode === 'cluster') return s.clusterId ? { clusterId: s.clusterId } : null;
+  return s.baseUrl.trim() ? { baseUrl: s.baseUrl } : null;
+}
+
+/** Identifies an endpoint, to tell whether the model list still belongs to what is selected. */
+export const endpointKey = (s: Pick<PlaygroundState, 'mode' | 'baseUrl' | 'clusterId'>) => (s.mode === 'cluster' ? `cluster:${s.clusterId ?? ''}` : `url:${s.baseUrl}`);
 
 export const usePlayground = create<PlaygroundState>()((set, get) => {
   let off: (() => void) | null = null;
@@ -54,7 +71,10 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
   };
 
   return {
+    mode: 'url',
     baseUrl: 'http://127.0.0.1:8080',
+    clusterId: null,
+    gateways: [],
     apiKey: '',
     connectedTo: null,
     models: [],
@@ -69,13 +89,29 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
 
     set: (patch) => set(patch),
 
+    async loadGateways() {
+      try {
+        const gateways = await call('playground:gateways', {});
+        const s = get();
+        const clusterId = gateways.some((g) => g.clusterId === s.clusterId) ? s.clusterId : (gateways[0]?.clusterId ?? null);
+        // The first visit opens on a cluster's gateway when there is one; a choice the user made stays.
+        const mode = s.connectedTo === null && s.turns.length === 0 && gateways.length > 0 ? 'cluster' : s.mode;
+        set({ gateways, clusterId, mode });
+      } catch (err) {
+        set({ error: toClientError(err) });
+      }
+    },
+
     async connect() {
-      const { baseUrl, apiKey } = get();
+      const s = get();
+      const endpoint = endpointOf(s);
+      if (!endpoint) return;
+      const { apiKey } = s;
       set({ connecting: true, error: null });
       try {
-        const models = await call('playground:models', { baseUrl, apiKey });
+        const models = await call('playground:models', { ...endpoint, apiKey });
         const keep = models.some((m) => m.id === get().model);
-        set({ models, connectedTo: { baseUrl, apiKey }, model: keep ? get().model : (models[0]?.id ?? null) });
+        set({ models, connectedTo: { endpoint: endpointKey(s), apiKey }, model: keep ? get().model : (models[0]?.id ?? null) });
       } catch (err) {
         set({ error: toClientError(err), models: [], connectedTo: null });
       } finally {
@@ -85,13 +121,14 @@ export const usePlayground = create<PlaygroundState>()((set, get) => {
 
     async send(text) {
       const s = get();
-      if (!s.model || !text.trim() || isStreaming(s.turns)) return false;
+      const endpoint = endpointOf(s);
+      if (!endpoint || !s.model || !text.trim() || isStreaming(s.turns)) return false;
       const user: Turn = { id: nextId(), role: 'user', content: text.trim() };
       const messages = conversation(s.system, [...s.turns, user]);
       set({ error: null, turns: [...s.turns, user] });
       try {
         const { requestId, curl } = await call('playground:chat', {
-          baseUrl: s.baseUrl,
+          ...endpoint,
           apiKey: s.apiKey,
           model: s.model,
           messages,

@@ -1,0 +1,112 @@
+import { Agent, type Dispatcher } from 'undici';
+import { FoundryError, invalid } from '../errors';
+import type { ClusterService } from '../clusters/service';
+import { proxyPath } from '../clusters/proxy';
+import { statusMessage } from '../clusters/kube-errors';
+import { GATEWAY_NAME } from '../gateway/sync-objects';
+import { normaliseBaseUrl } from './endpoint';
+import { fromHttpStatus } from './upstream-errors';
+
+/**
+ * Where a Playground call goes. Either a URL the user typed (a gateway, a port-forward, any
+ * OpenAI-compatible endpoint), or the Foundry gateway inside an imported cluster, reached through
+ * that cluster's API server service proxy with the kubeconfig held in the vault — no port-forward,
+ * no public load balancer. The API server authenticates the desktop and drops Authorization before
+ * forwarding, so the API key travels as x-api-key, which the gateway accepts for exactly this reason.
+ */
+
+export interface EndpointRef {
+  baseUrl?: string;
+  clusterId?: string;
+  apiKey: string;
+}
+
+export interface ResolvedTarget {
+  /** For messages: the URL, or "the gateway in <cluster>". */
+  label: string;
+  /** Prefix for /v1/... paths. */
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  headers: Record<string, string>;
+  /** The same request as a shell command, with the key left in $FOUNDRY_API_KEY. */
+  howToCall: { kind: 'url'; baseUrl: string } | { kind: 'cluster'; context: string; namespace: string };
+  /** Turns a non-2xx answer into an error the user can act on. */
+  failure(status: number, body: string, retryAfter: string | string[] | undefined, model?: string): FoundryError;
+  /** Frees what this target holds (a cluster's TLS connection pool); the shared URL agent stays. */
+  release(): Promise<void>;
+}
+
+export function createTargetResolver(deps: { clusters: ClusterService; sharedAgent: Dispatcher }) {
+  return async function resolveTarget(ref: EndpointRef): Promise<ResolvedTarget> {
+    if ((ref.baseUrl === undefined) === (ref.clusterId === undefined)) {
+      throw invalid('Name either a gateway URL or a cluster, not both and not neither.', 'Pick a cluster gateway, or type a URL.');
+    }
+    if (ref.baseUrl !== undefined) {
+      const baseUrl = normaliseBaseUrl(ref.baseUrl);
+      return {
+        label: baseUrl,
+        baseUrl,
+        dispatcher: deps.sharedAgent,
+        headers: { authorization: `Bearer ${ref.apiKey}` },
+        howToCall: { kind: 'url', baseUrl },
+        failure: (status, body, retryAfter, model) => fromHttpStatus({ status, body, retryAfter, model }, ref.apiKey),
+        release: async () => undefined,
+      };
+    }
+    return clusterTarget(deps.clusters, ref.clusterId!, ref.apiKey);
+  };
+}
+
+async function clusterTarget(clusters: ClusterService, clusterId: string, apiKey: string): Promise<ResolvedTarget> {
+  const cluster = clusters.resolve(clusterId);
+  const summary = clusters.list().find((c) => c.id === cluster.id);
+  if (!summary?.gateway) {
+    throw new FoundryError({
+      code: 'FAILED_PRECONDITION',
+      message: `Foundry has not put a gateway in ${cluster.name} yet.`,
+      hint: 'Install it from the Clusters page (Install gateway) or with `foundry clusters sync --install`.',
+    });
+  }
+  const conn = (await clusters.connect(cluster.id)).connection();
+  const namespace = cluster.gatewayNamespace;
+  const label = `the gateway in ${cluster.name}`;
+  const dispatcher = new Agent({ connect: { ca: conn.ca, cert: conn.cert, key: conn.key, timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 });
+  return {
+    label,
+    baseUrl: conn.server.replace(/\/+$/, '') + proxyPath({ namespace, service: GATEWAY_NAME, port: 'http', path: '' }).replace(/\/$/, ''),
+    dispatcher,
+    headers: { ...conn.headers, 'x-api-key': apiKey },
+    howToCall: { kind: 'cluster', context: cluster.context, namespace },
+    failure(status, body, retryAfter, model) {
+      // The API server answers for the service itself when no gateway pod is there to answer.
+      const fromApiServer = isKubeStatus(body);
+      if (fromApiServer && (status === 503 || status === 404)) {
+        const said = statusMessage(Buffer.from(body));
+        return new FoundryError({
+          code: 'FAILED_PRECONDITION',
+          message: `${cluster.name} has no running gateway to answer${said ? ` (API server: ${said})` : ''}.`,
+          hint: 'Check the gateway on the Clusters page: install it, or wait for its pods to become ready.',
+          details: { status },
+        });
+      }
+      if (fromApiServer && (status === 401 || status === 403)) {
+        return new FoundryError({
+          code: status === 401 ? 'CLUSTER_UNAUTHORIZED' : 'CLUSTER_FORBIDDEN',
+          message: `The API server of ${cluster.name} refused the desktop's credentials for the service proxy (HTTP ${status}).`,
+          hint: 'The kubeconfig needs "get" on services/proxy in the gateway namespace; re-import the cluster with a context that has it.',
+          details: { status },
+        });
+      }
+      return fromHttpStatus({ status, body, retryAfter, model }, apiKey);
+    },
+    release: () => dispatcher.close(),
+  };
+}
+
+function isKubeStatus(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { kind?: unknown }).kind === 'Status';
+  } catch {
+    return false;
+  }
+}
