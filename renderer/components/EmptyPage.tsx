@@ -9,17 +9,26 @@ interface Props {
   description: ReactNode;
   /** The first action this page will offer; shown disabled until its feature lands. */
   actionLabel?: string;
+  /** An action that already works elsewhere (e.g. importing a cluster); shown enabled instead. */
+  action?: { label: string; onClick: () => void; testId: string };
   testId: string;
 }
 
 /** An honest page for a feature that is not built yet: what will be here, and no fake data. */
-export function EmptyPage({ title, icon, headline, description, actionLabel, testId }: Props) {
+export function EmptyPage({ title, icon, headline, description, actionLabel, action, testId }: Props) {
   return (
     <>
       <PageHeader title={title} />
       <Center mih={420} data-testid={testId}>
         <EmptyState icon={icon} variant="light" size="lg" title={headline} description={description} maw={560}>
-          {actionLabel && (
+          {action && (
+            <EmptyState.Actions>
+              <Button onClick={action.onClick} data-testid={action.testId}>
+                {action.label}
+              </Button>
+            </EmptyState.Actions>
+          )}
+          {!action && actionLabel && (
             <EmptyState.Actions>
               <Button disabled>{actionLabel}</Button>
               <Text size="xs" c="dimmed">

@@ -1,5 +1,6 @@
 import { AppShell, Badge, Group, Progress, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconCircleFilled, IconServer2, IconUser } from '@tabler/icons-react';
+import { IconCircleFilled, IconUser } from '@tabler/icons-react';
+import { ClusterStatus } from './ClusterStatus';
 import { runningSummary } from '../stores/job-events';
 import { useJobs } from '../stores/jobs';
 import { useSession } from '../stores/session';
@@ -17,12 +18,7 @@ export function StatusBar() {
     <AppShell.Footer px="sm" data-testid="status-bar">
       <Group h="100%" justify="space-between" wrap="nowrap" gap="md">
         <Group gap="md" wrap="nowrap">
-          <Tooltip label="Clusters appear here once one is imported">
-            <Group gap={6} wrap="nowrap" data-testid="status-clusters">
-              <IconServer2 size={14} />
-              <Text size="xs">No clusters</Text>
-            </Group>
-          </Tooltip>
+          <ClusterStatus />
           <UnstyledButton onClick={() => openDrawer()} data-testid="status-jobs" aria-label="Open background jobs">
             <Group gap={6} wrap="nowrap">
               <Text size="xs">{count === 0 ? 'No running jobs' : `${count} running job${count === 1 ? '' : 's'}`}</Text>

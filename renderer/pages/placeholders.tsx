@@ -10,19 +10,23 @@ import {
   IconRocket,
 } from '@tabler/icons-react';
 import { EmptyPage } from '../components/EmptyPage';
+import { useRouter } from '../stores/router';
 
 const icon = { size: 32, stroke: 1.5 } as const;
 
-export const DashboardPage = () => (
-  <EmptyPage
-    title="Dashboard"
-    testId="empty-dashboard"
-    icon={<IconLayoutDashboard {...icon} />}
-    headline="No fleet to show yet"
-    description="Once a cluster is imported, this page shows fleet health, free and used GPUs by type, traffic and errors over the last hour, and what needs attention."
-    actionLabel="Import a kubeconfig"
-  />
-);
+export const DashboardPage = () => {
+  const navigate = useRouter((s) => s.navigate);
+  return (
+    <EmptyPage
+      title="Dashboard"
+      testId="empty-dashboard"
+      icon={<IconLayoutDashboard {...icon} />}
+      headline="The fleet dashboard is not built yet"
+      description="It will show fleet health, free and used GPUs by type, traffic and errors over the last hour, and what needs attention. Clusters, their nodes and GPUs are on the Clusters page today."
+      action={{ label: 'Go to Clusters', onClick: () => navigate('clusters'), testId: 'dashboard-go-clusters' }}
+    />
+  );
+};
 
 export const DeploymentsPage = () => (
   <EmptyPage
