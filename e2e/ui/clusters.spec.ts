@@ -111,6 +111,9 @@ test('syncing the gateway config runs as a job and the cluster shows as synced',
   await expect(page.getByTestId('cluster-row-lab-gpu').getByTestId('cluster-gateway-state')).toHaveText('Synced');
   await expect(page.getByTestId('cluster-gateway-sentence')).toContainText('The cluster has the current config');
   expect(await configMapToml(kube)).toContain('admin_token_file');
+  // Config only, no workload installed: the live panel says nothing answers rather than showing an empty gateway.
+  await expect(page.getByTestId('gateway-live')).toContainText('answered 404 for /admin/state');
+  await expect(page.getByTestId('gateway-live')).toContainText('Is the gateway installed and running?');
   await dismissToasts(page);
   await shot('clusters-05-synced');
 });

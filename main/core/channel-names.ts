@@ -43,6 +43,7 @@ export const CHANNEL_NAMES = [
   'playground:chat',
   'playground:cancel',
   'clusters:list',
+  'clusters:gatewayState',
   'clusters:get',
   'clusters:preview',
   'clusters:import',

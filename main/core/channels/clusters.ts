@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { JobSummary } from '../jobs/types';
 import type { ClusterDetail, ClusterSummary, ImportResult, KubeconfigPreview } from '../clusters/types';
+import type { GatewayLiveState } from '../gateway/live-state';
 import { CLUSTER_NAME_PATTERN } from '../clusters/kubeconfig';
 import { channel, empty, id, projectName, returns } from './spec';
 
@@ -9,6 +10,13 @@ const kubeconfig = z.string().min(1, 'paste a kubeconfig').max(512 * 1024, 'is l
 const clusterName = z.string().regex(CLUSTER_NAME_PATTERN, 'use 1–63 letters, digits, dots, dashes or underscores, starting and ending with a letter or digit');
 
 export const CLUSTER_CHANNELS = {
+  'clusters:gatewayState': channel({
+    input: z.object({ clusterId: id('clusterId') }).strict(),
+    output: returns<GatewayLiveState>(),
+    access: 'cluster:view',
+    mutates: false,
+    summary: "The cluster gateway's live state (models, targets, breakers, KV pressure, last reload), read through the API server.",
+  }),
   'clusters:list': channel({ input: empty, output: returns<ClusterSummary[]>(), access: 'cluster:view', mutates: false, summary: 'Imported clusters with their last check and gateway sync state.' }),
   'clusters:get': channel({
     input: z.object({ clusterId: id('clusterId') }).strict(),

@@ -2,13 +2,15 @@ import { FoundryError } from '../errors';
 import type { HandlerTable } from './types';
 import { signedIn } from './types';
 import { GATEWAY_SYNC_JOB, type GatewaySyncInput } from '../gateway/sync-job';
+import { readGatewayLiveState } from '../gateway/live-state';
 
 type ClusterHandlers = Pick<
   HandlerTable,
-  'clusters:list' | 'clusters:get' | 'clusters:preview' | 'clusters:import' | 'clusters:check' | 'clusters:remove' | 'clusters:syncGateway'
+  'clusters:list' | 'clusters:gatewayState' | 'clusters:get' | 'clusters:preview' | 'clusters:import' | 'clusters:check' | 'clusters:remove' | 'clusters:syncGateway'
 >;
 
 export const clusterHandlers: ClusterHandlers = {
+  'clusters:gatewayState': { run: ({ core }, input) => readGatewayLiveState({ clusters: core.clusters, vault: core.vault }, input.clusterId) },
   'clusters:list': { run: ({ core }) => core.clusters.list() },
   'clusters:get': { run: ({ core }, input) => core.clusters.get(input.clusterId) },
   'clusters:preview': { run: ({ core }, input) => core.clusters.preview(input.kubeconfig) },

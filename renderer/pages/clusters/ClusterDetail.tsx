@@ -5,6 +5,7 @@ import { ClientError } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Time } from '../../components/Time';
 import { GATEWAY, gatewaySentence } from './format';
+import { GatewayLivePanel } from './GatewayLivePanel';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -56,6 +57,7 @@ export function ClusterDetail({ cluster }: { cluster: Detail }) {
         <Alert color={look.color} variant="light" data-testid="cluster-gateway-sentence">
           {gatewaySentence(g)}
         </Alert>
+        {g && <GatewayLivePanel clusterId={cluster.id} />}
         <Table data-testid="cluster-nodes-table">
           <Table.Thead>
             <Table.Tr>

@@ -7,11 +7,12 @@ import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfig
 import type { KubeClient } from '../clusters/kube-client';
 import type { TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
-import { GATEWAY_CONFIGMAP, GATEWAY_NAME } from '../gateway/sync-objects';
-import type { PlaygroundEvent } from './types';
+import { GATEWAY_CONFIGMAP, GATEWAY_NAME, GATEWAY_SECRET } from './sync-objects';
+import type { PlaygroundEvent } from '../playground/types';
 
 /**
- * The Playground chatting with the gateway inside an imported cluster, through that cluster's real
+ * The desktop reaching the gateway inside an imported cluster — the Playground chatting with it and the
+ * Clusters page reading its live state — through that cluster's real
  * API server (kube-sandbox) and its service proxy, with the kubeconfig from the vault. There is no
  * container runtime here, so a gateway process on this machine stands in for the pod (the sandbox's
  * dialer sends the pod's traffic to it), loaded from the config Foundry synced into the cluster.
@@ -59,7 +60,9 @@ async function runGatewayPod(): Promise<void> {
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   // Routes come from deployments, which this test has none of: point the model at the simulator.
   const config = { ...parsed.value, providers: { sim: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } }, models: { 'llama-sim': { targets: [{ provider: 'sim', model: 'sim-model' }] } } };
-  gateway = await listenGateway(config as never, secretsFrom({ [parsed.value.server.admin_token_file!]: 'unused' }));
+  const secret = await kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read secret');
+  const adminToken = Buffer.from(secret!.data['admin-token']!, 'base64').toString('utf8');
+  gateway = await listenGateway(config as never, secretsFrom({ [parsed.value.server.admin_token_file!]: adminToken }));
   await kube.json({
     method: 'POST',
     path: `/api/v1/namespaces/${NS}/services`,
@@ -77,7 +80,7 @@ async function runGatewayPod(): Promise<void> {
   });
 }
 
-describe.skipIf(!available)('Playground through a cluster gateway (real API server)', () => {
+describe.skipIf(!available)("a cluster's gateway, reached from the desktop (real API server)", () => {
   it('refuses a cluster whose gateway Foundry never set up, and a call naming both a URL and a cluster', async () => {
     expect(await core.call('playground:gateways', {}, admin)).toEqual([]);
     await expect(core.call('playground:models', { clusterId, apiKey: key }, admin)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: 'Foundry has not put a gateway in edge yet.' });
@@ -91,6 +94,7 @@ describe.skipIf(!available)('Playground through a cluster gateway (real API serv
     expect(await core.call('playground:gateways', {}, admin)).toEqual([{ clusterId, name: 'edge', namespace: NS, installedAt: null, state: 'synced' }]);
     const err = await core.call('playground:models', { clusterId, apiKey: key }, admin).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(/^edge has no running gateway to answer \(API server: .*foundry-gateway.*\)\.$/) });
+    await expect(core.call('clusters:gatewayState', { clusterId }, admin)).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', hint: expect.stringContaining('Install it from the Clusters page') });
   });
 
   it('lists the models and streams an answer through the service proxy, with the key the desktop issued', async () => {
@@ -116,5 +120,15 @@ describe.skipIf(!available)('Playground through a cluster gateway (real API serv
   it('a key the gateway does not know is refused by the gateway, not mistaken for a cluster credential problem', async () => {
     const err = await core.call('playground:models', { clusterId, apiKey: 'fdy_not-a-real-key-000000000000000000000' }, admin).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('The gateway refused the API key (HTTP 401)') });
+  });
+
+  it("reads the gateway's live state with the admin token from the vault", async () => {
+    const state = await core.call('clusters:gatewayState', { clusterId: 'edge' }, admin);
+    expect(state).toMatchObject({ clusterId, apiKeys: 1, inFlightStreams: 0, lastReload: { ok: true } });
+    expect(state.models).toEqual([
+      { name: 'llama-sim', strategy: expect.any(String), targets: [expect.objectContaining({ provider: 'sim', kind: 'openai_compatible', breaker: 'closed', outstanding: 0 })] },
+    ]);
+    // The chat above went through this target, so its latency average is a real number.
+    expect(state.models[0]!.targets[0]!.ewmaMs).toBeGreaterThan(0);
   });
 });
