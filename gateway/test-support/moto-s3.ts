@@ -65,7 +65,17 @@ export async function startMotoS3(bucket = 'foundry-images'): Promise<MotoS3> {
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { env: { ...process.env, INITIAL_NO_AUTH_ACTION_COUNT: '3' }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  await waitUp(endpoint, child, () => out);
+  try {
+    return await bootstrap(child, endpoint, host, bucket, () => out);
+  } catch (err) {
+    // A failed start must not leave a server behind: the caller never gets a handle to close.
+    child.kill('SIGTERM');
+    throw err;
+  }
+}
+
+async function bootstrap(child: ChildProcess, endpoint: string, host: string, bucket: string, log: () => string): Promise<MotoS3> {
+  await waitUp(endpoint, child, log);
 
   const iam = async (params: Record<string, string>) => {
     const body = new URLSearchParams({ ...params, Version: '2010-05-08' }).toString();
