@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from '../core/testing/harness';
+
+// Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 /** The CLI as a user runs it: a separate process on a real FOUNDRY_HOME. */
 const home = tempDir();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +6,9 @@ import { loadYaml } from '@kubernetes/client-node';
 import type { Sandbox } from '../../../e2e/sandbox/sandbox';
 import { tempDir } from '../../core/testing/harness';
 import { clusterTestsAvailable, kubeconfigOf, startTestSandbox } from '../../core/clusters/testing';
+
+// Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 /** `foundry clusters` as a user runs it: a separate process on a real FOUNDRY_HOME, against a real API server. */
 const available = await clusterTestsAvailable();

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../core/testing/harness';
 import { parseProfileFile } from './guardrail-file';
+
+// Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('guardrail profile files', () => {
   it('reads name, description and the gateway keys under [policy]', () => {
