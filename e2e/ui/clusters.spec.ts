@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import * as k8s from '@kubernetes/client-node';
 import { expect, test } from '../sandbox/playwright-fixture';
-import { startBrowserMode, type BrowserMode } from '../clusters/browser-mode';
+import { startBrowserMode, type BrowserMode } from '../browser-mode';
 import { SHOTS, dismissToasts, signInAsAdmin } from './session';
 
 /**
@@ -27,7 +27,7 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 test.beforeAll(async ({ browser, sandbox }) => {
   mkdirSync(SHOTS, { recursive: true });
   kubeconfig = readFileSync(sandbox.kubeconfigPath, 'utf8');
-  web = await startBrowserMode();
+  web = await startBrowserMode('foundry-e2e-clusters-');
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(web.url).origin });
   page = await context.newPage();

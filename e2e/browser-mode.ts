@@ -4,18 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A browser-mode server of its own on a fresh FOUNDRY_HOME, for scenarios that must not share the
- * data folder of playwright.config.ts's global server (first-run.spec.ts expects that one untouched,
- * and Playwright runs spec files in name order).
+ * Browser mode started exactly as a user would (`node out/web/index.js`) on a fresh FOUNDRY_HOME,
+ * ready once it prints its URL. The global setup starts the shared one; scenarios that must not share
+ * its data folder (first-run.spec.ts expects it untouched, and Playwright runs spec files in name
+ * order) start their own.
  */
 export interface BrowserMode {
   url: string;
   home: string;
+  /** Everything the server printed up to its URL. */
+  output: string;
+  /** Milliseconds from spawn to the printed URL. */
+  readyMs: number;
   stop(): Promise<void>;
 }
 
-export async function startBrowserMode(): Promise<BrowserMode> {
-  const home = mkdtempSync(join(tmpdir(), 'foundry-e2e-clusters-'));
+export async function startBrowserMode(prefix = 'foundry-e2e-'): Promise<BrowserMode> {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, ['out/web/index.js'], { env: { ...process.env, FOUNDRY_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -32,9 +38,12 @@ export async function startBrowserMode(): Promise<BrowserMode> {
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`browser mode exited with ${code}:\n${output}`)));
   });
+  const readyMs = Math.round(performance.now() - started);
   return {
     url,
     home,
+    output,
+    readyMs,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
