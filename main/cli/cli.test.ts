@@ -1,24 +1,16 @@
 import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { tempDir } from '../core/testing/harness';
+import { cliRunner } from './testing';
 
 // Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
 vi.setConfig({ testTimeout: 120_000 });
 
 /** The CLI as a user runs it: a separate process on a real FOUNDRY_HOME. */
 const home = tempDir();
-const entry = join(__dirname, 'main.ts');
 
-function foundry(args: string[], stdin?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
-    input: stdin,
-    encoding: 'utf8',
-    env: { ...process.env, FOUNDRY_HOME: home.path, FOUNDRY_PASSWORD: '' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const foundry = cliRunner(home.path);
 
 beforeAll(() => {
   const r = foundry(['setup', '-u', 'ada', '--password-stdin'], 'correct horse battery\n');

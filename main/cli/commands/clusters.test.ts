@@ -1,11 +1,11 @@
 import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadYaml } from '@kubernetes/client-node';
 import type { Sandbox } from '../../../e2e/sandbox/sandbox';
 import { tempDir } from '../../core/testing/harness';
 import { clusterTestsAvailable, kubeconfigOf, startTestSandbox } from '../../core/clusters/testing';
+import { cliRunner } from '../testing';
 
 // Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
 vi.setConfig({ testTimeout: 120_000 });
@@ -14,18 +14,10 @@ vi.setConfig({ testTimeout: 120_000 });
 const available = await clusterTestsAvailable();
 const home = tempDir();
 const files = tempDir('foundry-kubeconfig-');
-const entry = join(__dirname, '..', 'main.ts');
 let sb: Sandbox;
 let keyData: string;
 
-function foundry(args: string[], stdin?: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
-    input: stdin,
-    encoding: 'utf8',
-    env: { ...process.env, FOUNDRY_HOME: home.path, FOUNDRY_PASSWORD: '' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const foundry = cliRunner(home.path);
 
 beforeAll(async () => {
   if (!available) return;

@@ -1,9 +1,9 @@
 import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../core/testing/harness';
 import { parseProfileFile } from './guardrail-file';
+import { cliRunner } from '../testing';
 
 // Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
 vi.setConfig({ testTimeout: 120_000 });
@@ -27,11 +27,7 @@ describe('guardrail profile files', () => {
 /** The commands as a user runs them: separate processes on a real FOUNDRY_HOME. */
 describe('foundry guardrails', () => {
   const home = tempDir();
-  const entry = join(__dirname, '..', 'main.ts');
-  const foundry = (args: string[], stdin?: string) => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { input: stdin, encoding: 'utf8', env: { ...process.env, FOUNDRY_HOME: home.path, FOUNDRY_PASSWORD: '' } });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  const foundry = cliRunner(home.path);
   const file = (name: string, text: string) => {
     const path = join(home.path, name);
     writeFileSync(path, text);
