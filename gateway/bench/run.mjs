@@ -9,13 +9,11 @@
 // at --soak-rate req/s, default 1000, with the gateway's RSS sampled every 30 s), --guardrails (the
 // bench project gets a PII + deny-list guardrail profile), --cpu-prof DIR (the gateway writes a V8
 // CPU profile there on exit).
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, openSync, statSync } from 'node:fs';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BODY, PATH, STREAM_BODY, benchConfig, cpuMs, firstJsonLine, freePort, haveWrk, rssKiB, start, waitHealthy, wrk } from './common.mjs';
 import { fixedRate, maxThroughput, percentile, soak } from './load.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,82 +29,13 @@ const CPU_PROF = cpuProfIdx >= 0 ? resolve(process.argv[cpuProfIdx + 1]) : null;
 // --guardrails: the bench project gets a guardrail profile (all PII detectors + a deny list) on
 // input and output, to measure what a configured profile costs end to end.
 const GUARDRAILS = process.argv.includes('--guardrails');
-const children = [];
-process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
-
-function start(cmd, args, opts = {}) {
-  const c = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], ...opts });
-  children.push(c);
-  return c;
-}
-function firstJsonLine(child, key) {
-  return new Promise((res, rej) => {
-    let buf = '';
-    child.stdout.on('data', (d) => {
-      buf += d;
-      for (const line of buf.split('\n')) {
-        try {
-          const j = JSON.parse(line);
-          if (j[key]) return res(j[key]);
-        } catch {}
-      }
-    });
-    child.once('exit', (c) => rej(new Error(`exited ${c}: ${buf}`)));
-  });
-}
-function freePort() {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => res(p));
-    });
-  });
-}
-async function waitHealthy(url) {
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('gateway did not become healthy');
-}
-// utime + stime of a process in ms (USER_HZ is 100 on Linux): CPU per request is what a shared,
-// noisy 2-core machine can still compare fairly, where req/s moves with the neighbours' load.
-const cpuMs = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-};
-const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
-const haveWrk = spawnSync('wrk', ['--version']).status !== null && spawnSync('which', ['wrk']).status === 0;
-
-function wrk(url, headers, body, seconds) {
-  const dir = mkdtempSync(join(tmpdir(), 'fdy-wrk-'));
-  const lua = join(dir, 'post.lua');
-  writeFileSync(lua, `wrk.method = "POST"\nwrk.body = ${JSON.stringify(body)}\n${Object.entries(headers).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join('\n')}\n` +
-    'done = function(summary, latency, requests)\n  io.write(string.format("JSON{\\"rps\\":%f,\\"errors\\":%d,\\"p50\\":%f,\\"p99\\":%f,\\"p999\\":%f}\\n", summary.requests / (summary.duration / 1e6), summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000))\nend\n');
-  const out = execFileSync('wrk', ['-t1', '-c64', `-d${seconds}s`, '-s', lua, url], { encoding: 'utf8' });
-  return JSON.parse(/JSON(\{.*\})/.exec(out)[1]);
-}
 
 async function main() {
   execFileSync(process.execPath, [join(root, 'gateway/scripts/build.mjs')], { stdio: 'inherit' });
   const up = start(process.execPath, [join(root, 'gateway/bench/upstream.mjs')]);
   const upstream = await firstJsonLine(up, 'url');
 
-  const key = `fdy_${randomBytes(32).toString('base64url')}`;
-  const dir = mkdtempSync(join(tmpdir(), 'fdy-bench-'));
-  writeFileSync(join(dir, 'config.toml'), [
-    '[server]', 'host = "127.0.0.1"', 'port = 0', 'access_log = true',
-    '[[auth.api_keys]]', 'id = "bench"', 'project = "bench"', `hash = "${createHash('sha256').update(key).digest('hex')}"`,
-    'requests_per_minute = 100000000', 'tokens_per_minute = 1000000000', 'monthly_token_budget = 1000000000000',
-    '[projects.bench]', 'requests_per_minute = 100000000',
-    ...(GUARDRAILS ? ['guardrail = "bench"', '[guardrails.bench]', 'deny = ["project zeus", "internal only"]'] : []),
-    '[providers.a]', 'kind = "openai_compatible"', `base_url = "${upstream}/v1"`,
-    '[providers.b]', 'kind = "openai_compatible"', `base_url = "${upstream}/v1"`,
-    '[models.bench]', 'strategy = "p2c_ewma"', 'tokens_per_minute = 1000000000',
-    '[[models.bench.targets]]', 'provider = "a"', '[[models.bench.targets]]', 'provider = "b"',
-  ].join('\n'));
+  const { dir, headers } = benchConfig(upstream, { guardrails: GUARDRAILS });
   // Access logs go to a file, as a container runtime would take them; a pipe this process had to
   // drain would steal CPU from the load generator and push back on the gateway.
   const port = await freePort();
@@ -118,10 +47,9 @@ async function main() {
   const bareProc = start(process.execPath, [join(root, 'gateway/bench/bare-proxy.mjs'), '0', upstream]);
   const bare = await firstJsonLine(bareProc, 'address');
 
-  const body = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16 });
-  const streamBody = JSON.stringify({ model: 'bench', messages: [{ role: 'user', content: 'Say something short about GPUs.' }], max_tokens: 16, stream: true });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
-  const path = '/v1/chat/completions';
+  const body = BODY;
+  const streamBody = STREAM_BODY;
+  const path = PATH;
 
   // Warm up both paths (JIT, connection pools).
   await maxThroughput({ url: upstream, path, headers, body, seconds: 2 });

@@ -9,9 +9,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outfile = resolve(root, process.env.GATEWAY_OUTFILE ?? 'out/gateway/gateway.js');
+// GATEWAY_ENTRY lets bench/compare.mjs bundle an older tree (extracted under out/) the same way.
+const entry = resolve(root, process.env.GATEWAY_ENTRY ?? 'gateway/src/main.ts');
 
 await build({
-  entryPoints: [resolve(root, 'gateway/src/main.ts')],
+  entryPoints: [entry],
   outfile,
   bundle: true,
   platform: 'node',
