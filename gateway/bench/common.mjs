@@ -57,6 +57,8 @@ export const cpuMs = (pid) => {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) * 10;
 };
+/** User-mode CPU ms alone: the JavaScript side, less moved by the kernel's loopback TCP work. */
+export const userCpuMs = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[11]) * 10;
 export const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 export const haveWrk = spawnSync('which', ['wrk']).status === 0;
 

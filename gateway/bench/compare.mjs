@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BODY, PATH, STREAM_BODY, benchConfig, cpuMs, firstJsonLine, freePort, start, waitHealthy, wrk } from './common.mjs';
+import { BODY, PATH, STREAM_BODY, benchConfig, cpuMs, userCpuMs, firstJsonLine, freePort, start, waitHealthy, wrk } from './common.mjs';
 import { fixedRate, maxThroughput, percentile } from './load.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,6 +20,8 @@ const opt = (n, d) => {
   return i >= 0 ? process.argv[i + 1] : d;
 };
 const BASE = opt('--base', 'HEAD');
+// --current REF compares two commits (REF instead of the working tree); the same REF twice is an A/A run.
+const CURRENT = opt('--current', null);
 const ROUNDS = Number(opt('--rounds', 4));
 const SECONDS = Number(opt('--seconds', 4));
 const STREAM = process.argv.includes('--stream');
@@ -28,6 +30,15 @@ const CPU_PROF = opt('--cpu-prof', null);
 function bundle(entry, outfile) {
   execFileSync(process.execPath, [join(root, 'gateway/scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, GATEWAY_ENTRY: entry, GATEWAY_OUTFILE: outfile } });
   return outfile;
+}
+
+/** Bundles gateway/src as it is at `ref`, extracted under out/ so node_modules resolve as usual. */
+function bundleAt(ref, name) {
+  const dir = join(root, 'out', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  execFileSync('bash', ['-c', `git -C "${root}" archive "${ref}" gateway/src | tar -x -C "${dir}"`]);
+  return bundle(join(dir, 'gateway/src/main.ts'), join(dir, 'gateway.js'));
 }
 
 async function startGateway(file, upstream, name) {
@@ -42,21 +53,18 @@ async function startGateway(file, upstream, name) {
 
 function cpuPerRequest(t, body) {
   const c0 = cpuMs(t.proc.pid);
+  const u0 = userCpuMs(t.proc.pid);
   const r = wrk(`${t.url}${PATH}`, t.headers, body, SECONDS);
   if (r.errors) throw new Error(`${t.name}: ${r.errors} errors`);
-  return { us: ((cpuMs(t.proc.pid) - c0) * 1000) / r.requests, rps: r.rps };
+  return { us: ((cpuMs(t.proc.pid) - c0) * 1000) / r.requests, userUs: ((userCpuMs(t.proc.pid) - u0) * 1000) / r.requests, rps: r.rps };
 }
 
 const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const mean = (a) => a.reduce((s, x) => s + x, 0) / a.length;
 
 async function main() {
-  const baseDir = join(root, 'out/bench-base');
-  rmSync(baseDir, { recursive: true, force: true });
-  mkdirSync(baseDir, { recursive: true });
-  execFileSync('bash', ['-c', `git -C "${root}" archive "${BASE}" gateway/src | tar -x -C "${baseDir}"`]);
-  const baseFile = bundle(join(baseDir, 'gateway/src/main.ts'), join(root, 'out/bench-base/gateway.js'));
-  const curFile = bundle(join(root, 'gateway/src/main.ts'), join(root, 'out/bench-current/gateway.js'));
+  const baseFile = bundleAt(BASE, 'bench-base');
+  const curFile = CURRENT ? bundleAt(CURRENT, 'bench-current') : bundle(join(root, 'gateway/src/main.ts'), join(root, 'out/bench-current/gateway.js'));
 
   const up = start(process.execPath, [join(root, 'gateway/bench/upstream.mjs')]);
   const upstream = await firstJsonLine(up, 'url');
@@ -74,7 +82,7 @@ async function main() {
       const row = { round: r + 1, kind };
       for (const t of order) row[t.name] = cpuPerRequest(t, body);
       rows.push(row);
-      console.log(`round ${r + 1} ${kind}: CPU µs/req base ${row.base.us.toFixed(1)} current ${row.current.us.toFixed(1)} bare ${row.bare.us.toFixed(1)} | ratio to bare ${(row.base.us / row.bare.us).toFixed(2)} → ${(row.current.us / row.bare.us).toFixed(2)} | req/s ${Math.round(row.base.rps)} ${Math.round(row.current.rps)} ${Math.round(row.bare.rps)}`);
+      console.log(`round ${r + 1} ${kind}: CPU µs/req base ${row.base.us.toFixed(1)} current ${row.current.us.toFixed(1)} bare ${row.bare.us.toFixed(1)} (user ${row.base.userUs.toFixed(1)} ${row.current.userUs.toFixed(1)} ${row.bare.userUs.toFixed(1)}) | ratio to bare ${(row.base.us / row.bare.us).toFixed(2)} → ${(row.current.us / row.bare.us).toFixed(2)} | req/s ${Math.round(row.base.rps)} ${Math.round(row.current.rps)} ${Math.round(row.bare.rps)}`);
     }
   }
   const summary = {};
@@ -85,7 +93,9 @@ async function main() {
     summary[kind] = {
       cpu_us_median: { base: +median(col('base')).toFixed(1), current: +median(col('current')).toFixed(1), bare: +median(col('bare')).toFixed(1) },
       ratio_to_bare_mean: { base: +mean(ratio('base')).toFixed(3), current: +mean(ratio('current')).toFixed(3) },
-      current_vs_base_mean: +mean(rs.map((x) => x.current.us / x.base.us)).toFixed(3),
+      user_us_median: { base: +median(rs.map((x) => x.base.userUs)).toFixed(1), current: +median(rs.map((x) => x.current.userUs)).toFixed(1), bare: +median(rs.map((x) => x.bare.userUs)).toFixed(1) },
+      // Paired within each round: the figure that decides whether a change helped.
+      current_vs_base: { mean: +mean(rs.map((x) => x.current.us / x.base.us)).toFixed(3), median: +median(rs.map((x) => x.current.us / x.base.us)).toFixed(3), user_median: +median(rs.map((x) => x.current.userUs / x.base.userUs)).toFixed(3) },
     };
   }
   if (STREAM) {
@@ -95,7 +105,7 @@ async function main() {
       (summary.ttfb_at_500_rps_ms[t.name] ??= []).push({ p50: +percentile(s.ttfb, 50).toFixed(3), p99: +percentile(s.ttfb, 99).toFixed(3), inside_p50: +percentile(s.overhead, 50).toFixed(3), inside_p99: +percentile(s.overhead, 99).toFixed(3) });
     }
   }
-  console.log(JSON.stringify({ base: BASE, rounds: ROUNDS, seconds: SECONDS, summary }, null, 2));
+  console.log(JSON.stringify({ base: BASE, current: CURRENT ?? 'working tree', rounds: ROUNDS, seconds: SECONDS, summary }, null, 2));
   if (CPU_PROF) {
     const exited = new Promise((r) => cur.proc.once('exit', r));
     cur.proc.kill('SIGTERM');

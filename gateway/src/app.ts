@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import pino, { type DestinationStream } from 'pino';
+import { AccessLog } from './observability/access-log';
 import type { GatewayConfig } from './config/schema';
 import { processSecrets, type SecretSource } from './config/secrets';
 import { createLimitStore } from './limits/store';
@@ -77,7 +78,14 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
     opts.processMetrics ?? false,
   );
   const logOn = opts.accessLog !== false && opts.config.server.access_log;
-  const accessLog = logOn ? pino({ base: null }, opts.accessLog || pino.destination({ dest: 1, sync: false, minLength: 4096 })) : null;
+  let accessLog: AccessLog | null = null;
+  if (logOn && opts.accessLog) accessLog = new AccessLog(opts.accessLog);
+  else if (logOn) {
+    // Async stdout in ~16 KB writes (sonic-boom's limit is below its 16 KiB maxWrite): one fs write
+    // per ~80 lines; AccessLog flushes what a quiet second leaves in the buffer.
+    const out = pino.destination({ dest: 1, sync: false, minLength: 16_000 });
+    accessLog = new AccessLog(out, out);
+  }
   const tracing = opts.config.tracing ? new Tracing(opts.config.tracing, '0.1.0') : null;
   const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams, tracing };
 
@@ -154,7 +162,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
       current.dispose();
       await store.close();
       await Promise.all([...shared.pools.values()].map((p) => p.close().catch(() => undefined)));
-      accessLog?.flush();
+      accessLog?.close();
       await tracing?.shutdown();
     },
   };

@@ -1,5 +1,5 @@
 /** App-lifetime services handed to plugins and the proxy (one composition root: app.ts). */
-import type { Logger } from 'pino';
+import type { AccessLog } from './observability/access-log';
 import type { GatewayMetrics } from './observability/metrics';
 import type { Tracing } from './observability/otel';
 import type { Runtime } from './runtime';
@@ -9,7 +9,7 @@ export interface Services {
   metrics: GatewayMetrics;
   usage: UsageFeed;
   /** Access log; null when turned off. */
-  accessLog: Logger | null;
+  accessLog: AccessLog | null;
   /** The runtime new requests start with; swapped atomically on reload. */
   runtime(): Runtime;
   /** OpenTelemetry span export; null when no OTLP endpoint is configured (the common, free case). */

@@ -2,6 +2,7 @@
  * API keys issued by the desktop: `fdy_` + 43 base64url characters (32 random bytes). The gateway
  * only ever holds their SHA-256 hex digests; lookups compare digests with timingSafeEqual.
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyConfig } from '../config/schema';
 import { GatewayError } from '../errors';
@@ -17,7 +18,13 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
 
+// crypto.hash (Node >= 20.12) is one native call, ~5x cheaper than createHash().update().digest()
+// on a key-sized input, and this runs on every request; older Node 20 releases take the long way.
+const oneShot = (crypto as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+export const sha256Hex: (s: string) => string = typeof oneShot === 'function' ? (s) => oneShot('sha256', s, 'hex') : hashApiKey;
+
 interface Entry {
+  /** The hex digest's characters as bytes, for the constant-time compare. */
   digest: Buffer;
   principal: Principal;
   expiresAt: number;
@@ -33,7 +40,7 @@ export class ApiKeyTable {
     for (const k of keys) {
       const expires = k.expires_at === undefined ? Infinity : new Date(k.expires_at).getTime();
       this.byHash.set(k.hash, {
-        digest: Buffer.from(k.hash, 'hex'),
+        digest: Buffer.from(k.hash.toLowerCase(), 'latin1'),
         expiresAt: expires,
         revoked: k.revoked,
         principal: {
@@ -56,8 +63,9 @@ export class ApiKeyTable {
   /** Untrusted input: `key` is whatever followed "Bearer " in the request. */
   verify(key: string, now: number): Principal | GatewayError {
     if (!API_KEY_PATTERN.test(key)) return INVALID;
-    const digest = createHash('sha256').update(key).digest();
-    const entry = this.byHash.get(digest.toString('hex'));
+    const hex = sha256Hex(key);
+    const entry = this.byHash.get(hex);
+    const digest = Buffer.from(hex, 'latin1');
     // The map lookup is keyed by the digest, which an attacker cannot steer; the constant-time
     // compare keeps the final check free of early exits all the same.
     if (!entry || !timingSafeEqual(entry.digest, digest)) return INVALID;

@@ -105,3 +105,12 @@ describe('credential headers', () => {
     expect((await fetch(`${alt.url}/v1/models`, { headers: { authorization: 'Basic eDp5', 'x-api-key': good.key } })).status).toBe(401);
   });
 });
+
+describe('the per-request key digest', () => {
+  it('is the SHA-256 hex digest createHash gives, for any string (crypto.hash where Node has it)', async () => {
+    const { hashApiKey, sha256Hex } = await import('./api-keys');
+    const fc = (await import('fast-check')).default;
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => sha256Hex(s) === hashApiKey(s)), { numRuns: 2_000 });
+    expect(sha256Hex(good.key)).toBe(good.entry.hash);
+  });
+});

@@ -60,20 +60,27 @@ export class Limiter {
     return plan;
   }
 
-  /** Resolves to the admission or a GatewayError (429) — errors as values, nothing thrown. */
+  /**
+   * The admission or a GatewayError (429) — errors as values, nothing thrown. Synchronous when the
+   * store is (in-process limits): no promise or extra tick per request; a Redis store's answers are
+   * promises, chained in the same order (budgets first, then the buckets).
+   */
   admit(p: Principal, model: string): Admission | GatewayError | Promise<Admission | GatewayError> {
     const plan = this.plan(p, model);
     if (plan === EMPTY) return { plan, headers: [] };
     if (plan.budgets.length === 0) return this.decide(plan, this.store.take(plan.buckets));
-    return (async () => {
-      const used = await this.store.budgetUsed(plan.budgets);
-      for (let i = 0; i < used.length; i++) {
-        if (used[i]! >= plan.budgets[i]!.limit) {
-          return new GatewayError('insufficient_quota', 'You exceeded your monthly token budget.');
-        }
+    const used = this.store.budgetUsed(plan.budgets);
+    if (used instanceof Promise) return used.then((u) => this.afterBudgets(plan, u));
+    return this.afterBudgets(plan, used);
+  }
+
+  private afterBudgets(plan: LimitPlan, used: number[]): Admission | GatewayError | Promise<Admission | GatewayError> {
+    for (let i = 0; i < used.length; i++) {
+      if (used[i]! >= plan.budgets[i]!.limit) {
+        return new GatewayError('insufficient_quota', 'You exceeded your monthly token budget.');
       }
-      return this.decide(plan, await this.store.take(plan.buckets));
-    })();
+    }
+    return this.decide(plan, this.store.take(plan.buckets));
   }
 
   private decide(plan: LimitPlan, d: Decision | Promise<Decision>): Admission | GatewayError | Promise<Admission | GatewayError> {

@@ -109,3 +109,24 @@ describe('monthKey', () => {
     expect(monthKey(Date.UTC(2026, 0, 15))).toBe('2026-01');
   });
 });
+
+describe('memory monthly budgets', () => {
+  it('count per UTC month: a new month starts at zero and the old month keeps its total', () => {
+    let now = Date.UTC(2026, 0, 31, 23, 59);
+    const s = new MemoryLimitStore(() => now);
+    const key = { key: 'k:a', limit: 100 };
+    const project = { key: 'p:x', limit: 1_000 };
+    s.budgetAdd([key, project], 40);
+    s.budgetAdd([key], 5);
+    expect(s.budgetUsed([key, project])).toEqual([45, 40]);
+    now = Date.UTC(2026, 1, 1);
+    expect(s.budgetUsed([key, project])).toEqual([0, 0]);
+    s.budgetAdd([project], 7);
+    expect(s.budgetUsed([project, key])).toEqual([7, 0]);
+    now = Date.UTC(2026, 0, 15);
+    expect(s.budgetUsed([key, project])).toEqual([45, 40]);
+    s.budgetAdd([key], 0);
+    s.budgetAdd([key], -3);
+    expect(s.budgetUsed([key])).toEqual([45]);
+  });
+});

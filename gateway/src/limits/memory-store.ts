@@ -8,7 +8,10 @@ interface State {
 
 export class MemoryLimitStore implements LimitStore {
   private readonly buckets = new Map<string, State>();
-  private readonly budgets = new Map<string, number>();
+  /** Tokens used per budget scope, one map per UTC month ('2026-01' → scope key → tokens). */
+  private readonly budgets = new Map<string, Map<string, number>>();
+  private month = '';
+  private monthUsed = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -55,18 +58,32 @@ export class MemoryLimitStore implements LimitStore {
     }
   }
 
-  budgetUsed(scopes: readonly BudgetScope[]): number[] {
+  /** This month's map: scope keys are looked up as they are, with no per-request key building. */
+  private used(): Map<string, number> {
     const month = monthKey(this.now());
-    return scopes.map((s) => this.budgets.get(`${s.key}:${month}`) ?? 0);
+    if (month !== this.month) {
+      let m = this.budgets.get(month);
+      if (!m) {
+        m = new Map();
+        this.budgets.set(month, m);
+      }
+      this.month = month;
+      this.monthUsed = m;
+    }
+    return this.monthUsed;
+  }
+
+  budgetUsed(scopes: readonly BudgetScope[]): number[] {
+    const used = this.used();
+    const out: number[] = new Array(scopes.length);
+    for (let i = 0; i < scopes.length; i++) out[i] = used.get(scopes[i]!.key) ?? 0;
+    return out;
   }
 
   budgetAdd(scopes: readonly BudgetScope[], amount: number): void {
     if (amount <= 0) return;
-    const month = monthKey(this.now());
-    for (const s of scopes) {
-      const k = `${s.key}:${month}`;
-      this.budgets.set(k, (this.budgets.get(k) ?? 0) + amount);
-    }
+    const used = this.used();
+    for (const s of scopes) used.set(s.key, (used.get(s.key) ?? 0) + amount);
   }
 
   async close(): Promise<void> {}

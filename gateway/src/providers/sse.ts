@@ -38,9 +38,11 @@ export function sseData(obj: unknown): string {
   return `data: ${JSON.stringify(obj)}\n\n`;
 }
 
+const USAGE_KEY = Buffer.from('"usage"');
+
 /** Finds the JSON object that follows `"usage":` near the end of a body, without parsing it all. */
 export function extractUsage(body: Buffer): { prompt_tokens: number; completion_tokens: number } | null {
-  const at = body.lastIndexOf('"usage"');
+  const at = body.lastIndexOf(USAGE_KEY);
   if (at < 0) return null;
   const start = body.indexOf(0x7b /* { */, at);
   if (start < 0) return null;

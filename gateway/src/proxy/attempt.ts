@@ -21,7 +21,8 @@ export interface AttemptOptions {
   startStream: (upstreamMs: number) => void;
 }
 
-export async function attempt(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
+// Not async itself: an async wrapper around the chosen attempt would add a promise and ticks per request.
+export function attempt(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
   return call.stream ? attemptStream(call, target, o) : attemptUnary(call, target, o);
 }
 
