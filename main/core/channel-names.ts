@@ -57,6 +57,12 @@ export const CHANNEL_NAMES = [
   'guardrails:delete',
   'guardrails:assign',
   'guardrails:test',
+  'endpoints:list',
+  'endpoints:get',
+  'endpoints:create',
+  'endpoints:update',
+  'endpoints:remove',
+  'endpoints:test',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

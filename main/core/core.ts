@@ -22,6 +22,7 @@ import { gatewaySyncJob } from './gateway/sync-job';
 import { createGatewayAutoSync, type AutoSyncOptions } from './gateway/sync-auto';
 import type { AuditLog } from './audit/chain';
 import { createGuardrailService } from './guardrails/service';
+import { createEndpointService } from './endpoints/service';
 
 export interface CoreOptions {
   home: string;
@@ -80,6 +81,7 @@ export function createCore(options: CoreOptions): Core {
     clusters,
     gatewayAutoSync,
     guardrails: createGuardrailService(db, projects),
+    endpoints: createEndpointService({ db, vault, projects }),
   };
   jobs.recover();
   return {

@@ -14,6 +14,7 @@ import type { PlaygroundService } from './playground/service';
 import type { ClusterService } from './clusters/service';
 import type { GatewayAutoSync } from './gateway/sync-auto';
 import type { GuardrailService } from './guardrails/service';
+import type { EndpointService } from './endpoints/service';
 
 /** Everything a channel handler may use; built once per process by createCore (core.ts). */
 export interface CoreServices {
@@ -37,4 +38,5 @@ export interface CoreServices {
   /** Resyncs every synced cluster's gateway config when keys or projects change. */
   gatewayAutoSync: GatewayAutoSync;
   guardrails: GuardrailService;
+  endpoints: EndpointService;
 }

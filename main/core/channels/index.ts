@@ -9,6 +9,7 @@ import { OPTIMIZER_CHANNELS } from './optimizer';
 import { PLAYGROUND_CHANNELS } from './playground';
 import { CLUSTER_CHANNELS } from './clusters';
 import { GUARDRAIL_CHANNELS } from './guardrails';
+import { ENDPOINT_CHANNELS } from './endpoints';
 
 /**
  * The one contract between the UI (and the CLI) and the core. Each channel names its input schema,
@@ -25,6 +26,7 @@ export const CHANNELS = {
   ...PLAYGROUND_CHANNELS,
   ...CLUSTER_CHANNELS,
   ...GUARDRAIL_CHANNELS,
+  ...ENDPOINT_CHANNELS,
 } satisfies Record<ChannelName, ChannelSpec>;
 
 type Table = typeof CHANNELS;

@@ -6,5 +6,6 @@ import { fleetHandlers } from './fleet';
 import { playgroundHandlers } from './playground';
 import { clusterHandlers } from './clusters';
 import { guardrailHandlers } from './guardrails';
+import { endpointHandlers } from './endpoints';
 
-export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...clusterHandlers, ...guardrailHandlers };
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...clusterHandlers, ...guardrailHandlers, ...endpointHandlers };

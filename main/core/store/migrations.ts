@@ -199,6 +199,41 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX project_guardrails_by_profile ON project_guardrails(profile_id);
     `,
   },
+  {
+    name: 'endpoints',
+    sql: `
+      -- Cloud APIs and private OpenAI-compatible servers the gateway routes to, under \`name\`.
+      -- The API key lives in the vault (key_secret_id); key_revision names the Secret file a
+      -- gateway reads it from, so a replaced key changes the config and every gateway reloads.
+      CREATE TABLE endpoints (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        base_url TEXT NOT NULL,
+        upstream_model TEXT NOT NULL,
+        api_version TEXT,
+        key_secret_id TEXT,
+        key_revision INTEGER NOT NULL DEFAULT 0,
+        key_updated_at TEXT,
+        all_projects INTEGER NOT NULL DEFAULT 1,
+        fallback_id TEXT REFERENCES endpoints(id) ON DELETE RESTRICT,
+        last_test TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      CREATE INDEX endpoints_by_fallback ON endpoints(fallback_id);
+
+      -- Which projects may use an endpoint whose all_projects is 0.
+      CREATE TABLE endpoint_projects (
+        endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,
+        project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+        PRIMARY KEY (endpoint_id, project_id)
+      );
+      CREATE INDEX endpoint_projects_by_project ON endpoint_projects(project_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
