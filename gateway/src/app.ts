@@ -80,12 +80,8 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   const logOn = opts.accessLog !== false && opts.config.server.access_log;
   let accessLog: AccessLog | null = null;
   if (logOn && opts.accessLog) accessLog = new AccessLog(opts.accessLog);
-  else if (logOn) {
-    // Async stdout in ~16 KB writes (sonic-boom's limit is below its 16 KiB maxWrite): one fs write
-    // per ~80 lines; AccessLog flushes what a quiet second leaves in the buffer.
-    const out = pino.destination({ dest: 1, sync: false, minLength: 16_000 });
-    accessLog = new AccessLog(out, out);
-  }
+  // Async stdout (sonic-boom, no buffering of its own); AccessLog writes ~16 KB batches.
+  else if (logOn) accessLog = new AccessLog(pino.destination({ dest: 1, sync: false }), 16_000);
   const tracing = opts.config.tracing ? new Tracing(opts.config.tracing, '0.1.0') : null;
   const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams, tracing };
 

@@ -37,18 +37,25 @@ describe('access log lines', () => {
     expect(Object.keys(JSON.parse(got))).toEqual(['level', 'time', 'route', 'status']);
   });
 
-  it('reach a buffered file within the flush interval when traffic is too light to fill the buffer, and on close', async () => {
+  it('reach a file in batches, within the flush interval when traffic is light, and on close', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'fdy-alog-')), 'access.log');
-    const dest = pino.destination({ dest: file, sync: false, minLength: 16_000 });
+    const dest = pino.destination({ dest: file, sync: false });
     await new Promise((r) => dest.once('ready', r));
-    const log = new AccessLog(dest, dest);
+    const writes: string[] = [];
+    const log = new AccessLog({ write: (s) => (writes.push(s), dest.write(s)) }, 16_000);
     log.write({ route: 'one', status: 200 });
     await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(file, 'utf8')).toBe('');
     await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('"route":"one"'), { timeout: 3_000, interval: 50 });
-    log.write({ route: 'two', status: 200 });
+    for (let i = 0; i < 200; i++) log.write({ route: `r${i}`, status: 200, trace_id: 'x'.repeat(80) });
+    expect(writes.length).toBeGreaterThan(1);
+    expect(writes.slice(1).every((w) => w.length >= 16_000)).toBe(true);
+    log.write({ route: 'last', status: 200 });
     log.close();
-    await vi.waitFor(() => expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).route)).toEqual(['one', 'two']), { timeout: 2_000, interval: 20 });
+    await vi.waitFor(() => {
+      const routes = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).route);
+      expect(routes).toEqual(['one', ...Array.from({ length: 200 }, (_, i) => `r${i}`), 'last']);
+    }, { timeout: 2_000, interval: 20 });
     dest.end();
   });
 });

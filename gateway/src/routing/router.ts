@@ -26,11 +26,14 @@ export class Router<T extends RoutedTarget = RoutedTarget> {
   private readonly totalWeight: number;
   private readonly random: () => number;
   private readonly now: () => number;
+  /** With exactly two targets every order is one of these two: p2c then allocates nothing. */
+  private readonly pairOrders: readonly [readonly T[], readonly T[]] | null;
 
   constructor(readonly targets: readonly T[], private readonly opts: RouterOptions) {
     this.random = opts.random ?? Math.random;
     this.now = opts.now ?? Date.now;
     this.totalWeight = targets.reduce((s, t) => s + t.weight, 0);
+    this.pairOrders = targets.length === 2 ? [[targets[0]!, targets[1]!], [targets[1]!, targets[0]!]] : null;
     this.ring = opts.strategy === 'prefix_affinity' && targets.length > 1 ? buildRing(targets.map((t) => t.state.id)) : null;
   }
 
@@ -74,7 +77,7 @@ export class Router<T extends RoutedTarget = RoutedTarget> {
     return rotated.sort((a, b) => score(a) - score(b));
   }
 
-  private p2c(): T[] {
+  private p2c(): readonly T[] {
     const n = this.targets.length;
     const i = Math.floor(this.random() * n);
     let j = Math.floor(this.random() * (n - 1));
@@ -82,6 +85,7 @@ export class Router<T extends RoutedTarget = RoutedTarget> {
     const a = this.targets[i]!;
     const b = this.targets[j]!;
     const first = a.state.cost() / a.weight <= b.state.cost() / b.weight ? a : b;
+    if (this.pairOrders) return this.pairOrders[first === this.targets[0] ? 0 : 1];
     const rest = this.targets.filter((t) => t !== first).sort((x, y) => x.state.cost() / x.weight - y.state.cost() / y.weight);
     return [first, ...rest];
   }
@@ -108,7 +112,7 @@ export class Router<T extends RoutedTarget = RoutedTarget> {
   }
 
   /** Targets whose breaker is open go last: still reachable as a last resort in the chain. */
-  private healthyFirst(list: T[]): T[] {
+  private healthyFirst(list: readonly T[]): readonly T[] {
     const now = this.now();
     let allOk = true;
     for (const t of list) if (!t.state.breaker.available(now)) allOk = false;

@@ -40,6 +40,26 @@ describe('routing strategies', () => {
     for (let i = 0; i < 20; i++) expect(r.order('')[0]).toBe(ts[1]);
   });
 
+  it('with two targets gives both in every order, the cheaper first, and an open breaker\'s last without changing later orders', () => {
+    let now = 0;
+    const ts = targets(2);
+    const r = new Router(ts, { strategy: 'p2c_ewma', loadFactor: 0.25, random: seeded(3), now: () => now });
+    const firsts = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const o = r.order('').map((t) => t.state.id);
+      expect([...o].sort()).toEqual(['t0', 't1']);
+      firsts.add(o[0]!);
+    }
+    expect(firsts).toEqual(new Set(['t0', 't1']));
+    ts[0]!.state.observe(200, 0);
+    for (let i = 0; i < 20; i++) expect(r.order('').map((t) => t.state.id)).toEqual(['t1', 't0']);
+    for (let i = 0; i < 3; i++) ts[1]!.state.breaker.failure(now);
+    for (let i = 0; i < 20; i++) expect(r.order('').map((t) => t.state.id)).toEqual(['t0', 't1']);
+    now = 10_000;
+    ts[1]!.state.breaker.success();
+    for (let i = 0; i < 20; i++) expect(r.order('').map((t) => t.state.id)).toEqual(['t1', 't0']);
+  });
+
   it('reacts to a latency spike at once and forgets it gradually (peak EWMA)', () => {
     const s = new TargetState('x', 3, 1000);
     s.observe(10, 0);
