@@ -2,15 +2,21 @@ import { renderGatewayConfigToml, validateGatewayConfig, type GatewayConfigInput
 import { FoundryError } from '../errors';
 import type { Db } from '../store/db';
 import { guardrailsForGateway } from '../guardrails/service';
+import { allowedModelsFor, endpointRoutes } from '../endpoints/gateway-routes';
 
 /**
  * Renders the part of a cluster's gateway config that the desktop owns: projects with their budgets and
- * guardrail profile, every guardrail profile, and every API key as a SHA-256 hash (revoked and expired
- * keys included, so the gateway answers "revoked" or "expired" rather than "unknown key"). Providers and
- * models come from deployments and endpoints; until those exist the config routes nothing, which the
- * gateway accepts. The result is validated against the gateway's own strict schema before anything
- * leaves the desktop.
+ * guardrail profile, every guardrail profile, every API key as a SHA-256 hash (revoked and expired
+ * keys included, so the gateway answers "revoked" or "expired" rather than "unknown key"), and the
+ * providers and models of the registered endpoints (endpoints/gateway-routes.ts). Provider keys are
+ * referenced by file under the gateway Secret's mount, never inline; `secretFiles` says which vault
+ * secret each of those files must hold. An endpoint restricted to some projects is taken out of the
+ * allowed models of every other project's keys. The result is validated against the gateway's own
+ * strict schema before anything leaves the desktop.
  */
+
+/** Where the gateway's manifests mount its Secret (gateway/src/manifests.ts). */
+export const SECRETS_MOUNT = '/etc/foundry-gateway/secrets';
 
 export interface GatewayRoutes {
   providers: GatewayConfigInput['providers'];
@@ -27,7 +33,14 @@ interface KeyRow {
   revoked_at: string | null;
 }
 
-export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers: {}, models: {} }): { config: GatewayConfigInput; toml: string } {
+export interface RenderedGatewayConfig {
+  config: GatewayConfigInput;
+  toml: string;
+  /** Secret data key → vault secret id: the provider key files the config names. */
+  secretFiles: Record<string, string>;
+}
+
+export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers: {}, models: {} }): RenderedGatewayConfig {
   const keys = db
     .prepare<[], KeyRow>(
       `SELECT k.id, k.hash, p.name AS project, k.allowed_models, k.monthly_token_budget, k.expires_at, k.revoked_at
@@ -36,6 +49,10 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
     .all();
   const projects = db.prepare<[], { name: string }>('SELECT name FROM projects ORDER BY name').all();
   const guardrails = guardrailsForGateway(db);
+  const endpoints = endpointRoutes(db, SECRETS_MOUNT);
+  const providers = { ...endpoints.providers, ...routes.providers };
+  const models = { ...endpoints.models, ...routes.models };
+  const modelNames = Object.keys(models);
 
   const config: GatewayConfigInput = {
     auth: {
@@ -43,7 +60,7 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
         id: k.id,
         hash: k.hash,
         project: k.project,
-        allowed_models: JSON.parse(k.allowed_models) as string[],
+        allowed_models: allowedModelsFor(JSON.parse(k.allowed_models) as string[], endpoints.deniedByProject.get(k.project), modelNames),
         ...(k.monthly_token_budget ? { monthly_token_budget: k.monthly_token_budget } : {}),
         ...(k.expires_at ? { expires_at: k.expires_at } : {}),
         revoked: k.revoked_at !== null,
@@ -55,8 +72,8 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
         return [p.name, profile ? { guardrail: profile } : {}];
       }),
     ),
-    providers: routes.providers,
-    models: routes.models,
+    providers,
+    models,
     guardrails: guardrails.profiles,
   };
   const checked = validateGatewayConfig(config);
@@ -67,5 +84,5 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
       hint: 'This is a bug in Foundry; nothing was sent to any cluster.',
     });
   }
-  return { config, toml: renderGatewayConfigToml(config) };
+  return { config, toml: renderGatewayConfigToml(config), secretFiles: endpoints.secretFiles };
 }

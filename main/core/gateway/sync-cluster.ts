@@ -5,7 +5,7 @@ import type { ClusterService } from '../clusters/service';
 import { applyAll, describeObject } from '../clusters/apply';
 import { gatewayAdminToken } from '../clusters/secrets';
 import type { DriftedObject } from '../clusters/store';
-import { desiredGatewayConfig, gatewayInstallObjects, gatewaySyncObjects } from './sync-objects';
+import { desiredGatewayConfig, gatewayInstallObjects, gatewaySyncObjects, type DesiredGatewayConfig } from './sync-objects';
 import { describeDrift, detectGatewayDrift } from './sync-drift';
 
 /**
@@ -42,6 +42,13 @@ export interface SyncOutcome {
   error: FoundryErrorShape | null;
 }
 
+/** The provider keys, opened from the vault for the time of one sync; they leave the desktop only inside the Secret. */
+async function providerKeys(vault: Vault, desired: DesiredGatewayConfig): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [file, secretId] of Object.entries(desired.providerKeys)) out[file] = (await vault.get(secretId)).toString('utf8');
+  return out;
+}
+
 export async function syncGatewayToCluster(deps: SyncDeps, clusterId: string, options: SyncOptions): Promise<SyncOutcome> {
   const cluster = deps.clusters.store.get(clusterId);
   const name = cluster?.name ?? clusterId;
@@ -57,7 +64,7 @@ export async function syncGatewayToCluster(deps: SyncDeps, clusterId: string, op
       if (outcome.driftFound.length) log(`${name}: drift found and overwritten: ${describeDrift(outcome.driftFound)}.`, 'warn');
     }
     const desired = desiredGatewayConfig(deps.db);
-    const target = { namespace: c.gatewayNamespace, adminToken };
+    const target = { namespace: c.gatewayNamespace, adminToken, providerKeys: await providerKeys(deps.vault, desired) };
     const objects = options.install
       ? gatewayInstallObjects(desired, target, { bundleGz: options.bundleGz!, image: options.image })
       : gatewaySyncObjects(desired, target);
@@ -66,7 +73,8 @@ export async function syncGatewayToCluster(deps: SyncDeps, clusterId: string, op
     const after = await detectGatewayDrift(client, c.gatewayNamespace, desired.configHash, options.signal);
     deps.clusters.store.recordSyncSuccess(clusterId, nowIso(), { configHash: desired.configHash, installed: options.install, drift: after });
     Object.assign(outcome, { ok: true, configHash: desired.configHash, installed: options.install });
-    log(`${name}: applied ${objects.length} objects to ${c.gatewayNamespace} (config ${desired.configHash.slice(0, 12)}, ${desired.apiKeys.length} API keys).`);
+    const keyFiles = Object.keys(desired.providerKeys).length;
+    log(`${name}: applied ${objects.length} objects to ${c.gatewayNamespace} (config ${desired.configHash.slice(0, 12)}, ${desired.apiKeys.length} API keys, ${keyFiles} provider key${keyFiles === 1 ? '' : 's'}).`);
   } catch (err) {
     const e = toFoundryError(err);
     outcome.error = e.toJSON();

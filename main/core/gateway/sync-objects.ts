@@ -5,11 +5,12 @@ import { FoundryError } from '../errors';
 import { canonicalJson } from '../audit/canonical';
 import type { Db } from '../store/db';
 import type { KubeObject } from '../clusters/apply';
-import { renderGatewayConfig } from './render';
+import { renderGatewayConfig, SECRETS_MOUNT } from './render';
 
 /**
  * What the desktop keeps in each cluster for its gateway: the namespace, a Secret with the admin
- * token and the API-key hashes, and the ConfigMap with the rendered TOML, which is the same object
+ * token, the API-key hashes and the endpoints' provider keys (one data key per key file the config
+ * names), and the ConfigMap with the rendered TOML, which is the same object
  * (name, labels, key) that the gateway's own manifests mount, so a plain sync and an install never
  * fight over it. With `install`, the gateway workload from gateway/src/manifests.ts is added.
  */
@@ -19,7 +20,6 @@ export const GATEWAY_CONFIGMAP = `${GATEWAY_NAME}-config`;
 export const GATEWAY_SECRET = `${GATEWAY_NAME}-secrets`;
 export const ADMIN_TOKEN_KEY = 'admin-token';
 export const API_KEYS_KEY = 'api-keys.json';
-const SECRETS_MOUNT = '/etc/foundry-gateway/secrets';
 /** Written on both objects: SHA-256 of the data Foundry applied, so an edit in the cluster shows as a mismatch. */
 export const DATA_HASH_ANNOTATION = 'foundry.dev/data-sha256';
 export const CONFIG_HASH_ANNOTATION = 'foundry.dev/config-sha256';
@@ -32,13 +32,15 @@ export interface DesiredGatewayConfig {
   configHash: string;
   /** The key hashes as the Secret carries them (what a second desktop adopting the cluster reads). */
   apiKeys: { id: string; hash: string; project: string; revoked: boolean; expires_at?: string }[];
+  /** Secret data key → vault secret id of each provider key file the config names (resolved at sync time). */
+  providerKeys: Record<string, string>;
 }
 
 export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** The config every synced cluster gets today; routes per cluster arrive with deployments. */
 export function desiredGatewayConfig(db: Db): DesiredGatewayConfig {
-  const { config } = renderGatewayConfig(db);
+  const { config, secretFiles } = renderGatewayConfig(db);
   // The gateway guards its admin endpoints with the token mounted from the Secret.
   const withAdmin: GatewayConfigInput = { ...config, server: { ...config.server, admin_token_file: `${SECRETS_MOUNT}/${ADMIN_TOKEN_KEY}` } };
   const checked = validateGatewayConfig(withAdmin);
@@ -53,12 +55,14 @@ export function desiredGatewayConfig(db: Db): DesiredGatewayConfig {
     revoked: k.revoked ?? false,
     ...(k.expires_at ? { expires_at: k.expires_at instanceof Date ? k.expires_at.toISOString() : String(k.expires_at) } : {}),
   }));
-  return { toml, configHash: sha256(toml), apiKeys };
+  return { toml, configHash: sha256(toml), apiKeys, providerKeys: secretFiles };
 }
 
 export interface SyncTarget {
   namespace: string;
   adminToken: string;
+  /** Secret data key → plaintext provider key, for every entry of DesiredGatewayConfig.providerKeys. */
+  providerKeys: Record<string, string>;
 }
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -89,7 +93,9 @@ function withHashes(obj: KubeObject, configHash: string, dataHash: string): Kube
 
 /** Namespace, Secret, ConfigMap: what a sync applies, in apply order. */
 export function gatewaySyncObjects(desired: DesiredGatewayConfig, target: SyncTarget): KubeObject[] {
-  const plain = { [ADMIN_TOKEN_KEY]: target.adminToken, [API_KEYS_KEY]: JSON.stringify(desired.apiKeys) };
+  const missing = Object.keys(desired.providerKeys).filter((k) => target.providerKeys[k] === undefined);
+  if (missing.length) throw new FoundryError({ code: 'INTERNAL', message: `Provider keys were not resolved for ${missing.join(', ')}.`, hint: 'This is a bug in Foundry; nothing was sent to the cluster.' });
+  const plain = { [ADMIN_TOKEN_KEY]: target.adminToken, [API_KEYS_KEY]: JSON.stringify(desired.apiKeys), ...target.providerKeys };
   const secret: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -103,9 +103,10 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
     const created = await core.call('apikeys:create', { projectId: project.id, name: 'checkout' }, admin);
     const hash = sha256Hex(created.secret);
     await eventually(async () => (await clusterConfig())?.auth.api_keys.find((k) => k.hash === hash && !k.revoked), 20_000, 'the new key in the cluster');
-    expect((await core.call('clusters:list', {}, admin))[0]!.gateway!.state).toBe('synced');
+    // The job records its success just after the objects are applied (and read back): wait for that too.
+    await eventually(async () => (await core.call('clusters:list', {}, admin))[0]!.gateway!.state === 'synced', 20_000, 'the cluster marked synced');
     const jobs = await core.call('jobs:list', {}, admin);
-    const auto = jobs.find((j) => j.title.includes('keys or projects changed'));
+    const auto = jobs.find((j) => j.title.includes('keys, projects, guardrails or endpoints changed'));
     expect(auto, JSON.stringify(jobs.map((j) => [j.title, j.createdBy, j.status, j.createdAt]))).toMatchObject({ createdBy: 'foundry' });
 
     await core.call('apikeys:revoke', { keyId: created.key.id }, admin);
@@ -133,7 +134,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
 
     const later = core.services.apiKeys.create({ projectId: project.id, name: 'from-cli-2', allowedModels: ['*'], monthlyTokenBudget: null, expiresAt: null }, 'cli');
     const job = await auto.reconcile();
-    expect(job).toMatchObject({ title: 'Resync gateway config to sandbox (keys or projects changed)', createdBy: 'foundry' });
+    expect(job).toMatchObject({ title: 'Resync gateway config to sandbox (keys, projects, guardrails or endpoints changed)', createdBy: 'foundry' });
     expect((await core.services.jobs.wait(job!.id)).status).toBe('succeeded');
     expect((await clusterConfig())!.auth.api_keys.map((k) => k.hash)).toContain(sha256Hex(later.secret));
     expect(await auto.reconcile()).toBeNull();
@@ -178,7 +179,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
       const created = await core.call('apikeys:create', { projectId: project.id, name: 'k' }, admin);
       const hash = sha256Hex(created.secret);
       await eventually(async () => (await clusterConfig())?.auth.api_keys.find((k) => k.hash === hash), 20_000, 'the key in the reachable cluster');
-      const auto = await eventually(async () => (await core.call('jobs:list', {}, admin)).find((j) => j.title.includes('keys or projects changed') && j.status === 'failed'), 20_000, 'the auto job to end');
+      const auto = await eventually(async () => (await core.call('jobs:list', {}, admin)).find((j) => j.title.includes('keys, projects, guardrails or endpoints changed') && j.status === 'failed'), 20_000, 'the auto job to end');
       expect(auto.error).toMatchObject({ code: 'CLUSTER_UNREACHABLE', message: expect.stringMatching(/^b: Cannot reach the API server of b .*; 1 other cluster is synced\.$/) });
       const byId = Object.fromEntries((await core.call('clusters:list', {}, admin)).map((c) => [c.id, c]));
       expect(byId[a]!.gateway).toMatchObject({ state: 'synced' });

@@ -1,0 +1,128 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseGatewayConfig } from '../../../gateway/src/config/index';
+import { listenGateway, type Running } from '../../../gateway/test-support/harness';
+import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
+import { keychainAvailable, requireInCi, startAdminCore, tempDir, type TestCore } from '../testing/harness';
+import { allowedModelsFor, FALLBACK_WEIGHT, NO_MODELS } from '../endpoints/gateway-routes';
+import { renderGatewayConfig, SECRETS_MOUNT } from './render';
+
+/** Endpoints in the gateway config the desktop renders, and that config run by a real gateway. */
+const available = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+
+let core: TestCore;
+let admin: string;
+const dir = tempDir('foundry-render-endpoints-');
+beforeEach(async () => {
+  if (available) ({ core, admin } = await startAdminCore());
+});
+afterEach(async () => core?.dispose());
+afterAll(() => dir.remove());
+
+const PRIMARY_KEY = 'sk-primary-7f3a9c1e5b';
+const BACKUP_KEY = 'sk-backup-2d8e4f6a0c';
+
+async function registry(primaryUrl = 'http://vllm-a.models:8000/v1', backupUrl = 'http://vllm-b.models:8000/v1') {
+  const fraud = await core.call('projects:create', { name: 'fraud' }, admin);
+  const search = await core.call('projects:create', { name: 'search' }, admin);
+  const backup = await core.call('endpoints:create', { name: 'llama-backup', kind: 'openai_compatible', baseUrl: backupUrl, upstreamModel: 'llama', apiKey: BACKUP_KEY }, admin);
+  const primary = await core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: primaryUrl, upstreamModel: 'llama', apiKey: PRIMARY_KEY, fallbackId: backup.id }, admin);
+  const gpt = await core.call('endpoints:create', { name: 'gpt-4o', kind: 'openai', apiKey: 'sk-openai-abcdef', projectIds: [fraud.id] }, admin);
+  const fraudKey = await core.call('apikeys:create', { projectId: fraud.id, name: 'all' }, admin);
+  const searchKey = await core.call('apikeys:create', { projectId: search.id, name: 'all' }, admin);
+  const searchListed = await core.call('apikeys:create', { projectId: search.id, name: 'listed', allowedModels: ['gpt-4o', 'future-model'] }, admin);
+  return { fraud, search, backup, primary, gpt, fraudKey, searchKey, searchListed };
+}
+
+describe.skipIf(!available)('endpoints in the rendered gateway config', () => {
+  it('become providers whose keys are files in the Secret mount, and models whose targets follow the fallback chain', async () => {
+    const r = await registry();
+    const { toml, secretFiles } = renderGatewayConfig(core.services.db);
+    for (const key of [PRIMARY_KEY, BACKUP_KEY, 'sk-openai-abcdef']) expect(toml).not.toContain(key);
+    const parsed = parseGatewayConfig(toml);
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    const c = parsed.value;
+    const file = (id: string) => `endpoint-${id}.key-r1`;
+    expect(c.providers.llama).toMatchObject({ kind: 'openai_compatible', base_url: 'http://vllm-a.models:8000/v1', api_key_file: `${SECRETS_MOUNT}/${file(r.primary.id)}` });
+    expect(c.providers['gpt-4o']).toMatchObject({ kind: 'openai', base_url: 'https://api.openai.com/v1', api_key_file: `${SECRETS_MOUNT}/${file(r.gpt.id)}` });
+    expect(c.models.llama!.targets).toEqual([
+      { provider: 'llama', model: 'llama', weight: 1 },
+      { provider: 'llama-backup', model: 'llama', weight: FALLBACK_WEIGHT },
+    ]);
+    expect(c.models['llama-backup']!.targets).toEqual([{ provider: 'llama-backup', model: 'llama', weight: 1 }]);
+    for (const e of [r.primary, r.backup, r.gpt]) {
+      expect((await core.services.vault.get(secretFiles[file(e.id)]!)).toString()).toBe(e === r.primary ? PRIMARY_KEY : e === r.backup ? BACKUP_KEY : 'sk-openai-abcdef');
+    }
+    // gpt-4o is for fraud only: search's keys lose it, "*" becoming the explicit rest.
+    const allowed = Object.fromEntries(c.auth.api_keys.map((k) => [k.id, k.allowed_models]));
+    expect(allowed[r.fraudKey.key.id]).toEqual(['*']);
+    expect(allowed[r.searchKey.key.id]).toEqual(['llama', 'llama-backup']);
+    expect(allowed[r.searchListed.key.id]).toEqual(['future-model']);
+  });
+
+  it('a replaced key is a new file name, so the config changes and gateways reload; a removed endpoint leaves nothing behind', async () => {
+    const r = await registry();
+    const before = renderGatewayConfig(core.services.db);
+    await core.call('endpoints:update', { endpointId: r.backup.id, apiKey: 'sk-backup-rotated' }, admin);
+    const after = renderGatewayConfig(core.services.db);
+    expect(after.toml).not.toBe(before.toml);
+    expect(Object.keys(after.secretFiles)).toContain(`endpoint-${r.backup.id}.key-r2`);
+    expect(Object.keys(after.secretFiles)).not.toContain(`endpoint-${r.backup.id}.key-r1`);
+    await core.call('endpoints:update', { endpointId: r.primary.id, fallbackId: null }, admin);
+    await core.call('endpoints:remove', { endpointId: r.backup.id, confirmName: 'llama-backup' }, admin);
+    const gone = renderGatewayConfig(core.services.db);
+    expect(gone.toml).not.toContain('llama-backup');
+    expect(Object.keys(gone.secretFiles).some((f) => f.includes(r.backup.id))).toBe(false);
+  });
+
+  it('allowed models: "*" stays "*" until something is denied, and a key left with nothing gets a name no model can have', () => {
+    expect(allowedModelsFor(['*'], undefined, ['a'])).toEqual(['*']);
+    expect(allowedModelsFor(['*'], new Set(['a']), ['a', 'b'])).toEqual(['b']);
+    expect(allowedModelsFor(['a'], new Set(['a']), ['a', 'b'])).toEqual([NO_MODELS]);
+    expect(parseGatewayConfig(`[providers]\n[models]\n[[auth.api_keys]]\nid = "k"\nproject = "p"\nhash = "${'0'.repeat(64)}"\nallowed_models = ["${NO_MODELS}"]\n`).ok).toBe(true);
+    expect(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/.test(NO_MODELS)).toBe(false);
+  });
+});
+
+describe.skipIf(!available)('the rendered config in a real gateway', () => {
+  const sims: Simulator[] = [];
+  let gw: Running | undefined;
+  afterEach(async () => {
+    await gw?.close();
+    await Promise.all(sims.splice(0).map((s) => s.close()));
+  });
+
+  const chat = (key: string, model: string) =>
+    fetch(`${gw!.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
+
+  it('sends every request to the endpoint itself while it is up, and to its fallback when it is down; other projects never see a restricted model', async () => {
+    const primary = await startSimulator({ model: 'llama', apiKey: PRIMARY_KEY, zeroDelay: true });
+    const backup = await startSimulator({ model: 'llama', apiKey: BACKUP_KEY, zeroDelay: true });
+    sims.push(primary, backup);
+    const r = await registry(`${primary.url}/v1`, `${backup.url}/v1`);
+    const { toml, secretFiles } = renderGatewayConfig(core.services.db);
+    // What the kubelet does with the Secret: one file per data key in the mount.
+    const mount = join(dir.path, 'secrets');
+    mkdirSync(mount, { recursive: true });
+    for (const [file, secretId] of Object.entries(secretFiles)) writeFileSync(join(mount, file), await core.services.vault.get(secretId));
+    const parsed = parseGatewayConfig(toml);
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    gw = await listenGateway(parsed.value, { env: {}, readFile: (p) => readFileSync(join(mount, relative(SECRETS_MOUNT, p)), 'utf8') });
+
+    for (let i = 0; i < 40; i++) expect((await chat(r.fraudKey.secret, 'llama')).status).toBe(200);
+    expect(primary.stats.completed).toBe(40);
+    expect(backup.stats.received).toBe(0);
+
+    await primary.close();
+    const res = await chat(r.fraudKey.secret, 'llama');
+    expect(res.status).toBe(200);
+    expect(backup.stats.completed).toBe(1);
+
+    const denied = await chat(r.searchKey.secret, 'gpt-4o');
+    expect(denied.status).toBe(404);
+    expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('model_not_found');
+    const listed = (await (await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${r.searchKey.secret}` } })).json()) as { data: { id: string }[] };
+    expect(listed.data.map((m) => m.id).sort()).toEqual(['llama', 'llama-backup']);
+  });
+});
