@@ -3,12 +3,12 @@
  * written to the client as they arrive, and once the first byte is out the attempt can no
  * longer fail over: a broken stream ends with an SSE error event, never a silent retry.
  */
-import { GatewayError, toOpenAIError } from '../errors';
-import { blockedError } from '../guardrails/engine';
-import { GuardedStream } from '../guardrails/stream';
+import type { Readable } from 'node:stream';
+import { GatewayError } from '../errors';
 import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
 import { classifyStatus, classifyThrown, readLimited } from './classify';
+import { pumpStream } from './stream-pump';
 import type { AttemptResult, Call } from './types';
 import { unaryRequest } from './unary-request';
 
@@ -85,7 +85,7 @@ async function attemptStream(call: Call, target: Target, o: AttemptOptions): Pro
       const ra = res.headers['retry-after'];
       return classifyStatus(target.provider, res.statusCode, text, typeof ra === 'string' ? ra : undefined, performance.now() - started);
     }
-    return await pumpStream(call, target, res.body, { started, rearm: () => timer.refresh(), startStream: o.startStream, timedOut: () => timedOut });
+    return await pumpStream(call, target, res.body as unknown as Readable, { started, rearm: () => timer.refresh(), startStream: o.startStream, timedOut: () => timedOut });
   } catch (err) {
     if (call.clientGone.aborted) return { kind: 'done', usage: null, deltas: 0, upstreamMs: performance.now() - started, status: 499, aborted: true };
     return classifyThrown(target.provider, err, timedOut, performance.now() - started);
@@ -94,72 +94,4 @@ async function attemptStream(call: Call, target: Target, o: AttemptOptions): Pro
     call.clientGone.removeEventListener('abort', onGone);
     target.state.outstanding -= 1;
   }
-}
-
-interface PumpOptions {
-  started: number;
-  /** Restarts the attempt timer: on a stream it bounds each idle gap, not the whole answer. */
-  rearm: () => void;
-  startStream: (upstreamMs: number) => void;
-  timedOut: () => boolean;
-}
-
-async function pumpStream(call: Call, target: Target, body: AsyncIterable<Buffer> & { setEncoding(e: string): unknown; destroy(): void }, p: PumpOptions): Promise<AttemptResult> {
-  let tr = target.provider.stream(call.op, call.clientWantsUsage);
-  const g = call.guard;
-  if (g && g.profile.output.length && call.op !== 'embeddings') tr = new GuardedStream(tr, g.profile, g.report, (rule) => blockedError(g.profile.name, { rule, direction: 'output' }));
-  if (call.shape) tr = call.shape.stream(tr);
-  const res = call.res;
-  let sent = false;
-  let upstreamMs = 0;
-  body.setEncoding('utf8');
-  try {
-    for await (const text of body as AsyncIterable<string>) {
-      if (!sent) upstreamMs = performance.now() - p.started;
-      p.rearm();
-      const out = tr.push(text);
-      if (tr.error) break;
-      if (out) {
-        if (!sent) {
-          p.startStream(upstreamMs);
-          sent = true;
-        }
-        call.capture?.add(out);
-        if (!res.write(out)) await drained(res, call.clientGone);
-      }
-      if (tr.done) break;
-    }
-    if (!tr.done && !tr.error) tr.end();
-  } catch (err) {
-    if (call.clientGone.aborted) return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: true };
-    if (!sent) return classifyThrown(target.provider, err, p.timedOut(), performance.now() - p.started);
-    tr.error = p.timedOut() ? 'upstream stream timed out' : 'upstream connection was lost mid-stream';
-  }
-  if (tr.error && !sent) {
-    body.destroy();
-    return { kind: 'fail', error: new GatewayError('upstream_error', `${target.provider.name}: ${tr.error}`), retryable: true, breakerFailure: true, upstreamMs: performance.now() - p.started };
-  }
-  if (tr.error) {
-    body.destroy();
-    // Tokens already reached the client: retrying would duplicate them, so say what happened instead.
-    const last = `data: ${JSON.stringify(toOpenAIError(new GatewayError('upstream_error', tr.error)))}\n\n`;
-    call.capture?.add(last);
-    res.end(last);
-    return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: false, brokenStream: true };
-  }
-  if (!sent) p.startStream(performance.now() - p.started);
-  res.end();
-  return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: false };
-}
-
-function drained(res: NodeJS.WritableStream, gone: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      gone.removeEventListener('abort', done);
-      resolve();
-    };
-    res.once('drain', done);
-    gone.addEventListener('abort', done);
-  });
 }
