@@ -42,11 +42,15 @@ function tracestateOf(h: string | string[] | undefined): string | null {
 }
 
 export function inferenceHandler(op: Operation, routeLabel: string, svc: Services) {
-  return (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> =>
+  return (req: FastifyRequest, reply: FastifyReply): Promise<void> =>
     runInference(req, reply, svc, { op, routeLabel, body: req.body as Record<string, unknown>, raw: req.rawBody!, shape: null });
 }
 
-export async function runInference(req: FastifyRequest, reply: FastifyReply, svc: Services, input: InferenceInput): Promise<FastifyReply> {
+/**
+ * Resolves to nothing: the reply is written (or hijacked) by then. Resolving to the reply itself
+ * would make the promise adopt it as a thenable (fastify's Reply.then), an extra job per request.
+ */
+export async function runInference(req: FastifyRequest, reply: FastifyReply, svc: Services, input: InferenceInput): Promise<void> {
   const { op, routeLabel, body } = input;
   const rt = req.fdyRuntime!;
   const principal = req.fdyPrincipal!;
@@ -60,11 +64,11 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   if (!route || !mayUseModel(principal, model)) {
     svc.metrics.error('model_not_found');
     refuse(svc, span, { route: routeLabel, model, principal, status: 404, code: 'model_not_found', traceId: trace.traceId, t0: req.fdyT0 });
-    return sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
+    return void sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
   }
   if (!route.targets[0]!.provider.supports(op)) {
     refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'invalid_request', traceId: trace.traceId, t0: req.fdyT0 });
-    return sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
+    return void sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
   }
   // Input guardrails run before admission: a blocked request reaches neither limits nor upstream.
   let raw = input.raw;
@@ -78,7 +82,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       svc.metrics.error('guardrail_blocked');
       svc.metrics.request(routeLabel, model, principal.project, 400);
       refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'guardrail_blocked', traceId: trace.traceId, t0: req.fdyT0 });
-      return sendError(reply, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
+      return void sendError(reply, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
     }
     guard = { profile, report };
   }
@@ -96,7 +100,7 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     svc.metrics.error(admission.code);
     svc.metrics.request(routeLabel, model, principal.project, 429);
     refuse(svc, span, { route: routeLabel, model, principal, status: 429, code: admission.code, traceId: trace.traceId, t0: req.fdyT0 });
-    return sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
+    return void sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
   }
   const res = reply.raw;
   const stream = body.stream === true && (op === 'chat' || op === 'completions');
@@ -156,10 +160,10 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       res.end(out);
       call.capture?.add(out);
       account(call, svc, { settled: true, status: 200, target: null, usage: hit.usage, deltas: 0, upstreamMs: 0, aborted: false, errorCode: null, cached: true });
-      return reply;
+      return;
     }
     call.cacheKey = key;
   }
   await forward(call, reply, svc);
-  return reply;
+  return;
 }
