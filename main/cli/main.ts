@@ -7,6 +7,7 @@ import { registerSystem } from './commands/system';
 import { registerOptimize } from './commands/optimize';
 import { registerClusters } from './commands/clusters';
 import { registerGuardrails } from './commands/guardrails';
+import { registerEndpoints } from './commands/endpoints';
 
 /** `foundry`: the command line over the same channel table as the desktop and browser mode. */
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerOptimize(program);
   registerClusters(program);
   registerGuardrails(program);
+  registerEndpoints(program);
   program
     .command('channels')
     .description('list every channel with who may call it')

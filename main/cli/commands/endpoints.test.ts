@@ -1,0 +1,101 @@
+import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { tempDir } from '../../core/testing/harness';
+import { cliRunner } from '../testing';
+
+// Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
+vi.setConfig({ testTimeout: 120_000 });
+
+/** `foundry endpoints` as a user runs it: separate processes on a real FOUNDRY_HOME, against the vLLM simulator. */
+describe('foundry endpoints', () => {
+  const home = tempDir();
+  const foundry = cliRunner(home.path);
+  const KEY = `sk-cli-${Math.random().toString(36).slice(2)}-secret`;
+  let sim: { url: string; process: ChildProcess };
+
+  beforeAll(async () => {
+    sim = await simulatorProcess(KEY);
+    expect(foundry(['setup', '-u', 'ada', '--password-stdin'], 'correct horse battery\n').code).toBe(0);
+    expect(foundry(['projects', 'create', 'fraud']).code).toBe(0);
+  });
+  afterAll(async () => {
+    sim?.process.kill();
+    home.remove();
+  });
+
+  it('refuses a key on the command line, and takes it from stdin instead', () => {
+    const refused = foundry(['endpoints', 'add', 'llama', '--kind', 'openai_compatible', '--base-url', `${sim.url}/v1`, '--model', 'sim-model', '--api-key', KEY]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('API keys are not taken on the command line');
+    expect(refused.err).toContain('hint: Pipe the key with --api-key-stdin');
+    expect(refused.err).not.toContain(KEY);
+    expect(foundry(['endpoints', 'list']).out).toContain('(none)');
+
+    const added = foundry(['endpoints', 'add', 'llama', '--kind', 'openai_compatible', '--base-url', `${sim.url}/v1`, '--model', 'sim-model', '--api-key-stdin'], `${KEY}\n`);
+    expect(added.code, added.err).toBe(0);
+    expect(added.out).toContain(`Added endpoint llama (openai_compatible, ${sim.url}/v1, model sim-model, key set, projects all)`);
+    const listed = foundry(['endpoints', 'list']);
+    expect(listed.out).toMatch(/llama\s+openai_compatible\s+\S+\s+sim-model\s+set\s+all\s+-\s+never/);
+    expect(foundry(['endpoints', 'list', '--json']).out).not.toContain(KEY);
+  });
+
+  it('tests with the stored key: OK with the models, and a refused key fails with exit 6', () => {
+    const ok = foundry(['endpoints', 'test', 'llama']);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    expect(ok.out).toMatch(/^llama: OK in \d+ ms — 1 model: sim-model/);
+
+    process.env.FOUNDRY_TEST_WRONG_KEY = 'sk-wrong';
+    expect(foundry(['endpoints', 'update', 'llama', '--api-key-env', 'FOUNDRY_TEST_WRONG_KEY']).out).toContain('Saved endpoint llama with its new key');
+    const failed = foundry(['endpoints', 'test', 'llama']);
+    expect(failed.code).toBe(6);
+    expect(failed.out).toContain('llama: FAILED (unauthorized) — The endpoint refused the API key (HTTP 401)');
+    expect(foundry(['endpoints', 'list']).out).toContain('failed: unauthorized');
+    expect(foundry(['endpoints', 'update', 'llama', '--api-key-stdin'], `${KEY}\n`).code).toBe(0);
+    const again = foundry(['endpoints', 'test', 'llama']);
+    expect(again.code, again.out + again.err).toBe(0);
+  });
+
+  it('names the bad field and what to do; an unset variable is explained', () => {
+    const bad = foundry(['endpoints', 'add', 'gpt', '--kind', 'openai', '--base-url', 'http://user:pw@proxy/v1', '--api-key-stdin'], 'sk-x\n');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("baseUrl: must not carry a user name or password");
+    expect(bad.err).toContain('hint: Fix the fields named above; nothing was saved.');
+    const kind = foundry(['endpoints', 'add', 'x', '--kind', 'bedrock']);
+    expect(kind.err).toContain('--kind "bedrock" is not a kind Foundry knows');
+    const env = foundry(['endpoints', 'add', 'gpt', '--kind', 'openai', '--api-key-env', 'FOUNDRY_TEST_UNSET_VARIABLE']);
+    expect(env.err).toContain('The environment variable FOUNDRY_TEST_UNSET_VARIABLE (from --api-key-env) is not set or is empty.');
+  });
+
+  it('scopes to projects, chains a fallback, and removes by typed name', () => {
+    expect(foundry(['endpoints', 'add', 'backup', '--kind', 'openai_compatible', '--base-url', `${sim.url}/v1`, '--model', 'sim-model', '--project', 'fraud']).code).toBe(0);
+    const leak = foundry(['endpoints', 'update', 'llama', '--fallback', 'backup']);
+    expect(leak.code).toBe(2);
+    expect(leak.err).toContain('a fallback must serve every project its endpoint serves');
+    expect(foundry(['endpoints', 'update', 'backup', '--all-projects']).code).toBe(0);
+    expect(foundry(['endpoints', 'update', 'llama', '--fallback', 'backup', '--project', 'fraud']).code).toBe(0);
+    expect(foundry(['endpoints', 'list']).out).toMatch(/llama\s+.*\s+fraud\s+backup\s+/);
+    const inUse = foundry(['endpoints', 'remove', 'backup', '--confirm', 'backup']);
+    expect(inUse.code).toBe(6);
+    expect(inUse.err).toContain('is the fallback of llama');
+    expect(foundry(['endpoints', 'update', 'llama', '--no-fallback']).code).toBe(0);
+    expect(foundry(['endpoints', 'remove', 'backup', '--confirm', 'Backup']).code).toBe(2);
+    expect(foundry(['endpoints', 'remove', 'backup', '--confirm', 'backup']).out).toContain('Removed endpoint backup');
+  });
+});
+
+/**
+ * The simulator in its own process: the CLI runner blocks this one (spawnSync) while a command
+ * runs, so a server here could not answer the command's connection test.
+ */
+async function simulatorProcess(apiKey: string): Promise<{ url: string; process: ChildProcess }> {
+  const fixture = join(__dirname, '../../../e2e/fixtures/vllm-sim/index.ts');
+  const script = `import(${JSON.stringify(fixture)}).then(async (m) => { const s = await (m.startSimulator ?? m.default.startSimulator)({ model: 'sim-model', apiKey: process.env.SIM_KEY, zeroDelay: true }); console.log(s.url); })`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, SIM_KEY: apiKey }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the simulator process exited (${String(code)}) before it listened`);
+  });
+  const [line] = (await Promise.race([once(child.stdout!, 'data'), exited])) as [Buffer];
+  return { url: line.toString().trim(), process: child };
+}
