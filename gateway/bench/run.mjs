@@ -10,7 +10,7 @@
 // bench project gets a PII + deny-list guardrail profile), --cpu-prof DIR (the gateway writes a V8
 // CPU profile there on exit).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, openSync, statSync } from 'node:fs';
+import { mkdirSync, openSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BODY, PATH, STREAM_BODY, benchConfig, cpuMs, firstJsonLine, freePort, haveWrk, rssKiB, start, waitHealthy, wrk } from './common.mjs';
