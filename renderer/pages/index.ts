@@ -4,11 +4,11 @@ import { ApiKeysPage } from './ApiKeysPage';
 import { GuardrailsPage } from './GuardrailsPage';
 import { AuditPage } from './AuditPage';
 import { ClustersPage } from './ClustersPage';
+import { ModelsPage } from './ModelsPage';
 import {
   DashboardPage,
   DeploymentsPage,
   EvaluationsPage,
-  ModelsPage,
   ObservabilityPage,
 } from './placeholders';
 

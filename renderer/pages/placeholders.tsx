@@ -3,7 +3,6 @@
  * disabled; none shows sample data, because numbers that look real would mislead operators.
  */
 import {
-  IconBrain,
   IconChartHistogram,
   IconFlask,
   IconLayoutDashboard,
@@ -46,17 +45,6 @@ export const ObservabilityPage = () => (
     icon={<IconChartHistogram {...icon} />}
     headline="No metrics yet"
     description="Latency percentiles, throughput, errors, GPU use and cost by cluster, deployment, model, project and key — pulled from each cluster's agent once one is installed."
-  />
-);
-
-export const ModelsPage = () => (
-  <EmptyPage
-    title="Models"
-    testId="empty-models"
-    icon={<IconBrain {...icon} />}
-    headline="The registry is empty"
-    description="Models you add appear here with their architecture, files, scan results, deployments and evaluations."
-    actionLabel="Add a model"
   />
 );
 
