@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,35 @@ describe('config hot reload', () => {
     expect(r).toEqual({ ok: false, errors: ['providers.sim.api_key_file: cannot read /nonexistent/key'] });
     expect(gw.runtime().config.providers.sim!.api_key_file).toBeUndefined();
     void sim;
+  });
+
+  it('retries a config whose key file the kubelet has not written yet, and applies it once the file is there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fdy-gw-'));
+    const keyDir = mkdtempSync(join(tmpdir(), 'fdy-gw-secrets-'));
+    const sim = await startSimulator({ model: 'm', zeroDelay: true });
+    cleanup.push(() => sim.close());
+    writeAtomic(dir, toml(sim.url, ['a']));
+    const first = await loadConfigFile(dir);
+    if (!first.ok) throw new Error('setup');
+    const r = await createGateway({ config: first.config, secrets: { env: { ADMIN: 'x' }, readFile: (p) => readFileSync(p, 'utf8') }, accessLog: false });
+    if (!r.ok) throw new Error(r.errors.join());
+    const url = await r.gateway.listen();
+    cleanup.push(() => r.gateway.close());
+    const results: { ok: boolean; errors?: string[] }[] = [];
+    cleanup.push(watchConfig({ path: dir, intervalMs: 20, retryMs: 100, apply: (c) => r.gateway.reload(c), onResult: (x) => results.push(x) }, first.hash));
+
+    // The ConfigMap arrives first, naming a key file the Secret volume does not have yet.
+    writeAtomic(dir, toml(sim.url, ['a', 'b']).replace('kind = "openai_compatible"', `kind = "openai_compatible"\napi_key_file = "${join(keyDir, 'sim.key')}"`));
+    expect(await until(async () => results.length === 1)).toBe(true);
+    expect(results[0]).toMatchObject({ ok: false, errors: [expect.stringContaining('cannot read')] });
+    await new Promise((res) => setTimeout(res, 350));
+    expect(results).toHaveLength(1); // retried quietly, reported once
+    expect(await models(url)).toEqual(['a']);
+
+    writeFileSync(join(keyDir, 'sim.key'), 'upstream-key');
+    expect(await until(async () => results.length === 2)).toBe(true);
+    expect(results[1]).toMatchObject({ ok: true });
+    expect(await models(url)).toEqual(['a', 'b']);
   });
 
   it('reloads under load with zero failed requests, streams included', async () => {

@@ -40,20 +40,33 @@ export async function loadConfigFile(path: string): Promise<LoadResult> {
   return r.ok ? { ok: true, config: r.value, hash } : { ok: false, errors: r.errors, hash };
 }
 
-/** Starts watching; the first poll compares against `initialHash`. Returns a stop function. */
-export function watchConfig(o: WatchOptions, initialHash: string): () => void {
+/**
+ * Starts watching; the first poll compares against `initialHash`. Returns a stop function.
+ *
+ * A config that parses but cannot be applied (most often: it names a key file from the Secret, and the
+ * kubelet, which refreshes the ConfigMap and Secret volumes separately, has not written that file yet)
+ * is retried every `retryMs` until it applies or the file changes again. The failure is reported once
+ * and the success when it comes; a file that does not parse is reported once and not retried.
+ */
+export function watchConfig(o: WatchOptions & { retryMs?: number }, initialHash: string): () => void {
   let last = initialHash;
   let busy = false;
+  let retryAt: number | null = null;
+  const retryMs = o.retryMs ?? 5_000;
   const timer = setInterval(async () => {
     if (busy) return;
     busy = true;
     try {
       const loaded = await loadConfigFile(o.path);
-      if (!loaded.hash || loaded.hash === last) return;
+      if (!loaded.hash) return;
+      const changed = loaded.hash !== last;
+      if (!changed && (retryAt === null || Date.now() < retryAt)) return;
       // Remember the hash even when it fails, so a bad file is reported once, not every tick.
       last = loaded.hash;
+      const retrying = !changed;
       const r = loaded.ok ? await o.apply(loaded.config) : { ok: false as const, errors: loaded.errors };
-      o.onResult?.({ ...r, hash: loaded.hash });
+      retryAt = !r.ok && loaded.ok ? Date.now() + retryMs : null;
+      if (!(retrying && !r.ok)) o.onResult?.({ ...r, hash: loaded.hash });
     } finally {
       busy = false;
     }
