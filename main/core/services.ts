@@ -35,7 +35,7 @@ export interface CoreServices {
   events: CoreEventBus;
   playground: PlaygroundService;
   clusters: ClusterService;
-  /** Resyncs every synced cluster's gateway config when keys or projects change. */
+  /** Resyncs every synced cluster's gateway config when keys, projects, guardrail profiles or endpoints change. */
   gatewayAutoSync: GatewayAutoSync;
   guardrails: GuardrailService;
   endpoints: EndpointService;

@@ -15,7 +15,7 @@ export interface KubeconfigPreview {
 
 /**
  * - `synced`: the cluster has the config the desktop renders now.
- * - `out-of-date`: it was synced, but keys or projects changed since (a resync is due or running).
+ * - `out-of-date`: it was synced, but keys, projects, guardrails or endpoints changed since (a resync is due or running).
  * - `drifted`: someone changed the objects in the cluster after Foundry applied them.
  * - `failed`: the last attempt failed; `error` says why.
  */

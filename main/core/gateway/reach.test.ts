@@ -59,7 +59,8 @@ async function runGatewayPod(): Promise<void> {
   const parsed = parseGatewayConfig(cm!.data['config.toml']!);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   // Routes come from deployments, which this test has none of: point the model at the simulator.
-  const config = { ...parsed.value, providers: { sim: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } }, models: { 'llama-sim': { targets: [{ provider: 'sim', model: 'sim-model' }] } } };
+  // On this machine, not in a pod: loopback and a free port instead of the manifest's 0.0.0.0:8080.
+  const config = { ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 }, providers: { sim: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } }, models: { 'llama-sim': { targets: [{ provider: 'sim', model: 'sim-model' }] } } };
   const secret = await kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read secret');
   const adminToken = Buffer.from(secret!.data['admin-token']!, 'base64').toString('utf8');
   gateway = await listenGateway(config as never, secretsFrom({ [parsed.value.server.admin_token_file!]: adminToken }));
