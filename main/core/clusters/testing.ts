@@ -46,3 +46,25 @@ export async function eventually<T>(probe: () => Promise<T | undefined | false> 
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * What a Deployment's pod would be, for a gateway process running on this machine: the gateway Service
+ * and one pod whose traffic the sandbox's dialer forwards to `url` (no container runtime here).
+ */
+export async function putBehindGatewayService(kube: KubeClient, namespace: string, service: string, url: string): Promise<void> {
+  await kube.json({
+    method: 'POST',
+    path: `/api/v1/namespaces/${namespace}/services`,
+    body: { metadata: { name: service }, spec: { selector: { app: 'stand-in-gateway' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
+    action: 'create the gateway Service',
+  });
+  await kube.json({
+    method: 'POST',
+    path: `/api/v1/namespaces/${namespace}/pods`,
+    body: {
+      metadata: { name: 'gateway-0', labels: { app: 'stand-in-gateway' }, annotations: { 'sandbox.foundry.dev/forward': `8080=${new URL(url).host}` } },
+      spec: { containers: [{ name: 'gateway', image: 'foundry/gateway:test', ports: [{ containerPort: 8080 }] }] },
+    },
+    action: 'create the gateway pod',
+  });
+}

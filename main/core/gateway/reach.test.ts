@@ -3,7 +3,7 @@ import type { Sandbox } from '../../../e2e/sandbox/sandbox';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, secretsFrom, type Running } from '../../../gateway/test-support/harness';
-import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox } from '../clusters/testing';
+import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox, putBehindGatewayService } from '../clusters/testing';
 import type { KubeClient } from '../clusters/kube-client';
 import type { TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
@@ -64,21 +64,7 @@ async function runGatewayPod(): Promise<void> {
   const secret = await kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read secret');
   const adminToken = Buffer.from(secret!.data['admin-token']!, 'base64').toString('utf8');
   gateway = await listenGateway(config as never, secretsFrom({ [parsed.value.server.admin_token_file!]: adminToken }));
-  await kube.json({
-    method: 'POST',
-    path: `/api/v1/namespaces/${NS}/services`,
-    body: { metadata: { name: GATEWAY_NAME }, spec: { selector: { app: 'stand-in-gateway' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
-    action: 'create the gateway Service',
-  });
-  await kube.json({
-    method: 'POST',
-    path: `/api/v1/namespaces/${NS}/pods`,
-    body: {
-      metadata: { name: 'gateway-0', labels: { app: 'stand-in-gateway' }, annotations: { 'sandbox.foundry.dev/forward': `8080=${new URL(gateway.url).host}` } },
-      spec: { containers: [{ name: 'gateway', image: 'foundry/gateway:test', ports: [{ containerPort: 8080 }] }] },
-    },
-    action: 'create the gateway pod',
-  });
+  await putBehindGatewayService(kube, NS, GATEWAY_NAME, gateway.url);
 }
 
 describe.skipIf(!available)("a cluster's gateway, reached from the desktop (real API server)", () => {

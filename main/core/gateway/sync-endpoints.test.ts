@@ -5,7 +5,7 @@ import type { Sandbox } from '../../../e2e/sandbox/sandbox';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { loadConfigFile } from '../../../gateway/src/config/watch';
 import { listenGateway, logSink, type Running } from '../../../gateway/test-support/harness';
-import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox } from '../clusters/testing';
+import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox, putBehindGatewayService } from '../clusters/testing';
 import type { KubeClient } from '../clusters/kube-client';
 import { tempDir, type TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
@@ -70,21 +70,7 @@ const podSecrets = { env: {}, readFile: (p: string) => readFileSync(join(mount.p
 
 async function runGatewayPod(): Promise<void> {
   gateway = await listenGateway(await loadMounted(), podSecrets, { accessLog: access.stream });
-  await kube.json({
-    method: 'POST',
-    path: `/api/v1/namespaces/${NS}/services`,
-    body: { metadata: { name: GATEWAY_NAME }, spec: { selector: { app: 'stand-in-gateway' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } },
-    action: 'create the gateway Service',
-  });
-  await kube.json({
-    method: 'POST',
-    path: `/api/v1/namespaces/${NS}/pods`,
-    body: {
-      metadata: { name: 'gateway-0', labels: { app: 'stand-in-gateway' }, annotations: { 'sandbox.foundry.dev/forward': `8080=${new URL(gateway.url).host}` } },
-      spec: { containers: [{ name: 'gateway', image: 'foundry/gateway:test', ports: [{ containerPort: 8080 }] }] },
-    },
-    action: 'create the gateway pod',
-  });
+  await putBehindGatewayService(kube, NS, GATEWAY_NAME, gateway.url);
 }
 
 const of = (requestId: string) => events.filter((e): e is PlaygroundEvent => e.kind === 'playground' && e.requestId === requestId);
