@@ -1,5 +1,6 @@
 import { Button, Checkbox, Fieldset, Group, Input, Modal, NumberInput, SegmentedControl, SimpleGrid, Stack, Switch, TagsInput, Text, TextInput, Textarea } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
+import { useModalForm } from '../../components/useModalForm';
 import type { GuardrailProfile } from '../../../main/core/guardrails/service';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -25,15 +26,8 @@ interface Props {
 }
 
 export function ProfileFormModal({ opened, onClose, profile, onSaved }: Props) {
-  const [form, setFormState] = useState<ProfileForm>(emptyForm);
   const { busy, error, setError, run } = useAction();
-  const set = (patch: Partial<ProfileForm>) => setFormState((f) => ({ ...f, ...patch }));
-
-  useEffect(() => {
-    if (!opened) return;
-    setFormState(profile ? formFromProfile(profile) : emptyForm());
-    setError(null);
-  }, [opened, profile, setError]);
+  const [form, set] = useModalForm<ProfileForm>(opened, profile, () => (profile ? formFromProfile(profile) : emptyForm()), () => setError(null));
 
   const errors = fieldErrors(error);
   const badName = form.name.length > 0 && !NAME.test(form.name);

@@ -1,5 +1,6 @@
 import { Button, Checkbox, Group, Input, Modal, MultiSelect, PasswordInput, Select, SimpleGrid, Stack, Switch, Text, TextInput } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
+import { useModalForm } from '../../components/useModalForm';
 import type { Endpoint, EndpointKind } from '../../../main/core/endpoints/types';
 import type { Project } from '../../../main/core/access/projects';
 import { call } from '../../client';
@@ -20,15 +21,8 @@ interface Props {
 }
 
 export function EndpointFormModal({ opened, onClose, endpoint, endpoints, projects, onSaved }: Props) {
-  const [form, setFormState] = useState<EndpointForm>(emptyForm);
   const { busy, error, setError, run } = useAction();
-  const set = (patch: Partial<EndpointForm>) => setFormState((f) => ({ ...f, ...patch }));
-
-  useEffect(() => {
-    if (!opened) return;
-    setFormState(endpoint ? formFromEndpoint(endpoint) : emptyForm());
-    setError(null);
-  }, [opened, endpoint, setError]);
+  const [form, set] = useModalForm<EndpointForm>(opened, endpoint, () => (endpoint ? formFromEndpoint(endpoint) : emptyForm()), () => setError(null));
 
   const errors = fieldErrors(error);
   const help = FIELD_HELP[form.kind];
