@@ -7,6 +7,7 @@ import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
 import { GATEWAY, HEALTH, gatewaySentence, shortGpuName } from './format';
+import { SelectableRow } from '../../components/SelectableRow';
 
 type Key = 'name' | 'server' | 'health' | 'nodes' | 'gpus' | 'gateway';
 
@@ -92,13 +93,7 @@ export function ClustersTable({ clusters, selectedId, canManage, busyIds, emptyA
           {sorted.map((c) => {
             const health = HEALTH[c.health];
             return (
-              <Table.Tr
-                key={c.id}
-                data-testid={`cluster-row-${c.name}`}
-                bg={c.id === selectedId ? 'var(--mantine-primary-color-light)' : undefined}
-                style={{ cursor: 'pointer' }}
-                onClick={() => onSelect(c)}
-              >
+              <SelectableRow key={c.id} data-testid={`cluster-row-${c.name}`} selected={c.id === selectedId} onSelect={() => onSelect(c)}>
                 <Table.Td>
                   <Text size="sm" fw={600}>{c.name}</Text>
                   <Text size="xs" c="dimmed">{c.context}</Text>
@@ -140,7 +135,7 @@ export function ClustersTable({ clusters, selectedId, canManage, busyIds, emptyA
                     </Menu.Dropdown>
                   </Menu>
                 </Table.Td>
-              </Table.Tr>
+              </SelectableRow>
             );
           })}
         </Table.Tbody>

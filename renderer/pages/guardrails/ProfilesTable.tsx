@@ -7,6 +7,7 @@ import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
 import { PII_KINDS, PII_LABELS } from './form';
+import { SelectableRow } from '../../components/SelectableRow';
 
 type Key = 'name' | 'projectCount' | 'updatedAt';
 
@@ -87,13 +88,7 @@ export function ProfilesTable({ profiles, selectedId, currentProject, canManage,
             />
           )}
           {sorted.map((p) => (
-            <Table.Tr
-              key={p.id}
-              onClick={() => onSelect(p)}
-              style={{ cursor: 'pointer' }}
-              bg={p.id === selectedId ? 'var(--mantine-primary-color-light)' : undefined}
-              data-testid={`profile-row-${p.name}`}
-            >
+            <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`profile-row-${p.name}`}>
               <Table.Td>
                 <Stack gap={0}>
                   <Text fw={600} size="sm">
@@ -148,7 +143,7 @@ export function ProfilesTable({ profiles, selectedId, currentProject, canManage,
                   </Menu>
                 )}
               </Table.Td>
-            </Table.Tr>
+            </SelectableRow>
           ))}
         </Table.Tbody>
       </Table>

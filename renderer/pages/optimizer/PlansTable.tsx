@@ -9,6 +9,7 @@ import { STATUS_COLORS } from '../../theme';
 import { formatMs, formatUsd, layoutLabel, planKey, sloState, type SloState } from './format';
 import { PlanBreakdown } from './PlanBreakdown';
 import { reasonIndex } from './rejected';
+import { SelectableRow } from '../../components/SelectableRow';
 
 type Key = 'front' | 'cluster' | 'gpu' | 'layout' | 'seqs' | 'replicas' | 'ttft' | 'tpot' | 'e2e' | 'tps' | 'cost' | 'mtok' | 'slo';
 type Filter = 'meets' | 'front' | 'all';
@@ -119,7 +120,7 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
               const why = state === 'meets' ? undefined : reasons.get(key);
               return (
                 <Fragment key={key}>
-                  <Table.Tr data-testid="plan-row" data-plan-key={key} onClick={() => onSelect(open ? null : key)} style={{ cursor: 'pointer' }} bg={open ? 'var(--mantine-primary-color-light)' : undefined}>
+                  <SelectableRow data-testid="plan-row" data-plan-key={key} selected={open} onSelect={() => onSelect(open ? null : key)}>
                     <Table.Td>
                       <ActionIcon variant="subtle" color="gray" size="xs" aria-label={open ? 'Hide breakdown' : 'Show breakdown'}>
                         {open ? <IconChevronDown size={14} /> : <IconChevronRight size={14} />}
@@ -154,7 +155,7 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
                         </Badge>
                       </Tooltip>
                     </Table.Td>
-                  </Table.Tr>
+                  </SelectableRow>
                   {open && (
                     <Table.Tr>
                       <Table.Td colSpan={14} bg="var(--mantine-color-default-hover)">

@@ -7,6 +7,7 @@ import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
 import { planSummary, runAsk } from './format';
+import { SelectableRow } from '../../components/SelectableRow';
 
 
 type Key = 'name' | 'model' | 'recommended' | 'createdBy' | 'createdAt';
@@ -48,7 +49,7 @@ export function SavedRuns({ runs, opening, currentId, onOpen }: Props) {
         <Table.Tbody>
           {runs.length === 0 && <TableEmpty colSpan={5} icon={<IconHistory size={22} />} title="No saved runs" description="Every optimizer run is saved here with its inputs and full result." />}
           {sorted.map((r) => (
-            <Table.Tr key={r.id} data-testid="saved-run-row" onClick={() => onOpen(r)} style={{ cursor: 'pointer' }} bg={r.id === currentId ? 'var(--mantine-primary-color-light)' : undefined}>
+            <SelectableRow key={r.id} data-testid="saved-run-row" selected={r.id === currentId} onSelect={() => onOpen(r)}>
               <Table.Td>
                 <Text size="sm" lineClamp={2} title={r.name}>
                   {opening === r.id && <Loader size={12} mr={6} />}
@@ -78,7 +79,7 @@ export function SavedRuns({ runs, opening, currentId, onOpen }: Props) {
               <Table.Td>
                 <Time iso={r.createdAt} />
               </Table.Td>
-            </Table.Tr>
+            </SelectableRow>
           ))}
         </Table.Tbody>
       </Table>

@@ -6,6 +6,7 @@ import { SortableTh } from '../../components/SortableTh';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
+import { SelectableRow } from '../../components/SelectableRow';
 
 type Key = 'name' | 'memberCount' | 'apiKeyCount' | 'createdAt';
 
@@ -55,13 +56,7 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
             />
           )}
           {sorted.map((p) => (
-            <Table.Tr
-              key={p.id}
-              onClick={() => onSelect(p)}
-              style={{ cursor: 'pointer' }}
-              bg={p.id === selectedId ? 'var(--mantine-primary-color-light)' : undefined}
-              data-testid={`project-row-${p.name}`}
-            >
+            <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`project-row-${p.name}`}>
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
                   <Text fw={600} size="sm">
@@ -99,7 +94,7 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
                   </Menu>
                 )}
               </Table.Td>
-            </Table.Tr>
+            </SelectableRow>
           ))}
         </Table.Tbody>
       </Table>
