@@ -59,8 +59,8 @@ export function createTargetResolver(deps: { clusters: ClusterService; sharedAge
 
 async function clusterTarget(clusters: ClusterService, clusterId: string, apiKey: string): Promise<ResolvedTarget> {
   const cluster = clusters.resolve(clusterId);
-  const summary = clusters.list().find((c) => c.id === cluster.id);
-  if (!summary?.gateway) {
+  // The sync record alone says whether Foundry set a gateway up; list() would render every cluster's config.
+  if (!clusters.store.sync(cluster.id)) {
     throw new FoundryError({
       code: 'FAILED_PRECONDITION',
       message: `Foundry has not put a gateway in ${cluster.name} yet.`,
