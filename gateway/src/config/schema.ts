@@ -149,7 +149,8 @@ export const cacheSchema = z.strictObject({
 });
 
 export const modelSchema = z.strictObject({
-  strategy: z.enum(['weighted', 'least_outstanding', 'p2c_ewma', 'kv_cache', 'prefix_affinity']).default('weighted'),
+  /** priority: targets strictly in listed order (a failover chain); weights are not read. */
+  strategy: z.enum(['weighted', 'least_outstanding', 'p2c_ewma', 'kv_cache', 'prefix_affinity', 'priority']).default('weighted'),
   targets: z.array(targetSchema).min(1, { message: 'must have at least one target' }),
   attempt_timeout_ms: positiveInt.default(30_000),
   total_timeout_ms: positiveInt.default(120_000),

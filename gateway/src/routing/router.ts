@@ -52,6 +52,10 @@ export class Router<T extends RoutedTarget = RoutedTarget> {
         return this.healthyFirst(this.sorted(kvScore));
       case 'prefix_affinity':
         return this.healthyFirst(this.affinity(prefix));
+      case 'priority':
+        // Listed order; a target whose breaker is open drops behind the rest until its cooldown
+        // ends, then takes its place back for the half-open probe.
+        return this.healthyFirst(ts);
     }
   }
 

@@ -15,14 +15,6 @@ import type { EndpointKind } from './types';
 type ProviderInput = GatewayConfigInput['providers'][string];
 type ModelInput = GatewayConfigInput['models'][string];
 
-/**
- * The weight of a fallback target. The gateway's weighted strategy picks the first target with
- * probability weight / total and tries the others after it in order; at this weight the total
- * stays exactly 1 in floating point, so the endpoint itself always goes first and its fallbacks
- * follow in chain order (models.test.ts proves it through a real gateway).
- */
-export const FALLBACK_WEIGHT = 1e-300;
-
 /** Stands in an API key's allowed models when its project may use none: no model can be named so. */
 export const NO_MODELS = '(none)';
 
@@ -58,8 +50,9 @@ export function endpointRoutes(db: Db, secretsMount: string): EndpointRoutes {
     routes.providers[r.name] = provider(r.kind, r.base_url, r.api_version, keyFile);
     const chain = chainAfter(r, (id) => byId.get(id));
     routes.models[r.name] = {
-      strategy: 'weighted',
-      targets: [{ provider: r.name, model: r.upstream_model }, ...chain.map((f) => ({ provider: f.name, model: f.upstream_model, weight: FALLBACK_WEIGHT }))],
+      // The gateway's priority strategy tries targets strictly in this order: the endpoint, then its chain.
+      strategy: 'priority',
+      targets: [r, ...chain].map((e) => ({ provider: e.name, model: e.upstream_model })),
       ...(chain.length + 1 > 3 ? { max_attempts: chain.length + 1 } : {}),
     };
     const scope = store.scope(r);

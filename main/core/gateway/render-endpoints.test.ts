@@ -5,7 +5,7 @@ import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, type Running } from '../../../gateway/test-support/harness';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { keychainAvailable, requireInCi, startAdminCore, tempDir, type TestCore } from '../testing/harness';
-import { allowedModelsFor, FALLBACK_WEIGHT, NO_MODELS } from '../endpoints/gateway-routes';
+import { allowedModelsFor, NO_MODELS } from '../endpoints/gateway-routes';
 import { renderGatewayConfig, SECRETS_MOUNT } from './render';
 
 /** Endpoints in the gateway config the desktop renders, and that config run by a real gateway. */
@@ -46,9 +46,10 @@ describe.skipIf(!available)('endpoints in the rendered gateway config', () => {
     const file = (id: string) => `endpoint-${id}.key-r1`;
     expect(c.providers.llama).toMatchObject({ kind: 'openai_compatible', base_url: 'http://vllm-a.models:8000/v1', api_key_file: `${SECRETS_MOUNT}/${file(r.primary.id)}` });
     expect(c.providers['gpt-4o']).toMatchObject({ kind: 'openai', base_url: 'https://api.openai.com/v1', api_key_file: `${SECRETS_MOUNT}/${file(r.gpt.id)}` });
+    expect(c.models.llama!.strategy).toBe('priority');
     expect(c.models.llama!.targets).toEqual([
       { provider: 'llama', model: 'llama', weight: 1 },
-      { provider: 'llama-backup', model: 'llama', weight: FALLBACK_WEIGHT },
+      { provider: 'llama-backup', model: 'llama', weight: 1 },
     ]);
     expect(c.models['llama-backup']!.targets).toEqual([{ provider: 'llama-backup', model: 'llama', weight: 1 }]);
     for (const e of [r.primary, r.backup, r.gpt]) {
