@@ -21,6 +21,9 @@ export default defineConfig({
     root: resolve(__dirname, 'renderer'),
     plugins: [react()],
     build: {
+      // electron-vite leaves the renderer unminified (it expects local disk), but browser mode
+      // serves the same files over HTTP: minified, the start chunk is 0.77 MB instead of 1.7 MB.
+      minify: true,
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },

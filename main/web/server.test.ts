@@ -15,6 +15,8 @@ beforeEach(async () => {
   renderer = tempDir();
   mkdirSync(renderer.path, { recursive: true });
   writeFileSync(join(renderer.path, 'index.html'), '<!doctype html><title>Foundry</title>');
+  mkdirSync(join(renderer.path, 'assets'));
+  writeFileSync(join(renderer.path, 'assets', 'index-Bn5roinS.js'), 'export {};');
   server = await startWebServer({ core, rendererDir: renderer.path });
 });
 afterEach(async () => {
@@ -81,6 +83,16 @@ describe('browser mode server', () => {
   it('serves the renderer without a token, and index.html for client-side routes', async () => {
     expect(await (await fetch(`${server.url}/`)).text()).toContain('<title>Foundry</title>');
     expect(await (await fetch(`${server.url}/projects`)).text()).toContain('<title>Foundry</title>');
+  });
+
+  it('lets browsers keep content-hashed assets and revalidate index.html, so an upgrade never runs stale chunks', async () => {
+    const asset = await fetch(`${server.url}/assets/index-Bn5roinS.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const path of ['/', '/index.html', '/projects']) {
+      const page = await fetch(`${server.url}${path}`);
+      expect(page.headers.get('cache-control'), path).toBe('no-cache');
+    }
   });
 
   it('streams job events over the WebSocket to signed-in users only', async () => {

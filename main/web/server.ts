@@ -107,9 +107,17 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   app.get('/api/channels', async () => ({ ok: true, value: CHANNEL_NAMES satisfies readonly ChannelName[] }));
 
   if (options.rendererDir && existsSync(options.rendererDir)) {
-    await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html', wildcard: false });
+    await app.register(fastifyStatic, {
+      root: options.rendererDir,
+      index: 'index.html',
+      wildcard: false,
+      // Vite names every asset by its content hash, so a browser may keep it forever; index.html
+      // names the current hashes and must be revalidated, or an upgrade would load stale chunks.
+      cacheControl: false,
+      setHeaders: (reply, path) => reply.header('cache-control', /[\\/]assets[\\/]/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    });
     app.setNotFoundHandler((req, reply) =>
-      req.url.startsWith('/api/') ? reply.code(404).send(fail(new FoundryError({ code: 'NOT_FOUND', message: `No route ${req.url}.` }))) : reply.sendFile('index.html'),
+      req.url.startsWith('/api/') ? reply.code(404).send(fail(new FoundryError({ code: 'NOT_FOUND', message: `No route ${req.url}.` }))) : reply.header('cache-control', 'no-cache').sendFile('index.html'),
     );
   }
 
