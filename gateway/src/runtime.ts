@@ -8,6 +8,7 @@ import { Pool } from 'undici';
 import { ApiKeyTable } from './auth/api-keys';
 import { FailedAuthLimiter } from './auth/failed-auth';
 import { createJwtVerifier, type JwtVerifier } from './auth/jwt';
+import { ModelScopes } from './auth/model-scopes';
 import type { GatewayConfig, ModelConfig } from './config/schema';
 import { readSecret, type SecretSource } from './config/secrets';
 import { ResponseCache } from './cache/response-cache';
@@ -100,6 +101,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
   if (!admin.ok) errors.push(admin.error);
   else adminToken = admin.value;
 
+  const scopes = new ModelScopes(config.models);
   let jwt: JwtVerifier | null = null;
   const jwtCfg = config.auth.jwt;
   if (jwtCfg) {
@@ -109,7 +111,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
     if (!pem.ok) errors.push(pem.error);
     if (secret.ok && pem.ok) {
       try {
-        jwt = await createJwtVerifier(jwtCfg, { secret: secret.value, publicKeyPem: pem.value });
+        jwt = await createJwtVerifier(jwtCfg, { secret: secret.value, publicKeyPem: pem.value }, scopes);
       } catch (err) {
         errors.push(`auth.jwt.public_key_file: ${(err as Error).message}`);
       }
@@ -160,7 +162,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       guardrails,
       logBodies,
       config,
-      keys: new ApiKeyTable(config.auth.api_keys),
+      keys: new ApiKeyTable(config.auth.api_keys, scopes),
       jwt,
       failedAuth: sharedFailedAuth(deps.shared, config.auth.failed_attempts_per_minute),
       limiter: new Limiter(deps.limitStore, config),

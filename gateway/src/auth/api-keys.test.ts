@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ModelScopes } from './model-scopes';
 
 afterEach(() => {
   vi.doUnmock('node:crypto');
@@ -14,7 +15,7 @@ describe('API key digests on a Node 20 release without crypto.hash (before 20.12
     expect(sha256Hex).toBe(hashApiKey);
     const key = generateApiKey();
     expect(sha256Hex(key)).toBe(createHash('sha256').update(key).digest('hex'));
-    const table = new ApiKeyTable([{ id: 'k', project: 'p', hash: hashApiKey(key), revoked: false, allowed_models: ['*'] } as never]);
+    const table = new ApiKeyTable([{ id: 'k', project: 'p', hash: hashApiKey(key), revoked: false, allowed_models: ['*'] } as never], new ModelScopes({}));
     expect(table.verify(key, Date.now())).toMatchObject({ id: 'k', project: 'p' });
     expect(table.verify(generateApiKey(), Date.now())).toMatchObject({ code: 'invalid_api_key' });
   });

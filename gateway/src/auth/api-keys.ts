@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiKeyConfig } from '../config/schema';
 import { GatewayError } from '../errors';
+import type { ModelScopes } from './model-scopes';
 import { modelSet, type Principal } from './principal';
 
 export const API_KEY_PATTERN = /^fdy_[A-Za-z0-9_-]{43}$/;
@@ -36,7 +37,7 @@ const INVALID = new GatewayError('invalid_api_key', 'Incorrect API key provided.
 export class ApiKeyTable {
   private readonly byHash = new Map<string, Entry>();
 
-  constructor(keys: readonly ApiKeyConfig[]) {
+  constructor(keys: readonly ApiKeyConfig[], scopes: ModelScopes) {
     for (const k of keys) {
       const expires = k.expires_at === undefined ? Infinity : new Date(k.expires_at).getTime();
       this.byHash.set(k.hash, {
@@ -48,6 +49,7 @@ export class ApiKeyTable {
           id: k.id,
           project: k.project,
           allowedModels: modelSet(k.allowed_models),
+          hiddenModels: scopes.hiddenFor(k.project),
           monthlyTokenBudget: k.monthly_token_budget,
           requestsPerMinute: k.requests_per_minute,
           tokensPerMinute: k.tokens_per_minute,

@@ -5,6 +5,7 @@
 import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { GatewayConfig } from '../config/schema';
 import { GatewayError } from '../errors';
+import type { ModelScopes } from './model-scopes';
 import { modelSet, type Principal } from './principal';
 
 type JwtConfig = NonNullable<GatewayConfig['auth']['jwt']>;
@@ -22,7 +23,7 @@ function claimModels(value: unknown): string[] {
   return [];
 }
 
-export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial): Promise<JwtVerifier> {
+export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial, scopes: ModelScopes): Promise<JwtVerifier> {
   const secret = keys.secret ? new TextEncoder().encode(keys.secret) : undefined;
   const asym = cfg.algorithms.filter((a) => a !== 'HS256');
   const staticKeys = new Map<string, CryptoKey>();
@@ -68,6 +69,7 @@ export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial): P
       project,
       // A token without the models claim may use no model: access is granted, never assumed.
       allowedModels: modelSet(claimModels(payload[cfg.models_claim])),
+      hiddenModels: scopes.hiddenFor(project),
       monthlyTokenBudget: undefined,
       requestsPerMinute: undefined,
       tokensPerMinute: undefined,

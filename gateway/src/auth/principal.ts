@@ -6,13 +6,15 @@ export interface Principal {
   project: string;
   /** null means every model ('*'). */
   allowedModels: ReadonlySet<string> | null;
+  /** Models restricted to other projects (config `models.<name>.projects`); null when none are. */
+  hiddenModels: ReadonlySet<string> | null;
   monthlyTokenBudget: number | undefined;
   requestsPerMinute: number | undefined;
   tokensPerMinute: number | undefined;
 }
 
 export function mayUseModel(p: Principal, model: string): boolean {
-  return p.allowedModels === null || p.allowedModels.has(model);
+  return (p.allowedModels === null || p.allowedModels.has(model)) && (p.hiddenModels === null || !p.hiddenModels.has(model));
 }
 
 export function modelSet(models: readonly string[]): ReadonlySet<string> | null {

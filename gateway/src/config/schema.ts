@@ -165,6 +165,11 @@ export const modelSchema = z.strictObject({
   ...limitsFields,
   /** Exact-match response cache for non-streaming requests; off when absent. */
   cache: cacheSchema.optional(),
+  /**
+   * Only these projects may use the model (any caller: API key or JWT); to every other project it
+   * does not exist (404 model_not_found, absent from /v1/models). Absent: every project.
+   */
+  projects: z.array(name).max(10_000).optional(),
 });
 
 /**

@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -5,7 +6,6 @@ import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, type Running } from '../../../gateway/test-support/harness';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { keychainAvailable, requireInCi, startAdminCore, tempDir, type TestCore } from '../testing/harness';
-import { allowedModelsFor, NO_MODELS } from '../endpoints/gateway-routes';
 import { renderGatewayConfig, SECRETS_MOUNT } from './render';
 
 /** Endpoints in the gateway config the desktop renders, and that config run by a real gateway. */
@@ -22,6 +22,8 @@ afterAll(() => dir.remove());
 
 const PRIMARY_KEY = 'sk-primary-7f3a9c1e5b';
 const BACKUP_KEY = 'sk-backup-2d8e4f6a0c';
+const JWT_SECRET = 'render-endpoints-jwt-shared-secret-0123456789';
+const token = (project: string) => new SignJWT({ project, models: '*' }).setSubject('svc').setExpirationTime('5m').setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(JWT_SECRET));
 
 async function registry(primaryUrl = 'http://vllm-a.models:8000/v1', backupUrl = 'http://vllm-b.models:8000/v1') {
   const fraud = await core.call('projects:create', { name: 'fraud' }, admin);
@@ -55,11 +57,21 @@ describe.skipIf(!available)('endpoints in the rendered gateway config', () => {
     for (const e of [r.primary, r.backup, r.gpt]) {
       expect((await core.services.vault.get(secretFiles[file(e.id)]!)).toString()).toBe(e === r.primary ? PRIMARY_KEY : e === r.backup ? BACKUP_KEY : 'sk-openai-abcdef');
     }
-    // gpt-4o is for fraud only: search's keys lose it, "*" becoming the explicit rest.
+    // gpt-4o is for fraud only: the model says so, for every kind of caller; keys keep their own lists.
+    expect(c.models['gpt-4o']!.projects).toEqual(['fraud']);
+    expect(c.models.llama!.projects).toBeUndefined();
     const allowed = Object.fromEntries(c.auth.api_keys.map((k) => [k.id, k.allowed_models]));
     expect(allowed[r.fraudKey.key.id]).toEqual(['*']);
-    expect(allowed[r.searchKey.key.id]).toEqual(['llama', 'llama-backup']);
-    expect(allowed[r.searchListed.key.id]).toEqual(['future-model']);
+    expect(allowed[r.searchKey.key.id]).toEqual(['*']);
+    expect(allowed[r.searchListed.key.id]).toEqual(['gpt-4o', 'future-model']);
+  });
+
+  it('a scope follows project changes: a project added to an endpoint is listed, a removed one is not', async () => {
+    const r = await registry();
+    await core.call('endpoints:update', { endpointId: r.gpt.id, projectIds: [r.fraud.id, r.search.id] }, admin);
+    expect(renderGatewayConfig(core.services.db).config.models['gpt-4o']!.projects).toEqual(['fraud', 'search']);
+    await core.call('endpoints:update', { endpointId: r.gpt.id, projectIds: null }, admin);
+    expect(renderGatewayConfig(core.services.db).config.models['gpt-4o']!.projects).toBeUndefined();
   });
 
   it('a replaced key is a new file name, so the config changes and gateways reload; a removed endpoint leaves nothing behind', async () => {
@@ -76,14 +88,6 @@ describe.skipIf(!available)('endpoints in the rendered gateway config', () => {
     expect(gone.toml).not.toContain('llama-backup');
     expect(Object.keys(gone.secretFiles).some((f) => f.includes(r.backup.id))).toBe(false);
   });
-
-  it('allowed models: "*" stays "*" until something is denied, and a key left with nothing gets a name no model can have', () => {
-    expect(allowedModelsFor(['*'], undefined, ['a'])).toEqual(['*']);
-    expect(allowedModelsFor(['*'], new Set(['a']), ['a', 'b'])).toEqual(['b']);
-    expect(allowedModelsFor(['a'], new Set(['a']), ['a', 'b'])).toEqual([NO_MODELS]);
-    expect(parseGatewayConfig(`[providers]\n[models]\n[[auth.api_keys]]\nid = "k"\nproject = "p"\nhash = "${'0'.repeat(64)}"\nallowed_models = ["${NO_MODELS}"]\n`).ok).toBe(true);
-    expect(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/.test(NO_MODELS)).toBe(false);
-  });
 });
 
 describe.skipIf(!available)('the rendered config in a real gateway', () => {
@@ -97,7 +101,7 @@ describe.skipIf(!available)('the rendered config in a real gateway', () => {
   const chat = (key: string, model: string) =>
     fetch(`${gw!.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }], max_tokens: 2 }) });
 
-  it('sends every request to the endpoint itself while it is up, and to its fallback when it is down; other projects never see a restricted model', async () => {
+  it('sends every request to the endpoint itself while it is up, and to its fallback when it is down; other projects never see a restricted model, whether they call with a key or a JWT', async () => {
     const primary = await startSimulator({ model: 'llama', apiKey: PRIMARY_KEY, zeroDelay: true });
     const backup = await startSimulator({ model: 'llama', apiKey: BACKUP_KEY, zeroDelay: true });
     sims.push(primary, backup);
@@ -109,7 +113,10 @@ describe.skipIf(!available)('the rendered config in a real gateway', () => {
     for (const [file, secretId] of Object.entries(secretFiles)) writeFileSync(join(mount, file), await core.services.vault.get(secretId));
     const parsed = parseGatewayConfig(toml);
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-    gw = await listenGateway(parsed.value, { env: {}, readFile: (p) => readFileSync(join(mount, relative(SECRETS_MOUNT, p)), 'utf8') });
+    // An operator's identity provider next to the desktop's keys: JWTs carry the project in a claim.
+    writeFileSync(join(mount, 'jwt-secret'), JWT_SECRET);
+    const jwt = { algorithms: ['HS256' as const], secret_file: `${SECRETS_MOUNT}/jwt-secret` };
+    gw = await listenGateway({ ...parsed.value, auth: { ...parsed.value.auth, jwt } }, { env: {}, readFile: (p) => readFileSync(join(mount, relative(SECRETS_MOUNT, p)), 'utf8') });
 
     for (let i = 0; i < 40; i++) expect((await chat(r.fraudKey.secret, 'llama')).status).toBe(200);
     expect(primary.stats.completed).toBe(40);
@@ -123,7 +130,20 @@ describe.skipIf(!available)('the rendered config in a real gateway', () => {
     const denied = await chat(r.searchKey.secret, 'gpt-4o');
     expect(denied.status).toBe(404);
     expect(((await denied.json()) as { error: { code: string } }).error.code).toBe('model_not_found');
-    const listed = (await (await fetch(`${gw.url}/v1/models`, { headers: { authorization: `Bearer ${r.searchKey.secret}` } })).json()) as { data: { id: string }[] };
-    expect(listed.data.map((m) => m.id).sort()).toEqual(['llama', 'llama-backup']);
+    // A key that names the model itself is still held to its project.
+    const named = await chat(r.searchListed.secret, 'gpt-4o');
+    expect(named.status).toBe(404);
+    expect(((await named.json()) as { error: { code: string } }).error.code).toBe('model_not_found');
+    const listed = async (token: string) => ((await (await fetch(`${gw!.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: { id: string }[] }).data.map((m) => m.id).sort();
+    expect(await listed(r.searchKey.secret)).toEqual(['llama', 'llama-backup']);
+    expect(await listed(r.fraudKey.secret)).toEqual(['gpt-4o', 'llama', 'llama-backup']);
+
+    const searchJwt = await token('search');
+    const jwtDenied = await chat(searchJwt, 'gpt-4o');
+    expect(jwtDenied.status).toBe(404);
+    expect(((await jwtDenied.json()) as { error: { code: string } }).error.code).toBe('model_not_found');
+    expect(await listed(searchJwt)).toEqual(['llama', 'llama-backup']);
+    expect((await chat(searchJwt, 'llama')).status).toBe(200);
+    expect(await listed(await token('fraud'))).toEqual(['gpt-4o', 'llama', 'llama-backup']);
   });
 });

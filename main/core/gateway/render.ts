@@ -2,7 +2,7 @@ import { renderGatewayConfigToml, validateGatewayConfig, type GatewayConfigInput
 import { FoundryError } from '../errors';
 import type { Db } from '../store/db';
 import { guardrailsForGateway } from '../guardrails/service';
-import { allowedModelsFor, endpointRoutes } from '../endpoints/gateway-routes';
+import { endpointRoutes } from '../endpoints/gateway-routes';
 
 /**
  * Renders the part of a cluster's gateway config that the desktop owns: projects with their budgets and
@@ -10,8 +10,8 @@ import { allowedModelsFor, endpointRoutes } from '../endpoints/gateway-routes';
  * keys included, so the gateway answers "revoked" or "expired" rather than "unknown key"), and the
  * providers and models of the registered endpoints (endpoints/gateway-routes.ts). Provider keys are
  * referenced by file under the gateway Secret's mount, never inline; `secretFiles` says which vault
- * secret each of those files must hold. An endpoint restricted to some projects is taken out of the
- * allowed models of every other project's keys. The result is validated against the gateway's own
+ * secret each of those files must hold. An endpoint restricted to some projects carries that list
+ * (`models.<name>.projects`), which the gateway enforces for keys and JWTs alike. The result is validated against the gateway's own
  * strict schema before anything leaves the desktop.
  */
 
@@ -52,7 +52,6 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
   const endpoints = endpointRoutes(db, SECRETS_MOUNT);
   const providers = { ...endpoints.providers, ...routes.providers };
   const models = { ...endpoints.models, ...routes.models };
-  const modelNames = Object.keys(models);
 
   const config: GatewayConfigInput = {
     auth: {
@@ -60,7 +59,7 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
         id: k.id,
         hash: k.hash,
         project: k.project,
-        allowed_models: allowedModelsFor(JSON.parse(k.allowed_models) as string[], endpoints.deniedByProject.get(k.project), modelNames),
+        allowed_models: JSON.parse(k.allowed_models) as string[],
         ...(k.monthly_token_budget ? { monthly_token_budget: k.monthly_token_budget } : {}),
         ...(k.expires_at ? { expires_at: k.expires_at } : {}),
         revoked: k.revoked_at !== null,
