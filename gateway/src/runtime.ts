@@ -4,11 +4,13 @@
  * in-flight requests finish on the config they began under. Building is all-or-nothing: any
  * error leaves the previous runtime serving.
  */
+import { createHash } from 'node:crypto';
 import { Pool } from 'undici';
 import { ApiKeyTable } from './auth/api-keys';
 import { FailedAuthLimiter } from './auth/failed-auth';
 import { createJwtVerifier, type JwtVerifier } from './auth/jwt';
 import { ModelScopes } from './auth/model-scopes';
+import { checkCaBundle } from './config/ca-bundle';
 import type { GatewayConfig, ModelConfig } from './config/schema';
 import { readSecret, type SecretSource } from './config/secrets';
 import { ResponseCache } from './cache/response-cache';
@@ -74,13 +76,28 @@ export interface BuildDeps {
 
 export type BuildResult = { ok: true; runtime: Runtime } | { ok: false; errors: string[] };
 
-function pool(shared: SharedState, origin: string, connections: number): Pool {
-  let p = shared.pools.get(origin);
+/** Pools are per origin, and per CA bundle where a provider has one: its trust never leaks to another provider. */
+function pool(shared: SharedState, origin: string, connections: number, ca?: string): Pool {
+  const key = ca ? `${origin} ca:${createHash('sha256').update(ca).digest('hex')}` : origin;
+  let p = shared.pools.get(key);
   if (!p) {
-    p = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 5_000 } });
-    shared.pools.set(origin, p);
+    p = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 5_000, ...(ca ? { ca } : {}) } });
+    shared.pools.set(key, p);
   }
   return p;
+}
+
+/** A provider's CA bundle, read and checked at (re)load time; errors name the config path. */
+function readCaBundle(src: SecretSource, name: string, file: string | undefined): { ok: true; value: string | undefined } | { ok: false; error: string } {
+  if (!file) return { ok: true, value: undefined };
+  let text: string;
+  try {
+    text = src.readFile(file);
+  } catch {
+    return { ok: false, error: `providers.${name}.ca_file: cannot read ${file}` };
+  }
+  const checked = checkCaBundle(text);
+  return checked.ok ? { ok: true, value: checked.pem } : { ok: false, error: `providers.${name}.ca_file: ${file} ${checked.error}` };
 }
 
 function sharedFailedAuth(shared: SharedState, perMinute: number): FailedAuthLimiter {
@@ -91,10 +108,14 @@ function sharedFailedAuth(shared: SharedState, perMinute: number): FailedAuthLim
 export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Promise<BuildResult> {
   const errors: string[] = [];
   const providers = new Map<string, Provider>();
+  const caBundles = new Map<string, string>();
   for (const [name, p] of Object.entries(config.providers)) {
     const key = readSecret(deps.secrets, `providers.${name}`, { file: p.api_key_file, env: p.api_key_env, name: 'api_key' });
     if (!key.ok) errors.push(key.error);
     else providers.set(name, createProvider(name, p, key.value));
+    const ca = readCaBundle(deps.secrets, name, p.ca_file);
+    if (!ca.ok) errors.push(ca.error);
+    else if (ca.value) caBundles.set(name, ca.value);
   }
   let adminToken: string | undefined;
   const admin = readSecret(deps.secrets, 'server', { file: config.server.admin_token_file, env: config.server.admin_token_env, name: 'admin_token' });
@@ -141,10 +162,14 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
         deps.shared.targets.set(id, state);
       }
       const conns = config.providers[t.provider]!.connections;
-      return { id, provider, pool: pool(deps.shared, provider.origin, conns), upstreamModel, rewriteModel: upstreamModel !== name, weight: t.weight, state };
+      return { id, provider, pool: pool(deps.shared, provider.origin, conns, caBundles.get(t.provider)), upstreamModel, rewriteModel: upstreamModel !== name, weight: t.weight, state };
     });
     if (m.strategy === 'kv_cache') {
-      const scrape = m.targets.map((t, i) => ({ state: targets[i]!.state, url: t.metrics_url ?? `${targets[i]!.provider.origin}/metrics` }));
+      const scrape = m.targets.map((t, i) => {
+        const target = targets[i]!;
+        const url = t.metrics_url ?? `${target.provider.origin}/metrics`;
+        return { state: target.state, url, ...(new URL(url).origin === target.provider.origin ? { dispatcher: target.pool } : {}) };
+      });
       stops.push(startKvScraper(scrape, m.kv_scrape_interval_ms));
     }
     models.set(name, { name, config: m, targets, router: new Router(targets, { strategy: m.strategy, loadFactor: m.load_factor }), retryBudget: new RetryBudget(m.retry_budget_ratio), cache: m.cache ? new ResponseCache(m.cache) : null });

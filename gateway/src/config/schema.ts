@@ -127,6 +127,12 @@ export const providerSchema = z.strictObject({
   /** Azure OpenAI api-version, Anthropic anthropic-version. */
   api_version: z.string().optional(),
   connections: positiveInt.default(128),
+  /**
+   * PEM bundle of the CA(s) that signed this provider's server certificate (a private endpoint
+   * behind an internal CA), e.g. a file in the Secret mount. Replaces the system roots for this
+   * provider's connections only.
+   */
+  ca_file: z.string().min(1).optional(),
 });
 
 export const targetSchema = z.strictObject({

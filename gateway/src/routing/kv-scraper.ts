@@ -2,7 +2,7 @@
  * Scrapes vLLM /metrics for the kv_cache strategy on a short interval. Failures keep the last
  * snapshot (marked by its age) rather than pretending the target is empty.
  */
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { TargetState } from './target';
 
 export function parseVllmMetrics(text: string): { cacheUsage: number; waiting: number } | null {
@@ -24,6 +24,8 @@ export function parseVllmMetrics(text: string): { cacheUsage: number; waiting: n
 export interface ScrapeTarget {
   state: TargetState;
   url: string;
+  /** The target's own pool when the URL is on its origin: a provider's CA bundle applies to its scrapes too. */
+  dispatcher?: Dispatcher;
 }
 
 /** Starts scraping; returns a stop function. */
@@ -33,7 +35,7 @@ export function startKvScraper(targets: readonly ScrapeTarget[], intervalMs: num
     await Promise.all(
       targets.map(async (t) => {
         try {
-          const res = await request(t.url, { headersTimeout: intervalMs, bodyTimeout: intervalMs });
+          const res = await request(t.url, { headersTimeout: intervalMs, bodyTimeout: intervalMs, ...(t.dispatcher ? { dispatcher: t.dispatcher } : {}) });
           const text = await res.body.text();
           const snap = res.statusCode === 200 ? parseVllmMetrics(text) : null;
           if (snap) t.state.kv = { ...snap, at: Date.now() };
