@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../fixtures/vllm-sim';
+import { createTestCa, issueServerCert, startTlsUpstream, type TestCert, type TlsUpstream } from '../../gateway/test-support/test-ca';
 import { SHOTS, dismissToasts, signInAsAdmin } from './session';
 
 /**
@@ -17,6 +18,8 @@ const MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
 const NAME = 'llama-8b-private';
 let page: Page;
 let sim: Simulator;
+let ca: TestCert;
+let tls: TlsUpstream;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
@@ -27,6 +30,8 @@ test.beforeAll(async ({ browser }) => {
   if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
   mkdirSync(SHOTS, { recursive: true });
   sim = await startSimulator({ model: MODEL, apiKey: SIM_KEY, zeroDelay: true });
+  ca = createTestCa({ commonName: 'Acme Internal Root' });
+  tls = await startTlsUpstream(issueServerCert(ca));
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
   page = await context.newPage();
   await page.goto(url);
@@ -37,6 +42,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await page?.context().close();
   await sim?.close();
+  await tls?.close();
 });
 
 test('with no endpoints, the page says what belongs here and offers the first one', async () => {
@@ -105,6 +111,45 @@ test('the key field is write-only; a wrong key replaces it and the test explains
   await expect(page.getByTestId(`endpoint-row-${NAME}`).getByTestId('last-test')).toHaveText('Key refused');
   await shot('53-models-key-refused');
   await dismissToasts(page);
+});
+
+test('an https endpoint behind a private CA: a server certificate is refused at the CA field, the CA is trusted, and the form shows it', async () => {
+  await page.getByTestId('add-endpoint').click();
+  const form = page.getByTestId('endpoint-form');
+  await form.locator('input[name=endpointName]').fill('private-tls');
+  await form.locator('input[name=baseUrl]').fill(`${tls.url}/v1`);
+  await form.locator('input[name=upstreamModel]').fill('private-llm');
+  const caField = form.getByTestId('endpoint-ca-bundle');
+  await caField.fill(issueServerCert(ca).certPem);
+  await page.getByTestId('endpoint-form-submit').click();
+  await expect(form).toContainText('is not a certificate authority');
+  await caField.fill(ca.certPem);
+  await shot('53b-models-ca-bundle');
+  await page.getByTestId('endpoint-form-submit').click();
+  await expect(form).toBeHidden();
+  await page.getByTestId('endpoint-test-private-tls').click();
+  const result = page.getByTestId('test-result');
+  await expect(result).toHaveAttribute('data-status', 'ok');
+  await expect(result.getByTestId('test-result-models')).toHaveText('private-llm');
+  await dismissToasts(page);
+
+  await page.getByTestId('endpoint-actions-private-tls').click();
+  await page.getByTestId('endpoint-edit').click();
+  await expect(form.getByTestId('endpoint-ca-stored')).toContainText('Trusted: Acme Internal Root');
+  await expect(form.getByTestId('endpoint-ca-bundle')).toHaveValue('');
+  await form.locator('input[name=clearCaBundle]').check();
+  await page.getByTestId('endpoint-form-submit').click();
+  await expect(form).toBeHidden();
+  await page.getByTestId('endpoint-test-private-tls').click();
+  await expect(result).toHaveAttribute('data-status', 'failed');
+  await expect(result).toContainText('add that CA to the endpoint');
+  await dismissToasts(page);
+
+  await page.getByTestId('endpoint-actions-private-tls').click();
+  await page.getByTestId('endpoint-remove').click();
+  await page.getByTestId('confirm-name-input').fill('private-tls');
+  await page.getByTestId('confirm-name-submit').click();
+  await expect(page.getByTestId('endpoint-row-private-tls')).toBeHidden();
 });
 
 test('removing it asks for its name and says what is lost; the empty state comes back', async () => {

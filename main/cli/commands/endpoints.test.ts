@@ -1,6 +1,7 @@
 import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../../core/testing/harness';
 import { cliRunner } from '../testing';
@@ -68,6 +69,38 @@ describe('foundry endpoints', () => {
     expect(env.err).toContain('The environment variable FOUNDRY_TEST_UNSET_VARIABLE (from --api-key-env) is not set or is empty.');
   });
 
+  it('takes a CA bundle from --ca-file for an endpoint behind a private CA, refuses a bad one, and --clear-ca removes it', async () => {
+    const tls = await tlsUpstreamProcess(home.path);
+    try {
+      const base = ['--kind', 'openai_compatible', '--base-url', `${tls.url}/v1`, '--model', 'private-llm'];
+      const missing = foundry(['endpoints', 'add', 'private', ...base, '--ca-file', join(home.path, 'nope.pem')]);
+      expect(missing.code).toBe(2);
+      expect(missing.err).toContain('nope.pem cannot be read (no such file). Nothing was saved.');
+      writeFileSync(join(home.path, 'server.pem'), tls.serverCertPem);
+      const leaf = foundry(['endpoints', 'add', 'private', ...base, '--ca-file', join(home.path, 'server.pem')]);
+      expect(leaf.code).toBe(2);
+      expect(leaf.err).toContain('caBundle: certificate 1 ("private-llm.internal") is not a certificate authority');
+
+      const added = foundry(['endpoints', 'add', 'private', ...base, '--ca-file', tls.caFile]);
+      expect(added.code, added.err).toBe(0);
+      expect(added.out).toContain('CA Foundry Test Internal CA');
+      expect(foundry(['endpoints', 'list']).out).toMatch(/private\s+.*Foundry Test Internal CA/);
+      const ok = foundry(['endpoints', 'test', 'private']);
+      expect(ok.code, ok.out + ok.err).toBe(0);
+      expect(ok.out).toMatch(/^private: OK in \d+ ms — 1 model: private-llm/);
+
+      expect(foundry(['endpoints', 'update', 'private', '--clear-ca']).code).toBe(0);
+      const untrusted = foundry(['endpoints', 'test', 'private']);
+      expect(untrusted.code).toBe(6);
+      expect(untrusted.out).toContain('private: FAILED (tls)');
+      expect(untrusted.out).toContain('add that CA to the endpoint (Edit → CA bundle)');
+      expect(foundry(['endpoints', 'update', 'private', '--clear-ca', '--ca-file', tls.caFile]).err).toContain('Give --ca-file or --clear-ca, not both.');
+      expect(foundry(['endpoints', 'remove', 'private', '--confirm', 'private']).code).toBe(0);
+    } finally {
+      tls.process.kill();
+    }
+  });
+
   it('scopes to projects, chains a fallback, and removes by typed name', () => {
     expect(foundry(['endpoints', 'add', 'backup', '--kind', 'openai_compatible', '--base-url', `${sim.url}/v1`, '--model', 'sim-model', '--project', 'fraud']).code).toBe(0);
     const leak = foundry(['endpoints', 'update', 'llama', '--fallback', 'backup']);
@@ -84,6 +117,20 @@ describe('foundry endpoints', () => {
     expect(foundry(['endpoints', 'remove', 'backup', '--confirm', 'backup']).out).toContain('Removed endpoint backup');
   });
 });
+
+/** An HTTPS upstream whose certificate a CA minted for this run signed, in its own process (as the simulator); the CA's PEM is written to a file. */
+async function tlsUpstreamProcess(dir: string): Promise<{ url: string; caFile: string; serverCertPem: string; process: ChildProcess }> {
+  const fixture = join(__dirname, '../../../gateway/test-support/test-ca.ts');
+  const caFile = join(dir, 'internal-ca.pem');
+  const serverFile = join(dir, 'server-cert.out');
+  const script = `import(${JSON.stringify(fixture)}).then(async (m) => { const t = m.createTestCa ? m : m.default; const fs = await import('node:fs'); const ca = t.createTestCa(); const cert = t.issueServerCert(ca); fs.writeFileSync(process.env.CA_FILE, ca.certPem); fs.writeFileSync(process.env.SERVER_FILE, cert.certPem); const s = await t.startTlsUpstream(cert); console.log(s.url); })`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, CA_FILE: caFile, SERVER_FILE: serverFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = once(child, 'exit').then(([code]) => {
+    throw new Error(`the TLS upstream process exited (${String(code)}) before it listened`);
+  });
+  const [line] = (await Promise.race([once(child.stdout!, 'data'), exited])) as [Buffer];
+  return { url: line.toString().trim(), caFile, serverCertPem: readFileSync(serverFile, 'utf8'), process: child };
+}
 
 /**
  * The simulator in its own process: the CLI runner blocks this one (spawnSync) while a command

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
 import { action, projectIdFrom } from '../run';
 import { print, table } from '../output';
 import type { CliContext } from '../context';
@@ -29,6 +30,19 @@ export function describeTest(name: string, r: EndpointTestResult): string {
   return [`${name}: OK in ${r.latencyMs} ms — ${r.models.length} model${r.models.length === 1 ? '' : 's'}: ${models}`, ...(r.note ? [`  note: ${r.note}`] : []), `  probe: ${r.probe}`].join('\n');
 }
 
+/** The PEM CA bundle named by --ca-file; the core checks what it holds. */
+function readCaFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FoundryError({ code: 'INVALID_INPUT', message: `--ca-file ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')}). Nothing was saved.`, hint: 'Give the path of the PEM file holding the CA certificate(s) that signed the endpoint\'s certificate.' });
+  }
+}
+
+const caText = (e: Endpoint) => (e.caCertificates === null ? 'system' : e.caCertificates.map((c) => c.subject).join(',') || 'unreadable');
+
 const lastTest = (r: EndpointTestResult | null) => (!r ? 'never' : r.ok ? `ok ${r.latencyMs} ms` : `failed: ${r.error!.kind}`);
 
 /** Options every key-taking command shares; --api-key exists only to refuse it with a reason. */
@@ -45,6 +59,7 @@ interface ConnectionOptions extends KeySourceOptions {
   model?: string;
   apiVersion?: string;
   project?: string[];
+  caFile?: string;
 }
 
 export function registerEndpoints(program: Command): void {
@@ -55,8 +70,8 @@ export function registerEndpoints(program: Command): void {
       const list = await ctx.call('endpoints:list', {});
       print(ctx.json, list, () =>
         table(
-          list.map((x) => ({ ...x, key: x.keySet ? 'set' : 'none', projects: projectsText(x), fallback: x.fallback?.name ?? '-', tested: lastTest(x.lastTest) })),
-          ['name', 'kind', 'baseUrl', 'upstreamModel', 'key', 'projects', 'fallback', 'tested'],
+          list.map((x) => ({ ...x, key: x.keySet ? 'set' : 'none', projects: projectsText(x), fallback: x.fallback?.name ?? '-', tested: lastTest(x.lastTest), ca: caText(x) })),
+          ['name', 'kind', 'baseUrl', 'upstreamModel', 'key', 'projects', 'fallback', 'tested', 'ca'],
         ),
       );
     }),
@@ -71,9 +86,11 @@ export function registerEndpoints(program: Command): void {
       .option('-m, --model <name>', 'upstream model (Azure: the deployment); default: <name>')
       .option('--api-version <version>', 'Azure api-version (required there) or Anthropic anthropic-version')
       .option('-p, --project <project>', 'a project that may use it (repeat; default: every project)', collect)
-      .option('--fallback <endpoint>', 'endpoint to try when this one fails'),
+      .option('--fallback <endpoint>', 'endpoint to try when this one fails')
+      .option('--ca-file <path>', 'PEM CA bundle for an https endpoint whose certificate a private CA signed'),
   ).action(
     action(program, async (ctx, name: string, o: ConnectionOptions & { fallback?: string }) => {
+      const caBundle = readCaFile(o.caFile);
       const apiKey = await readApiKey(o);
       const created = await ctx.call('endpoints:create', {
         name,
@@ -82,10 +99,12 @@ export function registerEndpoints(program: Command): void {
         upstreamModel: o.model,
         apiVersion: o.apiVersion,
         apiKey,
+        caBundle,
         projectIds: await projectIds(ctx, o.project),
         fallbackId: o.fallback ? (await endpointFrom(ctx, o.fallback)).id : undefined,
       });
-      print(ctx.json, created, () => `Added endpoint ${created.name} (${created.kind}, ${created.baseUrl}, model ${created.upstreamModel}, key ${created.keySet ? 'set' : 'none'}, projects ${projectsText(created)}). Synced gateways pick it up automatically.`);
+      const ca = created.caCertificates ? `, CA ${caText(created)}` : '';
+      print(ctx.json, created, () => `Added endpoint ${created.name} (${created.kind}, ${created.baseUrl}, model ${created.upstreamModel}, key ${created.keySet ? 'set' : 'none'}${ca}, projects ${projectsText(created)}). Synced gateways pick it up automatically.`);
     }),
   );
 
@@ -102,10 +121,14 @@ export function registerEndpoints(program: Command): void {
       .option('-p, --project <project>', 'a project that may use it (repeat; replaces the list)', collect)
       .option('--all-projects', 'every project may use it')
       .option('--fallback <endpoint>', 'endpoint to try when this one fails')
-      .option('--no-fallback', 'no fallback'),
+      .option('--no-fallback', 'no fallback')
+      .option('--ca-file <path>', 'PEM CA bundle replacing the stored one (a private CA signed the endpoint\'s certificate)')
+      .option('--clear-ca', 'remove the stored CA bundle: trust the system\'s authorities'),
   ).action(
-    action(program, async (ctx, ref: string, o: ConnectionOptions & { name?: string; clearApiKey?: boolean; allProjects?: boolean; fallback?: string | false }) => {
+    action(program, async (ctx, ref: string, o: ConnectionOptions & { name?: string; clearApiKey?: boolean; allProjects?: boolean; fallback?: string | false; clearCa?: boolean }) => {
       if (o.project && o.allProjects) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Give --project or --all-projects, not both.' });
+      if (o.caFile && o.clearCa) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Give --ca-file or --clear-ca, not both.' });
+      const caBundle = o.clearCa ? null : readCaFile(o.caFile);
       const current = await endpointFrom(ctx, ref);
       const apiKey = await readApiKey(o);
       const updated = await ctx.call('endpoints:update', {
@@ -117,6 +140,7 @@ export function registerEndpoints(program: Command): void {
         apiVersion: o.apiVersion,
         apiKey,
         clearApiKey: o.clearApiKey,
+        caBundle,
         projectIds: o.allProjects ? null : await projectIds(ctx, o.project),
         fallbackId: o.fallback === false ? null : o.fallback ? (await endpointFrom(ctx, o.fallback)).id : undefined,
       });

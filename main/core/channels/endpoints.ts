@@ -12,6 +12,8 @@ const upstreamModel = z.string().min(1, 'is required').max(256, 'use at most 256
 const apiVersion = z.string().max(64, 'use at most 64 characters').nullable();
 const projectIds = z.array(id('projectId')).min(1, 'name at least one project, or null for every project').max(1000).nullable();
 const fallbackId = id('fallbackId').nullable();
+// The PEM itself is checked in the service (gateway/src/config/ca-bundle.ts); here only its size.
+const caBundle = z.string().min(1, 'is empty; paste the PEM CA bundle, or send null for the system roots').max(512 * 1024, 'is larger than 512 KiB; give only the CA certificates the endpoint needs').nullable();
 
 export const ENDPOINT_CHANNELS = {
   'endpoints:list': channel({
@@ -30,7 +32,7 @@ export const ENDPOINT_CHANNELS = {
   }),
   'endpoints:create': channel({
     input: z
-      .object({ name: endpointName, kind, baseUrl: baseUrl.optional(), upstreamModel: upstreamModel.optional(), apiVersion: apiVersion.optional(), apiKey: apiKeySchema.optional(), projectIds: projectIds.optional(), fallbackId: fallbackId.optional() })
+      .object({ name: endpointName, kind, baseUrl: baseUrl.optional(), upstreamModel: upstreamModel.optional(), apiVersion: apiVersion.optional(), apiKey: apiKeySchema.optional(), caBundle: caBundle.optional(), projectIds: projectIds.optional(), fallbackId: fallbackId.optional() })
       .strict(),
     output: returns<Endpoint>(),
     access: 'model:manage',
@@ -48,6 +50,7 @@ export const ENDPOINT_CHANNELS = {
         apiVersion: apiVersion.optional(),
         apiKey: apiKeySchema.optional(),
         clearApiKey: z.boolean().optional(),
+        caBundle: caBundle.optional(),
         projectIds: projectIds.optional(),
         fallbackId: fallbackId.optional(),
       })
@@ -55,7 +58,7 @@ export const ENDPOINT_CHANNELS = {
     output: returns<Endpoint>(),
     access: 'model:manage',
     mutates: true,
-    summary: "Change an endpoint; a new apiKey replaces the stored one, an absent one keeps it.",
+    summary: 'Change an endpoint; a new apiKey or caBundle replaces the stored one, an absent one keeps it (caBundle null removes it).',
   }),
   'endpoints:remove': channel({
     input: z.object({ endpointId: id('endpointId'), confirmName: z.string().max(200) }).strict(),

@@ -33,6 +33,9 @@ const TLS: Record<string, string> = {
   EPROTO: 'no TLS at all (is it http, not https?)',
 };
 
+/** Chains this machine (or the endpoint's CA bundle) does not trust: a CA bundle is the fix. */
+const UNTRUSTED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED']);
+
 /** The first error code found along the cause chain (undici wraps socket errors). */
 function codeOf(err: unknown): string | undefined {
   for (let e: unknown = err, i = 0; e && typeof e === 'object' && i < 5; e = (e as { cause?: unknown }).cause, i++) {
@@ -63,7 +66,8 @@ export function upstreamSaid(body: string, apiKey: string | null): string | null
   return scrub(text, apiKey).slice(0, 300);
 }
 
-export function networkFailure(err: unknown, url: string): Failure {
+/** `withCaBundle`: the endpoint has a CA bundle of its own, so an untrusted chain means the bundle lacks the signer. */
+export function networkFailure(err: unknown, url: string, withCaBundle = false): Failure {
   const code = codeOf(err);
   const host = new URL(url).host;
   if (code && code in TLS) {
@@ -72,7 +76,11 @@ export function networkFailure(err: unknown, url: string): Failure {
       message: `${host} presented ${TLS[code]}.`,
       hint: code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO'
         ? 'Check the scheme and port of the base URL.'
-        : 'Use the address its certificate was issued for, or a certificate from a public authority. Foundry does not skip TLS verification.',
+        : UNTRUSTED.has(code)
+          ? withCaBundle
+            ? "The endpoint's CA bundle does not hold the authority that signed this certificate; replace it with the right CA (Edit → CA bundle). Foundry does not skip TLS verification."
+            : 'If a private certificate authority signed it, add that CA to the endpoint (Edit → CA bundle); otherwise use a certificate from a public authority. Foundry does not skip TLS verification.'
+          : 'Use the address its certificate was issued for, or a certificate from a public authority. Foundry does not skip TLS verification.',
     };
   }
   if (code && TIMEOUT.has(code)) {

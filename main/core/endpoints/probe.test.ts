@@ -83,7 +83,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-const openaiStyle = (baseUrl: string, upstreamModel = 'meta-llama/Llama-3.1-8B-Instruct') => ({ kind: 'openai_compatible' as const, baseUrl, upstreamModel, apiVersion: null });
+const openaiStyle = (baseUrl: string, upstreamModel = 'meta-llama/Llama-3.1-8B-Instruct') => ({ kind: 'openai_compatible' as const, baseUrl, upstreamModel, apiVersion: null, caBundle: null as string | null });
 
 describe('testing an endpoint from the desktop', () => {
   it('lists the models of a private vLLM-compatible server with its key, and times the call', async () => {
@@ -138,13 +138,27 @@ describe('testing an endpoint from the desktop', () => {
     const tls = await listen(createHttpsServer({ key: leaf.keyPem, cert: leaf.certPem }, handle((_q, _b, res) => json(res, 200, { data: [] }))));
     const untrusted = await probeEndpoint(openaiStyle(`https://${tls}/v1`), SIM_KEY);
     expect(untrusted.error).toMatchObject({ kind: 'tls', message: expect.stringContaining('authority this machine does not trust'), hint: expect.stringContaining('does not skip TLS verification') });
+    expect(untrusted.error!.hint).toContain('add that CA to the endpoint (Edit → CA bundle)');
 
     const plain = await probeEndpoint(openaiStyle(`https://${new URL(sim.url).host}/v1`), SIM_KEY);
     expect(plain.error).toMatchObject({ kind: 'tls', message: expect.stringContaining('no TLS at all') });
   });
 
+  it('trusts a private CA given as the endpoint\'s CA bundle, and says so when the bundle holds another CA', async () => {
+    const ca = await createCertificateAuthority('Internal Root');
+    const leaf = await issueCertificate(ca, { commonName: 'private-llm', ipAddresses: ['127.0.0.1'], usage: 'server' });
+    const tls = await listen(createHttpsServer({ key: leaf.keyPem, cert: leaf.certPem }, handle((_q, _b, res) => json(res, 200, { data: [{ id: 'meta-llama/Llama-3.1-8B-Instruct' }] }))));
+    const trusted = await probeEndpoint({ ...openaiStyle(`https://${tls}/v1`), caBundle: ca.certPem }, null);
+    expect(trusted).toMatchObject({ ok: true, status: 200, models: ['meta-llama/Llama-3.1-8B-Instruct'], upstreamModelListed: true, error: null });
+    const other = await createCertificateAuthority('Some Other Root');
+    const wrong = await probeEndpoint({ ...openaiStyle(`https://${tls}/v1`), caBundle: other.certPem }, null);
+    expect(wrong.error).toMatchObject({ kind: 'tls', hint: expect.stringContaining("The endpoint's CA bundle does not hold the authority that signed this certificate") });
+    // Without the bundle the same server is untrusted again: it applied to that endpoint's calls only.
+    expect((await probeEndpoint(openaiStyle(`https://${tls}/v1`), null)).error).toMatchObject({ kind: 'tls' });
+  });
+
   it('Anthropic: lists models with x-api-key and anthropic-version', async () => {
-    const t = { kind: 'anthropic' as const, baseUrl: `${anthropicUrl}/v1`, upstreamModel: 'claude-sonnet-4-5-20250929', apiVersion: '2023-06-01' };
+    const t = { kind: 'anthropic' as const, baseUrl: `${anthropicUrl}/v1`, upstreamModel: 'claude-sonnet-4-5-20250929', apiVersion: '2023-06-01', caBundle: null };
     const r = await probeEndpoint(t, 'sk-ant-good');
     expect(r).toMatchObject({ ok: true, models: ['claude-3-5-haiku-20241022', 'claude-sonnet-4-5-20250929'], upstreamModelListed: true });
     expect(anthropicRequests.at(-1)!.headers).toMatchObject({ 'anthropic-version': '2023-06-01', 'x-api-key': 'sk-ant-good' });
@@ -153,7 +167,7 @@ describe('testing an endpoint from the desktop', () => {
   });
 
   it('Azure OpenAI: a 1-token request to the deployment proves URL, deployment, api-version and key together', async () => {
-    const t = { kind: 'azure' as const, baseUrl: azureUrl, upstreamModel: 'gpt4o-prod', apiVersion: '2024-10-21' };
+    const t = { kind: 'azure' as const, baseUrl: azureUrl, upstreamModel: 'gpt4o-prod', apiVersion: '2024-10-21', caBundle: null };
     const r = await probeEndpoint(t, 'az-good');
     expect(r).toMatchObject({ ok: true, models: ['gpt-4o-2024-08-06'], upstreamModelListed: true, probe: `POST ${azureUrl}/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21` });
     expect(azureBodies.at(-1)).toEqual({ messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 });

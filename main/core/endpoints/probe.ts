@@ -2,7 +2,9 @@
  * "Test connection": the desktop calls the upstream itself with the stored key. OpenAI-style
  * servers and Anthropic list their models (GET …/models); Azure OpenAI has no per-deployment
  * list, so it gets a 1-token chat request to the deployment, which proves the resource URL,
- * deployment, api-version and key together. The key goes only into the request header.
+ * deployment, api-version and key together. The key goes only into the request header. An endpoint
+ * with a CA bundle is called through its own connection agent trusting that bundle (and only it),
+ * as the gateway's pool for it does.
  */
 import { performance } from 'node:perf_hooks';
 import { Agent, request, type Dispatcher } from 'undici';
@@ -15,6 +17,8 @@ export interface ProbeTarget {
   baseUrl: string;
   upstreamModel: string;
   apiVersion: string | null;
+  /** PEM CA bundle for a private CA; null: the system roots. */
+  caBundle: string | null;
 }
 
 export interface ProbeOptions {
@@ -25,7 +29,8 @@ export interface ProbeOptions {
 
 const MAX_BODY = 4 * 1024 * 1024;
 const MAX_MODELS = 500;
-const sharedAgent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 15_000, bodyTimeout: 15_000 });
+const AGENT_OPTIONS = { headersTimeout: 15_000, bodyTimeout: 15_000 };
+const sharedAgent = new Agent({ connect: { timeout: 10_000 }, ...AGENT_OPTIONS });
 
 interface ProbeRequest {
   method: 'GET' | 'POST';
@@ -80,6 +85,8 @@ export async function probeEndpoint(t: ProbeTarget, apiKey: string | null, optio
   const req = probeRequest(t, apiKey);
   const shown = `${req.method} ${req.url}`;
   const base = { at: nowIso(), probe: shown, models: [] as string[], upstreamModelListed: null, note: null };
+  // A probe is rare: an agent of its own for a CA bundle costs one handshake, and is closed after.
+  const own = !options.dispatcher && t.caBundle ? new Agent({ connect: { timeout: 10_000, ca: t.caBundle }, ...AGENT_OPTIONS }) : null;
   const started = performance.now();
   let res: Dispatcher.ResponseData;
   let text: string | null;
@@ -88,12 +95,14 @@ export async function probeEndpoint(t: ProbeTarget, apiKey: string | null, optio
       method: req.method,
       headers: req.headers,
       body: req.body,
-      dispatcher: options.dispatcher ?? sharedAgent,
+      dispatcher: options.dispatcher ?? own ?? sharedAgent,
       signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
     });
     text = await readBody(res.body);
   } catch (err) {
-    return { ...base, ok: false, latencyMs: null, status: null, error: networkFailure(err, req.url) };
+    return { ...base, ok: false, latencyMs: null, status: null, error: networkFailure(err, req.url, t.caBundle !== null) };
+  } finally {
+    void own?.close();
   }
   const latencyMs = Math.round(performance.now() - started);
   const answered = { ...base, latencyMs, status: res.statusCode };

@@ -90,9 +90,9 @@ export function createEndpointService({ db, vault, projects, probe }: EndpointSe
       try {
         db.transaction(() => {
           db.prepare(
-            `INSERT INTO endpoints (id, name, kind, base_url, upstream_model, api_version, key_secret_id, key_revision, key_updated_at, fallback_id, created_at, created_by, updated_at, updated_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(id, input.name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, secret?.id ?? null, secret ? 1 : 0, secret ? now : null, input.fallbackId ?? null, now, actor.username, now, actor.username);
+            `INSERT INTO endpoints (id, name, kind, base_url, upstream_model, api_version, key_secret_id, key_revision, key_updated_at, ca_bundle, fallback_id, created_at, created_by, updated_at, updated_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(id, input.name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, secret?.id ?? null, secret ? 1 : 0, secret ? now : null, conn.caBundle, input.fallbackId ?? null, now, actor.username, now, actor.username);
           store.setScope(id, scope && [...scope]);
         })();
       } catch (err) {
@@ -117,19 +117,22 @@ export function createEndpointService({ db, vault, projects, probe }: EndpointSe
           baseUrl: patch.baseUrl ?? (patch.kind && patch.kind !== current.kind ? undefined : current.base_url),
           upstreamModel: patch.upstreamModel ?? current.upstream_model,
           apiVersion: patch.apiVersion === undefined && kind === current.kind ? current.api_version : (patch.apiVersion ?? null),
+          caBundle: patch.caBundle,
+          keptCaBundle: patch.caBundle === undefined && current.ca_bundle !== null,
         },
         pre,
       );
+      const caBundle = patch.caBundle === undefined ? current.ca_bundle : conn.caBundle;
       const now = nowIso();
       const secret = patch.apiKey !== undefined ? await vault.put(ENDPOINT_KEY_KIND, id, patch.apiKey) : null;
       const connectionChanged =
-        secret !== null || patch.clearApiKey || conn.kind !== current.kind || conn.baseUrl !== current.base_url || conn.upstreamModel !== current.upstream_model || conn.apiVersion !== current.api_version;
+        secret !== null || patch.clearApiKey || conn.kind !== current.kind || conn.baseUrl !== current.base_url || conn.upstreamModel !== current.upstream_model || conn.apiVersion !== current.api_version || caBundle !== current.ca_bundle;
       try {
         db.transaction(() => {
           db.prepare(
-            `UPDATE endpoints SET name = ?, kind = ?, base_url = ?, upstream_model = ?, api_version = ?, fallback_id = ?, updated_at = ?, updated_by = ?,
+            `UPDATE endpoints SET name = ?, kind = ?, base_url = ?, upstream_model = ?, api_version = ?, ca_bundle = ?, fallback_id = ?, updated_at = ?, updated_by = ?,
                last_test = CASE WHEN ? THEN NULL ELSE last_test END WHERE id = ?`,
-          ).run(name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, fallbackId, now, actor.username, connectionChanged ? 1 : 0, id);
+          ).run(name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, caBundle, fallbackId, now, actor.username, connectionChanged ? 1 : 0, id);
           if (secret) {
             db.prepare('UPDATE endpoints SET key_secret_id = ?, key_revision = key_revision + 1, key_updated_at = ? WHERE id = ?').run(secret.id, now, id);
           } else if (patch.clearApiKey) {
@@ -167,7 +170,7 @@ export function createEndpointService({ db, vault, projects, probe }: EndpointSe
     async test(id: string, viewer: User): Promise<EndpointTestResult> {
       const current = row(id, viewer);
       const key = current.key_secret_id ? (await vault.get(current.key_secret_id)).toString('utf8') : null;
-      const result = await probeEndpoint({ kind: current.kind, baseUrl: current.base_url, upstreamModel: current.upstream_model, apiVersion: current.api_version }, key, probe);
+      const result = await probeEndpoint({ kind: current.kind, baseUrl: current.base_url, upstreamModel: current.upstream_model, apiVersion: current.api_version, caBundle: current.ca_bundle }, key, probe);
       // Kept only if nobody changed the endpoint meanwhile: a result for old settings would mislead.
       db.prepare('UPDATE endpoints SET last_test = ? WHERE id = ? AND updated_at = ? AND key_revision = ?').run(JSON.stringify(result), id, current.updated_at, current.key_revision);
       return result;

@@ -5,7 +5,8 @@
 import type { Db } from '../store/db';
 import type { User } from '../access/users';
 import { seesAllProjects } from '../access/permissions';
-import type { Endpoint, EndpointKind, EndpointTestResult, ProjectRef } from './types';
+import { checkCaBundle } from '../../../gateway/src/config/index';
+import type { Endpoint, EndpointCaCertificate, EndpointKind, EndpointTestResult, ProjectRef } from './types';
 
 export interface EndpointRow {
   id: string;
@@ -17,6 +18,8 @@ export interface EndpointRow {
   key_secret_id: string | null;
   key_revision: number;
   key_updated_at: string | null;
+  /** PEM, checked on the way in (gateway/src/config/ca-bundle.ts); null: the system roots. */
+  ca_bundle: string | null;
   all_projects: number;
   fallback_id: string | null;
   last_test: string | null;
@@ -24,6 +27,13 @@ export interface EndpointRow {
   created_by: string;
   updated_at: string;
   updated_by: string;
+}
+
+/** The certificates of a stored bundle, for display; dates are not judged here (an expired CA still shows). */
+function caCertificates(pem: string | null): EndpointCaCertificate[] | null {
+  if (pem === null) return null;
+  const parsed = checkCaBundle(pem);
+  return parsed.ok ? parsed.certificates : [];
 }
 
 /** null: every project; otherwise the ids of the projects allowed. */
@@ -81,6 +91,7 @@ export function createEndpointStore(db: Db) {
         apiVersion: row.api_version,
         keySet: row.key_secret_id !== null,
         keyUpdatedAt: row.key_updated_at,
+        caCertificates: caCertificates(row.ca_bundle),
         projects,
         hiddenProjectCount: hidden,
         fallback: fallback ? { id: fallback.id, name: fallback.name } : null,

@@ -33,6 +33,14 @@ export interface EndpointTestResult {
   error: { kind: ProbeFailure; message: string; hint: string } | null;
 }
 
+/** One certificate of an endpoint's CA bundle, as shown (the PEM itself is not returned). */
+export interface EndpointCaCertificate {
+  subject: string;
+  notBefore: string;
+  notAfter: string;
+  fingerprint256: string;
+}
+
 export interface Endpoint {
   id: string;
   /** The model name clients send to the gateway. */
@@ -46,6 +54,8 @@ export interface Endpoint {
   /** Whether an API key is stored (it is never returned). */
   keySet: boolean;
   keyUpdatedAt: string | null;
+  /** The CA bundle trusted for this endpoint's TLS (a private CA); null: the system roots. */
+  caCertificates: EndpointCaCertificate[] | null;
   /** null: every project may use it. Otherwise the projects the caller can see among those allowed. */
   projects: ProjectRef[] | null;
   /** Allowed projects the caller cannot see (0 when open to all). */
@@ -67,6 +77,8 @@ export interface EndpointInput {
   upstreamModel?: string;
   apiVersion?: string | null;
   apiKey?: string;
+  /** PEM CA bundle for an https endpoint behind a private CA; absent or null: the system roots. */
+  caBundle?: string | null;
   /** Absent or null: every project. */
   projectIds?: string[] | null;
   fallbackId?: string | null;
@@ -82,6 +94,8 @@ export interface EndpointPatch {
   apiKey?: string;
   /** Removes the stored key (not allowed for the cloud kinds, which need one). */
   clearApiKey?: boolean;
+  /** A new PEM bundle replaces the stored one; null removes it; absent keeps it. */
+  caBundle?: string | null;
   projectIds?: string[] | null;
   fallbackId?: string | null;
 }

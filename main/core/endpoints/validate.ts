@@ -6,6 +6,7 @@
  * URL is written into every cluster's ConfigMap in clear, so it may carry no credentials.
  */
 import { z } from 'zod';
+import { checkCaBundle } from '../../../gateway/src/config/index';
 import { invalid } from '../errors';
 import type { EndpointKind } from './types';
 
@@ -49,6 +50,20 @@ export interface ConnectionFields {
   baseUrl: string;
   upstreamModel: string;
   apiVersion: string | null;
+  /** A new CA bundle, checked and normalised (certificate blocks only); null when none was given. */
+  caBundle: string | null;
+}
+
+/**
+ * A CA bundle arriving with a create or update: the gateway's own check (PEM, CA certificates only,
+ * no private key), plus dates, since a bundle that has expired can never be trusted. The text is
+ * never echoed in the message, only the certificate's subject.
+ */
+function checkNewCaBundle(text: string, issues: FieldIssue[]): string | null {
+  const r = checkCaBundle(text, Date.now());
+  if (r.ok) return r.pem;
+  issues.push({ path: ['caBundle'], message: r.error });
+  return null;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
@@ -117,7 +132,10 @@ function checkApiVersion(kind: EndpointKind, version: string | null, issues: Fie
 }
 
 /** Normalises and checks the fields that decide where requests go; throws INVALID_INPUT listing every problem. */
-export function checkConnection(input: { kind: EndpointKind; baseUrl?: string; upstreamModel: string; apiVersion?: string | null }, extra: FieldIssue[] = []): ConnectionFields {
+export function checkConnection(
+  input: { kind: EndpointKind; baseUrl?: string; upstreamModel: string; apiVersion?: string | null; caBundle?: string | null; keptCaBundle?: boolean },
+  extra: FieldIssue[] = [],
+): ConnectionFields {
   const issues = [...extra];
   const rawBase = input.baseUrl?.trim() || DEFAULT_BASE_URL[input.kind];
   let baseUrl = '';
@@ -126,8 +144,12 @@ export function checkConnection(input: { kind: EndpointKind; baseUrl?: string; u
   const upstreamModel = input.upstreamModel.trim();
   checkUpstreamModel(input.kind, upstreamModel, issues);
   const apiVersion = checkApiVersion(input.kind, input.apiVersion?.trim() || null, issues);
+  const caBundle = input.caBundle ? checkNewCaBundle(input.caBundle, issues) : null;
+  if ((input.caBundle || input.keptCaBundle) && baseUrl && !baseUrl.startsWith('https:')) {
+    issues.push({ path: ['caBundle'], message: `applies only to https endpoints; ${baseUrl} is plain http. Use the https address, or remove the CA bundle` });
+  }
   if (issues.length) throw endpointInvalid(issues);
-  return { kind: input.kind, baseUrl, upstreamModel, apiVersion };
+  return { kind: input.kind, baseUrl, upstreamModel, apiVersion, caBundle };
 }
 
 export function endpointInvalid(issues: FieldIssue[]) {

@@ -38,6 +38,8 @@ export interface RenderedGatewayConfig {
   toml: string;
   /** Secret data key → vault secret id: the provider key files the config names. */
   secretFiles: Record<string, string>;
+  /** Secret data key → PEM: the provider CA bundles the config names. */
+  caFiles: Record<string, string>;
 }
 
 export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers: {}, models: {} }): RenderedGatewayConfig {
@@ -83,5 +85,5 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
       hint: 'This is a bug in Foundry; nothing was sent to any cluster.',
     });
   }
-  return { config, toml: renderGatewayConfigToml(config), secretFiles: endpoints.secretFiles };
+  return { config, toml: renderGatewayConfigToml(config), secretFiles: endpoints.secretFiles, caFiles: endpoints.caFiles };
 }

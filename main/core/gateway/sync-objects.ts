@@ -9,8 +9,8 @@ import { renderGatewayConfig, SECRETS_MOUNT } from './render';
 
 /**
  * What the desktop keeps in each cluster for its gateway: the namespace, a Secret with the admin
- * token, the API-key hashes and the endpoints' provider keys (one data key per key file the config
- * names), and the ConfigMap with the rendered TOML, which is the same object
+ * token, the API-key hashes, the endpoints' provider keys (one data key per key file the config
+ * names) and their CA bundles, and the ConfigMap with the rendered TOML, which is the same object
  * (name, labels, key) that the gateway's own manifests mount, so a plain sync and an install never
  * fight over it. With `install`, the gateway workload from gateway/src/manifests.ts is added.
  */
@@ -34,13 +34,15 @@ export interface DesiredGatewayConfig {
   apiKeys: { id: string; hash: string; project: string; revoked: boolean; expires_at?: string }[];
   /** Secret data key → vault secret id of each provider key file the config names (resolved at sync time). */
   providerKeys: Record<string, string>;
+  /** Secret data key → PEM of each provider CA bundle the config names. */
+  caFiles: Record<string, string>;
 }
 
 export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
 /** The config every synced cluster gets today; routes per cluster arrive with deployments. */
 export function desiredGatewayConfig(db: Db): DesiredGatewayConfig {
-  const { config, secretFiles } = renderGatewayConfig(db);
+  const { config, secretFiles, caFiles } = renderGatewayConfig(db);
   // The gateway guards its admin endpoints with the token mounted from the Secret.
   const withAdmin: GatewayConfigInput = { ...config, server: { ...config.server, admin_token_file: `${SECRETS_MOUNT}/${ADMIN_TOKEN_KEY}` } };
   const checked = validateGatewayConfig(withAdmin);
@@ -55,7 +57,7 @@ export function desiredGatewayConfig(db: Db): DesiredGatewayConfig {
     revoked: k.revoked ?? false,
     ...(k.expires_at ? { expires_at: k.expires_at instanceof Date ? k.expires_at.toISOString() : String(k.expires_at) } : {}),
   }));
-  return { toml, configHash: sha256(toml), apiKeys, providerKeys: secretFiles };
+  return { toml, configHash: sha256(toml), apiKeys, providerKeys: secretFiles, caFiles };
 }
 
 export interface SyncTarget {
@@ -95,7 +97,7 @@ function withHashes(obj: KubeObject, configHash: string, dataHash: string): Kube
 export function gatewaySyncObjects(desired: DesiredGatewayConfig, target: SyncTarget): KubeObject[] {
   const missing = Object.keys(desired.providerKeys).filter((k) => target.providerKeys[k] === undefined);
   if (missing.length) throw new FoundryError({ code: 'INTERNAL', message: `Provider keys were not resolved for ${missing.join(', ')}.`, hint: 'This is a bug in Foundry; nothing was sent to the cluster.' });
-  const plain = { [ADMIN_TOKEN_KEY]: target.adminToken, [API_KEYS_KEY]: JSON.stringify(desired.apiKeys), ...target.providerKeys };
+  const plain = { [ADMIN_TOKEN_KEY]: target.adminToken, [API_KEYS_KEY]: JSON.stringify(desired.apiKeys), ...target.providerKeys, ...desired.caFiles };
   const secret: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',

@@ -13,6 +13,8 @@ const record = (e: Endpoint, extra: Record<string, unknown> = {}) => ({
     baseUrl: e.baseUrl,
     upstreamModel: e.upstreamModel,
     keySet: e.keySet,
+    // Which CA is trusted, by fingerprint: enough to audit, without copying the bundle around.
+    caCertificates: e.caCertificates?.map((c) => c.fingerprint256) ?? null,
     projects: e.projects === null ? 'all' : e.projects.map((p) => p.name),
     fallback: e.fallback?.name ?? null,
     ...extra,

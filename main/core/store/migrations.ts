@@ -234,6 +234,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX endpoint_projects_by_project ON endpoint_projects(project_id);
     `,
   },
+  {
+    name: 'endpoint-ca-bundle',
+    sql: `
+      -- PEM CA bundle for an endpoint behind a private certificate authority (checked on the way in:
+      -- CA certificates only, no keys). Not secret, but never logged; null: the system roots.
+      ALTER TABLE endpoints ADD COLUMN ca_bundle TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -7,6 +7,7 @@ import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
+import { CaBundleField } from './CaBundleField';
 import { createInput, emptyForm, FIELD_HELP, fieldErrors, formFromEndpoint, KINDS, NAME, NAME_RULE, updateInput, type EndpointForm } from './form';
 
 interface Props {
@@ -99,8 +100,9 @@ export function EndpointFormModal({ opened, onClose, endpoint, endpoints, projec
           {endpoint?.keySet && !cloud && (
             <Checkbox label="Remove the stored key" checked={form.clearApiKey} disabled={form.apiKey.length > 0} onChange={(e) => set({ clearApiKey: e.currentTarget.checked })} name="clearApiKey" />
           )}
+          <CaBundleField stored={endpoint?.caCertificates ?? null} value={form.caBundle} clear={form.clearCaBundle} error={errors.caBundle} onChange={set} />
           <Group align="flex-start" grow>
-            <Input.Wrapper label="Projects" description="Whose API keys may call it; other projects' keys get “model not found”." error={form.allProjects ? errors.projectIds : undefined}>
+            <Input.Wrapper label="Projects" description="Which projects may call it, with API keys or tokens; others get “model not found”." error={form.allProjects ? errors.projectIds : undefined}>
               <Stack gap={6} mt={8}>
                 <Switch label="Every project" checked={form.allProjects} onChange={(e) => set({ allProjects: e.currentTarget.checked })} data-testid="endpoint-all-projects" />
                 {!form.allProjects && (

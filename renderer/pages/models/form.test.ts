@@ -12,6 +12,7 @@ const saved: Endpoint = {
   apiVersion: '2024-10-21',
   keySet: true,
   keyUpdatedAt: '2026-01-01T00:00:00Z',
+  caCertificates: null,
   projects: [{ id: 'prj_1', name: 'fraud' }],
   hiddenProjectCount: 0,
   fallback: { id: 'ep_2', name: 'gpt-4o' },
@@ -39,6 +40,17 @@ describe('endpoint form', () => {
     expect(updateInput(saved.id, { ...f, apiKey: 'new-key', clearApiKey: true })).toMatchObject({ apiKey: 'new-key' });
     expect(updateInput(saved.id, { ...f, apiKey: 'new-key', clearApiKey: true })).not.toHaveProperty('clearApiKey');
     expect(updateInput(saved.id, { ...f, kind: 'openai_compatible', allProjects: true, fallbackId: null })).toMatchObject({ apiVersion: null, projectIds: null, fallbackId: null });
+  });
+
+  it('sends a CA bundle only when one was pasted, and null only when removal was asked for', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(createInput({ ...emptyForm(), name: 'p', caBundle: pem })).toMatchObject({ caBundle: pem });
+    expect(createInput({ ...emptyForm(), name: 'p', caBundle: '  \n' })).not.toHaveProperty('caBundle');
+    const f = formFromEndpoint({ ...saved, caCertificates: [{ subject: 'Root', notBefore: '', notAfter: '', fingerprint256: 'AA' }] });
+    expect(f).toMatchObject({ caBundle: '', clearCaBundle: false });
+    expect(updateInput(saved.id, f)).not.toHaveProperty('caBundle');
+    expect(updateInput(saved.id, { ...f, clearCaBundle: true })).toMatchObject({ caBundle: null });
+    expect(updateInput(saved.id, { ...f, clearCaBundle: true, caBundle: pem })).toMatchObject({ caBundle: pem });
   });
 
   it('shows the core\'s field issues by field, and knows the gateway name rule', () => {

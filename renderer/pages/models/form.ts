@@ -43,13 +43,16 @@ export interface EndpointForm {
   /** Write-only: empty keeps the stored key. */
   apiKey: string;
   clearApiKey: boolean;
+  /** A new PEM CA bundle (pasted or loaded from a file); empty keeps the stored one. */
+  caBundle: string;
+  clearCaBundle: boolean;
   allProjects: boolean;
   projectIds: string[];
   fallbackId: string | null;
 }
 
 export function emptyForm(): EndpointForm {
-  return { name: '', kind: 'openai_compatible', baseUrl: '', upstreamModel: '', apiVersion: '', apiKey: '', clearApiKey: false, allProjects: true, projectIds: [], fallbackId: null };
+  return { name: '', kind: 'openai_compatible', baseUrl: '', upstreamModel: '', apiVersion: '', apiKey: '', clearApiKey: false, caBundle: '', clearCaBundle: false, allProjects: true, projectIds: [], fallbackId: null };
 }
 
 export function formFromEndpoint(e: Endpoint): EndpointForm {
@@ -61,6 +64,8 @@ export function formFromEndpoint(e: Endpoint): EndpointForm {
     apiVersion: e.apiVersion ?? '',
     apiKey: '',
     clearApiKey: false,
+    caBundle: '',
+    clearCaBundle: false,
     allProjects: e.projects === null,
     projectIds: e.projects?.map((p) => p.id) ?? [],
     fallbackId: e.fallback?.id ?? null,
@@ -77,6 +82,7 @@ export function createInput(f: EndpointForm): ChannelInput<'endpoints:create'> {
     ...(f.upstreamModel.trim() ? { upstreamModel: f.upstreamModel.trim() } : {}),
     ...(hasVersion(f.kind) && f.apiVersion.trim() ? { apiVersion: f.apiVersion.trim() } : {}),
     ...(f.apiKey.trim() ? { apiKey: f.apiKey } : {}),
+    ...(f.caBundle.trim() ? { caBundle: f.caBundle } : {}),
     projectIds: f.allProjects ? null : f.projectIds,
     fallbackId: f.fallbackId,
   };
@@ -93,6 +99,7 @@ export function updateInput(id: string, f: EndpointForm): ChannelInput<'endpoint
     apiVersion: hasVersion(f.kind) ? f.apiVersion.trim() || null : null,
     ...(f.apiKey.trim() ? { apiKey: f.apiKey } : {}),
     ...(f.clearApiKey && !f.apiKey.trim() ? { clearApiKey: true } : {}),
+    ...(f.caBundle.trim() ? { caBundle: f.caBundle } : f.clearCaBundle ? { caBundle: null } : {}),
     projectIds: f.allProjects ? null : f.projectIds,
     fallbackId: f.fallbackId,
   };
