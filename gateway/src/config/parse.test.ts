@@ -63,6 +63,16 @@ describe('gateway config', () => {
     expect(again.ok).toBe(true);
   });
 
+  it('refuses a hand-written guardrail rule that can backtrack catastrophically, naming its path; a linear one passes', () => {
+    const profile = (pattern: string) => `${base}\n[guardrails.strict]\n[[guardrails.strict.rules]]\nname = "ok"\npattern = 'TCK-\\d{6}'\n[[guardrails.strict.rules]]\nname = "words"\npattern = '${pattern}'\n`;
+    const r = parseGatewayConfig(profile('(\\w+\\s?)+$'));
+    expect(r).toEqual({ ok: false, errors: [expect.stringMatching(/^guardrails\.strict\.rules\[1\]\.pattern: can take exponential time on some inputs \(catastrophic backtracking\): .* e\.g\. \(a\+\)\+ → a\+/)] });
+    expect(parseGatewayConfig(profile('[\\w\\s]+$')).ok).toBe(true);
+    // The same check guards configs main/core builds as objects.
+    const obj = validateGatewayConfig({ providers: {}, models: {}, guardrails: { g: { rules: [{ name: 'r', pattern: '(a|a)*b' }] } } });
+    expect(obj).toEqual({ ok: false, errors: [expect.stringMatching(/^guardrails\.g\.rules\[0\]\.pattern: can take exponential time/)] });
+  });
+
   it('requires key material for the configured JWT algorithms', () => {
     const r = parseGatewayConfig(base + '\n[auth.jwt]\nalgorithms = ["RS256"]\n');
     expect(r).toEqual({ ok: false, errors: ['auth.jwt: RS256/ES256 need public_key_file or jwks_url'] });

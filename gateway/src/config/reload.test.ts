@@ -80,6 +80,18 @@ describe('config hot reload', () => {
     expect((await fetch(`${url}/admin/state`, { headers: { 'x-foundry-admin-token': 'wrong', authorization: 'Bearer admin-secret' } })).status).toBe(403);
   });
 
+  it('rejects a reload whose guardrail rule can backtrack catastrophically, and keeps the old config serving', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fdy-gw-'));
+    const { gw, url, sim, hash } = await start(dir);
+    const results: { ok: boolean; errors?: string[] }[] = [];
+    cleanup.push(watchConfig({ path: dir, intervalMs: 30, apply: (c) => gw.reload(c), onResult: (r) => results.push(r) }, hash));
+    const evil = `${toml(sim.url, ['a', 'b'])}\n[projects.p1]\nguardrail = "g"\n[guardrails.g]\n[[guardrails.g.rules]]\nname = "slow"\npattern = '(a+)+$'\n`;
+    writeAtomic(dir, evil);
+    expect(await until(async () => results.length === 1)).toBe(true);
+    expect(results[0]).toEqual(expect.objectContaining({ ok: false, errors: [expect.stringMatching(/^guardrails\.g\.rules\[0\]\.pattern: can take exponential time/)] }));
+    expect(await models(url)).toEqual(['a']);
+  });
+
   it('keeps serving when a reload names a secret that does not exist', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fdy-gw-'));
     const { gw, sim } = await start(dir);

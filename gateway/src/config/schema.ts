@@ -3,6 +3,7 @@
  * unknown keys are rejected, and secrets are never inline (api_key_file / api_key_env only).
  */
 import { z } from 'zod';
+import { checkBacktracking } from './regex/safety';
 
 const positive = z.number().positive({ message: 'must be > 0' });
 const positiveInt = z.number().int({ message: 'must be an integer' }).positive({ message: 'must be > 0' });
@@ -73,7 +74,11 @@ export const PII_KINDS = ['email', 'phone', 'card', 'iban', 'api_key'] as const;
 const guardAction = z.enum(['block', 'redact']);
 const directions = z.array(z.enum(['input', 'output'])).min(1, { message: 'must list "input", "output" or both' });
 
-/** Compiles a rule's pattern once at validation time, so a bad regex is a config error, not a 500. */
+/**
+ * Compiles a rule's pattern once at validation time, so a bad regex is a config error, not a 500,
+ * and refuses a pattern that can backtrack catastrophically (one such rule would let any client
+ * stall the gateway for every project).
+ */
 const regexRule = z
   .strictObject({
     name,
@@ -92,7 +97,12 @@ const regexRule = z
       ctx.addIssue({ code: 'custom', path: ['pattern'], message: `invalid regular expression: ${(err as Error).message}` });
       return;
     }
-    if (new RegExp(r.pattern, r.flags).test('')) ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'must not match the empty string' });
+    if (new RegExp(r.pattern, r.flags).test('')) {
+      ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'must not match the empty string' });
+      return;
+    }
+    const verdict = checkBacktracking(r.pattern, r.flags);
+    if (!verdict.ok) ctx.addIssue({ code: 'custom', path: ['pattern'], message: verdict.reason });
   });
 
 export const guardrailProfileSchema = z.strictObject({

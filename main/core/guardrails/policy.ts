@@ -1,13 +1,12 @@
 /**
  * A guardrail profile's policy is exactly the gateway's `[guardrails.<name>]` table: validated with
  * the gateway's own zod schema and the same cross-checks the gateway runs when it loads a config,
- * so the desktop can never save what a gateway would reject. On top, the desktop refuses regex
- * rules that can backtrack catastrophically (the gateway only compiles them).
+ * so the desktop can never save what a gateway would reject — regex rules that can backtrack
+ * catastrophically included (the schema runs gateway/src/config/regex/safety.ts on every rule).
  */
 import { z } from 'zod';
 import { guardrailProfileSchema, validateGatewayConfig, type GuardrailProfileConfig } from '../../../gateway/src/config/index';
 import { invalid } from '../errors';
-import { checkBacktracking } from './regex-safety';
 
 export { guardrailProfileSchema as policySchema };
 export type GuardrailPolicy = GuardrailProfileConfig;
@@ -62,10 +61,6 @@ export function checkPolicy(name: string, policy: GuardrailPolicyInput): Guardra
   const candidate = { ...parsed.data, deny: normaliseDeny(parsed.data.deny, issues) };
   const checked = validateGatewayConfig({ providers: {}, models: {}, guardrails: { [name]: candidate } });
   if (!checked.ok) issues.push(...checked.errors.map((e) => issueFromGateway(e, name)));
-  candidate.rules.forEach((rule, i) => {
-    const verdict = checkBacktracking(rule.pattern, rule.flags);
-    if (!verdict.ok) issues.push({ path: ['policy', 'rules', String(i), 'pattern'], message: verdict.reason });
-  });
   if (issues.length) throw policyError(issues);
   return checked.ok ? checked.value.guardrails[name]! : candidate;
 }

@@ -56,9 +56,10 @@ describe('guardrail profiles', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: [{ path: ['policy', 'rules', '1', 'name'], message: 'duplicate rule name "id"' }] } });
   });
 
-  it('refuses a regex that can backtrack catastrophically, which the gateway alone would accept', async () => {
+  it('refuses a regex that can backtrack catastrophically, with the gateway schema\'s own check, at the rule\'s field', async () => {
     const r = await raw('guardrails:create', { name: 'x', policy: { rules: [{ name: 'ok', pattern: 'TCK-\\d{6}' }, { name: 'slow', pattern: '(\\w+\\s?)+$' }] } });
     expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('policy.rules.1.pattern: can take exponential time') } });
+    expect(r).toMatchObject({ error: { details: [{ path: ['policy', 'rules', '1', 'pattern'], message: expect.stringContaining('catastrophic backtracking') }] } });
     expect(await profiles()).toEqual([]);
   });
 

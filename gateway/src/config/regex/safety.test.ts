@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRegex } from './regex-ast';
-import { checkBacktracking } from './regex-safety';
+import { parseRegex } from './ast';
+import { checkBacktracking } from './safety';
 
 // Classic exponential patterns (OWASP ReDoS examples and their everyday cousins).
 const EXPONENTIAL = [

@@ -1,6 +1,6 @@
 /**
  * A small parser for JavaScript regular expressions, just detailed enough for the backtracking
- * check in regex-safety.ts: which parts read one character (and from what set), which repeat and
+ * check in safety.ts: which parts read one character (and from what set), which repeat and
  * how often, and which read nothing (anchors, \b, lookarounds). Patterns reach it only after
  * `new RegExp` accepted them, so it does not re-validate syntax.
  */

@@ -1,8 +1,9 @@
 /**
  * Catastrophic backtracking check for guardrail regex rules. The gateway runs every rule on every
  * prompt and answer with V8's backtracking engine, so one pattern like `(\w+\s?)+$` lets any client
- * stall the gateway's event loop for every project. The gateway's schema only compiles patterns and
- * limits their length; the desktop, where rules are written, refuses the exponential kind too.
+ * stall the gateway's event loop for every project. The gateway's config schema runs this check on
+ * every rule (a hand-written TOML included), and the desktop validates profiles with that schema,
+ * so this is the one implementation both sides use.
  *
  * Method: exponential backtracking needs exponential ambiguity (EDA): a state of the pattern's
  * automaton that can loop back to itself in two different ways on the same text (Weideman et al.,
@@ -16,8 +17,8 @@
  * Approximations lean towards refusing: anchors and \b read nothing, backreferences read anything.
  * Polynomial blow-up (e.g. `a.*b.*c` on a huge text) is not exponential and is not refused.
  */
-import { parseRegex, type RegexAst } from './regex-ast';
-import { Automaton, type Counts } from './regex-automaton';
+import { parseRegex, type RegexAst } from './ast';
+import { Automaton, type Counts } from './automaton';
 import { components } from './scc';
 
 /** Loops of more positions than this are not analysed (the product automaton grows as n²). */
@@ -114,8 +115,8 @@ function loopIsAmbiguous(scc: number[], follow: Counts[], sets: bigint[]): boole
 }
 
 /**
- * Checks one compiled-OK pattern with its flags. Untrusted input (typed into the Guardrails page or
- * a profile file); bounded work: at most MAX_LOOP_POSITIONS² product states per loop.
+ * Checks one compiled-OK pattern with its flags. Untrusted input (a gateway ConfigMap, the
+ * Guardrails page, a profile file); bounded work: at most MAX_LOOP_POSITIONS² product states per loop.
  */
 export function checkBacktracking(pattern: string, flags: string): RegexVerdict {
   let ast: RegexAst;

@@ -2,9 +2,9 @@
  * The position (Glushkov) automaton of a parsed pattern, with multiplicities: follow[p] maps each
  * position q that may come right after p to the number of ways the pattern's structure allows it
  * (capped at 2). A backtracking engine tries each of those ways, so a count of 2 on a loop is already
- * exponential; regex-safety.ts reads the rest from the automaton's shape.
+ * exponential; safety.ts reads the rest from the automaton's shape.
  */
-import type { RegexAst } from './regex-ast';
+import type { RegexAst } from './ast';
 
 export type Counts = Map<number, number>;
 interface Info {
