@@ -14,7 +14,7 @@ import { checkCaBundle } from './config/ca-bundle';
 import type { GatewayConfig, ModelConfig } from './config/schema';
 import { readSecret, type SecretSource } from './config/secrets';
 import { ResponseCache } from './cache/response-cache';
-import { compileGuardrails, type GuardrailProfile } from './guardrails/engine';
+import { compileGuardrails, type GuardrailProfile } from './guardrails/profile';
 import { buildObjectStore, type ImageStoreRuntime } from './images/store';
 import { Limiter } from './limits/limiter';
 import type { LimitStore } from './limits/types';

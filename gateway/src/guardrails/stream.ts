@@ -6,7 +6,9 @@
  */
 import { GatewayError, toOpenAIError } from '../errors';
 import type { StreamTranslator, Usage } from '../providers/types';
-import { StreamRedactor, type GuardrailProfile, type ScanReport } from './engine';
+import type { GuardrailProfile } from './profile';
+import type { ScanReport } from './report';
+import { StreamRedactor } from './stream-redactor';
 
 type Json = Record<string, any>;
 

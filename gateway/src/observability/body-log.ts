@@ -5,7 +5,9 @@
  * arguments), and API-key-like strings anywhere (the guardrails' api_key detector), then capped.
  * Opted-out projects never reach this module: one Set lookup decides.
  */
-import { ScanReport, scanText, type ActiveDetector } from '../guardrails/engine';
+import type { ActiveDetector } from '../guardrails/profile';
+import { ScanReport } from '../guardrails/report';
+import { scanText } from '../guardrails/scan';
 import { piiDetectors } from '../guardrails/detectors';
 
 const SECRET_NAME = '[A-Za-z0-9_-]*(?:password|passwd|passphrase|secret|token|api[_-]?key|apikey|authorization|credential|private[_-]?key)[A-Za-z0-9_-]*';
