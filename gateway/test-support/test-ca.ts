@@ -80,7 +80,7 @@ export interface TlsUpstream {
   close(): Promise<void>;
 }
 
-/** GET /v1/models and non-streaming POST /v1/chat/completions, over TLS with `cert`. */
+/** GET /v1/models, GET /metrics (vLLM's KV gauges) and non-streaming POST /v1/chat/completions, over TLS with `cert`. */
 export async function startTlsUpstream(cert: TestCert, model = 'private-llm'): Promise<TlsUpstream> {
   const state: TlsUpstream = { url: '', received: 0, close: async () => undefined };
   const server: Server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
@@ -90,6 +90,11 @@ export async function startTlsUpstream(cert: TestCert, model = 'private-llm'): P
       res.setHeader('content-type', 'application/json');
       if (req.method === 'GET' && req.url === '/v1/models') {
         res.end(JSON.stringify({ object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'internal' }] }));
+        return;
+      }
+      if (req.method === 'GET' && req.url === '/metrics') {
+        res.setHeader('content-type', 'text/plain; version=0.0.4');
+        res.end(`vllm:gpu_cache_usage_perc{model_name="${model}"} 0.37\nvllm:num_requests_waiting{model_name="${model}"} 2\n`);
         return;
       }
       if (req.method === 'POST' && req.url === '/v1/chat/completions') {

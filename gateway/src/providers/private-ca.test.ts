@@ -56,6 +56,23 @@ describe('a provider with ca_file', () => {
     expect((await chat('private')).status).toBe(200);
   });
 
+  it('scrapes vLLM KV metrics through the provider\'s own trusted connections (kv_cache strategy)', async () => {
+    const kvGw = await listenGateway(
+      { auth: { api_keys: [key.entry] }, providers: config(upstream.url).providers, models: { kv: { strategy: 'kv_cache', kv_scrape_interval_ms: 50, targets: [{ provider: 'trusted', model: 'private-llm' }, { provider: 'untrusted', model: 'private-llm' }] } } },
+      secretsFrom({ '/etc/foundry-gateway/secrets/ca.pem': ca.certPem }),
+    );
+    try {
+      const [trusted, untrusted] = kvGw.gateway.runtime().models.get('kv')!.targets;
+      const end = Date.now() + 3000;
+      while (Date.now() < end && !trusted!.state.kv) await new Promise((r) => setTimeout(r, 20));
+      expect(trusted!.state.kv).toMatchObject({ cacheUsage: 0.37, waiting: 2 });
+      // Same origin, no bundle: its scrape fails the TLS check and it has no snapshot.
+      expect(untrusted!.state.kv).toBeFalsy();
+    } finally {
+      await kvGw.close();
+    }
+  });
+
   it('refuses to load with a CA file that is missing, not PEM, or not a CA, naming the provider', async () => {
     const v = validateGatewayConfig({ ...config(upstream.url), server: { host: '127.0.0.1', port: 0, access_log: false } });
     if (!v.ok) throw new Error(v.errors.join('\n'));
