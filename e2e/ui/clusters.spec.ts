@@ -153,6 +153,37 @@ test("the Playground offers the cluster's gateway and says plainly that no gatew
   await page.getByTestId('nav-clusters').click();
 });
 
+test('a gateway another desktop took is not overwritten; taking it back asks for the cluster name', async ({ kube }) => {
+  // What a second desktop's take-over leaves in the cluster: its own ownership mark on the Secret.
+  await kube.makeApiClient(k8s.CoreV1Api).patchNamespacedSecret(
+    { name: 'foundry-gateway-secrets', namespace: 'foundry-system', body: { metadata: { annotations: { 'foundry.dev/owner-desktop': 'another-desktop', 'foundry.dev/owner-host': 'grace-laptop' } } } },
+    k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+  );
+  await page.getByTestId('cluster-actions-lab-gpu').click();
+  await page.getByTestId('cluster-sync').click();
+  const drawer = page.getByRole('dialog', { name: 'Background jobs' });
+  await expect(drawer.getByText('failed').first()).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('cluster-row-lab-gpu').getByTestId('cluster-gateway-state')).toHaveText('Failed');
+  await page.getByTestId('cluster-row-lab-gpu').getByTestId('cluster-gateway-state').click();
+  await expect(page.getByTestId('cluster-gateway-sentence')).toContainText('belongs to another Foundry desktop (grace-laptop)');
+  await dismissToasts(page);
+  await shot('clusters-07a-owned-elsewhere');
+
+  await page.getByTestId('cluster-take-over').click();
+  const confirm = page.getByRole('dialog', { name: 'Take over the gateway of lab-gpu' });
+  await expect(confirm).toContainText('(grace-laptop)');
+  await expect(confirm).toContainText('keys stop working');
+  await confirm.getByTestId('confirm-name-input').fill('lab-gpu');
+  await shot('clusters-07b-take-over');
+  await confirm.getByTestId('confirm-name-submit').click();
+  await expect(drawer.getByText('succeeded').first()).toBeVisible({ timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('cluster-row-lab-gpu').getByTestId('cluster-gateway-state')).toHaveText('Synced');
+  const secret = await kube.makeApiClient(k8s.CoreV1Api).readNamespacedSecret({ name: 'foundry-gateway-secrets', namespace: 'foundry-system' });
+  expect(secret.metadata?.annotations?.['foundry.dev/owner-desktop']).not.toBe('another-desktop');
+});
+
 test('removing a cluster asks for its name and says what stays in the cluster', async () => {
   await page.getByTestId('cluster-actions-lab-gpu').click();
   await page.getByTestId('cluster-remove').click();

@@ -11,6 +11,7 @@ import { useLoad } from '../components/useLoad';
 import { useCan } from '../stores/abilities';
 import { useJobs } from '../stores/jobs';
 import { ClusterDetail } from './clusters/ClusterDetail';
+import { ownedElsewhere } from './clusters/format';
 import { ClustersTable } from './clusters/ClustersTable';
 import { ImportModal } from './clusters/ImportModal';
 
@@ -23,6 +24,7 @@ export function ClustersPage() {
   const detail = useLoad(selectedId ? () => call('clusters:get', { clusterId: selectedId }) : null, selectedId ?? '');
   const [importing, setImporting] = useState(false);
   const [removing, setRemoving] = useState<ClusterSummary | null>(null);
+  const [takingOver, setTakingOver] = useState<ClusterSummary | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [checkingAll, setCheckingAll] = useState(false);
   const track = useJobs((s) => s.track);
@@ -84,9 +86,9 @@ export function ClustersPage() {
     }
   };
 
-  const sync = async (ids: string[] | undefined, install: boolean) => {
+  const sync = async (ids: string[] | undefined, install: boolean, takeOver = false) => {
     try {
-      const job = await call('clusters:syncGateway', { clusterIds: ids, install });
+      const job = await call('clusters:syncGateway', { clusterIds: ids, install, takeOver });
       track(job);
       openDrawer(job.id);
     } catch (err) {
@@ -152,7 +154,7 @@ export function ClustersPage() {
             onSync={(c, install) => void sync([c.id], install)}
             onRemove={setRemoving}
           />
-          {selected && detail.data?.id === selected.id && <ClusterDetail cluster={detail.data} />}
+          {selected && detail.data?.id === selected.id && <ClusterDetail cluster={detail.data} onTakeOver={canManage ? () => setTakingOver(selected) : undefined} />}
           {detail.error && <ErrorAlert error={detail.error} />}
         </Stack>
       )}
@@ -166,6 +168,26 @@ export function ClustersPage() {
           void clusters.reload();
         }}
       />
+      {/* Mounted only while asked: a closed modal leaves its empty root in the page beside the remove dialog's. */}
+      {takingOver && (
+        <ConfirmByName
+          opened
+          onClose={() => setTakingOver(null)}
+          title={`Take over the gateway of ${takingOver.name}`}
+          name={takingOver.name}
+          consequence={
+            <>
+              Another Foundry desktop{ownedElsewhere(takingOver.gateway)?.ownerHost ? ` (${ownedElsewhere(takingOver.gateway)!.ownerHost})` : ''} keeps this
+              cluster&apos;s gateway. Taking it over replaces its API keys and admin token with this desktop&apos;s: its clients&apos; keys stop working in{' '}
+              <b>{takingOver.name}</b> and it can no longer sync there unless it takes the gateway back.
+            </>
+          }
+          confirmLabel="Take over"
+          onConfirm={async () => {
+            await sync([takingOver.id], false, true);
+          }}
+        />
+      )}
       <ConfirmByName
         opened={removing !== null}
         onClose={() => setRemoving(null)}

@@ -136,10 +136,11 @@ export function registerClusters(program: Command): void {
     .description("push the gateway config (and with --install, the gateway) to clusters (default: all)")
     .option('--install', 'also apply the gateway workload (Deployment, Service, PDB, NetworkPolicy, HPA)')
     .option('--image <ref>', 'Node 20 image for the gateway (for mirrored registries)')
+    .option('--take-over', "overwrite a gateway another Foundry desktop owns (its API keys stop working there)")
     .action(
-      action(program, async (ctx, refs: string[], opts: { install?: boolean; image?: string }) => {
+      action(program, async (ctx, refs: string[], opts: { install?: boolean; image?: string; takeOver?: boolean }) => {
         const ids = refs.length ? await Promise.all(refs.map((r) => clusterId(ctx, r))) : undefined;
-        await finish(ctx, await ctx.call('clusters:syncGateway', { clusterIds: ids, install: Boolean(opts.install), image: opts.image }));
+        await finish(ctx, await ctx.call('clusters:syncGateway', { clusterIds: ids, install: Boolean(opts.install), image: opts.image, takeOver: Boolean(opts.takeOver) }));
       }),
     );
 

@@ -69,6 +69,8 @@ export const CLUSTER_CHANNELS = {
         clusterIds: z.array(id('clusterId')).max(200).optional(),
         install: z.boolean().default(false),
         image: z.string().regex(/^[\w./:@-]{1,255}$/, 'must be an image reference').optional(),
+        /** Overwrite a gateway another Foundry desktop owns; its API keys stop working in that cluster. */
+        takeOver: z.boolean().default(false),
       })
       .strict(),
     output: returns<JobSummary>(),

@@ -97,7 +97,7 @@ describe.skipIf(!available)('an endpoint with a CA bundle', () => {
 
     // The Secret a sync applies carries the bundle under that name.
     const desired = desiredGatewayConfig(core.services.db);
-    const secret = gatewaySyncObjects(desired, { namespace: 'foundry-system', adminToken: 'admin-token-x', providerKeys: {} }).find((o) => o.kind === 'Secret') as unknown as { data: Record<string, string> };
+    const secret = gatewaySyncObjects(desired, { namespace: 'foundry-system', adminToken: 'admin-token-x', providerKeys: {}, owner: { id: 'desktop-a', host: 'laptop-a' } }).find((o) => o.kind === 'Secret') as unknown as { data: Record<string, string> };
     expect(Buffer.from(secret.data[file!]!, 'base64').toString()).toBe(caFiles[file!]);
 
     // What the kubelet does with the Secret, then a real gateway on that config.

@@ -5,7 +5,8 @@ import type { ClusterService } from '../clusters/service';
 import { applyAll, describeObject } from '../clusters/apply';
 import { gatewayAdminToken } from '../clusters/secrets';
 import type { DriftedObject } from '../clusters/store';
-import { desiredGatewayConfig, gatewayInstallObjects, gatewaySyncObjects, type DesiredGatewayConfig } from './sync-objects';
+import { desiredGatewayConfig, GATEWAY_SECRET, gatewayInstallObjects, gatewaySyncObjects, type DesiredGatewayConfig } from './sync-objects';
+import { checkGatewayOwnership, desktopIdentity } from './ownership';
 import { describeDrift, detectGatewayDrift } from './sync-drift';
 
 /**
@@ -26,6 +27,8 @@ export interface SyncOptions {
   /** The gzip bundle, loaded once per job when installing. */
   bundleGz?: Uint8Array;
   image?: string;
+  /** Overwrite a gateway another desktop owns (a manual, explicit choice; automatic resyncs never do). */
+  takeOver?: boolean;
   signal?: AbortSignal;
   log?: (message: string, level?: 'info' | 'warn' | 'error') => void;
 }
@@ -38,6 +41,8 @@ export interface SyncOutcome {
   /** What had been changed in the cluster before this sync overwrote it. */
   driftFound: DriftedObject[];
   installed: boolean;
+  /** The host of the desktop whose gateway this sync took over, if it did. */
+  tookOverFrom: string | null;
   objects: string[];
   error: FoundryErrorShape | null;
 }
@@ -53,18 +58,29 @@ export async function syncGatewayToCluster(deps: SyncDeps, clusterId: string, op
   const cluster = deps.clusters.store.get(clusterId);
   const name = cluster?.name ?? clusterId;
   const log = options.log ?? (() => undefined);
-  const outcome: SyncOutcome = { clusterId, name, ok: false, configHash: null, driftFound: [], installed: false, objects: [], error: null };
+  const outcome: SyncOutcome = { clusterId, name, ok: false, configHash: null, driftFound: [], installed: false, tookOverFrom: null, objects: [], error: null };
   try {
     const c = deps.clusters.resolve(clusterId);
     const client = await deps.clusters.connect(clusterId);
     const adminToken = await gatewayAdminToken(deps.vault, clusterId);
     const previous = deps.clusters.store.sync(clusterId);
+    const me = desktopIdentity(deps.db);
+    const owned = await checkGatewayOwnership(client, c.gatewayNamespace, GATEWAY_SECRET, me, {
+      takeOver: options.takeOver ?? false,
+      syncedBefore: previous?.configHash != null,
+      clusterName: name,
+      signal: options.signal,
+    });
+    if (owned.tookOverFrom) {
+      outcome.tookOverFrom = owned.tookOverFrom;
+      log(`${name}: taking the gateway over from ${owned.tookOverFrom}; its API keys and admin token stop working in this cluster.`, 'warn');
+    }
     if (previous?.configHash) {
       outcome.driftFound = await detectGatewayDrift(client, c.gatewayNamespace, previous.configHash, options.signal);
       if (outcome.driftFound.length) log(`${name}: drift found and overwritten: ${describeDrift(outcome.driftFound)}.`, 'warn');
     }
     const desired = desiredGatewayConfig(deps.db);
-    const target = { namespace: c.gatewayNamespace, adminToken, providerKeys: await providerKeys(deps.vault, desired) };
+    const target = { namespace: c.gatewayNamespace, adminToken, providerKeys: await providerKeys(deps.vault, desired), owner: me };
     const objects = options.install
       ? gatewayInstallObjects(desired, target, { bundleGz: options.bundleGz!, image: options.image })
       : gatewaySyncObjects(desired, target);

@@ -19,6 +19,8 @@ export interface GatewaySyncInput {
   install: boolean;
   trigger: 'manual' | 'auto';
   image?: string;
+  /** Overwrite gateways that other desktops own (manual syncs only). */
+  takeOver?: boolean;
 }
 
 export interface GatewaySyncResult {
@@ -47,7 +49,7 @@ export function gatewaySyncJob(deps: SyncDeps & { bundlePath?: string }): JobTyp
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           ctx.signal.throwIfAborted();
-          outcomes.push(await syncGatewayToCluster(deps, id, { install, bundleGz, image: ctx.input.image, signal: ctx.signal, log: ctx.log }));
+          outcomes.push(await syncGatewayToCluster(deps, id, { install, bundleGz, image: ctx.input.image, takeOver: ctx.input.trigger === 'manual' && ctx.input.takeOver === true, signal: ctx.signal, log: ctx.log }));
           ctx.progress(outcomes.length / clusterIds.length, `${outcomes.length} of ${clusterIds.length} clusters done`);
         }
       };

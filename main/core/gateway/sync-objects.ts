@@ -5,6 +5,7 @@ import { FoundryError } from '../errors';
 import { canonicalJson } from '../audit/canonical';
 import type { Db } from '../store/db';
 import type { KubeObject } from '../clusters/apply';
+import { ownerAnnotations, type DesktopIdentity } from './ownership';
 import { renderGatewayConfig, SECRETS_MOUNT } from './render';
 
 /**
@@ -65,6 +66,23 @@ export interface SyncTarget {
   adminToken: string;
   /** Secret data key → plaintext provider key, for every entry of DesiredGatewayConfig.providerKeys. */
   providerKeys: Record<string, string>;
+  /** The desktop writing the objects; marked on them so no other desktop overwrites them unasked. */
+  owner: DesktopIdentity;
+}
+
+/** The API server refuses a Secret whose data adds up to more than 1 MiB (decoded bytes). */
+export const SECRET_DATA_LIMIT = 1024 * 1024;
+
+function checkSecretSize(plain: Record<string, string>): void {
+  const sizes = Object.entries(plain).map(([k, v]) => [k, Buffer.byteLength(v, 'utf8')] as const);
+  const total = sizes.reduce((n, [, b]) => n + b, 0);
+  if (total <= SECRET_DATA_LIMIT) return;
+  const largest = [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, b]) => `${k} ${(b / 1024).toFixed(0)} KiB`);
+  throw new FoundryError({
+    code: 'FAILED_PRECONDITION',
+    message: `The gateway Secret would hold ${(total / 1024).toFixed(0)} KiB, over the 1024 KiB Kubernetes allows in one Secret (largest: ${largest.join(', ')}).`,
+    hint: 'Remove CA bundles that endpoints do not need (one bundle per internal CA is enough), or revoke API keys that are no longer used; nothing was sent to the cluster.',
+  });
 }
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -74,21 +92,21 @@ export function secretDataHash(data: Record<string, string>): string {
 }
 
 /** The gateway's ConfigMap exactly as its manifests define it, plus Foundry's hash annotations. */
-function configMap(desired: DesiredGatewayConfig, namespace: string): KubeObject {
+function configMap(desired: DesiredGatewayConfig, namespace: string, owner: DesktopIdentity): KubeObject {
   const rendered = renderGatewayManifests({ namespace, configToml: desired.toml, bundleGz: new Uint8Array(0), secretName: GATEWAY_SECRET });
   if (!rendered.ok) throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `The gateway config cannot be shipped: ${rendered.errors.join('; ')}` });
   const cm = rendered.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === GATEWAY_CONFIGMAP)!;
-  return withHashes(cm as KubeObject, desired.configHash, secretDataHash({ 'config.toml': desired.toml }));
+  return withHashes(cm as KubeObject, desired.configHash, secretDataHash({ 'config.toml': desired.toml }), owner);
 }
 
-function withHashes(obj: KubeObject, configHash: string, dataHash: string): KubeObject {
+function withHashes(obj: KubeObject, configHash: string, dataHash: string, owner: DesktopIdentity): KubeObject {
   const meta = obj.metadata as { labels?: Record<string, string>; annotations?: Record<string, string> };
   return {
     ...obj,
     metadata: {
       ...obj.metadata,
       labels: { ...meta.labels, ...LABELS },
-      annotations: { ...meta.annotations, [CONFIG_HASH_ANNOTATION]: configHash, [DATA_HASH_ANNOTATION]: dataHash },
+      annotations: { ...meta.annotations, ...ownerAnnotations(owner), [CONFIG_HASH_ANNOTATION]: configHash, [DATA_HASH_ANNOTATION]: dataHash },
     },
   };
 }
@@ -98,6 +116,7 @@ export function gatewaySyncObjects(desired: DesiredGatewayConfig, target: SyncTa
   const missing = Object.keys(desired.providerKeys).filter((k) => target.providerKeys[k] === undefined);
   if (missing.length) throw new FoundryError({ code: 'INTERNAL', message: `Provider keys were not resolved for ${missing.join(', ')}.`, hint: 'This is a bug in Foundry; nothing was sent to the cluster.' });
   const plain = { [ADMIN_TOKEN_KEY]: target.adminToken, [API_KEYS_KEY]: JSON.stringify(desired.apiKeys), ...target.providerKeys, ...desired.caFiles };
+  checkSecretSize(plain);
   const secret: KubeObject = {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -107,8 +126,8 @@ export function gatewaySyncObjects(desired: DesiredGatewayConfig, target: SyncTa
   };
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: target.namespace, labels: LABELS } },
-    withHashes(secret, desired.configHash, secretDataHash(plain)),
-    configMap(desired, target.namespace),
+    withHashes(secret, desired.configHash, secretDataHash(plain), target.owner),
+    configMap(desired, target.namespace, target.owner),
   ];
 }
 

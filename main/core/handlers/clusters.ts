@@ -43,9 +43,9 @@ export const clusterHandlers: ClusterHandlers = {
       if (chosen.length === 0) {
         throw new FoundryError({ code: 'FAILED_PRECONDITION', message: 'There are no clusters to sync the gateway to.', hint: 'Import a cluster first.' });
       }
-      const job: GatewaySyncInput = { clusterIds: chosen.map((c) => c.id), names: chosen.map((c) => c.name), install: input.install, trigger: 'manual', image: input.image };
+      const job: GatewaySyncInput = { clusterIds: chosen.map((c) => c.id), names: chosen.map((c) => c.name), install: input.install, trigger: 'manual', image: input.image, takeOver: input.takeOver };
       return ctx.core.jobs.start(GATEWAY_SYNC_JOB, job, signedIn(ctx).username);
     },
-    audit: (input, job) => ({ target: job.id, details: { title: job.title, clusterIds: input.clusterIds ?? 'all', install: input.install } }),
+    audit: (input, job) => ({ target: job.id, details: { title: job.title, clusterIds: input.clusterIds ?? 'all', install: input.install, takeOver: input.takeOver } }),
   },
 };

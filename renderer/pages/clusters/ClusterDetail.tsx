@@ -1,10 +1,10 @@
-import { Alert, Badge, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Code, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { ClusterDetail as Detail } from '../../../main/core/clusters/types';
 import { ClientError } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Time } from '../../components/Time';
-import { GATEWAY, gatewaySentence } from './format';
+import { GATEWAY, gatewaySentence, ownedElsewhere } from './format';
 import { GatewayLivePanel } from './GatewayLivePanel';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -21,9 +21,10 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** The selected cluster: where it is, how Foundry reaches it, its gateway, and every node with its GPUs. */
-export function ClusterDetail({ cluster }: { cluster: Detail }) {
+export function ClusterDetail({ cluster, onTakeOver }: { cluster: Detail; onTakeOver?: () => void }) {
   const g = cluster.gateway;
   const look = GATEWAY[g?.state ?? 'none'];
+  const elsewhere = ownedElsewhere(g);
   return (
     <Card withBorder padding="md" data-testid="cluster-detail">
       <Stack gap="md">
@@ -55,7 +56,14 @@ export function ClusterDetail({ cluster }: { cluster: Detail }) {
           <Fact label="Gateway installed">{g?.installedAt ? <Time iso={g.installedAt} /> : 'No (config only)'}</Fact>
         </SimpleGrid>
         <Alert color={look.color} variant="light" data-testid="cluster-gateway-sentence">
-          {gatewaySentence(g)}
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm">{gatewaySentence(g)}</Text>
+            {elsewhere && onTakeOver && (
+              <Button size="xs" color="red" variant="light" onClick={onTakeOver} data-testid="cluster-take-over">
+                Take over the gateway…
+              </Button>
+            )}
+          </Stack>
         </Alert>
         {g && <GatewayLivePanel clusterId={cluster.id} />}
         <Table data-testid="cluster-nodes-table">

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gatewaySentence, gpuLine, shortGpuName } from './format';
+import { OWNED_ELSEWHERE } from '../../../main/core/gateway/ownership';
+import { gatewaySentence, gpuLine, ownedElsewhere, shortGpuName } from './format';
 
 describe('cluster wording', () => {
   it('shortens GPU product labels and sums a line per model', () => {
@@ -21,5 +22,15 @@ describe('cluster wording', () => {
       'Changed in the cluster since Foundry applied it: ConfigMap foundry-gateway-config modified by kubectl-edit. Sync to put it back.',
     );
     expect(gatewaySentence({ ...base, state: 'failed', error: { code: 'CLUSTER_UNREACHABLE', message: 'Cannot reach b.', hint: 'Check the VPN.' } })).toBe('Cannot reach b. Check the VPN.');
+  });
+
+  it('recognises a sync refused because another desktop owns the gateway, and nothing else', () => {
+    const base = { namespace: 'foundry-system', configHash: 'abc', appliedAt: null, attemptedAt: '2026-01-01T00:00:00Z', installedAt: null, drift: [], driftCheckedAt: null };
+    const refused = { ...base, state: 'failed' as const, error: { code: 'CONFLICT' as const, message: 'x', details: { reason: OWNED_ELSEWHERE, ownerHost: 'ada-laptop', marked: true } } };
+    expect(ownedElsewhere(refused)).toEqual({ ownerHost: 'ada-laptop' });
+    expect(ownedElsewhere({ ...refused, error: { ...refused.error, details: { reason: OWNED_ELSEWHERE, ownerHost: null } } })).toEqual({ ownerHost: null });
+    expect(ownedElsewhere({ ...refused, error: { code: 'CLUSTER_UNREACHABLE', message: 'x' } })).toBeNull();
+    expect(ownedElsewhere({ ...base, state: 'synced', error: null })).toBeNull();
+    expect(ownedElsewhere(null)).toBeNull();
   });
 });

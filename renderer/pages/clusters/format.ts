@@ -44,3 +44,13 @@ export function gatewaySentence(g: GatewayStatus | null): string {
       return g.error ? `${g.error.message}${g.error.hint ? ` ${g.error.hint}` : ''}` : 'The last sync failed.';
   }
 }
+
+/**
+ * A sync refused because another Foundry desktop owns the cluster's gateway (main/core/gateway/ownership.ts,
+ * OWNED_ELSEWHERE): who owns it, for the "Take over" action; null for any other state.
+ */
+export function ownedElsewhere(g: GatewayStatus | null): { ownerHost: string | null } | null {
+  const details = g?.state === 'failed' ? (g.error?.details as { reason?: unknown; ownerHost?: unknown } | undefined) : undefined;
+  if (details?.reason !== 'gateway-owned-elsewhere') return null;
+  return { ownerHost: typeof details.ownerHost === 'string' ? details.ownerHost : null };
+}
