@@ -4,13 +4,14 @@
  * dependencies from here.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import pino, { type DestinationStream } from 'pino';
 import { AccessLog } from './observability/access-log';
 import type { GatewayConfig } from './config/schema';
 import { processSecrets, type SecretSource } from './config/secrets';
 import { createLimitStore } from './limits/store';
 import type { LimitStore } from './limits/types';
+import { createFastPath } from './http/fast-path';
 import { GatewayMetrics } from './observability/metrics';
 import { Tracing } from './observability/otel';
 import { authPlugin } from './plugins/auth';
@@ -22,13 +23,11 @@ import { adminRoutes } from './routes/admin';
 import { filesRoutes } from './routes/files';
 import { healthRoutes } from './routes/health';
 import { metricsRoutes } from './routes/metrics';
-import { chatCompletionsRoutes } from './routes/v1/chat-completions';
-import { completionsRoutes } from './routes/v1/completions';
-import { embeddingsRoutes } from './routes/v1/embeddings';
 import { imagesRoutes } from './routes/v1/images';
+import { INFERENCE_ROUTES, inferenceRoutes } from './routes/v1/inference-routes';
 import { modelsRoutes } from './routes/v1/models';
-import { responsesRoutes } from './routes/v1/responses';
 import { buildRuntime, type Runtime, type SharedState } from './runtime';
+import { AJV_OPTIONS } from './schemas/validate';
 import type { Services } from './services';
 import { UsageFeed } from './usage/feed';
 
@@ -40,6 +39,11 @@ export interface GatewayOptions {
   /** Node process metrics (CPU, heap, event loop lag) on /metrics. */
   processMetrics?: boolean;
   usageCapacity?: number;
+  /**
+   * Serve the inference routes on the raw node:http fast path (http/fast-path.ts); default true.
+   * false leaves every request to fastify (the parity test compares the two).
+   */
+  fastPath?: boolean;
 }
 
 export type ReloadResult = { ok: true } | { ok: false; errors: string[] };
@@ -86,14 +90,23 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   const services: Services = { metrics, usage: new UsageFeed(opts.usageCapacity), accessLog, runtime: () => current, streams, tracing };
 
   const cfg = opts.config.server;
+  const fast = opts.fastPath === false ? null : createFastPath({ services, routes: INFERENCE_ROUTES, bodyLimit: cfg.body_limit_bytes, trustProxy: cfg.trust_proxy, draining: () => draining });
   const app = Fastify({
     logger: false,
     bodyLimit: cfg.body_limit_bytes,
     trustProxy: cfg.trust_proxy,
     return503OnClosing: true,
-    keepAliveTimeout: 72_000,
     requestIdHeader: false,
-    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false } },
+    ajv: { customOptions: { ...AJV_OPTIONS } },
+    // Our own server so the fast path sees each request first; the timeouts are the ones fastify
+    // sets on a server it creates (keep-alive 72 s, no request or connection timeout).
+    serverFactory: (handler) => {
+      const server = createServer(fast ? (req, res) => fast(req, res) || handler(req, res) : handler);
+      server.keepAliveTimeout = 72_000;
+      server.requestTimeout = 0;
+      server.setTimeout(0);
+      return server;
+    },
   });
   await app.register(errorsPlugin, { services });
   await app.register(openApiPlugin);
@@ -102,10 +115,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   await app.register(healthRoutes, { draining: () => draining });
   await app.register(metricsRoutes, { services });
   await app.register(adminRoutes, { services, lastReload: () => lastReload });
-  await app.register(chatCompletionsRoutes, { services });
-  await app.register(completionsRoutes, { services });
-  await app.register(embeddingsRoutes, { services });
-  await app.register(responsesRoutes, { services });
+  await app.register(inferenceRoutes, { services });
   await app.register(imagesRoutes, { services });
   await app.register(filesRoutes, { services });
   await app.register(modelsRoutes);

@@ -42,10 +42,11 @@ export function logSink(): { stream: DestinationStream; lines: Record<string, an
   };
 }
 
-export async function listenGateway(input: GatewayConfigInput, secrets: SecretSource = secretsFrom(), opts: { accessLog?: DestinationStream } = {}): Promise<Running> {
+/** `fastPath: false` leaves every request to fastify's routes (the fast path's parity test). */
+export async function listenGateway(input: GatewayConfigInput, secrets: SecretSource = secretsFrom(), opts: { accessLog?: DestinationStream; fastPath?: boolean } = {}): Promise<Running> {
   const v = validateGatewayConfig({ ...input, server: { host: '127.0.0.1', port: 0, access_log: Boolean(opts.accessLog), ...input.server } });
   if (!v.ok) throw new Error(v.errors.join('\n'));
-  const r = await createGateway({ config: v.value, secrets, accessLog: opts.accessLog ?? false });
+  const r = await createGateway({ config: v.value, secrets, accessLog: opts.accessLog ?? false, fastPath: opts.fastPath });
   if (!r.ok) throw new Error(r.errors.join('\n'));
   const url = await r.gateway.listen();
   return { url, gateway: r.gateway, close: () => r.gateway.close() };

@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayError } from '../errors';
+import { parseJsonObject } from '../http/json-body';
 
 export const bodyPlugin = fp(
   async (app: FastifyInstance) => {
@@ -14,16 +15,9 @@ export const bodyPlugin = fp(
     app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
       const buf = body as Buffer;
       req.rawBody = buf;
-      if (buf.length === 0) return done(new GatewayError('invalid_json', 'request body is empty'), undefined);
-      try {
-        const parsed = JSON.parse(buf.toString('utf8'));
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-          return done(new GatewayError('invalid_request', 'request body must be a JSON object'), undefined);
-        }
-        done(null, parsed);
-      } catch {
-        done(new GatewayError('invalid_json', 'request body is not valid JSON'), undefined);
-      }
+      const parsed = parseJsonObject(buf);
+      if (parsed instanceof GatewayError) done(parsed, undefined);
+      else done(null, parsed);
     });
   },
   { name: 'foundry-body' },

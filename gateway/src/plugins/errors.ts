@@ -3,17 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { GatewayError, toGatewayError } from '../errors';
 import { sendError } from '../http/reply';
+import { validationError } from '../schemas/validate';
 import type { Services } from '../services';
 
 export const errorsPlugin = fp(
   async (app: FastifyInstance, opts: { services: Services }) => {
     app.setErrorHandler((err, _req, reply) => {
-      const e = err as { validation?: { instancePath?: string }[]; validationContext?: string; message?: string };
-      let ge = toGatewayError(err);
-      if (e.validation) {
-        const path = e.validation[0]?.instancePath?.replace(/^\//, '').replace(/\//g, '.') || null;
-        ge = new GatewayError('invalid_request', e.message ?? 'invalid request', { param: path ?? undefined });
-      }
+      const e = err as { validation?: { instancePath?: string; message?: string }[]; message?: string };
+      const ge = e.validation ? validationError(e.validation, e.message) : toGatewayError(err);
       opts.services.metrics.error(ge.code);
       sendError(reply, ge);
     });

@@ -3,12 +3,11 @@
  * written to the client as they arrive, and once the first byte is out the attempt can no
  * longer fail over: a broken stream ends with an SSE error event, never a silent retry.
  */
-import type { Readable } from 'node:stream';
 import { GatewayError } from '../errors';
 import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
-import { classifyStatus, classifyThrown, readLimited } from './classify';
-import { pumpStream } from './stream-pump';
+import { classifyStatus, classifyThrown } from './classify';
+import { streamAttempt } from './stream-pump';
 import type { AttemptResult, Call } from './types';
 import { unaryRequest } from './unary-request';
 
@@ -66,32 +65,10 @@ async function attemptUnary(call: Call, target: Target, o: AttemptOptions): Prom
   }
 }
 
-async function attemptStream(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
+function attemptStream(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
   const prepared = prepare(call, target);
-  const ac = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    ac.abort();
-  }, o.timeoutMs);
-  const onGone = () => ac.abort();
-  call.clientGone.addEventListener('abort', onGone);
-  const started = performance.now();
   target.state.outstanding += 1;
-  try {
-    const res = await target.pool.request({ path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, signal: ac.signal, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
-    if (res.statusCode !== 200) {
-      const text = await readLimited(res.body);
-      const ra = res.headers['retry-after'];
-      return classifyStatus(target.provider, res.statusCode, text, typeof ra === 'string' ? ra : undefined, performance.now() - started);
-    }
-    return await pumpStream(call, target, res.body as unknown as Readable, { started, rearm: () => timer.refresh(), startStream: o.startStream, timedOut: () => timedOut });
-  } catch (err) {
-    if (call.clientGone.aborted) return { kind: 'done', usage: null, deltas: 0, upstreamMs: performance.now() - started, status: 499, aborted: true };
-    return classifyThrown(target.provider, err, timedOut, performance.now() - started);
-  } finally {
-    clearTimeout(timer);
-    call.clientGone.removeEventListener('abort', onGone);
+  return streamAttempt(call, target, { path: prepared.path, headers: prepared.headers, body: prepared.body, timeoutMs: o.timeoutMs, startStream: o.startStream }).finally(() => {
     target.state.outstanding -= 1;
-  }
+  });
 }

@@ -22,12 +22,3 @@ export function classifyThrown(provider: Provider, err: unknown, timedOut: boole
   const code = (err as { code?: string })?.code ?? 'ERROR';
   return { kind: 'fail', error: new GatewayError('upstream_error', `${provider.name}: connection failed (${code})`), retryable: true, breakerFailure: true, upstreamMs };
 }
-
-/** Reads at most `limit` bytes of an error body; the rest is discarded, not buffered. */
-export async function readLimited(body: AsyncIterable<Buffer>, limit = 16_384): Promise<string> {
-  let out = '';
-  for await (const chunk of body) {
-    if (out.length < limit) out += chunk.toString('utf8');
-  }
-  return out.slice(0, limit);
-}

@@ -2,10 +2,9 @@
  * The fallback chain: try targets in router order within max_attempts, the retry budget, the
  * breakers and the total deadline; answer with the first success, or with every failure in order.
  */
-import type { FastifyReply } from 'fastify';
 import { GatewayError, toOpenAIError } from '../errors';
 import { blockedError, guardOutput } from '../guardrails/engine';
-import { overheadMs, sendError } from '../http/reply';
+import { overheadMs, writeError } from '../http/reply';
 import type { Services } from '../services';
 import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
@@ -37,7 +36,7 @@ function combine(failures: GatewayError[]): GatewayError {
   return new GatewayError(last.code, msg, { retryAfterS: last.retryAfterS, status: last.statusOverride });
 }
 
-export async function forward(call: Call, reply: FastifyReply, svc: Services): Promise<void> {
+export async function forward(call: Call, svc: Services): Promise<void> {
   const { route } = call;
   const cfg = route.config;
   route.retryBudget.deposit();
@@ -51,8 +50,6 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
   let used: Target | null = null;
   let settled = false;
 
-  // The success path writes the raw response itself: fastify's send pipeline (hooks, serializer
-  // checks, header objects) is measurable at this rate and nothing in it applies to proxied bytes.
   let status = 200;
   let finishError: string | null = null;
   const deliver = (body: Buffer | string, upstreamMs: number, usage: Usage | null): void | Promise<void> => {
@@ -89,7 +86,6 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     write(body, upstreamMs);
   };
   const write = (body: Buffer | string, upstreamMs: number) => {
-    reply.hijack();
     if (call.shape && status === 200) body = call.shape.unary(body);
     const h = ['content-type', 'application/json', 'content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.length), 'x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, spent + upstreamMs)];
     if (call.cacheKey) h.push('x-foundry-cache', 'miss');
@@ -100,7 +96,6 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
     call.capture?.add(body);
   };
   const startStream = (upstreamMs: number) => {
-    reply.hijack();
     const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-foundry-trace-id': call.trace.traceId, 'x-foundry-overhead-ms': overheadMs(call.t0, spent + upstreamMs) };
     for (let i = 0; i < rl.length; i += 2) headers[rl[i]!] = rl[i + 1]!;
     // Input actions only: output redactions on a stream happen after the headers are gone.
@@ -148,10 +143,10 @@ export async function forward(call: Call, reply: FastifyReply, svc: Services): P
   }
   const err = combine(failures);
   if (!call.clientGone.aborted) {
-    reply.header('x-foundry-trace-id', call.trace.traceId);
-    reply.header('x-foundry-overhead-ms', overheadMs(call.t0, spent));
-    if (call.guard && call.guard.report.hits.length) reply.header('x-foundry-guardrail', call.guard.report.header());
-    sendError(reply, err, rl);
+    const h = ['x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, spent)];
+    if (call.guard && call.guard.report.hits.length) h.push('x-foundry-guardrail', call.guard.report.header());
+    for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
+    writeError(call.res, err, h);
     call.capture?.add(JSON.stringify(toOpenAIError(err)));
   }
   svc.metrics.error(err.code);

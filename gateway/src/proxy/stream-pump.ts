@@ -1,109 +1,191 @@
 /**
- * Copies one upstream event stream to the client through the provider's translator. Push-based
- * ('data'/'end'/'error' listeners, pause/resume for backpressure) rather than `for await`: leaving
- * an async iterator early — at `[DONE]`, before the body's end was read — destroys the body with an
- * AbortError (a stack trace) and undici then closes the upstream connection, so every stream paid
- * for an error object and a fresh TCP connection. Here whatever follows `[DONE]` (normally just the
- * end of the body) is read and dropped, and the connection goes back to the pool.
+ * One streaming attempt on undici's dispatch API: the upstream's event-stream bytes arrive in
+ * `onResponseData` and go through the provider's translator straight to the client, with no
+ * Readable body or AbortSignal wiring in between (undici's `request()` built both for every stream;
+ * the unary path left it the same way, see unary-request.ts). Backpressure is the dispatch
+ * controller's pause/resume. The attempt timeout (first byte, then every idle gap) is our own timer,
+ * re-armed per chunk: undici's bodyTimeout runs on its coarse shared clock (~0.5 s ticks, and a
+ * refresh defers it a tick), so a 150 ms idle limit with chunks every 400 ms never fired.
+ *
+ * After `[DONE]` the client's answer ends at once; whatever the upstream still sends (normally just
+ * the end of its body) is dropped, so the connection goes back to the pool instead of being cut.
  */
-import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { Dispatcher } from 'undici';
 import { GatewayError, toOpenAIError } from '../errors';
 import { blockedError } from '../guardrails/engine';
 import { GuardedStream } from '../guardrails/stream';
+import type { StreamTranslator } from '../providers/types';
 import type { Target } from '../runtime';
-import { classifyThrown } from './classify';
+import { classifyStatus, classifyThrown } from './classify';
 import type { AttemptResult, Call } from './types';
 
-export interface PumpOptions {
-  started: number;
-  /** Restarts the attempt timer: on a stream it bounds each idle gap, not the whole answer. */
-  rearm: () => void;
+/** Bodies of non-200 answers are only read for their error message. */
+const ERROR_BODY_LIMIT = 16_384;
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const CLIENT_GONE = new Error('client went away');
+const TIMED_OUT = new Error('upstream stream timed out');
+
+export interface StreamRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string | Buffer;
+  timeoutMs: number;
+  /** Writes the client's stream headers; called right before the first client byte. */
   startStream: (upstreamMs: number) => void;
-  timedOut: () => boolean;
 }
 
-const ignore = () => undefined;
+export function streamAttempt(call: Call, target: Target, r: StreamRequest): Promise<AttemptResult> {
+  return new Promise((resolve) => {
+    const pump = new StreamPump(call, target, r.startStream, r.timeoutMs, resolve);
+    target.pool.dispatch({ path: r.path, method: 'POST', headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs }, pump);
+  });
+}
 
-export function pumpStream(call: Call, target: Target, body: Readable, p: PumpOptions): Promise<AttemptResult> {
-  let tr = target.provider.stream(call.op, call.clientWantsUsage);
-  const g = call.guard;
-  if (g && g.profile.output.length && call.op !== 'embeddings') tr = new GuardedStream(tr, g.profile, g.report, (rule) => blockedError(g.profile.name, { rule, direction: 'output' }));
-  if (call.shape) tr = call.shape.stream(tr);
-  const res = call.res;
-  let sent = false;
-  let upstreamMs = 0;
-  body.setEncoding('utf8');
+class StreamPump implements Dispatcher.DispatchHandler {
+  private readonly started = performance.now();
+  private readonly tr: StreamTranslator;
+  private controller: Dispatcher.DispatchController | null = null;
+  private status = 0;
+  private retryAfter: string | undefined;
+  private errorText = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private sent = false;
+  private upstreamMs = 0;
+  private finished = false;
+  private timedOut = false;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onGone = () => this.controller?.abort(CLIENT_GONE);
+
+  constructor(
+    private readonly call: Call,
+    private readonly target: Target,
+    private readonly startStream: (upstreamMs: number) => void,
+    timeoutMs: number,
+    private readonly resolve: (r: AttemptResult) => void,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.controller?.abort(TIMED_OUT);
+    }, timeoutMs);
+    let tr = target.provider.stream(call.op, call.clientWantsUsage);
+    const g = call.guard;
+    if (g && g.profile.output.length && call.op !== 'embeddings') tr = new GuardedStream(tr, g.profile, g.report, (rule) => blockedError(g.profile.name, { rule, direction: 'output' }));
+    if (call.shape) tr = call.shape.stream(tr);
+    this.tr = tr;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.call.clientGone.aborted) controller.abort(CLIENT_GONE);
+    else this.call.clientGone.addEventListener('abort', this.onGone);
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = statusCode;
+    const ra = headers['retry-after'];
+    this.retryAfter = typeof ra === 'string' ? ra : undefined;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.finished) return;
+    if (this.status !== 200) {
+      if (this.errorText.length < ERROR_BODY_LIMIT) this.errorText += chunk.toString('utf8');
+      return;
+    }
+    if (!this.sent) this.upstreamMs = performance.now() - this.started;
+    this.timer.refresh();
+    this.push(this.decoder.write(chunk), controller);
+  }
+
+  onResponseEnd(controller: Dispatcher.DispatchController): void {
+    if (this.finished) return;
+    if (this.status !== 200) {
+      return this.finish(classifyStatus(this.target.provider, this.status, this.errorText.slice(0, ERROR_BODY_LIMIT), this.retryAfter, performance.now() - this.started));
+    }
+    const rest = this.decoder.end();
+    if (rest) this.push(rest, controller);
+    if (this.finished) return;
+    if (!this.tr.done && !this.tr.error) this.tr.end();
+    this.end();
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.finished) return;
+    this.fail(err);
+  }
+
+  private fail(err: unknown): void {
+    const tr = this.tr;
+    // Before an answer started, a client that left is a 499; once it streams, the stream's 200 stands.
+    if (this.call.clientGone.aborted) return this.finish({ kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs: this.upstreamMs, status: this.status === 200 ? 200 : 499, aborted: true });
+    const timedOut = this.timedOut || TIMEOUT_CODES.has((err as { code?: string } | null)?.code ?? '');
+    if (!this.sent) return this.finish(classifyThrown(this.target.provider, err, timedOut, performance.now() - this.started));
+    tr.error = timedOut ? 'upstream stream timed out' : 'upstream connection was lost mid-stream';
+    this.end();
+  }
+
+  private push(text: string, controller: Dispatcher.DispatchController): void {
+    const tr = this.tr;
+    let out: string;
+    try {
+      out = tr.push(text);
+    } catch (err) {
+      // A translator that throws is a broken stream, like an upstream that breaks off.
+      return this.fail(err);
+    }
+    if (tr.error) return this.end();
+    if (out) {
+      if (!this.sent) {
+        this.startStream(this.upstreamMs);
+        this.sent = true;
+      }
+      this.call.capture?.add(out);
+      if (!this.call.res.write(out)) {
+        controller.pause();
+        whenDrained(this.call.res, this.call.clientGone, () => controller.resume());
+      }
+    }
+    if (tr.done) this.end();
+  }
+
+  /** Finishes with the stream's conclusion. Marked finished first: aborting the upstream in it reports back here. */
+  private end(): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    this.call.clientGone.removeEventListener('abort', this.onGone);
+    this.resolve(this.conclude());
+  }
 
   /** After the last event (or a broken stream): the client's ending and the attempt's result. */
-  const conclude = (): AttemptResult => {
-    if (tr.error && !sent) {
-      body.destroy();
-      return { kind: 'fail', error: new GatewayError('upstream_error', `${target.provider.name}: ${tr.error}`), retryable: true, breakerFailure: true, upstreamMs: performance.now() - p.started };
+  private conclude(): AttemptResult {
+    const tr = this.tr;
+    const res = this.call.res;
+    if (tr.error && !this.sent) {
+      this.controller?.abort(new Error(tr.error));
+      return { kind: 'fail', error: new GatewayError('upstream_error', `${this.target.provider.name}: ${tr.error}`), retryable: true, breakerFailure: true, upstreamMs: performance.now() - this.started };
     }
     if (tr.error) {
-      body.destroy();
+      this.controller?.abort(new Error(tr.error));
       // Tokens already reached the client: retrying would duplicate them, so say what happened instead.
       const last = `data: ${JSON.stringify(toOpenAIError(new GatewayError('upstream_error', tr.error)))}\n\n`;
-      call.capture?.add(last);
+      this.call.capture?.add(last);
       res.end(last);
-      return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: false, brokenStream: true };
+      return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs: this.upstreamMs, status: 200, aborted: false, brokenStream: true };
     }
-    if (!sent) p.startStream(performance.now() - p.started);
+    if (!this.sent) this.startStream(performance.now() - this.started);
     res.end();
-    return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: false };
-  };
+    return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs: this.upstreamMs, status: 200, aborted: false };
+  }
 
-  return new Promise<AttemptResult>((resolve) => {
-    let finished = false;
-    const finish = (r: AttemptResult) => {
-      if (finished) return;
-      finished = true;
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      // The rest of the body is read and dropped; an error in it has nobody left to tell.
-      body.on('error', ignore);
-      body.resume();
-      resolve(r);
-    };
-    const onData = (text: string) => {
-      if (!sent) upstreamMs = performance.now() - p.started;
-      p.rearm();
-      let out: string;
-      try {
-        out = tr.push(text);
-      } catch (err) {
-        // A translator that throws is a broken stream, as it was inside the old loop's try.
-        return onError(err);
-      }
-      if (tr.error) return finish(conclude());
-      if (out) {
-        if (!sent) {
-          p.startStream(upstreamMs);
-          sent = true;
-        }
-        call.capture?.add(out);
-        if (!res.write(out)) {
-          body.pause();
-          whenDrained(res, call.clientGone, () => body.resume());
-        }
-      }
-      if (tr.done) finish(conclude());
-    };
-    const onEnd = () => {
-      if (!tr.done && !tr.error) tr.end();
-      finish(conclude());
-    };
-    const onError = (err: unknown) => {
-      if (call.clientGone.aborted) return finish({ kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs, status: 200, aborted: true });
-      if (!sent) return finish(classifyThrown(target.provider, err, p.timedOut(), performance.now() - p.started));
-      tr.error = p.timedOut() ? 'upstream stream timed out' : 'upstream connection was lost mid-stream';
-      finish(conclude());
-    };
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-  });
+  private finish(r: AttemptResult): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    this.call.clientGone.removeEventListener('abort', this.onGone);
+    this.resolve(r);
+  }
 }
 
 /** Calls `then` once the client's buffer drained or the client went away, whichever is first. */

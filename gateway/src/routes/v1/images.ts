@@ -9,7 +9,8 @@ import { sendError } from '../../http/reply';
 import { storeImageAnswer } from '../../images/answer';
 import { imagesRouteSchema } from '../../schemas/images';
 import type { Services } from '../../services';
-import { runInference } from './inference';
+import { serveInference } from './inference';
+import { exchangeOf } from './inference-routes';
 
 const ROUTE = '/v1/images/generations';
 // A Host header is client input: only a plain host[:port] may become part of a URL we hand out.
@@ -38,6 +39,6 @@ export async function imagesRoutes(app: FastifyInstance, opts: { services: Servi
     }
     const upstream = body.response_format === 'b64_json' ? body : { ...body, response_format: 'b64_json' };
     const raw = upstream === body ? req.rawBody! : Buffer.from(JSON.stringify(upstream));
-    return runInference(req, reply, svc, { op: 'images', routeLabel: ROUTE, body: upstream, raw, shape: null, finish });
+    return serveInference(exchangeOf(req, reply), svc, { op: 'images', routeLabel: ROUTE, body: upstream, raw, shape: null, finish });
   });
 }

@@ -3,12 +3,12 @@
  * the caller may use, apply the project's input guardrails, admit against limits, answer from the
  * response cache when it can, hand over to the proxy.
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mayUseModel } from '../../auth/principal';
 import { cacheKey } from '../../cache/response-cache';
 import { GatewayError } from '../../errors';
 import { blockedError, guardInput, ScanReport } from '../../guardrails/engine';
-import { overheadMs, sendError } from '../../http/reply';
+import type { Exchange } from '../../http/exchange';
+import { overheadMs, writeError } from '../../http/reply';
 import { BodyCapture } from '../../observability/body-log';
 import { Tracing, type Span } from '../../observability/otel';
 import { continueTrace, type TraceContext } from '../../observability/trace';
@@ -41,34 +41,38 @@ function tracestateOf(h: string | string[] | undefined): string | null {
   return typeof h === 'string' && TRACESTATE.test(h) ? h : null;
 }
 
-export function inferenceHandler(op: Operation, routeLabel: string, svc: Services) {
-  return (req: FastifyRequest, reply: FastifyReply): Promise<void> =>
-    runInference(req, reply, svc, { op, routeLabel, body: req.body as Record<string, unknown>, raw: req.rawBody!, shape: null });
+/**
+ * The pipeline's entry for both front doors. It never rejects: a bug becomes a 500 in OpenAI's
+ * shape (as fastify's error handler would have made it), or a cut connection once bytes are out.
+ */
+export function serveInference(ex: Exchange, svc: Services, input: InferenceInput): Promise<void> {
+  return runInference(ex, svc, input).catch((err: unknown) => {
+    svc.metrics.error('internal_error');
+    if (ex.res.headersSent) ex.res.destroy(err instanceof Error ? err : undefined);
+    else writeError(ex.res, new GatewayError('internal_error', 'internal error', { cause: err }));
+  });
 }
 
-/**
- * Resolves to nothing: the reply is written (or hijacked) by then. Resolving to the reply itself
- * would make the promise adopt it as a thenable (fastify's Reply.then), an extra job per request.
- */
-export async function runInference(req: FastifyRequest, reply: FastifyReply, svc: Services, input: InferenceInput): Promise<void> {
+async function runInference(ex: Exchange, svc: Services, input: InferenceInput): Promise<void> {
   const { op, routeLabel, body } = input;
-  const rt = req.fdyRuntime!;
-  const principal = req.fdyPrincipal!;
+  const rt = ex.runtime;
+  const principal = ex.principal;
+  const t0 = ex.t0;
   const model = body.model as string;
   let span: Span | null = null;
   let trace: TraceContext;
   if (svc.tracing) {
-    ({ span, trace } = svc.tracing.startRequest(routeLabel, req.fdyT0, req.headers.traceparent, { 'gen_ai.request.model': model.slice(0, 256), 'foundry.project': principal.project, 'foundry.key_id': principal.id }));
-  } else trace = continueTrace(req.headers.traceparent);
+    ({ span, trace } = svc.tracing.startRequest(routeLabel, t0, ex.headers.traceparent, { 'gen_ai.request.model': model.slice(0, 256), 'foundry.project': principal.project, 'foundry.key_id': principal.id }));
+  } else trace = continueTrace(ex.headers.traceparent);
   const route = rt.models.get(model);
   if (!route || !mayUseModel(principal, model)) {
     svc.metrics.error('model_not_found');
-    refuse(svc, span, { route: routeLabel, model, principal, status: 404, code: 'model_not_found', traceId: trace.traceId, t0: req.fdyT0 });
-    return void sendError(reply, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
+    refuse(svc, span, { route: routeLabel, model, principal, status: 404, code: 'model_not_found', traceId: trace.traceId, t0: t0 });
+    return writeError(ex.res, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
   }
   if (!route.targets[0]!.provider.supports(op)) {
-    refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'invalid_request', traceId: trace.traceId, t0: req.fdyT0 });
-    return void sendError(reply, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
+    refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'invalid_request', traceId: trace.traceId, t0: t0 });
+    return writeError(ex.res, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
   }
   // Input guardrails run before admission: a blocked request reaches neither limits nor upstream.
   let raw = input.raw;
@@ -81,8 +85,8 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
       for (const h of report.hits) svc.metrics.guardrailAction(principal.project, profile.name, h.rule, h.action, h.direction, h.count);
       svc.metrics.error('guardrail_blocked');
       svc.metrics.request(routeLabel, model, principal.project, 400);
-      refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'guardrail_blocked', traceId: trace.traceId, t0: req.fdyT0 });
-      return void sendError(reply, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
+      refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'guardrail_blocked', traceId: trace.traceId, t0: t0 });
+      return writeError(ex.res, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
     }
     guard = { profile, report };
   }
@@ -99,10 +103,10 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
   if (admission instanceof GatewayError) {
     svc.metrics.error(admission.code);
     svc.metrics.request(routeLabel, model, principal.project, 429);
-    refuse(svc, span, { route: routeLabel, model, principal, status: 429, code: admission.code, traceId: trace.traceId, t0: req.fdyT0 });
-    return void sendError(reply, admission, (admission as GatewayError & { headers?: string[] }).headers);
+    refuse(svc, span, { route: routeLabel, model, principal, status: 429, code: admission.code, traceId: trace.traceId, t0: t0 });
+    return writeError(ex.res, admission, (admission as GatewayError & { headers?: string[] }).headers);
   }
-  const res = reply.raw;
+  const res = ex.res;
   const stream = body.stream === true && (op === 'chat' || op === 'completions');
   // Only streams watch for a vanishing client: a unary answer is bounded by its timeout anyway,
   // and skipping the AbortController and listener matters at tens of thousands of requests/s.
@@ -123,12 +127,12 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     admission,
     trace,
     span,
-    tracestate: tracestateOf(req.headers.tracestate),
+    tracestate: tracestateOf(ex.headers.tracestate),
     body,
     raw,
     stream,
     clientWantsUsage: (body.stream_options as { include_usage?: boolean } | null | undefined)?.include_usage === true,
-    t0: req.fdyT0,
+    t0: t0,
     res,
     clientGone: gone,
     guard,
@@ -150,7 +154,6 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
         if (s) await s.catch(() => undefined);
       }
       const out = call.shape ? call.shape.unary(hit.body) : hit.body;
-      reply.hijack();
       const h = ['content-type', 'application/json', 'content-length', String(typeof out === 'string' ? Buffer.byteLength(out) : out.length), 'x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, 0), 'x-foundry-cache', 'hit'];
       const g = [guard?.report.header('input'), hit.guardrail].filter(Boolean).join(', ');
       if (g) h.push('x-foundry-guardrail', g);
@@ -164,6 +167,5 @@ export async function runInference(req: FastifyRequest, reply: FastifyReply, svc
     }
     call.cacheKey = key;
   }
-  await forward(call, reply, svc);
-  return;
+  await forward(call, svc);
 }
