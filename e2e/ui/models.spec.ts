@@ -123,7 +123,10 @@ test('an https endpoint behind a private CA: a server certificate is refused at 
   await caField.fill(issueServerCert(ca).certPem);
   await page.getByTestId('endpoint-form-submit').click();
   await expect(form).toContainText('is not a certificate authority');
+  await expect(caField).toHaveAttribute('aria-invalid', 'true');
+  // The verdict was on the old text: editing the field takes its error away until the next save.
   await caField.fill(ca.certPem);
+  await expect(caField).not.toHaveAttribute('aria-invalid', 'true');
   await shot('53b-models-ca-bundle');
   await page.getByTestId('endpoint-form-submit').click();
   await expect(form).toBeHidden();

@@ -6,7 +6,8 @@ import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
-import { PII_KINDS, PII_LABELS, emptyForm, errorsUnder, fieldErrors, formFromProfile, policyFromForm, type Direction, type GuardAction, type ProfileForm } from './form';
+import { fieldErrors } from '../../components/field-errors';
+import { PII_KINDS, PII_LABELS, emptyForm, errorsUnder, formFromProfile, policyFromForm, type Direction, type GuardAction, type ProfileForm } from './form';
 import { RulesEditor } from './RulesEditor';
 
 // The channel's own rule, in the channel's words (main/core/guardrails/policy.ts PROFILE_NAME_RULE).

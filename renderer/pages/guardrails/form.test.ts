@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientError } from '../../client';
-import { emptyForm, errorsUnder, fieldErrors, formFromProfile, policyFromForm } from './form';
+import { fieldErrors } from '../../components/field-errors';
+import { emptyForm, errorsUnder, formFromProfile, policyFromForm } from './form';
 
 const saved = {
   name: 'support',

@@ -86,18 +86,6 @@ export function policyFromForm(f: ProfileForm): GuardrailPolicyInput {
   };
 }
 
-/** The channel's field issues ({path, message}) keyed by dotted path: "policy.rules.0.pattern". */
-export function fieldErrors(error: ClientError | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!error || !Array.isArray(error.details)) return out;
-  for (const d of error.details as { path?: unknown; message?: unknown }[]) {
-    if (!Array.isArray(d.path) || typeof d.message !== 'string') continue;
-    const key = d.path.join('.');
-    out[key] = out[key] ? `${out[key]}; ${d.message}` : d.message;
-  }
-  return out;
-}
-
 /** Every error at or under `prefix` (e.g. all of policy.deny.*), for a field that shows a list as one input. */
 export function errorsUnder(errors: Record<string, string>, prefix: string): string | undefined {
   const found = Object.entries(errors).filter(([k]) => k === prefix || k.startsWith(`${prefix}.`));

@@ -8,7 +8,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
 import { CaBundleField } from './CaBundleField';
-import { createInput, emptyForm, FIELD_HELP, fieldErrors, formFromEndpoint, KINDS, NAME, NAME_RULE, updateInput, type EndpointForm } from './form';
+import { useFreshFieldErrors } from '../../components/field-errors';
+import { createInput, emptyForm, endpointFieldErrors, FIELD_HELP, formFromEndpoint, KINDS, NAME, NAME_RULE, updateInput, type EndpointForm } from './form';
 
 interface Props {
   opened: boolean;
@@ -23,9 +24,12 @@ interface Props {
 
 export function EndpointFormModal({ opened, onClose, endpoint, endpoints, projects, onSaved }: Props) {
   const { busy, error, setError, run } = useAction();
-  const [form, set] = useModalForm<EndpointForm>(opened, endpoint, () => (endpoint ? formFromEndpoint(endpoint) : emptyForm()), () => setError(null));
-
-  const errors = fieldErrors(error);
+  const [form, setForm] = useModalForm<EndpointForm>(opened, endpoint, () => (endpoint ? formFromEndpoint(endpoint) : emptyForm()), () => setError(null));
+  const [errors, markEdited] = useFreshFieldErrors(endpointFieldErrors(error), error);
+  const set = (patch: Partial<EndpointForm>) => {
+    setForm(patch);
+    markEdited(Object.keys(patch));
+  };
   const help = FIELD_HELP[form.kind];
   const badName = form.name.length > 0 && !NAME.test(form.name.trim());
   const cloud = form.kind !== 'openai_compatible';

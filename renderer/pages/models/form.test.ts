@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint } from '../../../main/core/endpoints/types';
 import { ClientError } from '../../client';
-import { createInput, emptyForm, fieldErrors, formFromEndpoint, NAME, updateInput } from './form';
+import { createInput, emptyForm, endpointFieldErrors, formFromEndpoint, NAME, updateInput } from './form';
 
 const saved: Endpoint = {
   id: 'ep_1',
@@ -54,7 +54,7 @@ describe('endpoint form', () => {
   });
 
   it('shows the core\'s field issues by field, and knows the gateway name rule', () => {
-    const errors = fieldErrors(new ClientError({ code: 'INVALID_INPUT', message: 'x', details: [{ path: ['baseUrl'], message: 'must use https' }, { path: ['baseUrl'], message: 'again' }, { path: ['apiKey'], message: 'is required' }] }));
+    const errors = endpointFieldErrors(new ClientError({ code: 'INVALID_INPUT', message: 'x', details: [{ path: ['baseUrl'], message: 'must use https' }, { path: ['baseUrl'], message: 'again' }, { path: ['apiKey'], message: 'is required' }] }));
     expect(errors).toEqual({ baseUrl: 'must use https; again', apiKey: 'is required' });
     expect(NAME.test('meta-llama/Llama-3.1-8B:latest')).toBe(true);
     expect(NAME.test('-bad')).toBe(false);

@@ -6,6 +6,7 @@
 import type { Endpoint, EndpointKind } from '../../../main/core/endpoints/types';
 import type { ChannelInput } from '../../../main/core/channels';
 import type { ClientError } from '../../client';
+import { fieldErrors } from '../../components/field-errors';
 
 export const KINDS: { value: EndpointKind; label: string; hint: string }[] = [
   { value: 'openai_compatible', label: 'OpenAI-compatible', hint: 'vLLM, SGLang, llama.cpp server, any private endpoint with its own key' },
@@ -105,14 +106,5 @@ export function updateInput(id: string, f: EndpointForm): ChannelInput<'endpoint
   };
 }
 
-/** The channel's field issues ({path, message}) keyed by field name. */
-export function fieldErrors(error: ClientError | null): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!error || !Array.isArray(error.details)) return out;
-  for (const d of error.details as { path?: unknown; message?: unknown }[]) {
-    if (!Array.isArray(d.path) || typeof d.message !== 'string') continue;
-    const key = String(d.path[0] ?? '');
-    out[key] = out[key] ? `${out[key]}; ${d.message}` : d.message;
-  }
-  return out;
-}
+/** The channel's field issues ({path, message}) keyed by the form field (the path's first segment). */
+export const endpointFieldErrors = (error: ClientError | null): Record<string, string> => fieldErrors(error, (path) => String(path[0] ?? ''));
