@@ -33,10 +33,20 @@ describe('learned correction: TypeScript evaluator', () => {
 
   it('clips the factor to e^±clip so the physics is adjusted, never replaced', () => {
     const big = { baseScore: 5, trees: [] };
-    const c: Correction = { ...DEFAULT_CORRECTION, clip: 1.1, ttft: big, tpot: { baseScore: -5, trees: [] } };
+    const c: Correction = { ...DEFAULT_CORRECTION, clip: 1.1, scale: { ttft: 1, tpot: 1 }, ttft: big, tpot: { baseScore: -5, trees: [] } };
     const f = correctionFactors(c, new Array(CORRECTION_FEATURES.length).fill(0));
     expect(f.ttft).toBeCloseTo(Math.exp(1.1), 9);
     expect(f.tpot).toBeCloseTo(Math.exp(-1.1), 9);
+  });
+
+  it('applies only its scale’s share of each log factor, before clipping', () => {
+    const c: Correction = { ...DEFAULT_CORRECTION, clip: 1.1, scale: { ttft: 0.75, tpot: 0.5 }, ttft: { baseScore: 0.4, trees: [] }, tpot: { baseScore: -2, trees: [] } };
+    const f = correctionFactors(c, new Array(CORRECTION_FEATURES.length).fill(0));
+    expect(f.ttft).toBeCloseTo(Math.exp(0.3), 9);
+    expect(f.tpot).toBeCloseTo(Math.exp(-1), 9);
+    expect(correctionFactors({ ...c, scale: { ttft: 0, tpot: 0 } }, new Array(CORRECTION_FEATURES.length).fill(0))).toEqual({ ttft: 1, tpot: 1 });
+    // The shipped artifact carries the scale it was trained with.
+    expect(DEFAULT_CORRECTION.scale).toEqual({ ttft: 0.75, tpot: 0.5 });
   });
 
   it('refuses an artifact whose features or node arrays do not match, saying what to do', () => {
@@ -44,6 +54,9 @@ describe('learned correction: TypeScript evaluator', () => {
     const broken = { feature: [0, -1], condition: [1, 2], left: [5, -1], right: [1, -1], missingLeft: [true, true] };
     expect(() => parseCorrection({ ...DEFAULT_CORRECTION, ttft: { baseScore: 0, trees: [broken] } }, 'c.json')).toThrow(/ttft tree 0 node 0: child or feature index out of range/);
     expect(() => parseCorrection({ ...DEFAULT_CORRECTION, clip: -1 }, 'c.json')).toThrow(/clip/);
+    expect(() => parseCorrection({ ...DEFAULT_CORRECTION, scale: { ttft: 1.5, tpot: 0.5 } }, 'c.json')).toThrow(/scale\.ttft/);
+    const { scale: _scale, ...noScale } = DEFAULT_CORRECTION;
+    expect(() => parseCorrection(noScale, 'c.json')).toThrow(/scale/);
   });
 });
 

@@ -1,6 +1,8 @@
 // The learned correction: two gradient-boosted tree ensembles (xgboost, trained by optimizer/training/) that
 // predict log(measured / physics) for TTFT and TPOT from the features in features.ts. The physics prediction
-// is multiplied by exp(correction), clipped to ±CLIP, so the correction adjusts the physics, never replaces it.
+// is multiplied by exp(scale × correction), clipped to ±CLIP, so the correction adjusts the physics, never
+// replaces it; the scale (< 1) shrinks it toward the physics, because on models and GPUs it never saw the
+// trees' full log factor over-corrects (the README's hold-out study).
 //
 // The ensembles are evaluated here in TypeScript rather than through onnxruntime-node: the walk is a few
 // hundred comparisons, needs no native module rebuilt for each Electron ABI, and a parity test holds it to
@@ -29,6 +31,8 @@ export const CorrectionSchema = z
     features: z.array(z.string()),
     /** Largest |log factor| applied: the correction may scale the physics by at most e^clip either way. */
     clip: z.number().positive(),
+    /** Share of each ensemble's log factor applied (0: physics alone, 1: the trees' full correction). */
+    scale: z.object({ ttft: z.number().min(0).max(1), tpot: z.number().min(0).max(1) }).strict(),
     ttft: EnsembleSchema,
     tpot: EnsembleSchema,
     trainedOn: z.object({ rows: z.number().int().nonnegative(), xgboost: z.string(), params: z.record(z.string(), z.unknown()) }).passthrough(),
@@ -71,8 +75,8 @@ export function margin(e: Ensemble, x: ArrayLike<number>): number {
   return s;
 }
 
-/** Multiplicative factors for TTFT and TPOT: exp(margin), clipped to [e^−clip, e^clip]. */
+/** Multiplicative factors for TTFT and TPOT: exp(scale × margin), clipped to [e^−clip, e^clip]. */
 export function correctionFactors(c: Correction, x: ArrayLike<number>): { ttft: number; tpot: number } {
-  const f = (e: Ensemble) => Math.exp(Math.max(-c.clip, Math.min(c.clip, margin(e, x))));
-  return { ttft: f(c.ttft), tpot: f(c.tpot) };
+  const f = (e: Ensemble, scale: number) => Math.exp(Math.max(-c.clip, Math.min(c.clip, scale * margin(e, x))));
+  return { ttft: f(c.ttft, c.scale.ttft), tpot: f(c.tpot, c.scale.tpot) };
 }
