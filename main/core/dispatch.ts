@@ -64,9 +64,10 @@ export function createDispatcher(core: CoreServices): Dispatcher {
       core,
       audit: (entry) => core.audit.append(entry),
     };
+    const before = spec.mutates ? handler.before?.(ctx, parsed.data as never) : undefined;
     const output = await handler.run(ctx, parsed.data as never);
     if (spec.mutates) {
-      const record = handler.audit?.(parsed.data as never, output as never) ?? {};
+      const record = handler.audit?.(parsed.data as never, output as never, before) ?? {};
       const actor = user?.username ?? handler.actorFrom?.(output as never) ?? 'anonymous';
       core.audit.append({ actor, action: name, target: record.target ?? null, details: { ...record.details, via: options.transport } });
     }

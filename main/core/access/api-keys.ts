@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { FoundryError, invalid, notFound } from '../errors';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
+import type { KeyLimits } from './limits';
 import { newId, sha256Hex } from './tokens';
 
 /**
@@ -19,6 +20,8 @@ export interface ApiKey {
   prefix: string;
   allowedModels: string[];
   monthlyTokenBudget: number | null;
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
   expiresAt: string | null;
   createdAt: string;
   createdBy: string;
@@ -35,6 +38,8 @@ interface KeyRow {
   hash: string;
   allowed_models: string;
   monthly_token_budget: number | null;
+  requests_per_minute: number | null;
+  tokens_per_minute: number | null;
   expires_at: string | null;
   created_at: string;
   created_by: string;
@@ -47,8 +52,19 @@ export interface CreateApiKeyInput {
   name: string;
   allowedModels: string[];
   monthlyTokenBudget: number | null;
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
   expiresAt: string | null;
 }
+
+/** Absent: keep; null: no limit. */
+export type ApiKeyLimitsPatch = Partial<KeyLimits>;
+
+export const keyLimitsOf = (k: KeyLimits): KeyLimits => ({
+  monthlyTokenBudget: k.monthlyTokenBudget,
+  requestsPerMinute: k.requestsPerMinute,
+  tokensPerMinute: k.tokensPerMinute,
+});
 
 export function createApiKeyService(db: Db, now: () => number = Date.now) {
   const toKey = (r: KeyRow): ApiKey => ({
@@ -58,6 +74,8 @@ export function createApiKeyService(db: Db, now: () => number = Date.now) {
     prefix: r.prefix,
     allowedModels: JSON.parse(r.allowed_models) as string[],
     monthlyTokenBudget: r.monthly_token_budget,
+    requestsPerMinute: r.requests_per_minute,
+    tokensPerMinute: r.tokens_per_minute,
     expiresAt: r.expires_at,
     createdAt: r.created_at,
     createdBy: r.created_by,
@@ -100,6 +118,8 @@ export function createApiKeyService(db: Db, now: () => number = Date.now) {
         hash: sha256Hex(secret),
         allowed_models: JSON.stringify(input.allowedModels),
         monthly_token_budget: input.monthlyTokenBudget,
+        requests_per_minute: input.requestsPerMinute ?? null,
+        tokens_per_minute: input.tokensPerMinute ?? null,
         expires_at: input.expiresAt,
         created_at: nowIso(),
         created_by: createdBy,
@@ -107,10 +127,32 @@ export function createApiKeyService(db: Db, now: () => number = Date.now) {
         last_used_at: null,
       };
       db.prepare(
-        `INSERT INTO api_keys (id, project_id, name, prefix, hash, allowed_models, monthly_token_budget, expires_at, created_at, created_by, revoked_at, last_used_at)
-         VALUES (@id, @project_id, @name, @prefix, @hash, @allowed_models, @monthly_token_budget, @expires_at, @created_at, @created_by, @revoked_at, @last_used_at)`,
+        `INSERT INTO api_keys (id, project_id, name, prefix, hash, allowed_models, monthly_token_budget, requests_per_minute, tokens_per_minute, expires_at, created_at, created_by, revoked_at, last_used_at)
+         VALUES (@id, @project_id, @name, @prefix, @hash, @allowed_models, @monthly_token_budget, @requests_per_minute, @tokens_per_minute, @expires_at, @created_at, @created_by, @revoked_at, @last_used_at)`,
       ).run(row);
       return { key: toKey(row), secret };
+    },
+
+    /** Changes a key's budget and rates in place: the secret stays valid, so nobody has to reissue it. */
+    setLimits(id: string, patch: ApiKeyLimitsPatch): ApiKey {
+      const row = byId.get(id);
+      if (!row) throw notFound(`API key ${id}`);
+      const key = toKey(row);
+      if (key.status === 'revoked') {
+        throw new FoundryError({
+          code: 'FAILED_PRECONDITION',
+          message: `API key "${key.name}" was revoked on ${key.revokedAt}; its limits were not changed.`,
+          hint: 'A revoked key serves no requests. Create a new key with the limits you want.',
+        });
+      }
+      const next = { ...keyLimitsOf(key), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as KeyLimits;
+      db.prepare('UPDATE api_keys SET monthly_token_budget = ?, requests_per_minute = ?, tokens_per_minute = ? WHERE id = ?').run(
+        next.monthlyTokenBudget,
+        next.requestsPerMinute,
+        next.tokensPerMinute,
+        id,
+      );
+      return toKey(byId.get(id)!);
     },
 
     revoke(id: string): ApiKey {

@@ -1,11 +1,12 @@
 import { FoundryError, invalid, notFound } from '../errors';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
+import type { ProjectLimits } from './limits';
 import { seesAllProjects } from './permissions';
 import { newId } from './tokens';
 import type { User } from './users';
 
-export interface Project {
+export interface Project extends ProjectLimits {
   id: string;
   name: string;
   description: string;
@@ -15,6 +16,9 @@ export interface Project {
   apiKeyCount: number;
 }
 
+/** Absent: keep; null: no limit. */
+export type ProjectLimitsPatch = Partial<ProjectLimits>;
+
 interface ProjectRow {
   id: string;
   name: string;
@@ -23,6 +27,10 @@ interface ProjectRow {
   created_by: string;
   member_count: number;
   api_key_count: number;
+  requests_per_minute: number | null;
+  tokens_per_minute: number | null;
+  monthly_token_budget: number | null;
+  log_bodies: number;
 }
 
 const SELECT = `
@@ -39,6 +47,18 @@ const toProject = (r: ProjectRow): Project => ({
   createdBy: r.created_by,
   memberCount: r.member_count,
   apiKeyCount: r.api_key_count,
+  requestsPerMinute: r.requests_per_minute,
+  tokensPerMinute: r.tokens_per_minute,
+  monthlyTokenBudget: r.monthly_token_budget,
+  logBodies: r.log_bodies === 1,
+});
+
+/** A project's limits alone (what audit records compare). */
+export const limitsOf = (p: ProjectLimits): ProjectLimits => ({
+  requestsPerMinute: p.requestsPerMinute,
+  tokensPerMinute: p.tokensPerMinute,
+  monthlyTokenBudget: p.monthlyTokenBudget,
+  logBodies: p.logBodies,
 });
 
 export function createProjectService(db: Db) {
@@ -95,6 +115,20 @@ export function createProjectService(db: Db) {
       if (patch.description !== undefined) {
         db.prepare('UPDATE projects SET description = ? WHERE id = ?').run(patch.description, projectId);
       }
+      return toProject(byId.get(projectId)!);
+    },
+
+    /** Sets the limits the gateway enforces for the project and whether its bodies are logged; absent fields keep their value. */
+    setLimits(projectId: string, patch: ProjectLimitsPatch, actor: User): Project {
+      const current = service.requireVisible(projectId, actor);
+      const next = { ...limitsOf(current), ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as ProjectLimits;
+      db.prepare('UPDATE projects SET requests_per_minute = ?, tokens_per_minute = ?, monthly_token_budget = ?, log_bodies = ? WHERE id = ?').run(
+        next.requestsPerMinute,
+        next.tokensPerMinute,
+        next.monthlyTokenBudget,
+        next.logBodies ? 1 : 0,
+        projectId,
+      );
       return toProject(byId.get(projectId)!);
     },
 

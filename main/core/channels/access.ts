@@ -2,7 +2,11 @@ import { z } from 'zod';
 import type { User } from '../access/users';
 import type { Project } from '../access/projects';
 import type { ApiKey } from '../access/api-keys';
+import { monthlyTokenBudget, requestsPerMinute, tokensPerMinute } from '../access/limits';
 import { channel, empty, id, isoFuture, password, projectName, returns, role, username } from './spec';
+
+/** A patch must change something: an empty one is more likely a mistake than a wish. */
+const changesSomething = (fields: string[]) => (o: Record<string, unknown>) => fields.some((f) => o[f] !== undefined);
 
 export type ProjectMember = { userId: string; username: string; role: string; addedAt: string };
 
@@ -47,6 +51,24 @@ export const ACCESS_CHANNELS = {
     mutates: true,
     summary: "Edit a project's description.",
   }),
+  'projects:setLimits': channel({
+    input: z
+      .object({
+        projectId: id('projectId'),
+        requestsPerMinute: requestsPerMinute.optional(),
+        tokensPerMinute: tokensPerMinute.optional(),
+        monthlyTokenBudget: monthlyTokenBudget.optional(),
+        logBodies: z.boolean({ error: 'must be true or false' }).optional(),
+      })
+      .strict()
+      .refine(changesSomething(['requestsPerMinute', 'tokensPerMinute', 'monthlyTokenBudget', 'logBodies']), {
+        message: 'name at least one of requestsPerMinute, tokensPerMinute, monthlyTokenBudget, logBodies (null removes a limit)',
+      }),
+    output: returns<Project>(),
+    access: 'project:manage',
+    mutates: true,
+    summary: "Set a project's gateway limits (requests and tokens per minute, monthly token budget; null: no limit) and whether the gateway logs its request and response bodies (secrets redacted).",
+  }),
   'projects:delete': channel({
     input: z.object({ projectId: id('projectId'), confirmName: z.string().max(40) }).strict(),
     output: returns<Project>(),
@@ -89,7 +111,9 @@ export const ACCESS_CHANNELS = {
         projectId: id('projectId'),
         name: z.string().regex(/^[\w .-]{1,60}$/, 'use 1–60 letters, digits, spaces, dots, dashes or underscores'),
         allowedModels: z.array(z.string().min(1).max(200)).max(100).default(['*']),
-        monthlyTokenBudget: z.number().int().positive().max(1e15).nullable().default(null),
+        monthlyTokenBudget: monthlyTokenBudget.default(null),
+        requestsPerMinute: requestsPerMinute.default(null),
+        tokensPerMinute: tokensPerMinute.default(null),
         expiresAt: isoFuture.nullable().default(null),
       })
       .strict(),
@@ -97,6 +121,23 @@ export const ACCESS_CHANNELS = {
     access: 'apikey:manage',
     mutates: true,
     summary: 'Create an API key; the secret is returned once and never stored.',
+  }),
+  'apikeys:update': channel({
+    input: z
+      .object({
+        keyId: id('keyId'),
+        monthlyTokenBudget: monthlyTokenBudget.optional(),
+        requestsPerMinute: requestsPerMinute.optional(),
+        tokensPerMinute: tokensPerMinute.optional(),
+      })
+      .strict()
+      .refine(changesSomething(['monthlyTokenBudget', 'requestsPerMinute', 'tokensPerMinute']), {
+        message: 'name at least one of monthlyTokenBudget, requestsPerMinute, tokensPerMinute (null removes a limit)',
+      }),
+    output: returns<ApiKey>(),
+    access: 'apikey:manage',
+    mutates: true,
+    summary: "Change an API key's monthly token budget and rates in place (null: no limit); the key keeps working, nothing is reissued.",
   }),
   'apikeys:revoke': channel({
     input: z.object({ keyId: id('keyId') }).strict(),

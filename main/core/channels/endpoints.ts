@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Endpoint, EndpointTestResult } from '../endpoints/types';
 import { ENDPOINT_KINDS } from '../endpoints/types';
 import { apiKeySchema, endpointName } from '../endpoints/validate';
+import { requestsPerMinute, tokensPerMinute } from '../access/limits';
 import { channel, empty, id, returns } from './spec';
 
 // Kind-specific rules (URL shape, Azure deployment and api-version, keys the cloud kinds need) are
@@ -32,12 +33,12 @@ export const ENDPOINT_CHANNELS = {
   }),
   'endpoints:create': channel({
     input: z
-      .object({ name: endpointName, kind, baseUrl: baseUrl.optional(), upstreamModel: upstreamModel.optional(), apiVersion: apiVersion.optional(), apiKey: apiKeySchema.optional(), caBundle: caBundle.optional(), projectIds: projectIds.optional(), fallbackId: fallbackId.optional() })
+      .object({ name: endpointName, kind, baseUrl: baseUrl.optional(), upstreamModel: upstreamModel.optional(), apiVersion: apiVersion.optional(), apiKey: apiKeySchema.optional(), caBundle: caBundle.optional(), projectIds: projectIds.optional(), fallbackId: fallbackId.optional(), requestsPerMinute: requestsPerMinute.optional(), tokensPerMinute: tokensPerMinute.optional() })
       .strict(),
     output: returns<Endpoint>(),
     access: 'model:manage',
     mutates: true,
-    summary: 'Register an endpoint (OpenAI, Azure OpenAI, Anthropic or any OpenAI-compatible server) that every gateway serves under its name; its key is sealed in the vault.',
+    summary: 'Register an endpoint (OpenAI, Azure OpenAI, Anthropic or any OpenAI-compatible server) that every gateway serves under its name; its key is sealed in the vault. requestsPerMinute/tokensPerMinute limit the model for all callers together.',
   }),
   'endpoints:update': channel({
     input: z
@@ -53,12 +54,14 @@ export const ENDPOINT_CHANNELS = {
         caBundle: caBundle.optional(),
         projectIds: projectIds.optional(),
         fallbackId: fallbackId.optional(),
+        requestsPerMinute: requestsPerMinute.optional(),
+        tokensPerMinute: tokensPerMinute.optional(),
       })
       .strict(),
     output: returns<Endpoint>(),
     access: 'model:manage',
     mutates: true,
-    summary: 'Change an endpoint; a new apiKey or caBundle replaces the stored one, an absent one keeps it (caBundle null removes it).',
+    summary: 'Change an endpoint; a new apiKey or caBundle replaces the stored one, an absent one keeps it (caBundle null removes it; requestsPerMinute/tokensPerMinute null remove the limit).',
   }),
   'endpoints:remove': channel({
     input: z.object({ endpointId: id('endpointId'), confirmName: z.string().max(200) }).strict(),

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { GatewayConfigInput } from '../../../gateway/src/config/index';
 import type { Db } from '../store/db';
+import { rateFields } from '../access/limits';
 import { chainAfter } from './fallback';
 import { createEndpointStore } from './store';
 import type { EndpointKind } from './types';
@@ -63,6 +64,8 @@ export function endpointRoutes(db: Db, secretsMount: string): EndpointRoutes {
       targets: [r, ...chain].map((e) => ({ provider: e.name, model: e.upstream_model })),
       ...(chain.length + 1 > 3 ? { max_attempts: chain.length + 1 } : {}),
       ...(scope === null ? {} : { projects: projectNames.filter((p) => scope.has(p.id)).map((p) => p.name) }),
+      // The gateway keys a model's buckets by the model alone: every caller shares them.
+      ...rateFields(r),
     };
   }
   return routes;

@@ -90,9 +90,9 @@ export function createEndpointService({ db, vault, projects, probe }: EndpointSe
       try {
         db.transaction(() => {
           db.prepare(
-            `INSERT INTO endpoints (id, name, kind, base_url, upstream_model, api_version, key_secret_id, key_revision, key_updated_at, ca_bundle, fallback_id, created_at, created_by, updated_at, updated_by)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(id, input.name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, secret?.id ?? null, secret ? 1 : 0, secret ? now : null, conn.caBundle, input.fallbackId ?? null, now, actor.username, now, actor.username);
+            `INSERT INTO endpoints (id, name, kind, base_url, upstream_model, api_version, key_secret_id, key_revision, key_updated_at, ca_bundle, fallback_id, requests_per_minute, tokens_per_minute, created_at, created_by, updated_at, updated_by)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(id, input.name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, secret?.id ?? null, secret ? 1 : 0, secret ? now : null, conn.caBundle, input.fallbackId ?? null, input.requestsPerMinute ?? null, input.tokensPerMinute ?? null, now, actor.username, now, actor.username);
           store.setScope(id, scope && [...scope]);
         })();
       } catch (err) {
@@ -123,6 +123,8 @@ export function createEndpointService({ db, vault, projects, probe }: EndpointSe
         pre,
       );
       const caBundle = patch.caBundle === undefined ? current.ca_bundle : conn.caBundle;
+      const rpm = patch.requestsPerMinute === undefined ? current.requests_per_minute : patch.requestsPerMinute;
+      const tpm = patch.tokensPerMinute === undefined ? current.tokens_per_minute : patch.tokensPerMinute;
       const now = nowIso();
       const secret = patch.apiKey !== undefined ? await vault.put(ENDPOINT_KEY_KIND, id, patch.apiKey) : null;
       const connectionChanged =
@@ -130,9 +132,9 @@ export function createEndpointService({ db, vault, projects, probe }: EndpointSe
       try {
         db.transaction(() => {
           db.prepare(
-            `UPDATE endpoints SET name = ?, kind = ?, base_url = ?, upstream_model = ?, api_version = ?, ca_bundle = ?, fallback_id = ?, updated_at = ?, updated_by = ?,
+            `UPDATE endpoints SET name = ?, kind = ?, base_url = ?, upstream_model = ?, api_version = ?, ca_bundle = ?, fallback_id = ?, requests_per_minute = ?, tokens_per_minute = ?, updated_at = ?, updated_by = ?,
                last_test = CASE WHEN ? THEN NULL ELSE last_test END WHERE id = ?`,
-          ).run(name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, caBundle, fallbackId, now, actor.username, connectionChanged ? 1 : 0, id);
+          ).run(name, conn.kind, conn.baseUrl, conn.upstreamModel, conn.apiVersion, caBundle, fallbackId, rpm ?? null, tpm ?? null, now, actor.username, connectionChanged ? 1 : 0, id);
           if (secret) {
             db.prepare('UPDATE endpoints SET key_secret_id = ?, key_revision = key_revision + 1, key_updated_at = ? WHERE id = ?').run(secret.id, now, id);
           } else if (patch.clearApiKey) {

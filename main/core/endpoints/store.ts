@@ -22,6 +22,8 @@ export interface EndpointRow {
   ca_bundle: string | null;
   all_projects: number;
   fallback_id: string | null;
+  requests_per_minute: number | null;
+  tokens_per_minute: number | null;
   last_test: string | null;
   created_at: string;
   created_by: string;
@@ -95,6 +97,8 @@ export function createEndpointStore(db: Db) {
         projects,
         hiddenProjectCount: hidden,
         fallback: fallback ? { id: fallback.id, name: fallback.name } : null,
+        requestsPerMinute: row.requests_per_minute,
+        tokensPerMinute: row.tokens_per_minute,
         fallbackFor: fallbackFor.all(row.id),
         lastTest: row.last_test ? (JSON.parse(row.last_test) as EndpointTestResult) : null,
         createdAt: row.created_at,

@@ -61,6 +61,9 @@ export interface Endpoint {
   /** Allowed projects the caller cannot see (0 when open to all). */
   hiddenProjectCount: number;
   fallback: { id: string; name: string } | null;
+  /** The gateway's limits for this model, shared by every caller; null: no limit. */
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
   /** Endpoints that fall back to this one. */
   fallbackFor: { id: string; name: string }[];
   lastTest: EndpointTestResult | null;
@@ -82,6 +85,9 @@ export interface EndpointInput {
   /** Absent or null: every project. */
   projectIds?: string[] | null;
   fallbackId?: string | null;
+  /** Absent or null: no limit (on update, absent keeps the current value). */
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
 }
 
 export interface EndpointPatch {
@@ -98,4 +104,7 @@ export interface EndpointPatch {
   caBundle?: string | null;
   projectIds?: string[] | null;
   fallbackId?: string | null;
+  /** Absent or null: no limit (on update, absent keeps the current value). */
+  requestsPerMinute?: number | null;
+  tokensPerMinute?: number | null;
 }

@@ -3,15 +3,17 @@ import { FoundryError } from '../errors';
 import type { Db } from '../store/db';
 import { guardrailsForGateway } from '../guardrails/service';
 import { endpointRoutes } from '../endpoints/gateway-routes';
+import { rateFields } from '../access/limits';
 
 /**
- * Renders the part of a cluster's gateway config that the desktop owns: projects with their budgets and
- * guardrail profile, every guardrail profile, every API key as a SHA-256 hash (revoked and expired
+ * Renders the part of a cluster's gateway config that the desktop owns: projects with their limits
+ * (request and token rates, monthly budget), body logging and guardrail profile, every guardrail profile, every API key as a SHA-256 hash (revoked and expired
  * keys included, so the gateway answers "revoked" or "expired" rather than "unknown key"), and the
  * providers and models of the registered endpoints (endpoints/gateway-routes.ts). Provider keys are
  * referenced by file under the gateway Secret's mount, never inline; `secretFiles` says which vault
  * secret each of those files must hold. An endpoint restricted to some projects carries that list
- * (`models.<name>.projects`), which the gateway enforces for keys and JWTs alike. The result is validated against the gateway's own
+ * (`models.<name>.projects`), which the gateway enforces for keys and JWTs alike. Limits absent in
+ * the registry (null) are absent here: the gateway reads a missing key as "no limit". The result is validated against the gateway's own
  * strict schema before anything leaves the desktop.
  */
 
@@ -29,8 +31,18 @@ interface KeyRow {
   project: string;
   allowed_models: string;
   monthly_token_budget: number | null;
+  requests_per_minute: number | null;
+  tokens_per_minute: number | null;
   expires_at: string | null;
   revoked_at: string | null;
+}
+
+interface ProjectRow {
+  name: string;
+  requests_per_minute: number | null;
+  tokens_per_minute: number | null;
+  monthly_token_budget: number | null;
+  log_bodies: number;
 }
 
 export interface RenderedGatewayConfig {
@@ -45,11 +57,13 @@ export interface RenderedGatewayConfig {
 export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers: {}, models: {} }): RenderedGatewayConfig {
   const keys = db
     .prepare<[], KeyRow>(
-      `SELECT k.id, k.hash, p.name AS project, k.allowed_models, k.monthly_token_budget, k.expires_at, k.revoked_at
+      `SELECT k.id, k.hash, p.name AS project, k.allowed_models, k.monthly_token_budget, k.requests_per_minute, k.tokens_per_minute, k.expires_at, k.revoked_at
        FROM api_keys k JOIN projects p ON p.id = k.project_id ORDER BY p.name, k.created_at`,
     )
     .all();
-  const projects = db.prepare<[], { name: string }>('SELECT name FROM projects ORDER BY name').all();
+  const projects = db
+    .prepare<[], ProjectRow>('SELECT name, requests_per_minute, tokens_per_minute, monthly_token_budget, log_bodies FROM projects ORDER BY name')
+    .all();
   const guardrails = guardrailsForGateway(db);
   const endpoints = endpointRoutes(db, SECRETS_MOUNT);
   const providers = { ...endpoints.providers, ...routes.providers };
@@ -63,6 +77,7 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
         project: k.project,
         allowed_models: JSON.parse(k.allowed_models) as string[],
         ...(k.monthly_token_budget ? { monthly_token_budget: k.monthly_token_budget } : {}),
+        ...rateFields(k),
         ...(k.expires_at ? { expires_at: k.expires_at } : {}),
         revoked: k.revoked_at !== null,
       })),
@@ -70,7 +85,15 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
     projects: Object.fromEntries(
       projects.map((p) => {
         const profile = guardrails.projects.get(p.name);
-        return [p.name, profile ? { guardrail: profile } : {}];
+        return [
+          p.name,
+          {
+            ...rateFields(p),
+            ...(p.monthly_token_budget ? { monthly_token_budget: p.monthly_token_budget } : {}),
+            ...(p.log_bodies ? { log_bodies: true } : {}),
+            ...(profile ? { guardrail: profile } : {}),
+          },
+        ];
       }),
     ),
     providers,

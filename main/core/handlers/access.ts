@@ -1,3 +1,5 @@
+import { keyLimitsOf } from '../access/api-keys';
+import { limitsOf } from '../access/projects';
 import type { HandlerTable } from './types';
 import { signedIn } from './types';
 
@@ -10,12 +12,14 @@ type AccessHandlers = Pick<
   | 'projects:list'
   | 'projects:create'
   | 'projects:update'
+  | 'projects:setLimits'
   | 'projects:delete'
   | 'projects:members'
   | 'projects:addMember'
   | 'projects:removeMember'
   | 'apikeys:list'
   | 'apikeys:create'
+  | 'apikeys:update'
   | 'apikeys:revoke'
 >;
 
@@ -45,6 +49,11 @@ export const accessHandlers: AccessHandlers = {
   'projects:update': {
     run: (ctx, input) => ctx.core.projects.update(input.projectId, { description: input.description }, signedIn(ctx)),
     audit: (_i, p) => ({ target: p.id, details: { name: p.name } }),
+  },
+  'projects:setLimits': {
+    before: (ctx, input) => ({ ...limitsOf(ctx.core.projects.requireVisible(input.projectId, signedIn(ctx))) }),
+    run: (ctx, { projectId, ...patch }) => ctx.core.projects.setLimits(projectId, patch, signedIn(ctx)),
+    audit: (_i, p, before) => ({ target: p.id, details: { name: p.name, before, after: limitsOf(p) } }),
   },
   'projects:delete': {
     run: (ctx, input) => ctx.core.projects.remove(input.projectId, input.confirmName, signedIn(ctx)),
@@ -85,9 +94,25 @@ export const accessHandlers: AccessHandlers = {
         name: key.name,
         prefix: key.prefix,
         allowedModels: key.allowedModels,
-        monthlyTokenBudget: key.monthlyTokenBudget,
+        ...keyLimitsOf(key),
         expiresAt: key.expiresAt,
       },
+    }),
+  },
+  'apikeys:update': {
+    before: (ctx, input) => {
+      const key = ctx.core.apiKeys.get(input.keyId);
+      ctx.core.projects.requireVisible(key.projectId, signedIn(ctx));
+      return { ...keyLimitsOf(key) };
+    },
+    run: (ctx, { keyId, ...patch }) => {
+      const key = ctx.core.apiKeys.get(keyId);
+      ctx.core.projects.requireVisible(key.projectId, signedIn(ctx));
+      return ctx.core.apiKeys.setLimits(keyId, patch);
+    },
+    audit: (_i, key, before) => ({
+      target: key.id,
+      details: { projectId: key.projectId, name: key.name, prefix: key.prefix, before, after: keyLimitsOf(key) },
     }),
   },
   'apikeys:revoke': {

@@ -17,6 +17,8 @@ const record = (e: Endpoint, extra: Record<string, unknown> = {}) => ({
     caCertificates: e.caCertificates?.map((c) => c.fingerprint256) ?? null,
     projects: e.projects === null ? 'all' : e.projects.map((p) => p.name),
     fallback: e.fallback?.name ?? null,
+    requestsPerMinute: e.requestsPerMinute,
+    tokensPerMinute: e.tokensPerMinute,
     ...extra,
   },
 });
@@ -29,8 +31,13 @@ export const endpointHandlers: EndpointHandlers = {
     audit: (_i, e) => record(e),
   },
   'endpoints:update': {
+    before: (ctx, input) => {
+      const e = ctx.core.endpoints.get(input.endpointId, signedIn(ctx));
+      return { requestsPerMinute: e.requestsPerMinute, tokensPerMinute: e.tokensPerMinute };
+    },
     run: (ctx, { endpointId, ...patch }) => ctx.core.endpoints.update(endpointId, patch, signedIn(ctx)),
-    audit: (i, e) => record(e, { keyReplaced: i.apiKey !== undefined, keyCleared: i.clearApiKey === true }),
+    // The limits as they were, next to the record's current ones, so a change reads as before → after.
+    audit: (i, e, before) => record(e, { keyReplaced: i.apiKey !== undefined, keyCleared: i.clearApiKey === true, limitsBefore: before }),
   },
   'endpoints:remove': {
     run: (ctx, input) => ctx.core.endpoints.remove(input.endpointId, input.confirmName, signedIn(ctx)),

@@ -17,8 +17,13 @@ export interface HandlerContext {
 
 export interface Handler<K extends ChannelName> {
   run(ctx: HandlerContext, input: ChannelParsed<K>): Promise<ChannelOutput<K>> | ChannelOutput<K>;
+  /**
+   * For audit records that show a change as before/after: read just before `run` (after the caller
+   * is authorised), handed to `audit` as its third argument. Throwing here fails the call as `run` would.
+   */
+  before?: (ctx: HandlerContext, input: ChannelParsed<K>) => Record<string, unknown>;
   /** Required for channels that change state: what the audit record names. Never put secrets here. */
-  audit?: (input: ChannelParsed<K>, output: ChannelOutput<K>) => { target?: string | null; details?: Record<string, unknown> };
+  audit?: (input: ChannelParsed<K>, output: ChannelOutput<K>, before?: Record<string, unknown>) => { target?: string | null; details?: Record<string, unknown> };
   /** The actor recorded when there is no signed-in user before the call (setup, sign-in). */
   actorFrom?: (output: ChannelOutput<K>) => string;
 }

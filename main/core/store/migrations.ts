@@ -242,6 +242,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE endpoints ADD COLUMN ca_bundle TEXT;
     `,
   },
+  {
+    name: 'gateway-limits',
+    sql: `
+      -- Rate limits and budgets the gateway enforces (token buckets per minute, a monthly token
+      -- budget), per project, per API key and per endpoint (a gateway model). NULL: no limit.
+      -- log_bodies: the gateway's access log carries this project's bodies (secrets redacted).
+      ALTER TABLE projects ADD COLUMN requests_per_minute INTEGER;
+      ALTER TABLE projects ADD COLUMN tokens_per_minute INTEGER;
+      ALTER TABLE projects ADD COLUMN monthly_token_budget INTEGER;
+      ALTER TABLE projects ADD COLUMN log_bodies INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE api_keys ADD COLUMN requests_per_minute INTEGER;
+      ALTER TABLE api_keys ADD COLUMN tokens_per_minute INTEGER;
+      ALTER TABLE endpoints ADD COLUMN requests_per_minute INTEGER;
+      ALTER TABLE endpoints ADD COLUMN tokens_per_minute INTEGER;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

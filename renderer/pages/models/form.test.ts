@@ -16,6 +16,8 @@ const saved: Endpoint = {
   projects: [{ id: 'prj_1', name: 'fraud' }],
   hiddenProjectCount: 0,
   fallback: { id: 'ep_2', name: 'gpt-4o' },
+  requestsPerMinute: 600,
+  tokensPerMinute: null,
   fallbackFor: [],
   lastTest: null,
   createdAt: '',
