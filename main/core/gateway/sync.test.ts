@@ -114,6 +114,29 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
     expect(JSON.parse(decode((await readSecret())!.data['api-keys.json']!))).toEqual([expect.objectContaining({ hash, revoked: true })]);
   });
 
+  it("a project's limits and body logging, a key's rates and an endpoint's rates reach every synced cluster by themselves", async () => {
+    ({ core, admin } = await clusterCore());
+    const project = await core.call('projects:create', { name: 'limited' }, admin);
+    const key = await core.call('apikeys:create', { projectId: project.id, name: 'ci' }, admin);
+    const endpoint = await core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: 'http://vllm.models:8000/v1' }, admin);
+    const id = await importSandbox(sb, 'sandbox');
+    await syncAndWait([id]);
+    expect((await clusterConfig())!.projects.limited).toEqual({ log_bodies: false });
+
+    await core.call('projects:setLimits', { projectId: project.id, requestsPerMinute: 600, monthlyTokenBudget: 1_000_000, logBodies: true }, admin);
+    await core.call('apikeys:update', { keyId: key.key.id, tokensPerMinute: 20_000 }, admin);
+    await core.call('endpoints:update', { endpointId: endpoint.id, requestsPerMinute: 6000 }, admin);
+    const config = await eventually(async () => {
+      const c = await clusterConfig();
+      return c?.models.llama?.requests_per_minute === 6000 && c.auth.api_keys[0]?.tokens_per_minute === 20_000 && c.projects.limited?.log_bodies ? c : undefined;
+    }, 30_000, 'the limits in the cluster');
+    expect(config.projects.limited).toEqual({ requests_per_minute: 600, monthly_token_budget: 1_000_000, log_bodies: true });
+    // Nobody asked for a sync after the first: the audited changes started the resyncs.
+    const auto = (await core.call('jobs:list', {}, admin)).filter((j) => j.title.includes('changed'));
+    expect(auto.length).toBeGreaterThan(0);
+    expect(auto.every((j) => j.createdBy === 'foundry')).toBe(true);
+  });
+
   it('a reconcile does nothing when nothing changed, waits for a running sync, and picks up changes it was not told about', async () => {
     ({ core, admin } = await clusterCore());
     const project = await core.call('projects:create', { name: 'quiet' }, admin);
