@@ -3,6 +3,7 @@ import { action, projectIdFrom } from '../run';
 import { print, table } from '../output';
 import { readPassword } from '../context';
 import { ROLES, type Role } from '../../core/access/permissions';
+import { limitsText, parseLimit, rateInput, type LimitFlags } from './limits';
 
 export function registerAccess(program: Command): void {
   const users = program.command('users').description('local user accounts');
@@ -36,8 +37,31 @@ export function registerAccess(program: Command): void {
   const projects = program.command('projects').description('projects scope API keys, deployments and budgets');
   projects.command('list').action(action(program, async (ctx) => {
     const list = await ctx.call('projects:list', {});
-    print(ctx.json, list, () => table(list, ['id', 'name', 'description', 'memberCount', 'apiKeyCount', 'createdAt']));
+    print(ctx.json, list, () =>
+      table(
+        list.map((p) => ({ ...p, limits: limitsText(p), bodies: p.logBodies ? 'logged' : '-' })),
+        ['id', 'name', 'description', 'memberCount', 'apiKeyCount', 'limits', 'bodies', 'createdAt'],
+      ),
+    );
   }));
+  projects
+    .command('limits <project>')
+    .description('show or set what the gateway allows the project; with no option, shows the current limits')
+    .option('--rpm <n>', 'requests per minute for the whole project, or none')
+    .option('--tpm <n>', 'tokens per minute for the whole project, or none')
+    .option('--budget <n>', 'monthly token budget for the whole project, or none')
+    .option('--log-bodies', "log the project's request and response bodies in the gateway's access log (secrets redacted)")
+    .option('--no-log-bodies', 'stop logging bodies (the default)')
+    .action(action(program, async (ctx, ref: string, o: LimitFlags & { logBodies?: boolean }) => {
+      const projectId = await projectIdFrom(ctx, ref);
+      const patch = { ...rateInput(o), monthlyTokenBudget: parseLimit('--budget', o.budget), logBodies: o.logBodies };
+      const changes = Object.values(patch).some((v) => v !== undefined);
+      const p = changes
+        ? await ctx.call('projects:setLimits', { projectId, ...patch })
+        : (await ctx.call('projects:list', {})).find((x) => x.id === projectId)!;
+      const bodies = p.logBodies ? 'bodies logged (secrets redacted)' : 'bodies not logged';
+      print(ctx.json, p, () => `${p.name}: ${limitsText(p)}; ${bodies}.${changes ? ' Synced gateways pick the change up automatically.' : ''}`);
+    }));
   projects
     .command('create <name>')
     .option('-d, --description <text>')
@@ -67,23 +91,38 @@ export function registerAccess(program: Command): void {
     .requiredOption('-p, --project <project>')
     .action(action(program, async (ctx, opts: { project: string }) => {
       const list = await ctx.call('apikeys:list', { projectId: await projectIdFrom(ctx, opts.project) });
-      print(ctx.json, list, () => table(list, ['id', 'name', 'prefix', 'status', 'allowedModels', 'monthlyTokenBudget', 'expiresAt']));
+      print(ctx.json, list, () => table(list.map((k) => ({ ...k, limits: limitsText(k) })), ['id', 'name', 'prefix', 'status', 'allowedModels', 'limits', 'expiresAt']));
     }));
   keys
     .command('create <name>')
     .requiredOption('-p, --project <project>')
     .option('-m, --models <list>', 'comma-separated model names, * for all', '*')
     .option('-b, --budget <tokens>', 'monthly token budget')
+    .option('--rpm <n>', 'requests per minute for this key')
+    .option('--tpm <n>', 'tokens per minute for this key')
     .option('--expires-in-days <days>', 'days until the key expires')
-    .action(action(program, async (ctx, name: string, opts: { project: string; models: string; budget?: string; expiresInDays?: string }) => {
+    .action(action(program, async (ctx, name: string, opts: LimitFlags & { project: string; models: string; expiresInDays?: string }) => {
+      const rates = rateInput(opts);
       const { key, secret } = await ctx.call('apikeys:create', {
         projectId: await projectIdFrom(ctx, opts.project),
         name,
         allowedModels: opts.models.split(',').map((m) => m.trim()).filter(Boolean),
-        monthlyTokenBudget: opts.budget ? Number(opts.budget) : null,
+        monthlyTokenBudget: parseLimit('--budget', opts.budget) ?? null,
+        requestsPerMinute: rates.requestsPerMinute ?? null,
+        tokensPerMinute: rates.tokensPerMinute ?? null,
         expiresAt: opts.expiresInDays ? new Date(Date.now() + Number(opts.expiresInDays) * 86_400_000).toISOString() : null,
       });
       print(ctx.json, { key, secret }, () => `Created ${key.name} (${key.id}). This is the only time the key is shown:\n${secret}`);
+    }));
+  keys
+    .command('update <keyId>')
+    .description("change a key's budget and rates in place; the key keeps working")
+    .option('-b, --budget <tokens>', 'monthly token budget, or none')
+    .option('--rpm <n>', 'requests per minute, or none')
+    .option('--tpm <n>', 'tokens per minute, or none')
+    .action(action(program, async (ctx, keyId: string, opts: LimitFlags) => {
+      const key = await ctx.call('apikeys:update', { keyId, ...rateInput(opts), monthlyTokenBudget: parseLimit('--budget', opts.budget) });
+      print(ctx.json, key, () => `${key.name} (${key.prefix}…): ${limitsText(key)}. Synced gateways pick the change up automatically.`);
     }));
   keys.command('revoke <keyId>').action(action(program, async (ctx, keyId: string) => {
     const key = await ctx.call('apikeys:revoke', { keyId });

@@ -6,6 +6,7 @@ import type { CliContext } from '../context';
 import { FoundryError, exitCodeOf, notFound } from '../../core/errors';
 import { ENDPOINT_KINDS, type Endpoint, type EndpointKind, type EndpointTestResult } from '../../core/endpoints/types';
 import { readApiKey, type KeySourceOptions } from './endpoints-key';
+import { limitsText, rateInput, type LimitFlags } from './limits';
 
 async function endpointFrom(ctx: CliContext, ref: string): Promise<Endpoint> {
   const list = await ctx.call('endpoints:list', {});
@@ -53,7 +54,7 @@ function keyOptions(cmd: Command): Command {
     .option('--api-key <key>', 'refused: keys on the command line leak into history and process lists');
 }
 
-interface ConnectionOptions extends KeySourceOptions {
+interface ConnectionOptions extends KeySourceOptions, LimitFlags {
   kind?: string;
   baseUrl?: string;
   model?: string;
@@ -70,8 +71,8 @@ export function registerEndpoints(program: Command): void {
       const list = await ctx.call('endpoints:list', {});
       print(ctx.json, list, () =>
         table(
-          list.map((x) => ({ ...x, key: x.keySet ? 'set' : 'none', projects: projectsText(x), fallback: x.fallback?.name ?? '-', tested: lastTest(x.lastTest), ca: caText(x) })),
-          ['name', 'kind', 'baseUrl', 'upstreamModel', 'key', 'projects', 'fallback', 'tested', 'ca'],
+          list.map((x) => ({ ...x, key: x.keySet ? 'set' : 'none', projects: projectsText(x), fallback: x.fallback?.name ?? '-', tested: lastTest(x.lastTest), ca: caText(x), limits: limitsText(x) })),
+          ['name', 'kind', 'baseUrl', 'upstreamModel', 'key', 'projects', 'fallback', 'tested', 'ca', 'limits'],
         ),
       );
     }),
@@ -87,7 +88,9 @@ export function registerEndpoints(program: Command): void {
       .option('--api-version <version>', 'Azure api-version (required there) or Anthropic anthropic-version')
       .option('-p, --project <project>', 'a project that may use it (repeat; default: every project)', collect)
       .option('--fallback <endpoint>', 'endpoint to try when this one fails')
-      .option('--ca-file <path>', 'PEM CA bundle for an https endpoint whose certificate a private CA signed'),
+      .option('--ca-file <path>', 'PEM CA bundle for an https endpoint whose certificate a private CA signed')
+      .option('--rpm <n>', 'requests per minute for this model, shared by every caller')
+      .option('--tpm <n>', 'tokens per minute for this model, shared by every caller'),
   ).action(
     action(program, async (ctx, name: string, o: ConnectionOptions & { fallback?: string }) => {
       const caBundle = readCaFile(o.caFile);
@@ -102,9 +105,10 @@ export function registerEndpoints(program: Command): void {
         caBundle,
         projectIds: await projectIds(ctx, o.project),
         fallbackId: o.fallback ? (await endpointFrom(ctx, o.fallback)).id : undefined,
+        ...rateInput(o),
       });
       const ca = created.caCertificates ? `, CA ${caText(created)}` : '';
-      print(ctx.json, created, () => `Added endpoint ${created.name} (${created.kind}, ${created.baseUrl}, model ${created.upstreamModel}, key ${created.keySet ? 'set' : 'none'}${ca}, projects ${projectsText(created)}). Synced gateways pick it up automatically.`);
+      print(ctx.json, created, () => `Added endpoint ${created.name} (${created.kind}, ${created.baseUrl}, model ${created.upstreamModel}, key ${created.keySet ? 'set' : 'none'}${ca}, projects ${projectsText(created)}${limitsText(created) === 'none' ? '' : `, limits ${limitsText(created)}`}). Synced gateways pick it up automatically.`);
     }),
   );
 
@@ -123,7 +127,9 @@ export function registerEndpoints(program: Command): void {
       .option('--fallback <endpoint>', 'endpoint to try when this one fails')
       .option('--no-fallback', 'no fallback')
       .option('--ca-file <path>', 'PEM CA bundle replacing the stored one (a private CA signed the endpoint\'s certificate)')
-      .option('--clear-ca', 'remove the stored CA bundle: trust the system\'s authorities'),
+      .option('--clear-ca', 'remove the stored CA bundle: trust the system\'s authorities')
+      .option('--rpm <n>', 'requests per minute for this model, shared by every caller, or none')
+      .option('--tpm <n>', 'tokens per minute for this model, shared by every caller, or none'),
   ).action(
     action(program, async (ctx, ref: string, o: ConnectionOptions & { name?: string; clearApiKey?: boolean; allProjects?: boolean; fallback?: string | false; clearCa?: boolean }) => {
       if (o.project && o.allProjects) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Give --project or --all-projects, not both.' });
@@ -143,6 +149,7 @@ export function registerEndpoints(program: Command): void {
         caBundle,
         projectIds: o.allProjects ? null : await projectIds(ctx, o.project),
         fallbackId: o.fallback === false ? null : o.fallback ? (await endpointFrom(ctx, o.fallback)).id : undefined,
+        ...rateInput(o),
       });
       print(ctx.json, updated, () => `Saved endpoint ${updated.name}${apiKey ? ' with its new key' : ''}. Synced gateways pick the change up automatically.`);
     }),
