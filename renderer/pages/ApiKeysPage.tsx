@@ -12,6 +12,7 @@ import { useCan } from '../stores/abilities';
 import { useProjects, useSelectedProject } from '../stores/projects';
 import { useRouter } from '../stores/router';
 import { CreateKeyModal } from './apikeys/CreateKeyModal';
+import { EditKeyLimitsModal } from './apikeys/EditKeyLimitsModal';
 import { KeysTable } from './apikeys/KeysTable';
 import { SecretOnceModal } from './apikeys/SecretOnceModal';
 
@@ -30,6 +31,7 @@ export function ApiKeysPage() {
   const [created, setCreated] = useState<{ key: ApiKey; secret: string } | null>(null);
   const [showSecret, setShowSecret] = useState(false);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const [limiting, setLimiting] = useState<ApiKey | null>(null);
   const [query, setQuery] = useState('');
   const [status, setStatus] = useState<StatusFilter>('all');
 
@@ -82,7 +84,7 @@ export function ApiKeysPage() {
         />
       </Group>
       {keys.error && <ErrorAlert error={keys.error} />}
-      {keys.data && <KeysTable keys={visible} canManage={canManage} usernames={usernames} emptyAction={keys.data.length === 0 ? newKey('create-key-empty') : null} onRevoke={setRevoking} />}
+      {keys.data && <KeysTable keys={visible} canManage={canManage} usernames={usernames} emptyAction={keys.data.length === 0 ? newKey('create-key-empty') : null} onRevoke={setRevoking} onEditLimits={setLimiting} />}
 
       <CreateKeyModal
         project={project}
@@ -102,6 +104,14 @@ export function ApiKeysPage() {
         onClose={() => setShowSecret(false)}
         // Forget the secret once the modal has finished closing, not before, so it does not blank mid-fade.
         onClosed={() => setCreated(null)}
+      />
+      <EditKeyLimitsModal
+        apiKey={limiting}
+        onClose={() => setLimiting(null)}
+        onSaved={(k) => {
+          notifyDone(`Saved limits of ${k.name}`, 'Synced gateways pick the change up automatically.');
+          void keys.reload();
+        }}
       />
       <ConfirmByName
         opened={revoking !== null}

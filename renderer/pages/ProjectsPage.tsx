@@ -10,6 +10,8 @@ import { notifyDone } from '../components/notify';
 import { useLoad } from '../components/useLoad';
 import { useCan } from '../stores/abilities';
 import { useProjects, useSelectedProject } from '../stores/projects';
+import { GatewayConfigModal } from './projects/GatewayConfigModal';
+import { LimitsPanel } from './projects/LimitsPanel';
 import { MembersPanel } from './projects/MembersPanel';
 import { ProjectFormModal } from './projects/ProjectFormModal';
 import { ProjectsTable } from './projects/ProjectsTable';
@@ -20,6 +22,8 @@ export function ProjectsPage() {
   const selected = useSelectedProject();
   const canManage = useCan('project:manage');
   const canViewUsers = useCan('user:view');
+  const canViewConfig = useCan('apikey:view');
+  const [viewingConfig, setViewingConfig] = useState(false);
   const canManageUsers = useCan('user:manage');
   const users = useLoad(canViewUsers ? () => call('users:list', {}) : null, String(canViewUsers));
 
@@ -60,6 +64,14 @@ export function ProjectsPage() {
               onEdit={(p) => setForm({ project: p })}
               onDelete={setDeleting}
             />
+            {selected && (
+              <LimitsPanel
+                project={selected}
+                canManage={canManage}
+                onViewConfig={canViewConfig ? () => setViewingConfig(true) : undefined}
+                onSaved={() => void load()}
+              />
+            )}
             {selected && <MembersPanel project={selected} users={users.data} canManage={canManage} onChanged={() => void load()} />}
           </Stack>
         </Tabs.Panel>
@@ -79,6 +91,7 @@ export function ProjectsPage() {
           void load().then(() => select(p.id));
         }}
       />
+      <GatewayConfigModal opened={viewingConfig} onClose={() => setViewingConfig(false)} />
       <ConfirmByName
         opened={deleting !== null}
         onClose={() => setDeleting(null)}

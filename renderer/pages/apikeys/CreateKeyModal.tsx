@@ -7,6 +7,11 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ModalActions } from '../../components/ModalActions';
 import { localInputToIso } from '../../components/format';
 import { useAction } from '../../components/useAction';
+import { LimitFields } from '../../components/LimitFields';
+import { fieldErrors } from '../../components/field-errors';
+import { limitInput, limitProblem, type LimitField, type LimitValue } from '../../components/limits';
+
+const RATES = ['requestsPerMinute', 'tokensPerMinute'] as const;
 
 const NAME_RULE = 'Use 1–60 letters, digits, spaces, dots, dashes or underscores.';
 const KEY_NAME = /^[\w .-]{1,60}$/;
@@ -23,7 +28,9 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
   const [models, setModels] = useState<string[]>(['*']);
   const [budget, setBudget] = useState<number | string>('');
   const [expiry, setExpiry] = useState('');
+  const [rates, setRates] = useState<Partial<Record<LimitField, LimitValue>>>({});
   const { busy, error, setError, run } = useAction();
+  const errors = fieldErrors(error, (p) => String(p[0] ?? ''));
 
   useEffect(() => {
     if (!opened) return;
@@ -31,6 +38,7 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
     setModels(['*']);
     setBudget('');
     setExpiry('');
+    setRates({});
     setError(null);
   }, [opened, setError]);
 
@@ -41,7 +49,9 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
         projectId: project.id,
         name: name.trim(),
         allowedModels: models.length ? models : ['*'],
-        monthlyTokenBudget: typeof budget === 'number' ? budget : null,
+        monthlyTokenBudget: limitInput(budget),
+        requestsPerMinute: limitInput(rates.requestsPerMinute ?? ''),
+        tokensPerMinute: limitInput(rates.tokensPerMinute ?? ''),
         expiresAt: localInputToIso(expiry),
       });
       onCreated(created);
@@ -82,6 +92,7 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
               thousandSeparator=","
               value={budget}
               onChange={setBudget}
+              error={errors.monthlyTokenBudget ?? limitProblem(budget) ?? undefined}
               name="budget"
             />
             <TextInput
@@ -93,9 +104,10 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
               name="expiry"
             />
           </Group>
+          <LimitFields fields={RATES} values={rates} onChange={(f, v) => setRates((prev) => ({ ...prev, [f]: v }))} scope="this key" errors={errors} testIdPrefix="key-limit" />
           {error && <ErrorAlert error={error} />}
           <ModalActions onCancel={onClose}>
-            <Button type="submit" loading={busy} disabled={!KEY_NAME.test(name.trim())} data-testid="create-key-submit">
+            <Button type="submit" loading={busy} disabled={!KEY_NAME.test(name.trim()) || [budget, ...RATES.map((f) => rates[f] ?? '')].some((v) => limitProblem(v) !== null)} data-testid="create-key-submit">
               Create key
             </Button>
           </ModalActions>

@@ -5,9 +5,10 @@ import type { ApiKey } from '../../../main/core/access/api-keys';
 import { SortableTh } from '../../components/SortableTh';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
-import { formatNumber, formatTime } from '../../components/format';
+import { formatTime } from '../../components/format';
 import { useSort } from '../../components/sort';
 import { statusColor } from '../../theme';
+import { LimitsCell } from '../../components/LimitsCell';
 
 type Key = 'name' | 'status' | 'monthlyTokenBudget' | 'expiresAt' | 'createdAt' | 'lastUsedAt';
 
@@ -18,6 +19,7 @@ interface Props {
   /** User id → username, when the role may list users; createdBy is a user id. */
   usernames?: ReadonlyMap<string, string>;
   onRevoke(key: ApiKey): void;
+  onEditLimits(key: ApiKey): void;
 }
 
 function Models({ models }: { models: string[] }) {
@@ -37,7 +39,7 @@ function Models({ models }: { models: string[] }) {
   );
 }
 
-export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke }: Props) {
+export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke, onEditLimits }: Props) {
   const pick = useCallback((k: ApiKey, col: Key) => k[col], []);
   const { sorted, sort, toggle } = useSort(keys, { key: 'createdAt', dir: 'desc' }, pick);
 
@@ -52,7 +54,7 @@ export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke }:
             <Table.Th>Prefix</Table.Th>
             <Table.Th>Allowed models</Table.Th>
             <SortableTh column="monthlyTokenBudget" sort={sort} onSort={toggle}>
-              Budget / month
+              Limits
             </SortableTh>
             <SortableTh column="expiresAt" sort={sort} onSort={toggle}>
               Expires
@@ -63,7 +65,7 @@ export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke }:
             <SortableTh column="createdAt" sort={sort} onSort={toggle}>
               Created
             </SortableTh>
-            <Table.Th w={90} />
+            <Table.Th w={150} />
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -89,7 +91,9 @@ export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke }:
               <Table.Td>
                 <Models models={k.allowedModels} />
               </Table.Td>
-              <Table.Td>{k.monthlyTokenBudget == null ? <Text size="sm" c="dimmed">No limit</Text> : `${formatNumber(k.monthlyTokenBudget)} tokens`}</Table.Td>
+              <Table.Td>
+                <LimitsCell limits={k} testId={`key-limits-${k.name}`} />
+              </Table.Td>
               <Table.Td>{k.expiresAt ? <Time iso={k.expiresAt} /> : <Text size="sm" c="dimmed">Never</Text>}</Table.Td>
               <Table.Td>
                 <Tooltip label={k.revokedAt ? `Revoked ${formatTime(k.revokedAt)}` : k.lastUsedAt ? `Last used ${formatTime(k.lastUsedAt)}` : 'Never used'}>
@@ -108,9 +112,14 @@ export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke }:
               </Table.Td>
               <Table.Td>
                 {canManage && k.status !== 'revoked' && (
-                  <Button size="xs" variant="subtle" color="red" onClick={() => onRevoke(k)} data-testid={`key-revoke-${k.name}`}>
-                    Revoke
-                  </Button>
+                  <Group gap={4} wrap="nowrap">
+                    <Button size="xs" variant="subtle" onClick={() => onEditLimits(k)} data-testid={`key-edit-limits-${k.name}`}>
+                      Limits
+                    </Button>
+                    <Button size="xs" variant="subtle" color="red" onClick={() => onRevoke(k)} data-testid={`key-revoke-${k.name}`}>
+                      Revoke
+                    </Button>
+                  </Group>
                 )}
               </Table.Td>
             </Table.Tr>

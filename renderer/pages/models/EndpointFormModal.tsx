@@ -8,8 +8,12 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
 import { CaBundleField } from './CaBundleField';
+import { LimitFields } from '../../components/LimitFields';
+import { limitProblem } from '../../components/limits';
 import { useFreshFieldErrors } from '../../components/field-errors';
 import { createInput, emptyForm, endpointFieldErrors, FIELD_HELP, formFromEndpoint, KINDS, NAME, NAME_RULE, updateInput, type EndpointForm } from './form';
+
+const RATES = ['requestsPerMinute', 'tokensPerMinute'] as const;
 
 interface Props {
   opened: boolean;
@@ -135,13 +139,21 @@ export function EndpointFormModal({ opened, onClose, endpoint, endpoints, projec
               data-testid="endpoint-fallback"
             />
           </Group>
+          <LimitFields
+            fields={RATES}
+            values={form}
+            onChange={(f, v) => set({ [f]: v })}
+            scope="every caller of this model together"
+            errors={errors}
+            testIdPrefix="endpoint-limit"
+          />
           {error && <ErrorAlert error={error} title={endpoint ? 'The changes were not saved' : 'The endpoint was not added'} />}
           <Group justify="space-between">
             <Text size="xs" c="dimmed" maw={420}>
               Saving resyncs the gateway config of every synced cluster.
             </Text>
             <ModalActions onCancel={onClose}>
-              <Button type="submit" loading={busy} disabled={!NAME.test(form.name.trim())} data-testid="endpoint-form-submit">
+              <Button type="submit" loading={busy} disabled={!NAME.test(form.name.trim()) || RATES.some((f) => limitProblem(form[f]) !== null)} data-testid="endpoint-form-submit">
                 {endpoint ? 'Save' : 'Add endpoint'}
               </Button>
             </ModalActions>

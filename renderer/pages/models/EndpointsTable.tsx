@@ -2,6 +2,7 @@ import { ActionIcon, Badge, Button, Group, Menu, Stack, Table, Text } from '@man
 import { IconCloudComputing, IconDots, IconPencil, IconPlugConnected, IconTrash } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { Endpoint } from '../../../main/core/endpoints/types';
+import { LimitsCell } from '../../components/LimitsCell';
 import { SortableTh } from '../../components/SortableTh';
 import { TableEmpty } from '../../components/TableEmpty';
 import { useSort } from '../../components/sort';
@@ -55,7 +56,7 @@ export function EndpointsTable({ endpoints, currentProject, canManage, testing, 
   const { sorted, sort, toggle } = useSort(endpoints, { key: 'name', dir: 'asc' }, pick);
 
   return (
-    <Table.ScrollContainer minWidth={960}>
+    <Table.ScrollContainer minWidth={1080}>
       <Table data-testid="endpoints-table" highlightOnHover verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
@@ -73,6 +74,7 @@ export function EndpointsTable({ endpoints, currentProject, canManage, testing, 
             </SortableTh>
             <Table.Th w={72}>Key</Table.Th>
             <Table.Th w={120}>Projects</Table.Th>
+            <Table.Th w={130}>Limits</Table.Th>
             <Table.Th w={140}>Last test</Table.Th>
             <Table.Th w={104} />
           </Table.Tr>
@@ -80,7 +82,7 @@ export function EndpointsTable({ endpoints, currentProject, canManage, testing, 
         <Table.Tbody>
           {sorted.length === 0 && (
             <TableEmpty
-              colSpan={8}
+              colSpan={9}
               icon={<IconCloudComputing size={24} />}
               title="No endpoints yet"
               description="An endpoint is a model Foundry does not run itself: OpenAI, Azure OpenAI, Anthropic, or a private OpenAI-compatible server (vLLM, SGLang, llama.cpp) with its own key. The gateway in every synced cluster serves it under the name you give it; until there is one, the gateways route nothing."
@@ -126,6 +128,9 @@ export function EndpointsTable({ endpoints, currentProject, canManage, testing, 
               </Table.Td>
               <Table.Td>
                 <Projects e={e} current={currentProject} />
+              </Table.Td>
+              <Table.Td>
+                <LimitsCell limits={e} testId={`endpoint-limits-${e.name}`} />
               </Table.Td>
               <Table.Td>
                 <LastTestBadge result={e.lastTest} />

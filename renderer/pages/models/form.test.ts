@@ -55,6 +55,15 @@ describe('endpoint form', () => {
     expect(updateInput(saved.id, { ...f, clearCaBundle: true, caBundle: pem })).toMatchObject({ caBundle: pem });
   });
 
+  it('sends a model\'s rates on add only when set, and always on edit, where an emptied field removes the limit', () => {
+    expect(createInput({ ...emptyForm(), name: 'p', requestsPerMinute: 1200 })).toMatchObject({ requestsPerMinute: 1200 });
+    expect(createInput({ ...emptyForm(), name: 'p', requestsPerMinute: 1200 })).not.toHaveProperty('tokensPerMinute');
+    const f = formFromEndpoint(saved);
+    expect(f).toMatchObject({ requestsPerMinute: 600, tokensPerMinute: '' });
+    expect(updateInput(saved.id, f)).toMatchObject({ requestsPerMinute: 600, tokensPerMinute: null });
+    expect(updateInput(saved.id, { ...f, requestsPerMinute: '', tokensPerMinute: 5000 })).toMatchObject({ requestsPerMinute: null, tokensPerMinute: 5000 });
+  });
+
   it('shows the core\'s field issues by field, and knows the gateway name rule', () => {
     const errors = endpointFieldErrors(new ClientError({ code: 'INVALID_INPUT', message: 'x', details: [{ path: ['baseUrl'], message: 'must use https' }, { path: ['baseUrl'], message: 'again' }, { path: ['apiKey'], message: 'is required' }] }));
     expect(errors).toEqual({ baseUrl: 'must use https; again', apiKey: 'is required' });

@@ -7,6 +7,7 @@ import type { Endpoint, EndpointKind } from '../../../main/core/endpoints/types'
 import type { ChannelInput } from '../../../main/core/channels';
 import type { ClientError } from '../../client';
 import { fieldErrors } from '../../components/field-errors';
+import { limitInput, limitValue, type LimitValue } from '../../components/limits';
 
 export const KINDS: { value: EndpointKind; label: string; hint: string }[] = [
   { value: 'openai_compatible', label: 'OpenAI-compatible', hint: 'vLLM, SGLang, llama.cpp server, any private endpoint with its own key' },
@@ -50,10 +51,13 @@ export interface EndpointForm {
   allProjects: boolean;
   projectIds: string[];
   fallbackId: string | null;
+  /** The model's limits, shared by every caller; empty: no limit. */
+  requestsPerMinute: LimitValue;
+  tokensPerMinute: LimitValue;
 }
 
 export function emptyForm(): EndpointForm {
-  return { name: '', kind: 'openai_compatible', baseUrl: '', upstreamModel: '', apiVersion: '', apiKey: '', clearApiKey: false, caBundle: '', clearCaBundle: false, allProjects: true, projectIds: [], fallbackId: null };
+  return { name: '', kind: 'openai_compatible', baseUrl: '', upstreamModel: '', apiVersion: '', apiKey: '', clearApiKey: false, caBundle: '', clearCaBundle: false, allProjects: true, projectIds: [], fallbackId: null, requestsPerMinute: '', tokensPerMinute: '' };
 }
 
 export function formFromEndpoint(e: Endpoint): EndpointForm {
@@ -70,6 +74,8 @@ export function formFromEndpoint(e: Endpoint): EndpointForm {
     allProjects: e.projects === null,
     projectIds: e.projects?.map((p) => p.id) ?? [],
     fallbackId: e.fallback?.id ?? null,
+    requestsPerMinute: limitValue(e.requestsPerMinute),
+    tokensPerMinute: limitValue(e.tokensPerMinute),
   };
 }
 
@@ -86,6 +92,8 @@ export function createInput(f: EndpointForm): ChannelInput<'endpoints:create'> {
     ...(f.caBundle.trim() ? { caBundle: f.caBundle } : {}),
     projectIds: f.allProjects ? null : f.projectIds,
     fallbackId: f.fallbackId,
+    ...(limitInput(f.requestsPerMinute) !== null ? { requestsPerMinute: limitInput(f.requestsPerMinute) } : {}),
+    ...(limitInput(f.tokensPerMinute) !== null ? { tokensPerMinute: limitInput(f.tokensPerMinute) } : {}),
   };
 }
 
@@ -103,6 +111,8 @@ export function updateInput(id: string, f: EndpointForm): ChannelInput<'endpoint
     ...(f.caBundle.trim() ? { caBundle: f.caBundle } : f.clearCaBundle ? { caBundle: null } : {}),
     projectIds: f.allProjects ? null : f.projectIds,
     fallbackId: f.fallbackId,
+    requestsPerMinute: limitInput(f.requestsPerMinute),
+    tokensPerMinute: limitInput(f.tokensPerMinute),
   };
 }
 

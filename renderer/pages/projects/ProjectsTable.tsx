@@ -7,6 +7,7 @@ import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
 import { SelectableRow } from '../../components/SelectableRow';
+import { LimitsCell } from '../../components/LimitsCell';
 
 type Key = 'name' | 'memberCount' | 'apiKeyCount' | 'createdAt';
 
@@ -25,7 +26,7 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
   const { sorted, sort, toggle } = useSort(projects, { key: 'name', dir: 'asc' }, pick);
 
   return (
-    <Table.ScrollContainer minWidth={720}>
+    <Table.ScrollContainer minWidth={900}>
       <Table data-testid="projects-table">
         <Table.Thead>
           <Table.Tr>
@@ -39,6 +40,7 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
             <SortableTh column="apiKeyCount" sort={sort} onSort={toggle} w={110}>
               API keys
             </SortableTh>
+            <Table.Th>Gateway limits</Table.Th>
             <SortableTh column="createdAt" sort={sort} onSort={toggle} w={180}>
               Created
             </SortableTh>
@@ -48,7 +50,7 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
         <Table.Tbody>
           {sorted.length === 0 && (
             <TableEmpty
-              colSpan={6}
+              colSpan={7}
               icon={<IconFolderPlus size={24} />}
               title="No projects yet"
               description="A project groups API keys, deployments and members. Create one to get started."
@@ -72,6 +74,9 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
               </Table.Td>
               <Table.Td>{p.memberCount}</Table.Td>
               <Table.Td>{p.apiKeyCount}</Table.Td>
+              <Table.Td>
+                <LimitsCell limits={p} logBodies={p.logBodies} testId={`project-limits-${p.name}`} />
+              </Table.Td>
               <Table.Td>
                 <Time iso={p.createdAt} />
               </Table.Td>

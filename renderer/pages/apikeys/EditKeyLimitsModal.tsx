@@ -1,0 +1,75 @@
+import { Button, Modal, Stack, Text } from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { ApiKey } from '../../../main/core/access/api-keys';
+import { call } from '../../client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { LimitFields } from '../../components/LimitFields';
+import { ModalActions } from '../../components/ModalActions';
+import { fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
+import { limitInput, limitProblem, limitValue, type LimitField, type LimitValue } from '../../components/limits';
+import { useAction } from '../../components/useAction';
+
+const FIELDS = ['requestsPerMinute', 'tokensPerMinute', 'monthlyTokenBudget'] as const;
+
+interface Props {
+  apiKey: ApiKey | null;
+  onClose(): void;
+  onSaved(key: ApiKey): void;
+}
+
+/** A key's budget and rates, changed in place: the key keeps working and nothing is reissued. */
+export function EditKeyLimitsModal({ apiKey, onClose, onSaved }: Props) {
+  const [values, setValues] = useState<Record<LimitField, LimitValue>>({ requestsPerMinute: '', tokensPerMinute: '', monthlyTokenBudget: '' });
+  const { busy, error, setError, run } = useAction();
+  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, (p) => String(p[0] ?? '')), error);
+
+  useEffect(() => {
+    if (!apiKey) return;
+    setValues({ requestsPerMinute: limitValue(apiKey.requestsPerMinute), tokensPerMinute: limitValue(apiKey.tokensPerMinute), monthlyTokenBudget: limitValue(apiKey.monthlyTokenBudget) });
+    setError(null);
+  }, [apiKey, setError]);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!apiKey) return;
+    await run(async () => {
+      const saved = await call('apikeys:update', {
+        keyId: apiKey.id,
+        requestsPerMinute: limitInput(values.requestsPerMinute),
+        tokensPerMinute: limitInput(values.tokensPerMinute),
+        monthlyTokenBudget: limitInput(values.monthlyTokenBudget),
+      });
+      onSaved(saved);
+      onClose();
+    });
+  };
+
+  return (
+    <Modal opened={apiKey !== null} onClose={onClose} title={`Limits of ${apiKey?.name ?? ''}`} size="lg" data-testid="key-limits-form">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <Text size="sm" c="dimmed">
+            The key keeps working; synced gateways apply the new limits within seconds. The project's own limits still apply on top.
+          </Text>
+          <LimitFields
+            fields={FIELDS}
+            values={values}
+            onChange={(f, v) => {
+              setValues((prev) => ({ ...prev, [f]: v }));
+              markEdited([f]);
+            }}
+            scope="this key"
+            errors={errors}
+            testIdPrefix="key-limit"
+          />
+          {error && <ErrorAlert error={error} />}
+          <ModalActions onCancel={onClose}>
+            <Button type="submit" loading={busy} disabled={FIELDS.some((f) => limitProblem(values[f]) !== null)} data-testid="key-limits-submit">
+              Save limits
+            </Button>
+          </ModalActions>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

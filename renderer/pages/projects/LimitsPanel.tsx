@@ -1,0 +1,117 @@
+import { Alert, Button, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
+import { IconFileCode } from '@tabler/icons-react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Project } from '../../../main/core/access/projects';
+import { call } from '../../client';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { LimitFields } from '../../components/LimitFields';
+import { fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
+import { limitInput, limitProblem, limitValue, type LimitField, type LimitValue } from '../../components/limits';
+import { notifyDone } from '../../components/notify';
+import { useAction } from '../../components/useAction';
+
+const FIELDS = ['requestsPerMinute', 'tokensPerMinute', 'monthlyTokenBudget'] as const;
+
+interface Props {
+  project: Project;
+  canManage: boolean;
+  /** Shows the rendered gateway config (apikey:view); absent when the role may not see it. */
+  onViewConfig?: () => void;
+  onSaved(project: Project): void;
+}
+
+const valuesOf = (p: Project): Record<LimitField, LimitValue> => ({
+  requestsPerMinute: limitValue(p.requestsPerMinute),
+  tokensPerMinute: limitValue(p.tokensPerMinute),
+  monthlyTokenBudget: limitValue(p.monthlyTokenBudget),
+});
+
+/** What every cluster's gateway allows this project, and whether it logs the project's bodies. */
+export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props) {
+  const [values, setValues] = useState(valuesOf(project));
+  const [logBodies, setLogBodies] = useState(project.logBodies);
+  const { busy, error, setError, run } = useAction();
+  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, (p) => String(p[0] ?? '')), error);
+
+  useEffect(() => {
+    setValues(valuesOf(project));
+    setLogBodies(project.logBodies);
+    setError(null);
+  }, [project, setError]);
+
+  const changed = FIELDS.some((f) => limitInput(values[f]) !== project[f]) || logBodies !== project.logBodies;
+  const invalid = FIELDS.some((f) => limitProblem(values[f]) !== null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    await run(async () => {
+      const saved = await call('projects:setLimits', {
+        projectId: project.id,
+        requestsPerMinute: limitInput(values.requestsPerMinute),
+        tokensPerMinute: limitInput(values.tokensPerMinute),
+        monthlyTokenBudget: limitInput(values.monthlyTokenBudget),
+        logBodies,
+      });
+      notifyDone(`Saved limits for ${saved.name}`, 'Synced gateways pick the change up automatically.');
+      onSaved(saved);
+    });
+  };
+
+  return (
+    <Paper withBorder p="md" data-testid="limits-panel">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <Group justify="space-between">
+            <div>
+              <Title order={4}>Gateway limits for {project.name}</Title>
+              <Text size="sm" c="dimmed">
+                Every cluster's gateway enforces these for all of the project's keys together; keys and models can have their own limits too. A request over a rate limit gets HTTP 429 with Retry-After.
+              </Text>
+            </div>
+            {onViewConfig && (
+              <Button variant="default" size="xs" leftSection={<IconFileCode size={14} />} onClick={onViewConfig} data-testid="view-gateway-config">
+                View gateway config
+              </Button>
+            )}
+          </Group>
+          <LimitFields
+            fields={FIELDS}
+            values={values}
+            onChange={(f, v) => {
+              setValues((prev) => ({ ...prev, [f]: v }));
+              markEdited([f]);
+            }}
+            scope="the whole project"
+            errors={errors}
+            disabled={!canManage}
+            testIdPrefix="project-limit"
+          />
+          <Switch
+            label="Log request and response bodies"
+            description="The gateway's access log will include this project's prompts and answers (API keys, passwords and tokens redacted). Off by default; turn it on only where your data policy allows keeping prompts in logs."
+            checked={logBodies}
+            onChange={(e) => setLogBodies(e.currentTarget.checked)}
+            disabled={!canManage}
+            data-testid="project-log-bodies"
+          />
+          {logBodies && !project.logBodies && (
+            <Alert color="yellow" variant="light" p="xs">
+              Anyone who can read the gateway's logs will see this project's prompts and answers.
+            </Alert>
+          )}
+          {error && <ErrorAlert error={error} />}
+          {canManage && (
+            <Group justify="flex-end">
+              <Button variant="default" disabled={!changed || busy} onClick={() => { setValues(valuesOf(project)); setLogBodies(project.logBodies); setError(null); }}>
+                Reset
+              </Button>
+              <Button type="submit" loading={busy} disabled={!changed || invalid} data-testid="project-limits-save">
+                Save limits
+              </Button>
+            </Group>
+          )}
+        </Stack>
+      </form>
+    </Paper>
+  );
+}
