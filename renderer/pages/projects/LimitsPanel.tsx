@@ -61,7 +61,7 @@ export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props
     <Paper withBorder p="md" data-testid="limits-panel">
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <Group justify="space-between">
+          <Group justify="space-between" align="flex-start" wrap="nowrap">
             <div>
               <Title order={4}>Gateway limits for {project.name}</Title>
               <Text size="sm" c="dimmed">
@@ -69,7 +69,7 @@ export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props
               </Text>
             </div>
             {onViewConfig && (
-              <Button variant="default" size="xs" leftSection={<IconFileCode size={14} />} onClick={onViewConfig} data-testid="view-gateway-config">
+              <Button variant="default" size="xs" style={{ flexShrink: 0 }} leftSection={<IconFileCode size={14} />} onClick={onViewConfig} data-testid="view-gateway-config">
                 View gateway config
               </Button>
             )}
