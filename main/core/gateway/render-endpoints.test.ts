@@ -116,7 +116,8 @@ describe.skipIf(!available)('the rendered config in a real gateway', () => {
     // An operator's identity provider next to the desktop's keys: JWTs carry the project in a claim.
     writeFileSync(join(mount, 'jwt-secret'), JWT_SECRET);
     const jwt = { algorithms: ['HS256' as const], secret_file: `${SECRETS_MOUNT}/jwt-secret` };
-    gw = await listenGateway({ ...parsed.value, auth: { ...parsed.value.auth, jwt } }, { env: {}, readFile: (p) => readFileSync(join(mount, relative(SECRETS_MOUNT, p)), 'utf8') });
+    // The parsed config carries the server defaults (0.0.0.0:8080); a test listens on a free loopback port.
+    gw = await listenGateway({ ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 }, auth: { ...parsed.value.auth, jwt } }, { env: {}, readFile: (p) => readFileSync(join(mount, relative(SECRETS_MOUNT, p)), 'utf8') });
 
     for (let i = 0; i < 40; i++) expect((await chat(r.fraudKey.secret, 'llama')).status).toBe(200);
     expect(primary.stats.completed).toBe(40);

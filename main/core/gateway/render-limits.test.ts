@@ -46,7 +46,8 @@ beforeAll(async () => {
 
   const parsed = parseGatewayConfig(renderGatewayConfig(core.services.db).toml);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  gw = await listenGateway(parsed.value, undefined, { accessLog: log.stream });
+  // The parsed config carries the server defaults (0.0.0.0:8080); a test listens on a free loopback port.
+  gw = await listenGateway({ ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 } }, undefined, { accessLog: log.stream });
 });
 afterAll(async () => {
   await gw?.close();
