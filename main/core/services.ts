@@ -36,7 +36,7 @@ export interface CoreServices {
   events: CoreEventBus;
   playground: PlaygroundService;
   clusters: ClusterService;
-  /** Resyncs every synced cluster's gateway config when keys, projects, guardrail profiles or endpoints change. */
+  /** Resyncs every synced cluster's gateway config when keys, projects, guardrail profiles, endpoints or the JWT issuer change. */
   gatewayAutoSync: GatewayAutoSync;
   guardrails: GuardrailService;
   endpoints: EndpointService;
