@@ -30,7 +30,7 @@ export interface GatewaySyncResult {
 function title(input: GatewaySyncInput): string {
   const which = input.names.length === 1 ? input.names[0] : `${input.names.length} clusters`;
   if (input.install) return `Install the gateway on ${which}`;
-  return input.trigger === 'auto' ? `Resync gateway config to ${which} (keys, projects, guardrails, JWT settings or endpoints changed)` : `Sync gateway config to ${which}`;
+  return input.trigger === 'auto' ? `Resync gateway config to ${which} (keys, projects, guardrails or endpoints changed)` : `Sync gateway config to ${which}`;
 }
 
 export function gatewaySyncJob(deps: SyncDeps & { bundlePath?: string }): JobType<GatewaySyncInput, GatewaySyncResult> {
