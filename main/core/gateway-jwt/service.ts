@@ -10,7 +10,7 @@ import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
 import type { User } from '../access/users';
 import type { Vault } from '../vault/vault';
-import { checkJwtSettings, type StoredKeySource } from './validate';
+import { checkJwtSettings, type StoredJwt } from './validate';
 import type { GatewayJwt, GatewayJwtChange, GatewayJwtInput, JwtAlgorithm } from './types';
 
 export const JWT_SECRET_KIND = 'gateway-jwt-secret';
@@ -69,11 +69,10 @@ function toView(r: GatewayJwtRow): GatewayJwt {
   };
 }
 
-function storedSource(r: GatewayJwtRow | undefined): StoredKeySource | null {
+function stored(r: GatewayJwtRow | undefined): StoredJwt | null {
   if (!r?.enabled) return null;
-  if (r.key_source === 'jwks') return { kind: 'jwks', url: r.jwks_url! };
-  if (r.key_source === 'public_key') return { kind: 'public_key', pem: r.public_key_pem! };
-  return { kind: 'hs256' };
+  const source: StoredJwt['source'] = r.key_source === 'jwks' ? { kind: 'jwks', url: r.jwks_url! } : r.key_source === 'public_key' ? { kind: 'public_key', pem: r.public_key_pem! } : { kind: 'hs256' };
+  return { source, algorithms: JSON.parse(r.algorithms) as JwtAlgorithm[], projectClaim: r.project_claim, modelsClaim: r.models_claim, clockToleranceS: r.clock_tolerance_s };
 }
 
 export function createGatewayJwtService({ db, vault }: { db: Db; vault: Vault }) {
@@ -86,7 +85,7 @@ export function createGatewayJwtService({ db, vault }: { db: Db; vault: Vault })
 
     async set(input: GatewayJwtInput, actor: User): Promise<GatewayJwtChange> {
       const before = readJwtRow(db);
-      const checked = checkJwtSettings(input, storedSource(before));
+      const checked = checkJwtSettings(input, stored(before));
       const s = checked.source;
       const revision = (before?.secret_revision ?? 0) + (s.kind === 'hs256' && s.secret !== undefined ? 1 : 0);
       // Sealed under a new name first: until the row points at it, the old secret stays intact.

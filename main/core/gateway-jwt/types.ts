@@ -27,12 +27,13 @@ export interface GatewayJwt {
 
 /**
  * A new or changed issuer. At most one of jwksUrl, publicKeyPem and hs256Secret; none keeps the
- * stored key source (so the audience can change without pasting the secret again).
+ * stored key source (so the audience can change without pasting the secret again). Every other
+ * optional field left out keeps its stored value too.
  */
 export interface GatewayJwtInput {
   issuer: string;
   audience: string;
-  /** Default: what the key source verifies (JWKS: RS256 and ES256; a PEM: its key's algorithm; a secret: HS256). */
+  /** Default: the stored ones while the key source stays; else what it verifies (JWKS: RS256 and ES256; a PEM: its key's algorithm; a secret: HS256). */
   algorithms?: JwtAlgorithm[];
   jwksUrl?: string;
   publicKeyPem?: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK } from 'jose';
-import { checkJwtSettings, type StoredKeySource } from './validate';
+import { checkJwtSettings, type StoredJwt, type StoredKeySource } from './validate';
 import { jwkThumbprint } from './service';
 import type { GatewayJwtInput } from './types';
 
@@ -10,9 +10,10 @@ const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const pem = (k: { publicKey: import('node:crypto').KeyObject }) => k.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const base: GatewayJwtInput = { issuer: 'https://idp.example.com', audience: 'foundry-gateway' };
 const SECRET = 'x'.repeat(40);
+const stored = (source: StoredKeySource, algorithms: StoredJwt['algorithms'], more: Partial<StoredJwt> = {}): StoredJwt => ({ source, algorithms, projectClaim: 'team', modelsClaim: 'scopes', clockToleranceS: 30, ...more });
 
 /** The field → messages of a refused input. */
-function refused(input: GatewayJwtInput, stored: StoredKeySource | null = null): Record<string, string> {
+function refused(input: GatewayJwtInput, stored: StoredJwt | null = null): Record<string, string> {
   try {
     checkJwtSettings(input, stored);
   } catch (err) {
@@ -39,10 +40,14 @@ describe('checkJwtSettings', () => {
     expect(r.source).toMatchObject({ kind: 'public_key', pem: pem(rsa) });
   });
 
-  it('keeps the stored key source when none is given, and checks it against new algorithms', () => {
-    expect(checkJwtSettings({ ...base, audience: 'other' }, { kind: 'hs256' }).source).toEqual({ kind: 'hs256' });
-    expect(checkJwtSettings(base, { kind: 'jwks', url: 'https://idp.example.com/jwks' }).source).toEqual({ kind: 'jwks', url: 'https://idp.example.com/jwks' });
-    expect(refused({ ...base, algorithms: ['RS256'] }, { kind: 'public_key', pem: pem(ec) })).toEqual({ algorithms: 'RS256 does not fit an EC P-256 public key, which verifies ES256 only' });
+  it('keeps what is stored for every field left out, and checks a kept key against new algorithms', () => {
+    expect(checkJwtSettings({ ...base, audience: 'other' }, stored({ kind: 'hs256' }, ['HS256']))).toEqual({ ...base, audience: 'other', algorithms: ['HS256'], source: { kind: 'hs256' }, projectClaim: 'team', modelsClaim: 'scopes', clockToleranceS: 30 });
+    const jwks = stored({ kind: 'jwks', url: 'https://idp.example.com/jwks' }, ['ES256']);
+    expect(checkJwtSettings(base, jwks)).toMatchObject({ source: { kind: 'jwks', url: 'https://idp.example.com/jwks' }, algorithms: ['ES256'] });
+    expect(checkJwtSettings({ ...base, projectClaim: 'project', clockToleranceS: 0 }, jwks)).toMatchObject({ projectClaim: 'project', modelsClaim: 'scopes', clockToleranceS: 0 });
+    // A new key source brings its own algorithms.
+    expect(checkJwtSettings({ ...base, publicKeyPem: pem(rsa) }, jwks).algorithms).toEqual(['RS256']);
+    expect(refused({ ...base, algorithms: ['RS256'] }, stored({ kind: 'public_key', pem: pem(ec) }, ['ES256']))).toEqual({ algorithms: 'RS256 does not fit an EC P-256 public key, which verifies ES256 only' });
     expect(refused(base)).toEqual({ keySource: expect.stringMatching(/^is required: give a JWKS URL, a PEM public key \(RS256\/ES256\) or an HS256 shared secret/) });
   });
 

@@ -11,6 +11,15 @@ import { JWT_ALGORITHMS, JWT_DEFAULTS, MIN_HS256_SECRET_BYTES, type GatewayJwtIn
 
 export type StoredKeySource = { kind: 'jwks'; url: string } | { kind: 'public_key'; pem: string } | { kind: 'hs256' };
 
+/** What is stored now: the fields an input leaves out keep these values. */
+export interface StoredJwt {
+  source: StoredKeySource;
+  algorithms: JwtAlgorithm[];
+  projectClaim: string;
+  modelsClaim: string;
+  clockToleranceS: number;
+}
+
 export type CheckedKeySource =
   | { kind: 'jwks'; url: string }
   | { kind: 'public_key'; pem: string; key: KeyObject; keyType: string }
@@ -122,19 +131,23 @@ function checkAlgorithms(given: JwtAlgorithm[] | undefined, fits: readonly JwtAl
 }
 
 /**
- * Checks and normalises a new or changed issuer against what is stored (null: none). Throws
+ * Checks and normalises a new or changed issuer against what is stored (null: none). A field left
+ * out keeps its stored value (or the gateway's default); algorithms left out keep the stored ones
+ * while the key source stays, and are what a new key source verifies otherwise. Throws
  * INVALID_INPUT naming every problem by field; nothing has been stored when it does.
  */
-export function checkJwtSettings(input: GatewayJwtInput, stored: StoredKeySource | null): CheckedJwt {
+export function checkJwtSettings(input: GatewayJwtInput, current: StoredJwt | null): CheckedJwt {
   const issues: FieldIssue[] = [];
+  const stored = current?.source ?? null;
   const issuer = checkText('issuer', input.issuer, issues);
   const audience = checkText('audience', input.audience, issues);
-  const projectClaim = checkClaim('projectClaim', input.projectClaim ?? JWT_DEFAULTS.projectClaim, issues);
-  const modelsClaim = checkClaim('modelsClaim', input.modelsClaim ?? JWT_DEFAULTS.modelsClaim, issues);
+  const projectClaim = checkClaim('projectClaim', input.projectClaim ?? current?.projectClaim ?? JWT_DEFAULTS.projectClaim, issues);
+  const modelsClaim = checkClaim('modelsClaim', input.modelsClaim ?? current?.modelsClaim ?? JWT_DEFAULTS.modelsClaim, issues);
   if (projectClaim === modelsClaim) issues.push({ path: ['modelsClaim'], message: `must differ from the project claim ("${projectClaim}")` });
-  const clockToleranceS = input.clockToleranceS ?? JWT_DEFAULTS.clockToleranceS;
+  const clockToleranceS = input.clockToleranceS ?? current?.clockToleranceS ?? JWT_DEFAULTS.clockToleranceS;
 
   const given = (['jwksUrl', 'publicKeyPem', 'hs256Secret'] as const).filter((k) => input[k] !== undefined);
+  const wanted = input.algorithms ?? (given.length === 0 ? current?.algorithms : undefined);
   let source: CheckedKeySource | null = null;
   let algorithms: JwtAlgorithm[] = [];
   if (given.length > 1) {
@@ -142,17 +155,17 @@ export function checkJwtSettings(input: GatewayJwtInput, stored: StoredKeySource
   } else if (input.jwksUrl !== undefined || (given.length === 0 && stored?.kind === 'jwks')) {
     const url = input.jwksUrl !== undefined ? checkJwksUrl(input.jwksUrl, issues) : (stored as { url: string }).url;
     source = { kind: 'jwks', url };
-    algorithms = checkAlgorithms(input.algorithms, ['RS256', 'ES256'], 'a JWKS key set (HS256 needs a shared secret instead)', issues);
+    algorithms = checkAlgorithms(wanted, ['RS256', 'ES256'], 'a JWKS key set (HS256 needs a shared secret instead)', issues);
   } else if (input.publicKeyPem !== undefined || (given.length === 0 && stored?.kind === 'public_key')) {
     const key = checkPublicKey(input.publicKeyPem ?? (stored as { pem: string }).pem, issues);
     if (key) {
       source = { kind: 'public_key', pem: key.pem, key: key.key, keyType: key.keyType };
-      algorithms = checkAlgorithms(input.algorithms, [key.algorithm], `an ${key.keyType} public key`, issues);
+      algorithms = checkAlgorithms(wanted, [key.algorithm], `an ${key.keyType} public key`, issues);
     }
   } else if (input.hs256Secret !== undefined || (given.length === 0 && stored?.kind === 'hs256')) {
     if (input.hs256Secret !== undefined) checkHs256Secret(input.hs256Secret, issues);
     source = input.hs256Secret !== undefined ? { kind: 'hs256', secret: input.hs256Secret } : { kind: 'hs256' };
-    algorithms = checkAlgorithms(input.algorithms, ['HS256'], 'a shared secret', issues);
+    algorithms = checkAlgorithms(wanted, ['HS256'], 'a shared secret', issues);
   } else {
     issues.push({ path: ['keySource'], message: 'is required: give a JWKS URL, a PEM public key (RS256/ES256) or an HS256 shared secret' });
   }
