@@ -25,6 +25,8 @@ describe('the gateway JWT form', () => {
     expect(form.hs256Secret).toBe('');
     expect(setInput(form)).toEqual({ issuer: 'https://idp.example.com', audience: 'foundry-gateway', projectClaim: 'team', modelsClaim: 'models', clockToleranceS: 30 });
     expect(setInput({ ...form, hs256Secret: 'new-secret' }).hs256Secret).toBe('new-secret');
+    expect(setInput({ ...form, clockToleranceS: '' }).clockToleranceS).toBeUndefined();
+    expect(setInput({ ...form, clockToleranceS: '0' }).clockToleranceS).toBe(0);
   });
 
   it('sends only the chosen key source', () => {

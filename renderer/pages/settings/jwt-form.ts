@@ -52,7 +52,8 @@ export function setInput(form: JwtForm): GatewayJwtInput {
     audience: form.audience.trim(),
     projectClaim: form.projectClaim.trim(),
     modelsClaim: form.modelsClaim.trim(),
-    clockToleranceS: typeof form.clockToleranceS === 'number' ? form.clockToleranceS : Number(form.clockToleranceS),
+    // An emptied number field keeps the stored tolerance rather than turning into 0.
+    clockToleranceS: form.clockToleranceS === '' ? undefined : Number(form.clockToleranceS),
   };
   if (form.source === 'jwks') return { ...base, jwksUrl: form.jwksUrl.trim(), algorithms: form.jwksAlgorithms };
   if (form.source === 'public_key') return { ...base, publicKeyPem: form.publicKeyPem };
