@@ -8,6 +8,7 @@ import { registerOptimize } from './commands/optimize';
 import { registerClusters } from './commands/clusters';
 import { registerGuardrails } from './commands/guardrails';
 import { registerEndpoints } from './commands/endpoints';
+import { registerGatewayJwt } from './commands/gateway-jwt';
 
 /** `foundry`: the command line over the same channel table as the desktop and browser mode. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerClusters(program);
   registerGuardrails(program);
   registerEndpoints(program);
+  registerGatewayJwt(program);
   program
     .command('channels')
     .description('list every channel with who may call it')

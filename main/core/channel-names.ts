@@ -65,6 +65,9 @@ export const CHANNEL_NAMES = [
   'endpoints:update',
   'endpoints:remove',
   'endpoints:test',
+  'gatewayJwt:get',
+  'gatewayJwt:set',
+  'gatewayJwt:disable',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

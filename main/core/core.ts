@@ -23,6 +23,7 @@ import { createGatewayAutoSync, type AutoSyncOptions } from './gateway/sync-auto
 import type { AuditLog } from './audit/chain';
 import { createGuardrailService } from './guardrails/service';
 import { createEndpointService } from './endpoints/service';
+import { createGatewayJwtService } from './gateway-jwt/service';
 
 export interface CoreOptions {
   home: string;
@@ -82,6 +83,7 @@ export function createCore(options: CoreOptions): Core {
     gatewayAutoSync,
     guardrails: createGuardrailService(db, projects),
     endpoints: createEndpointService({ db, vault, projects }),
+    gatewayJwt: createGatewayJwtService({ db, vault }),
   };
   jobs.recover();
   return {

@@ -15,6 +15,7 @@ import type { ClusterService } from './clusters/service';
 import type { GatewayAutoSync } from './gateway/sync-auto';
 import type { GuardrailService } from './guardrails/service';
 import type { EndpointService } from './endpoints/service';
+import type { GatewayJwtService } from './gateway-jwt/service';
 
 /** Everything a channel handler may use; built once per process by createCore (core.ts). */
 export interface CoreServices {
@@ -35,8 +36,10 @@ export interface CoreServices {
   events: CoreEventBus;
   playground: PlaygroundService;
   clusters: ClusterService;
-  /** Resyncs every synced cluster's gateway config when keys, projects, guardrail profiles or endpoints change. */
+  /** Resyncs every synced cluster's gateway config when keys, projects, guardrail profiles, endpoints or the JWT issuer change. */
   gatewayAutoSync: GatewayAutoSync;
   guardrails: GuardrailService;
   endpoints: EndpointService;
+  /** The JWT issuer every gateway trusts ([auth.jwt]). */
+  gatewayJwt: GatewayJwtService;
 }

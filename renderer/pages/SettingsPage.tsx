@@ -6,6 +6,7 @@ import { PasswordCard } from './settings/PasswordCard';
 import { SettingsCard } from './settings/SettingsCard';
 import { SystemCard } from './settings/SystemCard';
 import { VaultCard } from './settings/VaultCard';
+import { GatewayJwtCard } from './settings/GatewayJwtCard';
 
 export function SettingsPage() {
   const user = useSession((s) => s.user);
@@ -17,6 +18,7 @@ export function SettingsPage() {
         <Stack gap="md">
           <VaultCard />
           <SystemCard />
+          <GatewayJwtCard />
         </Stack>
         <Stack gap="md">
           <SettingsCard title="Your account" testId="settings-account">

@@ -10,6 +10,7 @@ import { PLAYGROUND_CHANNELS } from './playground';
 import { CLUSTER_CHANNELS } from './clusters';
 import { GUARDRAIL_CHANNELS } from './guardrails';
 import { ENDPOINT_CHANNELS } from './endpoints';
+import { GATEWAY_JWT_CHANNELS } from './gateway-jwt';
 
 /**
  * The one contract between the UI (and the CLI) and the core. Each channel names its input schema,
@@ -27,6 +28,7 @@ export const CHANNELS = {
   ...CLUSTER_CHANNELS,
   ...GUARDRAIL_CHANNELS,
   ...ENDPOINT_CHANNELS,
+  ...GATEWAY_JWT_CHANNELS,
 } satisfies Record<ChannelName, ChannelSpec>;
 
 type Table = typeof CHANNELS;

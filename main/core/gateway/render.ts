@@ -4,6 +4,7 @@ import type { Db } from '../store/db';
 import { guardrailsForGateway } from '../guardrails/service';
 import { endpointRoutes } from '../endpoints/gateway-routes';
 import { rateFields } from '../access/limits';
+import { renderGatewayJwt } from '../gateway-jwt/render';
 
 /**
  * Renders the part of a cluster's gateway config that the desktop owns: projects with their limits
@@ -48,9 +49,9 @@ interface ProjectRow {
 export interface RenderedGatewayConfig {
   config: GatewayConfigInput;
   toml: string;
-  /** Secret data key → vault secret id: the provider key files the config names. */
+  /** Secret data key → vault secret id: the provider key files (and the JWT HS256 secret) the config names. */
   secretFiles: Record<string, string>;
-  /** Secret data key → PEM: the provider CA bundles the config names. */
+  /** Secret data key → PEM: the provider CA bundles (and the JWT public key) the config names. */
   caFiles: Record<string, string>;
 }
 
@@ -100,6 +101,11 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
     models,
     guardrails: guardrails.profiles,
   };
+  // The JWT issuer (gateway-jwt/): its [auth.jwt], and its key files beside the endpoints' in the Secret.
+  const jwt = renderGatewayJwt(db, SECRETS_MOUNT);
+  if (jwt.jwt) config.auth = { ...config.auth, jwt: jwt.jwt };
+  const secretFiles = { ...endpoints.secretFiles, ...jwt.secretFiles };
+  const caFiles = { ...endpoints.caFiles, ...jwt.files };
   const checked = validateGatewayConfig(config);
   if (!checked.ok) {
     throw new FoundryError({
@@ -108,5 +114,5 @@ export function renderGatewayConfig(db: Db, routes: GatewayRoutes = { providers:
       hint: 'This is a bug in Foundry; nothing was sent to any cluster.',
     });
   }
-  return { config, toml: renderGatewayConfigToml(config), secretFiles: endpoints.secretFiles, caFiles: endpoints.caFiles };
+  return { config, toml: renderGatewayConfigToml(config), secretFiles, caFiles };
 }

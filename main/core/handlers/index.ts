@@ -7,5 +7,6 @@ import { playgroundHandlers } from './playground';
 import { clusterHandlers } from './clusters';
 import { guardrailHandlers } from './guardrails';
 import { endpointHandlers } from './endpoints';
+import { gatewayJwtHandlers } from './gateway-jwt';
 
-export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...clusterHandlers, ...guardrailHandlers, ...endpointHandlers };
+export const HANDLERS: HandlerTable = { ...authHandlers, ...accessHandlers, ...systemHandlers, ...fleetHandlers, ...playgroundHandlers, ...clusterHandlers, ...guardrailHandlers, ...endpointHandlers, ...gatewayJwtHandlers };

@@ -258,6 +258,32 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE endpoints ADD COLUMN tokens_per_minute INTEGER;
     `,
   },
+  {
+    name: 'gateway-jwt',
+    sql: `
+      -- The one JWT issuer every cluster's gateway trusts ([auth.jwt]). At most one row; a disabled
+      -- issuer keeps its row so secret_revision only ever grows: the HS256 secret's file in the
+      -- gateway Secret is named by it, and a new name is what makes every gateway reload.
+      CREATE TABLE gateway_jwt (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        enabled INTEGER NOT NULL,
+        issuer TEXT NOT NULL,
+        audience TEXT NOT NULL,
+        algorithms TEXT NOT NULL,
+        key_source TEXT NOT NULL CHECK (key_source IN ('jwks', 'public_key', 'hs256')),
+        jwks_url TEXT,
+        public_key_pem TEXT,
+        secret_id TEXT,
+        secret_revision INTEGER NOT NULL DEFAULT 0,
+        secret_updated_at TEXT,
+        project_claim TEXT NOT NULL,
+        models_claim TEXT NOT NULL,
+        clock_tolerance_s INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
