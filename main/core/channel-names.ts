@@ -52,6 +52,8 @@ export const CHANNEL_NAMES = [
   'clusters:check',
   'clusters:remove',
   'clusters:syncGateway',
+  'clusters:setLimitsStore',
+  'clusters:clearLimitsStore',
   'guardrails:list',
   'guardrails:get',
   'guardrails:create',

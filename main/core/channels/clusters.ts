@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { JobSummary } from '../jobs/types';
-import type { ClusterDetail, ClusterSummary, ImportResult, KubeconfigPreview } from '../clusters/types';
+import type { ClusterDetail, ClusterSummary, ImportResult, KubeconfigPreview, LimitsStoreResult } from '../clusters/types';
 import type { GatewayLiveState } from '../gateway/live-state';
 import { CLUSTER_NAME_PATTERN } from '../clusters/kubeconfig';
+import { REDIS_URL_MAX } from '../clusters/limits-store-url';
 import { channel, empty, id, projectName, returns } from './spec';
 
 /** A kubeconfig is small; 512 KiB leaves room for many contexts with inlined certificates (and fits browser mode's 1 MiB body limit). */
@@ -62,6 +63,21 @@ export const CLUSTER_CHANNELS = {
     access: 'cluster:manage',
     mutates: true,
     summary: 'Forget a cluster and its kubeconfig (type its name to confirm); nothing in the cluster is deleted.',
+  }),
+  // The URL is checked in clusters/limits-store-url.ts (whose messages never repeat it); here, size only.
+  'clusters:setLimitsStore': channel({
+    input: z.object({ clusterId: id('clusterId'), redisUrl: z.string().min(1, 'enter a redis:// or rediss:// URL').max(REDIS_URL_MAX + 64, `is longer than ${REDIS_URL_MAX} characters`) }).strict(),
+    output: returns<LimitsStoreResult>(),
+    access: 'cluster:manage',
+    mutates: true,
+    summary: "Share the cluster's gateway limits exactly across its replicas through a Redis (URL sealed in the vault, never returned); gateways reload on the next sync.",
+  }),
+  'clusters:clearLimitsStore': channel({
+    input: z.object({ clusterId: id('clusterId') }).strict(),
+    output: returns<LimitsStoreResult>(),
+    access: 'cluster:manage',
+    mutates: true,
+    summary: "Drop the cluster's limits store: each gateway replica counts limits on its own again (up to N× the limit with N replicas); the URL leaves the vault.",
   }),
   'clusters:syncGateway': channel({
     input: z

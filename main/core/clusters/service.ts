@@ -1,7 +1,7 @@
 import { FoundryError, invalid, notFound, toFoundryError } from '../errors';
 import { nowIso, type Db } from '../store/db';
 import type { Vault } from '../vault/vault';
-import { desiredGatewayConfig } from '../gateway/sync-objects';
+import { desiredGatewayConfigs } from '../gateway/sync-objects';
 import { detectGatewayDrift } from '../gateway/sync-drift';
 import { parseKubeconfig } from './kubeconfig';
 import { createKubeClient, type KubeClient } from './kube-client';
@@ -13,6 +13,7 @@ import { proxyPath, type ServiceProxyRequest } from './proxy';
 import type { KubeResponse } from './kube-client';
 import type { ClusterDetail, ClusterSummary, ImportResult, KubeconfigPreview } from './types';
 import { GATEWAY_ADMIN_TOKEN_KIND } from './secrets';
+import { createLimitsStoreService, isClusterLimitsSecret, readLimitsStore } from './limits-store';
 
 /**
  * Clusters as the rest of Foundry sees them: import from a kubeconfig, list, check (version, nodes,
@@ -30,7 +31,12 @@ export interface ClusterServiceDeps {
 
 export function createClusterService(deps: ClusterServiceDeps) {
   const store = createClusterStore(deps.db);
-  const desiredHash = () => desiredGatewayConfig(deps.db).configHash;
+  /** Each cluster is compared with its own desired config (the shared part plus its limits store), rendered once per call. */
+  const desiredHashes = () => {
+    const desired = desiredGatewayConfigs(deps.db);
+    return (id: string) => desired(id).configHash;
+  };
+  const summary = (c: ClusterRecord, hashOf: (id: string) => string) => toSummary(c, store.sync(c.id), hashOf(c.id), readLimitsStore(deps.db, c.id));
 
   function record(id: string): ClusterRecord {
     const c = store.get(id);
@@ -46,6 +52,8 @@ export function createClusterService(deps: ClusterServiceDeps) {
 
   const service = {
     store,
+    /** Each cluster's Redis for its gateway limits (set, replace, clear; the URL never comes back out). */
+    limitsStore: createLimitsStoreService({ db: deps.db, vault: deps.vault }),
 
     /** The contexts a kubeconfig offers and whether each can be imported; stores nothing. */
     preview(kubeconfig: string): KubeconfigPreview {
@@ -67,17 +75,18 @@ export function createClusterService(deps: ClusterServiceDeps) {
               },
         );
       }
-      const hash = desiredHash();
-      return { imported: result.imported.map(({ id }) => toSummary(record(id), null, hash)), failed: result.failed };
+      const hashOf = desiredHashes();
+      return { imported: result.imported.map(({ id }) => summary(record(id), hashOf)), failed: result.failed };
     },
 
     list(): ClusterSummary[] {
-      const hash = desiredHash();
-      return store.list().map((c) => toSummary(c, store.sync(c.id), hash));
+      const hashOf = desiredHashes();
+      return store.list().map((c) => summary(c, hashOf));
     },
 
     get(id: string): ClusterDetail {
-      return toDetail(record(id), store.sync(id), desiredHash());
+      const c = record(id);
+      return toDetail(summary(c, desiredHashes()), c);
     },
 
     /** A cluster by id or (case-insensitive) name, for the CLI. */
@@ -118,7 +127,7 @@ export function createClusterService(deps: ClusterServiceDeps) {
       return service.list();
     },
 
-    /** Forgets a cluster: its record, its kubeconfig and gateway token in the vault. What runs in the cluster stays. */
+    /** Forgets a cluster: its record, its kubeconfig, gateway token and limits-store URL in the vault. What runs in the cluster stays. */
     remove(id: string, confirmName: string): ClusterSummary {
       const c = record(id);
       if (confirmName !== c.name) {
@@ -127,14 +136,14 @@ export function createClusterService(deps: ClusterServiceDeps) {
           'Removing forgets its kubeconfig and history in Foundry; the gateway and workloads in the cluster keep running.',
         );
       }
-      const summary = toSummary(c, store.sync(id), desiredHash());
+      const removed = summary(c, desiredHashes());
       deps.db.transaction(() => {
         store.remove(id);
         for (const s of deps.vault.list()) {
-          if (s.id === c.kubeconfigSecretId || (s.kind === GATEWAY_ADMIN_TOKEN_KIND && s.name === id)) deps.vault.remove(s.id);
+          if (s.id === c.kubeconfigSecretId || (s.kind === GATEWAY_ADMIN_TOKEN_KIND && s.name === id) || isClusterLimitsSecret(s.kind, s.name, id)) deps.vault.remove(s.id);
         }
       })();
-      return summary;
+      return removed;
     },
 
     /** A client for this cluster's API server, with its kubeconfig decrypted into memory for the client's life. */

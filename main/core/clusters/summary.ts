@@ -1,5 +1,5 @@
 import type { ClusterRecord, GatewaySyncRecord } from './store';
-import type { ClusterDetail, ClusterHealth, ClusterSummary, GatewayStatus } from './types';
+import type { ClusterDetail, ClusterHealth, ClusterSummary, GatewayStatus, LimitsStore } from './types';
 
 /** How a cluster row reads in the UI and CLI, from its stored record and the config the desktop renders now. */
 
@@ -27,7 +27,8 @@ export function gatewayStatus(sync: GatewaySyncRecord | null, namespace: string,
   };
 }
 
-export function toSummary(c: ClusterRecord, sync: GatewaySyncRecord | null, desiredHash: string): ClusterSummary {
+/** `desiredHash`: this cluster's own desired config (the shared part plus its limits store). */
+export function toSummary(c: ClusterRecord, sync: GatewaySyncRecord | null, desiredHash: string, limitsStore: LimitsStore | null): ClusterSummary {
   const inv = c.inventory;
   return {
     id: c.id,
@@ -49,9 +50,10 @@ export function toSummary(c: ClusterRecord, sync: GatewaySyncRecord | null, desi
     gpus: inv?.gpus ?? null,
     gateway: gatewayStatus(sync, c.gatewayNamespace, desiredHash),
     gatewayNamespace: c.gatewayNamespace,
+    limitsStore,
   };
 }
 
-export function toDetail(c: ClusterRecord, sync: GatewaySyncRecord | null, desiredHash: string): ClusterDetail {
-  return { ...toSummary(c, sync, desiredHash), nodeList: c.inventory?.nodeList ?? [] };
+export function toDetail(summary: ClusterSummary, c: ClusterRecord): ClusterDetail {
+  return { ...summary, nodeList: c.inventory?.nodeList ?? [] };
 }

@@ -33,6 +33,31 @@ export interface GatewayStatus {
   driftCheckedAt: string | null;
 }
 
+/**
+ * Where the cluster's gateway counts its limits. Null: in each replica's memory, so with N replicas
+ * a limit admits up to N times its setting. Set: a Redis every replica shares (the URL is write-only
+ * and never leaves the vault except into the cluster's gateway Secret).
+ */
+export interface LimitsStore {
+  backend: 'redis';
+  /** Grows with every URL set; names the URL's file in the gateway Secret. */
+  revision: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface LimitsStoreChange {
+  clusterId: string;
+  change: 'set' | 'replaced' | 'cleared';
+  revision: number;
+}
+
+/** What setting or clearing a limits store returns: the cluster as it now reads, and what changed. */
+export interface LimitsStoreResult {
+  cluster: ClusterSummary;
+  change: LimitsStoreChange;
+}
+
 /** `ok`: reachable, every node Ready; `degraded`: reachable, some node not Ready; `unreachable`: the last check failed; `unknown`: never checked. */
 export type ClusterHealth = 'ok' | 'degraded' | 'unreachable' | 'unknown';
 
@@ -58,6 +83,7 @@ export interface ClusterSummary {
   /** Null until the gateway config has been synced to this cluster once. */
   gateway: GatewayStatus | null;
   gatewayNamespace: string;
+  limitsStore: LimitsStore | null;
 }
 
 export interface ClusterDetail extends ClusterSummary {

@@ -110,7 +110,7 @@ describe.skipIf(!available)('gateway ownership (real API server)', () => {
 });
 
 describe('the gateway Secret size', () => {
-  const desired: DesiredGatewayConfig = { toml: '', configHash: 'x', apiKeys: [], providerKeys: {}, caFiles: {} };
+  const desired: DesiredGatewayConfig = { toml: '', configHash: 'x', apiKeys: [], providerKeys: {}, caFiles: {}, limitsBackend: 'memory' };
   const target = { namespace: NS, adminToken: 't', providerKeys: {}, owner: { id: 'd', host: 'h' } };
 
   it('refuses to build a Secret the API server would reject, naming the largest entries', () => {

@@ -2,14 +2,14 @@ import type { JobEngine } from '../jobs/engine';
 import type { JobSummary } from '../jobs/types';
 import type { Db } from '../store/db';
 import type { ClusterStore } from '../clusters/store';
-import { desiredGatewayConfig } from './sync-objects';
+import { desiredGatewayConfigs } from './sync-objects';
 import { GATEWAY_SYNC_JOB, type GatewaySyncInput } from './sync-job';
 
 /**
  * Keeps every synced cluster's gateway config current. Any state change the core records (the
  * audit log sees every one) schedules a reconcile after a short quiet period; a slow timer also
  * reconciles, which picks up changes another process made (the CLI) in the same database.
- * A reconcile renders the config and resyncs the clusters whose applied config differs; when
+ * A reconcile renders each cluster's config and resyncs the clusters whose applied config differs; when
  * nothing the gateway sees changed, it does nothing. While any gateway sync job runs (an auto one,
  * or one a user started here or in the CLI) it waits for that job and then looks again, so the
  * same cluster is never synced by two jobs at once.
@@ -38,10 +38,11 @@ export function createGatewayAutoSync(o: AutoSyncOptions) {
   function due(): { ids: string[]; names: string[] } {
     const ids = o.store.syncedClusterIds();
     if (ids.length === 0) return { ids: [], names: [] };
-    const hash = desiredGatewayConfig(o.db).configHash;
+    // Each cluster against its own desired config: the shared part plus its limits store.
+    const desired = desiredGatewayConfigs(o.db);
     const picked = ids
       .map((id) => ({ c: o.store.get(id), s: o.store.sync(id) }))
-      .filter(({ c, s }) => c && s && s.configHash !== hash && !(s.state === 'failed' && now() - Date.parse(s.attemptedAt) < retryMs));
+      .filter(({ c, s }) => c && s && s.configHash !== desired(c.id).configHash && !(s.state === 'failed' && now() - Date.parse(s.attemptedAt) < retryMs));
     return { ids: picked.map((p) => p.c!.id), names: picked.map((p) => p.c!.name) };
   }
 

@@ -5,7 +5,7 @@ import type { ClusterService } from '../clusters/service';
 import { applyAll, describeObject } from '../clusters/apply';
 import { gatewayAdminToken } from '../clusters/secrets';
 import type { DriftedObject } from '../clusters/store';
-import { desiredGatewayConfig, GATEWAY_SECRET, gatewayInstallObjects, gatewaySyncObjects, type DesiredGatewayConfig } from './sync-objects';
+import { desiredGatewayConfigs, GATEWAY_SECRET, gatewayInstallObjects, gatewaySyncObjects, type DesiredGatewayConfig } from './sync-objects';
 import { checkGatewayOwnership, desktopIdentity } from './ownership';
 import { describeDrift, detectGatewayDrift } from './sync-drift';
 
@@ -29,6 +29,8 @@ export interface SyncOptions {
   image?: string;
   /** Overwrite a gateway another desktop owns (a manual, explicit choice; automatic resyncs never do). */
   takeOver?: boolean;
+  /** The job's renderer (shared part rendered once per job); by default one is made for this sync. */
+  desired?: (clusterId: string) => DesiredGatewayConfig;
   signal?: AbortSignal;
   log?: (message: string, level?: 'info' | 'warn' | 'error') => void;
 }
@@ -47,7 +49,7 @@ export interface SyncOutcome {
   error: FoundryErrorShape | null;
 }
 
-/** The provider keys, opened from the vault for the time of one sync; they leave the desktop only inside the Secret. */
+/** The secret files (provider keys, JWT secret, Redis URL), opened from the vault for the time of one sync; they leave the desktop only inside the Secret. */
 async function providerKeys(vault: Vault, desired: DesiredGatewayConfig): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [file, secretId] of Object.entries(desired.providerKeys)) out[file] = (await vault.get(secretId)).toString('utf8');
@@ -79,7 +81,7 @@ export async function syncGatewayToCluster(deps: SyncDeps, clusterId: string, op
       outcome.driftFound = await detectGatewayDrift(client, c.gatewayNamespace, previous.configHash, options.signal);
       if (outcome.driftFound.length) log(`${name}: drift found and overwritten: ${describeDrift(outcome.driftFound)}.`, 'warn');
     }
-    const desired = desiredGatewayConfig(deps.db);
+    const desired = (options.desired ?? desiredGatewayConfigs(deps.db))(clusterId);
     const target = { namespace: c.gatewayNamespace, adminToken, providerKeys: await providerKeys(deps.vault, desired), owner: me };
     const objects = options.install
       ? gatewayInstallObjects(desired, target, { bundleGz: options.bundleGz!, image: options.image })
@@ -90,7 +92,7 @@ export async function syncGatewayToCluster(deps: SyncDeps, clusterId: string, op
     deps.clusters.store.recordSyncSuccess(clusterId, nowIso(), { configHash: desired.configHash, installed: options.install, drift: after });
     Object.assign(outcome, { ok: true, configHash: desired.configHash, installed: options.install });
     const keyFiles = Object.keys(desired.providerKeys).length;
-    log(`${name}: applied ${objects.length} objects to ${c.gatewayNamespace} (config ${desired.configHash.slice(0, 12)}, ${desired.apiKeys.length} API keys, ${keyFiles} provider key${keyFiles === 1 ? '' : 's'}).`);
+    log(`${name}: applied ${objects.length} objects to ${c.gatewayNamespace} (config ${desired.configHash.slice(0, 12)}, ${desired.apiKeys.length} API keys, ${keyFiles} secret file${keyFiles === 1 ? '' : 's'}, limits ${desired.limitsBackend === 'redis' ? 'shared through Redis' : 'per replica'}).`);
   } catch (err) {
     const e = toFoundryError(err);
     outcome.error = e.toJSON();

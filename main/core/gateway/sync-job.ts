@@ -1,6 +1,7 @@
 import { FoundryError } from '../errors';
 import type { JobType } from '../jobs/types';
 import { loadGatewayBundle } from './bundle';
+import { desiredGatewayConfigs } from './sync-objects';
 import { syncGatewayToCluster, type SyncDeps, type SyncOutcome } from './sync-cluster';
 
 /**
@@ -43,13 +44,15 @@ export function gatewaySyncJob(deps: SyncDeps & { bundlePath?: string }): JobTyp
       const { clusterIds, install } = ctx.input;
       ctx.step('Prepare');
       const bundleGz = install ? loadGatewayBundle(deps.bundlePath) : undefined;
+      // The shared part of the config once for the job; each cluster adds its own limits store.
+      const desired = desiredGatewayConfigs(deps.db);
       ctx.step('Apply to clusters');
       const outcomes: SyncOutcome[] = [];
       const queue = [...clusterIds];
       const worker = async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
           ctx.signal.throwIfAborted();
-          outcomes.push(await syncGatewayToCluster(deps, id, { install, bundleGz, image: ctx.input.image, takeOver: ctx.input.trigger === 'manual' && ctx.input.takeOver === true, signal: ctx.signal, log: ctx.log }));
+          outcomes.push(await syncGatewayToCluster(deps, id, { install, bundleGz, desired, image: ctx.input.image, takeOver: ctx.input.trigger === 'manual' && ctx.input.takeOver === true, signal: ctx.signal, log: ctx.log }));
           ctx.progress(outcomes.length / clusterIds.length, `${outcomes.length} of ${clusterIds.length} clusters done`);
         }
       };

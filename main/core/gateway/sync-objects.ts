@@ -7,11 +7,12 @@ import type { Db } from '../store/db';
 import type { KubeObject } from '../clusters/apply';
 import { ownerAnnotations, type DesktopIdentity } from './ownership';
 import { renderGatewayConfig, SECRETS_MOUNT } from './render';
+import { limitsStoreSecret, type LimitsStoreSecret } from '../clusters/limits-store';
 
 /**
  * What the desktop keeps in each cluster for its gateway: the namespace, a Secret with the admin
  * token, the API-key hashes, the endpoints' provider keys (one data key per key file the config
- * names) and their CA bundles, and the ConfigMap with the rendered TOML, which is the same object
+ * names), the Redis URL of the cluster's limits store when it has one, and the endpoints' CA bundles, and the ConfigMap with the rendered TOML, which is the same object
  * (name, labels, key) that the gateway's own manifests mount, so a plain sync and an install never
  * fight over it. With `install`, the gateway workload from gateway/src/manifests.ts is added.
  */
@@ -33,24 +34,37 @@ export interface DesiredGatewayConfig {
   configHash: string;
   /** The key hashes as the Secret carries them (what a second desktop adopting the cluster reads). */
   apiKeys: { id: string; hash: string; project: string; revoked: boolean; expires_at?: string }[];
-  /** Secret data key → vault secret id of each provider key file the config names (resolved at sync time). */
+  /** Secret data key → vault secret id of each secret file the config names (provider keys, JWT secret, Redis URL), resolved at sync time. */
   providerKeys: Record<string, string>;
   /** Secret data key → PEM of each provider CA bundle the config names. */
   caFiles: Record<string, string>;
+  /** Where the cluster's replicas count limits: each in memory, or together in the cluster's Redis. */
+  limitsBackend: 'memory' | 'redis';
 }
 
 export const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 
-/** The config every synced cluster gets today; routes per cluster arrive with deployments. */
-export function desiredGatewayConfig(db: Db): DesiredGatewayConfig {
+/**
+ * The part of the config every cluster gets alike (projects, keys, guardrails, endpoints, JWT),
+ * rendered once per job or listing; `input` is what clusterGatewayConfig adds a cluster's own part to.
+ */
+export interface SharedGatewayConfig extends DesiredGatewayConfig {
+  input: GatewayConfigInput;
+}
+
+function checked(input: GatewayConfigInput): string {
+  const result = validateGatewayConfig(input);
+  if (!result.ok) {
+    throw new FoundryError({ code: 'INTERNAL', message: `The gateway config is not valid: ${result.errors.join('; ')}`, hint: 'This is a bug in Foundry; nothing was sent to any cluster.' });
+  }
+  return renderGatewayConfigToml(input);
+}
+
+export function sharedGatewayConfig(db: Db): SharedGatewayConfig {
   const { config, secretFiles, caFiles } = renderGatewayConfig(db);
   // The gateway guards its admin endpoints with the token mounted from the Secret.
-  const withAdmin: GatewayConfigInput = { ...config, server: { ...config.server, admin_token_file: `${SECRETS_MOUNT}/${ADMIN_TOKEN_KEY}` } };
-  const checked = validateGatewayConfig(withAdmin);
-  if (!checked.ok) {
-    throw new FoundryError({ code: 'INTERNAL', message: `The gateway config is not valid: ${checked.errors.join('; ')}`, hint: 'This is a bug in Foundry; nothing was sent to any cluster.' });
-  }
-  const toml = renderGatewayConfigToml(withAdmin);
+  const input: GatewayConfigInput = { ...config, server: { ...config.server, admin_token_file: `${SECRETS_MOUNT}/${ADMIN_TOKEN_KEY}` } };
+  const toml = checked(input);
   const apiKeys = (config.auth?.api_keys ?? []).map((k) => ({
     id: k.id,
     hash: k.hash,
@@ -58,7 +72,35 @@ export function desiredGatewayConfig(db: Db): DesiredGatewayConfig {
     revoked: k.revoked ?? false,
     ...(k.expires_at ? { expires_at: k.expires_at instanceof Date ? k.expires_at.toISOString() : String(k.expires_at) } : {}),
   }));
-  return { toml, configHash: sha256(toml), apiKeys, providerKeys: secretFiles, caFiles };
+  return { input, toml, configHash: sha256(toml), apiKeys, providerKeys: secretFiles, caFiles, limitsBackend: 'memory' };
+}
+
+/** The Secret data key of a cluster's Redis URL: named by revision, so a new URL is a new config and gateways reload. */
+export const limitsRedisUrlKey = (revision: number) => `limits-redis-url-r${revision}`;
+
+/**
+ * One cluster's config: the shared part, plus `[limits]` on Redis when the cluster has a limits
+ * store (its URL a file in the cluster's own Secret). Without one the config is the shared one,
+ * and its replicas count limits each in memory.
+ */
+export function clusterGatewayConfig(shared: SharedGatewayConfig, store: LimitsStoreSecret | undefined): DesiredGatewayConfig {
+  const { input, ...plain } = shared;
+  if (!store) return plain;
+  const key = limitsRedisUrlKey(store.revision);
+  const toml = checked({ ...input, limits: { backend: 'redis', redis_url_file: `${SECRETS_MOUNT}/${key}` } });
+  return { ...plain, toml, configHash: sha256(toml), providerKeys: { ...plain.providerKeys, [key]: store.secretId }, limitsBackend: 'redis' };
+}
+
+/** Renders the shared part once; each call then gives one cluster's desired config. */
+export function desiredGatewayConfigs(db: Db): (clusterId: string) => DesiredGatewayConfig {
+  const shared = sharedGatewayConfig(db);
+  return (clusterId) => clusterGatewayConfig(shared, limitsStoreSecret(db, clusterId));
+}
+
+/** A cluster's desired config; without a cluster, the shared part (what `foundry gateway config` prints by default). */
+export function desiredGatewayConfig(db: Db, clusterId?: string): DesiredGatewayConfig {
+  const shared = sharedGatewayConfig(db);
+  return clusterGatewayConfig(shared, clusterId === undefined ? undefined : limitsStoreSecret(db, clusterId));
 }
 
 export interface SyncTarget {

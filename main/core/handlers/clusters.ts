@@ -6,7 +6,7 @@ import { readGatewayLiveState } from '../gateway/live-state';
 
 type ClusterHandlers = Pick<
   HandlerTable,
-  'clusters:list' | 'clusters:gatewayState' | 'clusters:get' | 'clusters:preview' | 'clusters:import' | 'clusters:check' | 'clusters:remove' | 'clusters:syncGateway'
+  'clusters:list' | 'clusters:gatewayState' | 'clusters:get' | 'clusters:preview' | 'clusters:import' | 'clusters:check' | 'clusters:remove' | 'clusters:syncGateway' | 'clusters:setLimitsStore' | 'clusters:clearLimitsStore'
 >;
 
 export const clusterHandlers: ClusterHandlers = {
@@ -35,6 +35,21 @@ export const clusterHandlers: ClusterHandlers = {
   'clusters:remove': {
     run: ({ core }, input) => core.clusters.remove(input.clusterId, input.confirmName),
     audit: (_i, c) => ({ target: c.id, details: { name: c.name, server: c.server } }),
+  },
+  // Audit says that the store was set, replaced or cleared, and its revision; never the URL.
+  'clusters:setLimitsStore': {
+    run: async (ctx, input) => {
+      const change = await ctx.core.clusters.limitsStore.set(input.clusterId, input.redisUrl, signedIn(ctx).username);
+      return { cluster: ctx.core.clusters.list().find((c) => c.id === change.clusterId)!, change };
+    },
+    audit: (_i, r) => ({ target: r.cluster.id, details: { name: r.cluster.name, limitsStore: r.change.change, backend: 'redis', revision: r.change.revision } }),
+  },
+  'clusters:clearLimitsStore': {
+    run: (ctx, input) => {
+      const change = ctx.core.clusters.limitsStore.clear(input.clusterId, signedIn(ctx).username);
+      return { cluster: ctx.core.clusters.list().find((c) => c.id === change.clusterId)!, change };
+    },
+    audit: (_i, r) => ({ target: r.cluster.id, details: { name: r.cluster.name, limitsStore: r.change.change, backend: 'memory', revision: r.change.revision } }),
   },
   'clusters:syncGateway': {
     run: (ctx, input) => {

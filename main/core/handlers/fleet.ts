@@ -1,6 +1,7 @@
 import type { HandlerTable } from './types';
 import { signedIn } from './types';
-import { renderGatewayConfig } from '../gateway/render';
+import { clusterGatewayConfig, sharedGatewayConfig } from '../gateway/sync-objects';
+import { limitsStoreSecret } from '../clusters/limits-store';
 
 type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'gateway:config'>;
 
@@ -20,9 +21,13 @@ export const fleetHandlers: FleetHandlers = {
   'optimizer:runs': { run: ({ core }, input) => core.optimizer.list(input.limit) },
   'optimizer:get': { run: ({ core }, input) => core.optimizer.get(input.runId) },
   'gateway:config': {
-    run: ({ core }) => {
-      const { config, toml } = renderGatewayConfig(core.db);
-      return { toml, apiKeys: config.auth?.api_keys?.length ?? 0, projects: Object.keys(config.projects ?? {}).length };
+    run: ({ core }, input) => {
+      // Exactly what a cluster's ConfigMap gets; a cluster id is resolved first so an unknown one is an error, not the shared part.
+      const clusterId = input.clusterId === undefined ? undefined : core.clusters.resolve(input.clusterId).id;
+      const shared = sharedGatewayConfig(core.db);
+      const desired = clusterGatewayConfig(shared, clusterId === undefined ? undefined : limitsStoreSecret(core.db, clusterId));
+      const config = shared.input;
+      return { toml: desired.toml, apiKeys: config.auth?.api_keys?.length ?? 0, projects: Object.keys(config.projects ?? {}).length, limits: desired.limitsBackend };
     },
   },
 };

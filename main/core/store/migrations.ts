@@ -284,6 +284,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'cluster-limits-store',
+    sql: `
+      -- Each cluster's store for its gateway's limits: a Redis URL (it may carry a password, so it
+      -- lives sealed in the vault; the row names the vault secret). No row, or secret_id NULL: limits
+      -- are counted in each replica's memory. A cleared store keeps its row so revision only grows:
+      -- the URL's file in the gateway Secret is named by it, and a new name makes gateways reload.
+      CREATE TABLE cluster_limits_store (
+        cluster_id TEXT PRIMARY KEY REFERENCES clusters(id) ON DELETE CASCADE,
+        secret_id TEXT,
+        revision INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
