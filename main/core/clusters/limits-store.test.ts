@@ -4,6 +4,7 @@ import { keychainAvailable, requireInCi, startAdminCore, type TestCore } from '.
 import { SECRETS_MOUNT } from '../gateway/render';
 import { desiredGatewayConfig } from '../gateway/sync-objects';
 import { LIMITS_REDIS_URL_KIND } from './limits-store';
+import { insertTestCluster } from './testing';
 
 /**
  * A cluster's limits store through the channel table, on a real database and vault: the URL is sealed,
@@ -22,29 +23,6 @@ const PASSWORD = 'limits-store-test-password-9d2e';
 const URL_1 = `redis://:${PASSWORD}@redis.foundry-system.svc:6379/0`;
 const URL_2 = `rediss://default:${PASSWORD}-2@redis.example.com:6380`;
 
-/** A cluster row as an import leaves it (no API server is needed to keep a setting). */
-async function cluster(name: string): Promise<string> {
-  const kubeconfig = await core.services.vault.put('kubeconfig', name, 'apiVersion: v1');
-  const id = `cl_${name}`;
-  core.services.clusters.store.insert({
-    id,
-    name,
-    source: 'kubeconfig',
-    context: name,
-    server: `https://${name}.example:6443`,
-    caFingerprint: null,
-    authKind: 'token',
-    kubeconfigSecretId: kubeconfig.id,
-    gatewayNamespace: 'foundry-system',
-    createdBy: 'ada',
-    createdAt: new Date().toISOString(),
-    checkedAt: null,
-    inventory: null,
-    checkError: null,
-  });
-  return id;
-}
-
 const limitsOf = (toml: string) => {
   const parsed = parseGatewayConfig(toml);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
@@ -53,8 +31,8 @@ const limitsOf = (toml: string) => {
 
 describe.skipIf(!available)('cluster limits store', () => {
   it('seals the URL, renders [limits] for that cluster only, and never returns or audits the URL', async () => {
-    const east = await cluster('east');
-    const west = await cluster('west');
+    const east = await insertTestCluster(core, 'east');
+    const west = await insertTestCluster(core, 'west');
     const shared = desiredGatewayConfig(core.services.db);
 
     const set = await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: `  ${URL_1} ` }, admin);
@@ -93,7 +71,7 @@ describe.skipIf(!available)('cluster limits store', () => {
   });
 
   it('a new URL gets a new revision (a new Secret file, so gateways reload) and the old one leaves the vault', async () => {
-    const east = await cluster('east');
+    const east = await insertTestCluster(core, 'east');
     await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: URL_1 }, admin);
     const first = desiredGatewayConfig(core.services.db, east);
     const replaced = await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: URL_2 }, admin);
@@ -107,7 +85,7 @@ describe.skipIf(!available)('cluster limits store', () => {
   });
 
   it('refuses a bad URL saying why, and keeps what was stored', async () => {
-    const east = await cluster('east');
+    const east = await insertTestCluster(core, 'east');
     await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: URL_1 }, admin);
     const before = desiredGatewayConfig(core.services.db, east).configHash;
     const bad = await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: `https://u:${PASSWORD}@redis:6379` }, admin).catch((e: unknown) => e as { code: string; message: string });
@@ -121,7 +99,7 @@ describe.skipIf(!available)('cluster limits store', () => {
   });
 
   it('clearing goes back to per-replica memory and removes the URL; the revision still grows afterwards', async () => {
-    const east = await cluster('east');
+    const east = await insertTestCluster(core, 'east');
     const shared = desiredGatewayConfig(core.services.db);
     await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: URL_1 }, admin);
     const cleared = await core.call('clusters:clearLimitsStore', { clusterId: east }, admin);
@@ -138,7 +116,7 @@ describe.skipIf(!available)('cluster limits store', () => {
   });
 
   it('removing the cluster removes its URL from the vault; a viewer may see the store but not set it', async () => {
-    const east = await cluster('east');
+    const east = await insertTestCluster(core, 'east');
     await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: URL_1 }, admin);
     await core.call('users:create', { username: 'vera', password: 'viewer password 1', role: 'viewer' }, admin);
     const { token } = await core.call('auth:signIn', { username: 'vera', password: 'viewer password 1' });

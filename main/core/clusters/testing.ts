@@ -68,3 +68,26 @@ export async function putBehindGatewayService(kube: KubeClient, namespace: strin
     action: 'create the gateway pod',
   });
 }
+
+/** A cluster row as an import leaves it, for tests of per-cluster settings that need no API server. */
+export async function insertTestCluster(core: TestCore, name: string): Promise<string> {
+  const kubeconfig = await core.services.vault.put('kubeconfig', name, 'apiVersion: v1');
+  const id = `cl_${name}`;
+  core.services.clusters.store.insert({
+    id,
+    name,
+    source: 'kubeconfig',
+    context: name,
+    server: `https://${name}.example:6443`,
+    caFingerprint: null,
+    authKind: 'token',
+    kubeconfigSecretId: kubeconfig.id,
+    gatewayNamespace: 'foundry-system',
+    createdBy: 'ada',
+    createdAt: new Date().toISOString(),
+    checkedAt: null,
+    inventory: null,
+    checkError: null,
+  });
+  return id;
+}
