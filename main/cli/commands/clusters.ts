@@ -6,8 +6,9 @@ import { FoundryError, exitCodeOf, fromShape } from '../../core/errors';
 import type { ClusterDetail, ClusterSummary } from '../../core/clusters/types';
 import { finish } from './system';
 import { readKubeconfigFile } from './clusters-kubeconfig';
+import { describeLimitsStore, registerLimitsStore } from './clusters-limits';
 
-/** `foundry clusters …`: import from a kubeconfig, list, check, sync or install the gateway, remove. */
+/** `foundry clusters …`: import from a kubeconfig, list, check, sync or install the gateway, set the limits store, remove. */
 
 const repeat = (v: string, all: string[]) => [...all, v];
 
@@ -38,7 +39,7 @@ const row = (c: ClusterSummary) => ({
 const COLUMNS = ['name', 'server', 'health', 'version', 'nodes', 'gpus', 'gateway', 'checkedAt'] as const;
 
 function describeDetail(c: ClusterDetail): string {
-  const lines = [table([row(c)], [...COLUMNS])];
+  const lines = [table([row(c)], [...COLUMNS]), describeLimitsStore(c.limitsStore)];
   if (c.checkError) lines.push('', `last check failed: ${c.checkError.message}${c.checkError.hint ? `\nhint: ${c.checkError.hint}` : ''}`);
   if (c.nodeList.length) {
     lines.push(
@@ -87,7 +88,7 @@ async function add(ctx: CliContext, opts: { kubeconfig: string; context: string[
 }
 
 export function registerClusters(program: Command): void {
-  const clusters = program.command('clusters').description('Kubernetes clusters: import, inventory, gateway sync');
+  const clusters = program.command('clusters').description('Kubernetes clusters: import, inventory, gateway sync, limits store');
   clusters
     .command('add')
     .description('import contexts of a kubeconfig (read into memory; kept only encrypted in the vault)')
@@ -143,6 +144,8 @@ export function registerClusters(program: Command): void {
         await finish(ctx, await ctx.call('clusters:syncGateway', { clusterIds: ids, install: Boolean(opts.install), image: opts.image, takeOver: Boolean(opts.takeOver) }));
       }),
     );
+
+  registerLimitsStore(program, clusters, clusterId);
 
   clusters
     .command('remove <cluster>')

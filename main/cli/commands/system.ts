@@ -79,10 +79,14 @@ export function registerSystem(program: Command): void {
   }));
 
   const gateway = program.command('gateway').description('the in-cluster gateway');
-  gateway.command('config').description('print the gateway config (TOML) this desktop renders; keys appear as hashes').action(action(program, async (ctx) => {
-    const out = await ctx.call('gateway:config', {});
-    print(ctx.json, out, () => out.toml);
-  }));
+  gateway
+    .command('config')
+    .description("print the gateway config (TOML) this desktop renders, keys as hashes: the part every cluster shares, or with --cluster that cluster's own ([limits] too)")
+    .option('--cluster <cluster>', "a cluster's config, with its limits store (the Redis URL itself stays in the cluster's Secret)")
+    .action(action(program, async (ctx, o: { cluster?: string }) => {
+      const out = await ctx.call('gateway:config', o.cluster ? { clusterId: o.cluster } : {});
+      print(ctx.json, out, () => out.toml);
+    }));
 
   program
     .command('call <channel> [json]')
