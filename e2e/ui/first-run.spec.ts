@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ADMIN, SHOTS, goTo } from './session';
 
 /**
  * First run in browser mode, as a new admin would do it: set up, create a project, create an API
@@ -8,19 +9,13 @@ import { join } from 'node:path';
  * of every real page and a few empty ones land in e2e/artifacts/ui for review by eye.
  */
 
-const SHOTS = join('e2e', 'artifacts', 'ui');
-const ADMIN = { username: 'ada', displayName: 'Ada Lovelace', password: 'correct horse battery' };
-
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
-async function go(route: string) {
-  await page.getByTestId(`nav-${route}`).click();
-  await expect(page).toHaveURL(new RegExp(`#/${route}$`));
-}
+const go = (route: string) => goTo(page, route);
 
 test.beforeAll(async ({ browser }) => {
   const url = process.env.FOUNDRY_WEB_URL;

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHOTS, dismissToasts, signInAsAdmin } from './session';
+import { SHOTS, dismissToasts, signInAsAdmin, goTo } from './session';
 
 /**
  * The Guardrails page as a platform engineer uses it: start from the honest empty state, create a
@@ -15,10 +15,7 @@ let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
-async function go(route: string) {
-  await page.getByTestId(`nav-${route}`).click();
-  await expect(page).toHaveURL(new RegExp(`#/${route}$`));
-}
+const go = (route: string) => goTo(page, route);
 
 test.describe.configure({ mode: 'serial' });
 

@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBrowserMode, type BrowserMode } from '../browser-mode';
-import { SHOTS, dismissToasts, signInAsAdmin } from './session';
+import { SHOTS, dismissToasts, signInAsAdmin, goTo } from './session';
 
 /**
  * Gateway limits as a platform engineer sets them: a project's rates, monthly budget and body
@@ -18,10 +18,7 @@ let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
-async function go(route: string) {
-  await page.getByTestId(`nav-${route}`).click();
-  await expect(page).toHaveURL(new RegExp(`#/${route}$`));
-}
+const go = (route: string) => goTo(page, route);
 
 test.describe.configure({ mode: 'serial' });
 

@@ -29,3 +29,9 @@ export async function dismissToasts(page: Page): Promise<void> {
   const close = page.locator('.mantine-Notification-root:visible button');
   for (let i = 0; i < 5 && (await close.count()) > 0; i++) await close.first().click({ timeout: 2000 }).catch(() => undefined);
 }
+
+/** Opens a page from the navigation bar and waits for its route. */
+export async function goTo(page: Page, route: string): Promise<void> {
+  await page.getByTestId(`nav-${route}`).click();
+  await expect(page).toHaveURL(new RegExp(`#/${route}$`));
+}
