@@ -184,6 +184,37 @@ test('a gateway another desktop took is not overwritten; taking it back asks for
   expect(secret.metadata?.annotations?.['foundry.dev/owner-desktop']).not.toBe('another-desktop');
 });
 
+test('the limits store: per replica until a Redis URL is set (write-only, a bad one refused), then in the cluster; cleared again', async ({ kube }) => {
+  const PASSWORD = 'ui-limits-store-password-3f9a';
+  const fact = page.getByTestId('cluster-limits-store');
+  await expect(fact).toContainText('Per replica');
+  await expect(page.getByTestId('cluster-limits-store-sentence')).toContainText('each gateway replica counts limits and budgets on its own');
+
+  await page.getByTestId('cluster-limits-store-edit').click();
+  const form = page.getByTestId('limits-store-form');
+  await form.locator('input[name=redisUrl]').fill(`http://:${PASSWORD}@redis:6379`);
+  await form.getByTestId('limits-store-save').click();
+  await expect(form).toContainText("uses the http scheme; the gateway's limits store speaks only Redis");
+  await form.locator('input[name=redisUrl]').fill(`redis://:${PASSWORD}@redis.foundry-system.svc:6379/0`);
+  await shot('clusters-08a-limits-store');
+  await form.getByTestId('limits-store-save').click();
+  await expect(form).toBeHidden();
+  await expect(fact).toContainText('Redis (shared)');
+  await expect.poll(async () => (await configMapToml(kube)) ?? '', { timeout: 30_000 }).toContain('redis_url_file = "/etc/foundry-gateway/secrets/limits-redis-url-r1"');
+  const secret = await kube.makeApiClient(k8s.CoreV1Api).readNamespacedSecret({ name: 'foundry-gateway-secrets', namespace: 'foundry-system' });
+  expect(Buffer.from(secret.data!['limits-redis-url-r1']!, 'base64').toString()).toContain(PASSWORD);
+  expect(await page.content()).not.toContain(PASSWORD);
+  await dismissToasts(page);
+  await shot('clusters-08b-limits-store-set');
+
+  await page.getByTestId('cluster-limits-store-edit').click();
+  await expect(form.locator('input[name=redisUrl]')).toHaveValue('');
+  await form.getByTestId('limits-store-clear').click();
+  await expect(form).toBeHidden();
+  await expect(fact).toContainText('Per replica');
+  await expect.poll(async () => (await configMapToml(kube)) ?? '', { timeout: 30_000 }).not.toContain('redis_url_file');
+});
+
 test('removing a cluster asks for its name and says what stays in the cluster', async () => {
   await page.getByTestId('cluster-actions-lab-gpu').click();
   await page.getByTestId('cluster-remove').click();

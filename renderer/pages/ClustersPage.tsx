@@ -14,6 +14,7 @@ import { ClusterDetail } from './clusters/ClusterDetail';
 import { ownedElsewhere } from './clusters/format';
 import { ClustersTable } from './clusters/ClustersTable';
 import { ImportModal } from './clusters/ImportModal';
+import { LimitsStoreModal } from './clusters/LimitsStoreModal';
 
 const SYNC_JOB = 'gateway.sync';
 
@@ -25,6 +26,7 @@ export function ClustersPage() {
   const [importing, setImporting] = useState(false);
   const [removing, setRemoving] = useState<ClusterSummary | null>(null);
   const [takingOver, setTakingOver] = useState<ClusterSummary | null>(null);
+  const [editingLimits, setEditingLimits] = useState<ClusterSummary | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
   const [checkingAll, setCheckingAll] = useState(false);
   const track = useJobs((s) => s.track);
@@ -154,7 +156,9 @@ export function ClustersPage() {
             onSync={(c, install) => void sync([c.id], install)}
             onRemove={setRemoving}
           />
-          {selected && detail.data?.id === selected.id && <ClusterDetail cluster={detail.data} onTakeOver={canManage ? () => setTakingOver(selected) : undefined} />}
+          {selected && detail.data?.id === selected.id && (
+            <ClusterDetail cluster={detail.data} onTakeOver={canManage ? () => setTakingOver(selected) : undefined} onEditLimitsStore={canManage ? () => setEditingLimits(selected) : undefined} />
+          )}
           {detail.error && <ErrorAlert error={detail.error} />}
         </Stack>
       )}
@@ -166,6 +170,15 @@ export function ClustersPage() {
           if (r.imported.length) notifyDone(`Imported ${r.imported.map((c) => c.name).join(', ')}`);
           if (r.imported.length === 1) setSelectedId(r.imported[0]!.id);
           void clusters.reload();
+        }}
+      />
+      <LimitsStoreModal
+        cluster={editingLimits}
+        onClose={() => setEditingLimits(null)}
+        onSaved={(r) => {
+          const what = r.change.change === 'cleared' ? 'Cleared the limits store of' : r.change.change === 'replaced' ? 'Replaced the Redis URL of' : 'Set a Redis limits store for';
+          notifyDone(`${what} ${r.cluster.name}`);
+          void refresh();
         }}
       />
       {/* Mounted only while asked: a closed modal leaves its empty root in the page beside the remove dialog's. */}

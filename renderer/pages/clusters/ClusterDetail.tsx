@@ -4,7 +4,7 @@ import type { ClusterDetail as Detail } from '../../../main/core/clusters/types'
 import { ClientError } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Time } from '../../components/Time';
-import { GATEWAY, gatewaySentence, ownedElsewhere } from './format';
+import { GATEWAY, gatewaySentence, limitsStoreWording, ownedElsewhere } from './format';
 import { GatewayLivePanel } from './GatewayLivePanel';
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
@@ -21,10 +21,11 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 /** The selected cluster: where it is, how Foundry reaches it, its gateway, and every node with its GPUs. */
-export function ClusterDetail({ cluster, onTakeOver }: { cluster: Detail; onTakeOver?: () => void }) {
+export function ClusterDetail({ cluster, onTakeOver, onEditLimitsStore }: { cluster: Detail; onTakeOver?: () => void; onEditLimitsStore?: () => void }) {
   const g = cluster.gateway;
   const look = GATEWAY[g?.state ?? 'none'];
   const elsewhere = ownedElsewhere(g);
+  const limits = limitsStoreWording(cluster.limitsStore);
   return (
     <Card withBorder padding="md" data-testid="cluster-detail">
       <Stack gap="md">
@@ -54,6 +55,21 @@ export function ClusterDetail({ cluster, onTakeOver }: { cluster: Detail; onTake
             <Badge color={look.color}>{look.label}</Badge>
           </Fact>
           <Fact label="Gateway installed">{g?.installedAt ? <Time iso={g.installedAt} /> : 'No (config only)'}</Fact>
+          <Fact label="Limits store">
+            <Group gap="xs" wrap="nowrap" data-testid="cluster-limits-store">
+              <Badge color={limits.color} title={limits.sentence}>
+                {limits.label}
+              </Badge>
+              {onEditLimitsStore && (
+                <Button size="compact-xs" variant="subtle" onClick={onEditLimitsStore} data-testid="cluster-limits-store-edit">
+                  {cluster.limitsStore ? 'Change…' : 'Set…'}
+                </Button>
+              )}
+            </Group>
+            <Text size="xs" c="dimmed" data-testid="cluster-limits-store-sentence">
+              {limits.sentence}
+            </Text>
+          </Fact>
         </SimpleGrid>
         <Alert color={look.color} variant="light" data-testid="cluster-gateway-sentence">
           <Stack gap="xs" align="flex-start">

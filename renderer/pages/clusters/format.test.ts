@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OWNED_ELSEWHERE } from '../../../main/core/gateway/ownership';
-import { gatewaySentence, gpuLine, ownedElsewhere, shortGpuName } from './format';
+import { gatewaySentence, gpuLine, limitsStoreWording, LIMITS_STORE_HELP, ownedElsewhere, shortGpuName } from './format';
 
 describe('cluster wording', () => {
   it('shortens GPU product labels and sums a line per model', () => {
@@ -32,5 +32,16 @@ describe('cluster wording', () => {
     expect(ownedElsewhere({ ...refused, error: { code: 'CLUSTER_UNREACHABLE', message: 'x' } })).toBeNull();
     expect(ownedElsewhere({ ...base, state: 'synced', error: null })).toBeNull();
     expect(ownedElsewhere(null)).toBeNull();
+  });
+
+  it('says plainly that without a limits store limits are per replica, and never shows the URL', () => {
+    const none = limitsStoreWording(null);
+    expect(none).toMatchObject({ label: 'Per replica', color: 'yellow' });
+    expect(none.sentence).toContain('each gateway replica counts limits and budgets on its own');
+    expect(none.sentence).toContain('up to N times its setting');
+    const set = limitsStoreWording({ backend: 'redis', revision: 3, updatedAt: '2026-01-01T00:00:00Z', updatedBy: 'ada' });
+    expect(set).toMatchObject({ label: 'Redis (shared)', color: 'teal' });
+    expect(set.sentence).toMatch(/exactly.*revision 3.*never shown/);
+    expect(LIMITS_STORE_HELP.clear).toContain('each replica count limits on its own');
   });
 });

@@ -1,6 +1,6 @@
 /** Pure wording for the Clusters page, tested without a DOM. */
 import type { MantineColor } from '@mantine/core';
-import type { ClusterHealth, ClusterSummary, GatewayStatus } from '../../../main/core/clusters/types';
+import type { ClusterHealth, ClusterSummary, GatewayStatus, LimitsStore } from '../../../main/core/clusters/types';
 
 /** "NVIDIA-H100-80GB-HBM3" reads as "H100-80GB-HBM3" in a badge; the tooltip keeps the full label. */
 export function shortGpuName(product: string): string {
@@ -54,3 +54,26 @@ export function ownedElsewhere(g: GatewayStatus | null): { ownerHost: string | n
   if (details?.reason !== 'gateway-owned-elsewhere') return null;
   return { ownerHost: typeof details.ownerHost === 'string' ? details.ownerHost : null };
 }
+
+/** The "Limits store" fact: a short label, and the sentence that says what it means for the limits. */
+export function limitsStoreWording(s: LimitsStore | null): { label: string; color: MantineColor; sentence: string } {
+  if (!s) {
+    return {
+      label: 'Per replica',
+      color: 'yellow',
+      sentence: 'No limits store: each gateway replica counts limits and budgets on its own, so with N replicas a limit admits up to N times its setting.',
+    };
+  }
+  return {
+    label: 'Redis (shared)',
+    color: 'teal',
+    sentence: `Every gateway replica counts limits and budgets together in this cluster's Redis, so each limit holds exactly. The URL (revision ${s.revision}) is sealed in the vault and never shown.`,
+  };
+}
+
+/** What the limits-store form says before saving; the URL field always starts empty (write-only). */
+export const LIMITS_STORE_HELP = {
+  url: 'redis://[user:password@]host[:port][/db], or rediss:// for TLS. Reachable from the gateway pods, e.g. a Redis Service in the cluster.',
+  replace: 'A URL is stored and never shown. Entering a new one replaces it; the gateways reload onto it at the next sync.',
+  clear: 'Clearing it makes each replica count limits on its own again: with N replicas, a limit admits up to N times its setting.',
+} as const;
