@@ -17,7 +17,8 @@ import { insertTestCluster } from '../clusters/testing';
  * the vLLM simulator, and two gateway replicas each started from what a sync applies to its cluster
  * (the ConfigMap's TOML and the Secret's files, mounted from disk). With the store, a project limit
  * of N requests a minute admits exactly N across both replicas together; without it, each replica
- * admits N of its own.
+ * admits N of its own. Setting a store on running replicas takes effect when they reload (the URL's
+ * file is named by revision, so the [limits] section itself changes and the gateway opens the new store).
  */
 const haveRedis = requireInCi(spawnSync('redis-server', ['--version']).status === 0, 'redis-server (apt-get install redis-server)');
 const available = haveRedis && requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
@@ -48,8 +49,8 @@ function waitForLine(child: ChildProcess, re: RegExp, what: string): Promise<voi
   });
 }
 
-/** Two replicas of a cluster's gateway, each reading the Secret's files from a mount as the kubelet would lay them out. */
-async function replicas(clusterId: string): Promise<Running[]> {
+/** What a sync applies to a cluster: its config, and its Secret's files on a mount as the kubelet lays them out. */
+async function applied(clusterId: string) {
   const desired = desiredGatewayConfig(core.services.db, clusterId);
   const secretFiles: Record<string, string> = {};
   for (const [file, id] of Object.entries(desired.providerKeys)) secretFiles[file] = (await core.services.vault.get(id)).toString('utf8');
@@ -62,9 +63,16 @@ async function replicas(clusterId: string): Promise<Running[]> {
   for (const [name, b64] of Object.entries(secret.data)) writeFileSync(join(mount, name), Buffer.from(b64, 'base64'));
   const parsed = parseGatewayConfig(configMap.data['config.toml']!);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  const config = { ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 } };
+  return { config, secrets: { env: {}, readFile: (p: string) => readFileSync(join(mount, relative(SECRETS_MOUNT, p)), 'utf8') } };
+}
+
+/** Two replicas of a cluster's gateway started on what a sync applied. */
+async function replicas(clusterId: string): Promise<Running[]> {
+  const { config, secrets } = await applied(clusterId);
   const out: Running[] = [];
   for (let i = 0; i < 2; i++) {
-    const gw = await listenGateway({ ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 } }, { env: {}, readFile: (p) => readFileSync(join(mount, relative(SECRETS_MOUNT, p)), 'utf8') });
+    const gw = await listenGateway(config, secrets);
     gateways.push(gw);
     out.push(gw);
   }
@@ -117,10 +125,19 @@ describe.skipIf(!available)('a project limit across two gateway replicas', () =>
     expect(statuses.filter((s) => s === 429)).toHaveLength(2 * LIMIT);
   });
 
-  it(`without one, each replica admits ${LIMIT} on its own: ${2 * LIMIT} in all`, async () => {
+  it(`without one, each replica admits ${LIMIT} on its own: ${2 * LIMIT} in all; once a store is set, the running replicas reload onto it`, async () => {
     const id = await insertTestCluster(core, 'apart');
-    const statuses = await burst(await replicas(id));
+    const running = await replicas(id);
+    const statuses = await burst(running);
     expect(statuses.filter((s) => s === 200)).toHaveLength(2 * LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(LIMIT);
+
+    // Database 1: a keyspace the first test's buckets are not in. The replicas reload the config a sync would apply.
+    await core.call('clusters:setLimitsStore', { clusterId: id, redisUrl: `redis://:${PASSWORD}@127.0.0.1:${redisPort}/1` }, admin);
+    const { config } = await applied(id);
+    expect(config.limits).toMatchObject({ backend: 'redis', redis_url_file: `${SECRETS_MOUNT}/limits-redis-url-r1` });
+    for (const gw of running) expect(await gw.gateway.reload(config)).toEqual({ ok: true });
+    const shared = await burst(running);
+    expect(shared.filter((s) => s === 200)).toHaveLength(LIMIT);
   });
 });
