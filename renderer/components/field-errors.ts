@@ -16,6 +16,9 @@ export function fieldErrors(error: ClientError | null, keyOf: (path: unknown[]) 
   return out;
 }
 
+/** Keys field issues by the top-level field a form edits (`["baseUrl"]`, `["projectIds", 2]` → "projectIds"). */
+export const byTopField = (path: unknown[]): string => String(path[0] ?? '');
+
 /**
  * Field errors that disappear from a field as soon as the user edits it (the server's verdict was on
  * the old value), and all come back with the next answer. `edited` takes the keys a change touched.

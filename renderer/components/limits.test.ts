@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compact, limitInput, limitParts, limitProblem, limitValue } from './limits';
+import { compact, limitInput, limitParts, limitProblem, limitValue, limitInputs, limitValues } from './limits';
 
 describe('limits in the UI', () => {
   it('show only the limits that are set, short for tables and exact for tooltips', () => {
@@ -21,5 +21,11 @@ describe('limits in the UI', () => {
     expect(limitProblem(0)).toBe('must be at least 1; leave it empty for no limit');
     expect(limitProblem('-')).toBe('must be a whole number');
     expect(limitProblem(2.5)).toBe('must be a whole number');
+  });
+
+  it('turn a subject's three limits into form values and back, empty meaning none', () => {
+    const values = limitValues({ requestsPerMinute: 600, tokensPerMinute: null, monthlyTokenBudget: 50_000_000 });
+    expect(values).toEqual({ requestsPerMinute: 600, tokensPerMinute: '', monthlyTokenBudget: 50_000_000 });
+    expect(limitInputs({ ...values, tokensPerMinute: '2,000,000' })).toEqual({ requestsPerMinute: 600, tokensPerMinute: 2_000_000, monthlyTokenBudget: 50_000_000 });
   });
 });

@@ -29,6 +29,20 @@ export type LimitValue = number | string;
 
 export const limitValue = (v: number | null | undefined): LimitValue => (v == null ? '' : v);
 
+/** A subject's three limits as form values. */
+export const limitValues = (l: Required<Limits>): Record<LimitField, LimitValue> => ({
+  requestsPerMinute: limitValue(l.requestsPerMinute),
+  tokensPerMinute: limitValue(l.tokensPerMinute),
+  monthlyTokenBudget: limitValue(l.monthlyTokenBudget),
+});
+
+/** The three form values as a channel takes them. */
+export const limitInputs = (v: Record<LimitField, LimitValue>): Required<Limits> => ({
+  requestsPerMinute: limitInput(v.requestsPerMinute),
+  tokensPerMinute: limitInput(v.tokensPerMinute),
+  monthlyTokenBudget: limitInput(v.monthlyTokenBudget),
+});
+
 /** What the channel gets: null for an empty field (no limit), else the number. */
 export function limitInput(v: LimitValue): number | null {
   if (typeof v === 'number') return v;

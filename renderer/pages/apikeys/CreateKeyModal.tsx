@@ -8,7 +8,7 @@ import { ModalActions } from '../../components/ModalActions';
 import { localInputToIso } from '../../components/format';
 import { useAction } from '../../components/useAction';
 import { LimitFields } from '../../components/LimitFields';
-import { fieldErrors } from '../../components/field-errors';
+import { byTopField, fieldErrors } from '../../components/field-errors';
 import { limitInput, limitProblem, type LimitField, type LimitValue } from '../../components/limits';
 
 const RATES = ['requestsPerMinute', 'tokensPerMinute'] as const;
@@ -30,7 +30,7 @@ export function CreateKeyModal({ project, opened, onClose, onCreated }: Props) {
   const [expiry, setExpiry] = useState('');
   const [rates, setRates] = useState<Partial<Record<LimitField, LimitValue>>>({});
   const { busy, error, setError, run } = useAction();
-  const errors = fieldErrors(error, (p) => String(p[0] ?? ''));
+  const errors = fieldErrors(error, byTopField);
 
   useEffect(() => {
     if (!opened) return;

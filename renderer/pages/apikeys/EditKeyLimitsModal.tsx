@@ -5,8 +5,8 @@ import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LimitFields } from '../../components/LimitFields';
 import { ModalActions } from '../../components/ModalActions';
-import { fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
-import { limitInput, limitProblem, limitValue, type LimitField, type LimitValue } from '../../components/limits';
+import { byTopField, fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
+import { limitInputs, limitProblem, limitValues, type LimitField, type LimitValue } from '../../components/limits';
 import { useAction } from '../../components/useAction';
 
 const FIELDS = ['requestsPerMinute', 'tokensPerMinute', 'monthlyTokenBudget'] as const;
@@ -21,11 +21,11 @@ interface Props {
 export function EditKeyLimitsModal({ apiKey, onClose, onSaved }: Props) {
   const [values, setValues] = useState<Record<LimitField, LimitValue>>({ requestsPerMinute: '', tokensPerMinute: '', monthlyTokenBudget: '' });
   const { busy, error, setError, run } = useAction();
-  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, (p) => String(p[0] ?? '')), error);
+  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, byTopField), error);
 
   useEffect(() => {
     if (!apiKey) return;
-    setValues({ requestsPerMinute: limitValue(apiKey.requestsPerMinute), tokensPerMinute: limitValue(apiKey.tokensPerMinute), monthlyTokenBudget: limitValue(apiKey.monthlyTokenBudget) });
+    setValues(limitValues(apiKey));
     setError(null);
   }, [apiKey, setError]);
 
@@ -35,9 +35,7 @@ export function EditKeyLimitsModal({ apiKey, onClose, onSaved }: Props) {
     await run(async () => {
       const saved = await call('apikeys:update', {
         keyId: apiKey.id,
-        requestsPerMinute: limitInput(values.requestsPerMinute),
-        tokensPerMinute: limitInput(values.tokensPerMinute),
-        monthlyTokenBudget: limitInput(values.monthlyTokenBudget),
+        ...limitInputs(values),
       });
       onSaved(saved);
       onClose();

@@ -6,7 +6,7 @@
 import type { Endpoint, EndpointKind } from '../../../main/core/endpoints/types';
 import type { ChannelInput } from '../../../main/core/channels';
 import type { ClientError } from '../../client';
-import { fieldErrors } from '../../components/field-errors';
+import { byTopField, fieldErrors } from '../../components/field-errors';
 import { limitInput, limitValue, type LimitValue } from '../../components/limits';
 
 export const KINDS: { value: EndpointKind; label: string; hint: string }[] = [
@@ -117,4 +117,4 @@ export function updateInput(id: string, f: EndpointForm): ChannelInput<'endpoint
 }
 
 /** The channel's field issues ({path, message}) keyed by the form field (the path's first segment). */
-export const endpointFieldErrors = (error: ClientError | null): Record<string, string> => fieldErrors(error, (path) => String(path[0] ?? ''));
+export const endpointFieldErrors = (error: ClientError | null): Record<string, string> => fieldErrors(error, byTopField);

@@ -5,8 +5,8 @@ import type { Project } from '../../../main/core/access/projects';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LimitFields } from '../../components/LimitFields';
-import { fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
-import { limitInput, limitProblem, limitValue, type LimitField, type LimitValue } from '../../components/limits';
+import { byTopField, fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
+import { limitInput, limitInputs, limitProblem, limitValues } from '../../components/limits';
 import { notifyDone } from '../../components/notify';
 import { useAction } from '../../components/useAction';
 
@@ -20,21 +20,15 @@ interface Props {
   onSaved(project: Project): void;
 }
 
-const valuesOf = (p: Project): Record<LimitField, LimitValue> => ({
-  requestsPerMinute: limitValue(p.requestsPerMinute),
-  tokensPerMinute: limitValue(p.tokensPerMinute),
-  monthlyTokenBudget: limitValue(p.monthlyTokenBudget),
-});
-
 /** What every cluster's gateway allows this project, and whether it logs the project's bodies. */
 export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props) {
-  const [values, setValues] = useState(valuesOf(project));
+  const [values, setValues] = useState(limitValues(project));
   const [logBodies, setLogBodies] = useState(project.logBodies);
   const { busy, error, setError, run } = useAction();
-  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, (p) => String(p[0] ?? '')), error);
+  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, byTopField), error);
 
   useEffect(() => {
-    setValues(valuesOf(project));
+    setValues(limitValues(project));
     setLogBodies(project.logBodies);
     setError(null);
   }, [project, setError]);
@@ -47,9 +41,7 @@ export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props
     await run(async () => {
       const saved = await call('projects:setLimits', {
         projectId: project.id,
-        requestsPerMinute: limitInput(values.requestsPerMinute),
-        tokensPerMinute: limitInput(values.tokensPerMinute),
-        monthlyTokenBudget: limitInput(values.monthlyTokenBudget),
+        ...limitInputs(values),
         logBodies,
       });
       notifyDone(`Saved limits for ${saved.name}`, 'Synced gateways pick the change up automatically.');
@@ -102,7 +94,7 @@ export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props
           {error && <ErrorAlert error={error} />}
           {canManage && (
             <Group justify="flex-end">
-              <Button variant="default" disabled={!changed || busy} onClick={() => { setValues(valuesOf(project)); setLogBodies(project.logBodies); setError(null); }}>
+              <Button variant="default" disabled={!changed || busy} onClick={() => { setValues(limitValues(project)); setLogBodies(project.logBodies); setError(null); }}>
                 Reset
               </Button>
               <Button type="submit" loading={busy} disabled={!changed || invalid} data-testid="project-limits-save">
