@@ -115,6 +115,23 @@ describe.skipIf(!available)('cluster limits store', () => {
     expect(again.change).toMatchObject({ change: 'set', revision: 2 });
   });
 
+  it("out of date is judged per cluster: a URL set on one cluster leaves the other one synced", async () => {
+    await core.dispose();
+    // No automatic resync here: the states below are what the list reports before any job runs.
+    ({ core, admin } = await startAdminCore({ gatewayAutoSync: { debounceMs: 3_600_000, intervalMs: 3_600_000 } }));
+    const east = await insertTestCluster(core, 'east');
+    const west = await insertTestCluster(core, 'west');
+    const at = new Date().toISOString();
+    for (const id of [east, west]) core.services.clusters.store.recordSyncSuccess(id, at, { configHash: desiredGatewayConfig(core.services.db, id).configHash, installed: false, drift: [] });
+    const states = async () => (await core.call('clusters:list', {}, admin)).map((c) => [c.name, c.gateway!.state]);
+    expect(await states()).toEqual([['east', 'synced'], ['west', 'synced']]);
+    await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: URL_1 }, admin);
+    expect(await states()).toEqual([['east', 'out-of-date'], ['west', 'synced']]);
+    expect((await core.call('clusters:get', { clusterId: east }, admin)).gateway!.state).toBe('out-of-date');
+    core.services.clusters.store.recordSyncSuccess(east, at, { configHash: desiredGatewayConfig(core.services.db, east).configHash, installed: false, drift: [] });
+    expect(await states()).toEqual([['east', 'synced'], ['west', 'synced']]);
+  });
+
   it('removing the cluster removes its URL from the vault; a viewer may see the store but not set it', async () => {
     const east = await insertTestCluster(core, 'east');
     await core.call('clusters:setLimitsStore', { clusterId: east, redisUrl: URL_1 }, admin);
