@@ -23,7 +23,7 @@ describe('limits in the UI', () => {
     expect(limitProblem(2.5)).toBe('must be a whole number');
   });
 
-  it('turn a subject's three limits into form values and back, empty meaning none', () => {
+  it("turn a subject's three limits into form values and back, empty meaning none", () => {
     const values = limitValues({ requestsPerMinute: 600, tokensPerMinute: null, monthlyTokenBudget: 50_000_000 });
     expect(values).toEqual({ requestsPerMinute: 600, tokensPerMinute: '', monthlyTokenBudget: 50_000_000 });
     expect(limitInputs({ ...values, tokensPerMinute: '2,000,000' })).toEqual({ requestsPerMinute: 600, tokensPerMinute: 2_000_000, monthlyTokenBudget: 50_000_000 });
