@@ -12,6 +12,7 @@ import { processSecrets, type SecretSource } from './config/secrets';
 import { createLimitStore } from './limits/store';
 import type { LimitStore } from './limits/types';
 import { createFastPath } from './http/fast-path';
+import { keySetFailureReporter, type WarnLog } from './observability/jwks-failures';
 import { GatewayMetrics } from './observability/metrics';
 import { Tracing } from './observability/otel';
 import { authPlugin } from './plugins/auth';
@@ -36,6 +37,8 @@ export interface GatewayOptions {
   secrets?: SecretSource;
   /** Where access logs go; false turns them off (also off when config says so). Default: stdout, async. */
   accessLog?: DestinationStream | false;
+  /** Operational warnings (pino's signature), e.g. a JWKS URL that cannot be fetched; none when absent. */
+  warn?: WarnLog;
   /** Node process metrics (CPU, heap, event loop lag) on /metrics. */
   processMetrics?: boolean;
   usageCapacity?: number;
@@ -68,7 +71,12 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   if (!storeResult.ok) return storeResult;
   let store: LimitStore = storeResult.store;
   let limitsKey = JSON.stringify(opts.config.limits);
-  const first = await buildRuntime(opts.config, { secrets, shared, limitStore: store });
+  const metrics = new GatewayMetrics(
+    () => [...shared.targets.values()].map((t) => ({ target: t.id, state: BREAKER_VALUE[t.breaker.state] })),
+    opts.processMetrics ?? false,
+  );
+  const onKeySetFailure = keySetFailureReporter(metrics, opts.warn);
+  const first = await buildRuntime(opts.config, { secrets, shared, limitStore: store, onKeySetFailure });
   if (!first.ok) {
     await store.close();
     return first;
@@ -77,10 +85,6 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
   let draining = false;
   let lastReload = { at: null as string | null, ok: true, errors: [] as string[] };
   const streams = new Set<ServerResponse>();
-  const metrics = new GatewayMetrics(
-    () => [...shared.targets.values()].map((t) => ({ target: t.id, state: BREAKER_VALUE[t.breaker.state] })),
-    opts.processMetrics ?? false,
-  );
   const logOn = opts.accessLog !== false && opts.config.server.access_log;
   let accessLog: AccessLog | null = null;
   if (logOn && opts.accessLog) accessLog = new AccessLog(opts.accessLog);
@@ -132,7 +136,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
         if (!s.ok) return fail(s.errors);
         nextStore = s.store;
       }
-      const built = await buildRuntime(config, { secrets, shared, limitStore: nextStore });
+      const built = await buildRuntime(config, { secrets, shared, limitStore: nextStore, onKeySetFailure });
       if (!built.ok) {
         if (nextStore !== store) await nextStore.close();
         return fail(built.errors);

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   }
   const port = argValue('--port');
   if (port) loaded.config.server.port = Number(port);
-  const created = await createGateway({ config: loaded.config, processMetrics: true });
+  const created = await createGateway({ config: loaded.config, processMetrics: true, warn: (fields, message) => log.warn(fields, message) });
   if (!created.ok) {
     log.error({ errors: created.errors }, 'cannot start gateway');
     process.exit(2);

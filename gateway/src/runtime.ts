@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { Pool } from 'undici';
 import { ApiKeyTable } from './auth/api-keys';
 import { FailedAuthLimiter } from './auth/failed-auth';
+import { createKeySetClient, type KeySetClient, type KeySetError } from './auth/jwks-fetch';
 import { createJwtVerifier, type JwtVerifier } from './auth/jwt';
 import { ModelScopes } from './auth/model-scopes';
 import { checkCaBundle } from './config/ca-bundle';
@@ -72,6 +73,8 @@ export interface BuildDeps {
   secrets: SecretSource;
   shared: SharedState;
   limitStore: LimitStore;
+  /** Told of every failed JWKS fetch (app.ts counts and logs them). */
+  onKeySetFailure?: (err: KeySetError) => void;
 }
 
 export type BuildResult = { ok: true; runtime: Runtime } | { ok: false; errors: string[] };
@@ -87,17 +90,17 @@ function pool(shared: SharedState, origin: string, connections: number, ca?: str
   return p;
 }
 
-/** A provider's CA bundle, read and checked at (re)load time; errors name the config path. */
-function readCaBundle(src: SecretSource, name: string, file: string | undefined): { ok: true; value: string | undefined } | { ok: false; error: string } {
+/** A CA bundle (a provider's ca_file, auth.jwt.jwks_ca_file), read and checked at (re)load time; errors name the config path. */
+function readCaBundle(src: SecretSource, path: string, file: string | undefined): { ok: true; value: string | undefined } | { ok: false; error: string } {
   if (!file) return { ok: true, value: undefined };
   let text: string;
   try {
     text = src.readFile(file);
   } catch {
-    return { ok: false, error: `providers.${name}.ca_file: cannot read ${file}` };
+    return { ok: false, error: `${path}: cannot read ${file}` };
   }
   const checked = checkCaBundle(text);
-  return checked.ok ? { ok: true, value: checked.pem } : { ok: false, error: `providers.${name}.ca_file: ${file} ${checked.error}` };
+  return checked.ok ? { ok: true, value: checked.pem } : { ok: false, error: `${path}: ${file} ${checked.error}` };
 }
 
 function sharedFailedAuth(shared: SharedState, perMinute: number): FailedAuthLimiter {
@@ -113,7 +116,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
     const key = readSecret(deps.secrets, `providers.${name}`, { file: p.api_key_file, env: p.api_key_env, name: 'api_key' });
     if (!key.ok) errors.push(key.error);
     else providers.set(name, createProvider(name, p, key.value));
-    const ca = readCaBundle(deps.secrets, name, p.ca_file);
+    const ca = readCaBundle(deps.secrets, `providers.${name}.ca_file`, p.ca_file);
     if (!ca.ok) errors.push(ca.error);
     else if (ca.value) caBundles.set(name, ca.value);
   }
@@ -124,15 +127,19 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
 
   const scopes = new ModelScopes(config.models);
   let jwt: JwtVerifier | null = null;
+  let keySetClient: KeySetClient | null = null;
   const jwtCfg = config.auth.jwt;
   if (jwtCfg) {
     const secret = readSecret(deps.secrets, 'auth.jwt', { file: jwtCfg.secret_file, env: jwtCfg.secret_env, name: 'secret' });
     const pem = readSecret(deps.secrets, 'auth.jwt', { file: jwtCfg.public_key_file, name: 'public_key' });
+    const jwksCa = readCaBundle(deps.secrets, 'auth.jwt.jwks_ca_file', jwtCfg.jwks_ca_file);
     if (!secret.ok) errors.push(secret.error);
     if (!pem.ok) errors.push(pem.error);
-    if (secret.ok && pem.ok) {
+    if (!jwksCa.ok) errors.push(jwksCa.error);
+    if (secret.ok && pem.ok && jwksCa.ok) {
+      keySetClient = jwtCfg.jwks_url ? createKeySetClient(jwtCfg.jwks_url, jwksCa.value) : null;
       try {
-        jwt = await createJwtVerifier(jwtCfg, { secret: secret.value, publicKeyPem: pem.value }, scopes);
+        jwt = await createJwtVerifier(jwtCfg, { secret: secret.value, publicKeyPem: pem.value }, scopes, { fetch: keySetClient?.fetch, onFailure: deps.onKeySetFailure });
       } catch (err) {
         errors.push(`auth.jwt.public_key_file: ${(err as Error).message}`);
       }
@@ -146,6 +153,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
   }
   if (errors.length) {
     images?.store.close();
+    void keySetClient?.close();
     return { ok: false, errors };
   }
 
@@ -198,6 +206,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       dispose: () => {
         stops.forEach((s) => s());
         images?.store.close();
+        void keySetClient?.close();
       },
     },
   };

@@ -1,6 +1,6 @@
 /** Test helpers: real gateways on 127.0.0.1 from config objects, and freshly minted API keys. */
 import type { DestinationStream } from 'pino';
-import { createGateway, type Gateway } from '../src/app';
+import { createGateway, type Gateway, type GatewayOptions } from '../src/app';
 import { generateApiKey, hashApiKey } from '../src/auth/api-keys';
 import { validateGatewayConfig, type GatewayConfigInput } from '../src/config';
 import type { SecretSource } from '../src/config/secrets';
@@ -43,10 +43,10 @@ export function logSink(): { stream: DestinationStream; lines: Record<string, an
 }
 
 /** `fastPath: false` leaves every request to fastify's routes (the fast path's parity test). */
-export async function listenGateway(input: GatewayConfigInput, secrets: SecretSource = secretsFrom(), opts: { accessLog?: DestinationStream; fastPath?: boolean } = {}): Promise<Running> {
+export async function listenGateway(input: GatewayConfigInput, secrets: SecretSource = secretsFrom(), opts: { accessLog?: DestinationStream; fastPath?: boolean; warn?: GatewayOptions['warn'] } = {}): Promise<Running> {
   const v = validateGatewayConfig({ ...input, server: { host: '127.0.0.1', port: 0, access_log: Boolean(opts.accessLog), ...input.server } });
   if (!v.ok) throw new Error(v.errors.join('\n'));
-  const r = await createGateway({ config: v.value, secrets, accessLog: opts.accessLog ?? false, fastPath: opts.fastPath });
+  const r = await createGateway({ config: v.value, secrets, accessLog: opts.accessLog ?? false, fastPath: opts.fastPath, warn: opts.warn });
   if (!r.ok) throw new Error(r.errors.join('\n'));
   const url = await r.gateway.listen();
   return { url, gateway: r.gateway, close: () => r.gateway.close() };

@@ -116,3 +116,34 @@ export async function startTlsUpstream(cert: TestCert, model = 'private-llm'): P
     });
   return state;
 }
+
+export interface TlsJwksServer {
+  /** https://127.0.0.1:<port>/jwks.json */
+  url: string;
+  /** GETs of the key set answered. */
+  fetched: number;
+  close(): Promise<void>;
+}
+
+/** An identity provider's key set over TLS with `cert`: GET /jwks.json answers `{ keys }`; any other path 503. */
+export async function startTlsJwks(cert: TestCert, keys: object[]): Promise<TlsJwksServer> {
+  const state: TlsJwksServer = { url: '', fetched: 0, close: async () => undefined };
+  const server: Server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+    if (req.method === 'GET' && req.url === '/jwks.json') {
+      state.fetched += 1;
+      res.setHeader('content-type', 'application/jwk-set+json');
+      res.end(JSON.stringify({ keys }));
+      return;
+    }
+    res.statusCode = 503;
+    res.end('unavailable');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  state.url = `https://127.0.0.1:${(server.address() as { port: number }).port}/jwks.json`;
+  state.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return state;
+}

@@ -1,10 +1,12 @@
 /**
  * JWT bearer tokens via jose: HS256 with a shared secret, RS256/ES256 with a PEM public key or a
- * JWKS URL (jose caches the key set and rate-limits refetches). Claims map to project and models.
+ * JWKS URL (jose caches the key set and rate-limits refetches; our own HTTP client fetches it, so
+ * jwks_ca_file can be trusted for it alone). Claims map to project and models.
  */
-import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, importSPKI, jwtVerify, type FetchImplementation, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { GatewayConfig } from '../config/schema';
 import { GatewayError } from '../errors';
+import { KeySetError, keySetFailure } from './jwks-fetch';
 import type { ModelScopes } from './model-scopes';
 import { modelSet, type Principal } from './principal';
 
@@ -17,13 +19,22 @@ export interface JwtKeyMaterial {
 
 export type JwtVerifier = (token: string) => Promise<Principal | GatewayError>;
 
+export interface KeySetOptions {
+  /** Fetches the JWKS URL (createKeySetClient); jose's global fetch when absent. */
+  fetch?: FetchImplementation;
+  /** Told of every failed key-set fetch (unreachable, untrusted certificate, bad answer). */
+  onFailure?: (err: KeySetError) => void;
+}
+
+const KEY_SET_DOWN = new GatewayError('invalid_api_key', "Cannot verify the token: the identity provider's key set (JWKS) could not be fetched.");
+
 function claimModels(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   return [];
 }
 
-export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial, scopes: ModelScopes): Promise<JwtVerifier> {
+export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial, scopes: ModelScopes, keySet: KeySetOptions = {}): Promise<JwtVerifier> {
   const secret = keys.secret ? new TextEncoder().encode(keys.secret) : undefined;
   const asym = cfg.algorithms.filter((a) => a !== 'HS256');
   const staticKeys = new Map<string, CryptoKey>();
@@ -38,13 +49,26 @@ export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial, sc
     }
     if (staticKeys.size === 0) throw new Error(`public key fits none of ${asym.join(', ')}`);
   }
-  const jwks = cfg.jwks_url ? createRemoteJWKSet(new URL(cfg.jwks_url), { cacheMaxAge: cfg.jwks_cache_ms, cooldownDuration: 30_000, timeoutDuration: 5_000 }) : undefined;
+  const jwks = cfg.jwks_url
+    ? createRemoteJWKSet(new URL(cfg.jwks_url), { cacheMaxAge: cfg.jwks_cache_ms, cooldownDuration: 30_000, timeoutDuration: 5_000, ...(keySet.fetch ? { [customFetch]: keySet.fetch } : {}) })
+    : undefined;
+  const jwksOrigin = cfg.jwks_url ? new URL(cfg.jwks_url).origin : '';
+  const fromKeySet: JWTVerifyGetKey = async (header, token) => {
+    try {
+      return await jwks!(header, token);
+    } catch (err) {
+      const failure = keySetFailure(err, jwksOrigin);
+      if (!failure) throw err;
+      keySet.onFailure?.(failure);
+      throw failure;
+    }
+  };
 
   const getKey: JWTVerifyGetKey = async (header, token) => {
     if (header.alg === 'HS256' && secret) return secret;
     const k = staticKeys.get(header.alg);
     if (k) return k;
-    if (jwks) return jwks(header, token);
+    if (jwks) return fromKeySet(header, token);
     throw new Error(`no key for ${header.alg}`);
   };
 
@@ -58,8 +82,8 @@ export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial, sc
         clockTolerance: cfg.clock_tolerance_s,
         requiredClaims: ['exp'],
       }));
-    } catch {
-      return new GatewayError('invalid_api_key', 'Invalid or expired token.');
+    } catch (err) {
+      return err instanceof KeySetError ? KEY_SET_DOWN : new GatewayError('invalid_api_key', 'Invalid or expired token.');
     }
     const project = payload[cfg.project_claim];
     if (typeof project !== 'string' || !project) return new GatewayError('invalid_api_key', `Token has no "${cfg.project_claim}" claim.`);

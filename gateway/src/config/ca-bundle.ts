@@ -1,5 +1,6 @@
 /**
- * CA bundles for providers behind a private certificate authority (`providers.<name>.ca_file`).
+ * CA bundles for providers and identity providers behind a private certificate authority
+ * (`providers.<name>.ca_file`, `auth.jwt.jwks_ca_file`).
  * The gateway checks a bundle when it loads the config and the desktop checks one before storing
  * it, with this one function: PEM certificates only (a private key pasted by mistake is refused,
  * and never echoed), each one a CA, parsed by Node's own X.509 code.

@@ -77,4 +77,13 @@ describe('gateway config', () => {
     const r = parseGatewayConfig(base + '\n[auth.jwt]\nalgorithms = ["RS256"]\n');
     expect(r).toEqual({ ok: false, errors: ['auth.jwt: RS256/ES256 need public_key_file or jwks_url'] });
   });
+
+  it('takes jwks_ca_file only beside an https jwks_url', () => {
+    const jwt = (lines: string) => parseGatewayConfig(`${base}\n[auth.jwt]\nalgorithms = ["ES256"]\n${lines}`);
+    const error = 'auth.jwt.jwks_ca_file: needs an https jwks_url (the bundle is what the key-set connection trusts)';
+    expect(jwt('jwks_url = "http://127.0.0.1:8080/jwks.json"\njwks_ca_file = "/s/ca.pem"\n')).toEqual({ ok: false, errors: [error] });
+    expect(jwt('public_key_file = "/s/k.pem"\njwks_ca_file = "/s/ca.pem"\n')).toEqual({ ok: false, errors: [error] });
+    const ok = jwt('jwks_url = "https://idp.internal/jwks.json"\njwks_ca_file = "/s/ca.pem"\n');
+    expect(ok.ok && ok.value.auth.jwt?.jwks_ca_file).toBe('/s/ca.pem');
+  });
 });

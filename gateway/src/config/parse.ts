@@ -56,6 +56,7 @@ function crossCheck(c: GatewayConfig): string[] {
     const asym = jwt.algorithms.some((a) => a !== 'HS256');
     if (hs && !jwt.secret_file && !jwt.secret_env) out.push('auth.jwt: HS256 needs secret_file or secret_env');
     if (asym && !jwt.public_key_file && !jwt.jwks_url) out.push('auth.jwt: RS256/ES256 need public_key_file or jwks_url');
+    if (jwt.jwks_ca_file && !jwt.jwks_url?.startsWith('https:')) out.push('auth.jwt.jwks_ca_file: needs an https jwks_url (the bundle is what the key-set connection trusts)');
   }
   if (c.limits.backend === 'redis' && !c.limits.redis_url_env && !c.limits.redis_url_file) {
     out.push('limits: backend "redis" needs redis_url_env or redis_url_file');

@@ -49,6 +49,8 @@ export const jwtSchema = z.strictObject({
   secret_env: z.string().optional(),
   public_key_file: z.string().optional(),
   jwks_url: url.optional(),
+  /** PEM CA bundle trusted for the https jwks_url alone (an identity provider behind an internal CA); absent: the system roots. */
+  jwks_ca_file: z.string().min(1).optional(),
   jwks_cache_ms: positiveInt.default(600_000),
   project_claim: z.string().default('project'),
   models_claim: z.string().default('models'),

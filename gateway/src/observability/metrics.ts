@@ -23,6 +23,7 @@ export class GatewayMetrics {
   private readonly ttft = new FastHistogram(this.registry, 'foundry_gateway_time_to_first_token_seconds', 'Time to first streamed byte seen by the client.', ['model'], LATENCY);
   private readonly tokens = new FastCounter(this.registry, 'foundry_gateway_tokens_total', 'Tokens by direction, project, model and key.', ['direction', 'project', 'model', 'key']);
   readonly reloads = new Counter({ name: 'foundry_gateway_config_reloads_total', help: 'Config reloads by result.', labelNames: ['result'], registers: [this.registry] });
+  readonly jwksFailures = new Counter({ name: 'foundry_gateway_jwks_fetch_failures_total', help: 'Failed JWKS (JWT key set) fetches by reason: tls, timeout, network, http_status, invalid.', labelNames: ['reason'], registers: [this.registry] });
   private readonly attempts = new FastCounter(this.registry, 'foundry_gateway_upstream_attempts_total', 'Upstream attempts by target and outcome.', ['target', 'outcome']);
   private readonly guardrail = new FastCounter(this.registry, 'foundry_gateway_guardrail_actions_total', 'Guardrail blocks and redactions (matches) by project, profile, rule, action and direction.', ['project', 'profile', 'rule', 'action', 'direction']);
   private readonly cache = new FastCounter(this.registry, 'foundry_gateway_cache_requests_total', 'Response cache lookups by model and result (hit, miss).', ['model', 'result']);
