@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { keychainAvailable, requireInCi, tempDir } from '../../core/testing/harness';
 import { cliRunner } from '../testing';
+import { createTestCa, issueServerCert } from '../../../gateway/test-support/test-ca';
 
 // Each step runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
 vi.setConfig({ testTimeout: 120_000 });
@@ -39,6 +40,28 @@ describe.skipIf(!available)('foundry gateway jwt', () => {
     const toml = foundry(['gateway', 'config']).out;
     expect(toml).toContain('[auth.jwt]');
     expect(toml).toContain('jwks_url = "https://idp.example.com/.well-known/jwks.json"');
+  });
+
+  it('trusts a private CA for the key set from a file, shows it by subject and fingerprint, sets the cache time, and clears it', () => {
+    const ca = createTestCa({ commonName: 'CLI IdP CA' });
+    const caFile = join(files.path, 'idp-ca.pem');
+    writeFileSync(caFile, ca.certPem);
+    const set = foundry(['gateway', 'jwt', 'set', '--jwks-ca-file', caFile, '--jwks-cache-minutes', '60']);
+    expect(set.code, set.err).toBe(0);
+    expect(set.out).toMatch(/key set CA:\s+CLI IdP CA \(SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}, until /);
+    expect(set.out).toMatch(/key set cache:\s+60 min/);
+    const toml = foundry(['gateway', 'config']).out;
+    expect(toml).toMatch(/jwks_ca_file = "\/etc\/foundry-gateway\/secrets\/jwt-jwks-ca-[0-9a-f]{16}\.pem"/);
+    expect(toml).toContain('jwks_cache_ms = 3600000');
+    const leaf = join(files.path, 'leaf.pem');
+    writeFileSync(leaf, issueServerCert(ca).certPem);
+    expect(foundry(['gateway', 'jwt', 'set', '--jwks-ca-file', leaf]).err).toContain('jwksCaBundle: certificate 1 ("private-llm.internal") is not a certificate authority');
+    expect(foundry(['gateway', 'jwt', 'set', '--jwks-cache-minutes', '0']).err).toContain('--jwks-cache-minutes "0" is not a whole number of minutes from 1 to 1440 (24 hours).');
+    expect(foundry(['gateway', 'jwt', 'set', '--jwks-ca-file', caFile, '--clear-jwks-ca']).err).toContain('Give either --jwks-ca-file or --clear-jwks-ca, not both.');
+    const cleared = foundry(['gateway', 'jwt', 'set', '--clear-jwks-ca', '--jwks-cache-minutes', '10']);
+    expect(cleared.code, cleared.err).toBe(0);
+    expect(cleared.out).toMatch(/key set CA:\s+system roots/);
+    expect(foundry(['gateway', 'config']).out).not.toMatch(/jwks_ca_file|jwks_cache_ms/);
   });
 
   it('refuses a secret on the command line, plain-http key sets and bad files with the reason; nothing changes', () => {

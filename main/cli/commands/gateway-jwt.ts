@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { action } from '../run';
 import { print } from '../output';
 import { FoundryError } from '../../core/errors';
-import { JWT_ALGORITHMS, type GatewayJwt, type GatewayJwtInput, type JwtAlgorithm } from '../../core/gateway-jwt/types';
+import { JWT_ALGORITHMS, MAX_JWKS_CACHE_MS, MIN_JWKS_CACHE_MS, type GatewayJwt, type GatewayJwtInput, type JwtAlgorithm } from '../../core/gateway-jwt/types';
 
 /**
  * `foundry gateway jwt`: the JWT issuer every synced gateway trusts. The HS256 secret is taken from
@@ -15,6 +15,9 @@ interface SetOptions {
   audience?: string;
   algorithm?: string[];
   jwksUrl?: string;
+  jwksCaFile?: string;
+  clearJwksCa?: boolean;
+  jwksCacheMinutes?: string;
   publicKeyFile?: string;
   hs256Secret?: string;
   hs256SecretEnv?: string;
@@ -34,13 +37,29 @@ function algorithmsFrom(values: string[] | undefined): JwtAlgorithm[] | undefine
   return values.map((v) => v.toUpperCase() as JwtAlgorithm);
 }
 
-function readPem(path: string): string {
+function readPem(option: string, path: string, hint: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw invalid(`--public-key-file ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')}).`, "Give the path of the PEM file holding the issuer's public key.");
+    throw invalid(`${option} ${path} cannot be read (${code === 'ENOENT' ? 'no such file' : (code ?? 'error')}).`, hint);
   }
+}
+
+/** undefined: keep the stored bundle; null: remove it. */
+function jwksCaBundleFrom(o: SetOptions): string | null | undefined {
+  if (o.jwksCaFile !== undefined && o.clearJwksCa) throw invalid('Give either --jwks-ca-file or --clear-jwks-ca, not both.');
+  if (o.clearJwksCa) return null;
+  return o.jwksCaFile !== undefined ? readPem('--jwks-ca-file', o.jwksCaFile, "Give the path of the PEM file holding the CA certificate(s) that signed the identity provider's TLS certificate.") : undefined;
+}
+
+function jwksCacheMsFrom(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const minutes = Number(value);
+  if (!/^\d+$/.test(value) || minutes < MIN_JWKS_CACHE_MS / 60_000 || minutes > MAX_JWKS_CACHE_MS / 60_000) {
+    throw invalid(`--jwks-cache-minutes "${value}" is not a whole number of minutes from ${MIN_JWKS_CACHE_MS / 60_000} to ${MAX_JWKS_CACHE_MS / 60_000} (24 hours).`);
+  }
+  return minutes * 60_000;
 }
 
 async function readSecret(o: SetOptions): Promise<string | undefined> {
@@ -74,6 +93,12 @@ export function describeJwt(s: GatewayJwt | null): string {
     `  audience:        ${s.audience}`,
     `  algorithms:      ${s.algorithms.join(', ')}`,
     `  key:             ${key}`,
+    ...(k.kind === 'jwks'
+      ? [
+          `  key set CA:      ${k.caCertificates ? k.caCertificates.map((c) => `${c.subject} (SHA-256 ${c.fingerprint256}, until ${c.notAfter})`).join('; ') : 'system roots'}`,
+          `  key set cache:   ${k.cacheMs / 60_000} min`,
+        ]
+      : []),
     `  project claim:   ${s.projectClaim}`,
     `  models claim:    ${s.modelsClaim}`,
     `  clock tolerance: ${s.clockToleranceS} s`,
@@ -99,6 +124,9 @@ export function registerGatewayJwt(program: Command): void {
     .option('--issuer <iss>', 'the "iss" claim tokens must carry, e.g. https://idp.example.com')
     .option('--audience <aud>', 'the "aud" claim tokens must carry, e.g. foundry-gateway')
     .option('--jwks-url <url>', "the issuer's key set (https; http only for a loopback address)")
+    .option('--jwks-ca-file <path>', "PEM CA bundle trusted for the https key set (an identity provider behind a private CA)")
+    .option('--clear-jwks-ca', 'trust the system roots for the key set again')
+    .option('--jwks-cache-minutes <n>', 'how long gateways use fetched keys before fetching the set again (1-1440; default: 10)')
     .option('--public-key-file <path>', 'PEM public key (RSA ≥ 2048 bits for RS256, EC P-256 for ES256)')
     .option('--hs256-secret-env <variable>', 'read the HS256 shared secret from this environment variable')
     .option('--hs256-secret-stdin', 'read the HS256 shared secret from standard input')
@@ -124,7 +152,9 @@ export function registerGatewayJwt(program: Command): void {
           audience,
           algorithms: algorithmsFrom(o.algorithm),
           jwksUrl: o.jwksUrl,
-          publicKeyPem: o.publicKeyFile !== undefined ? readPem(o.publicKeyFile) : undefined,
+          jwksCaBundle: jwksCaBundleFrom(o),
+          jwksCacheMs: jwksCacheMsFrom(o.jwksCacheMinutes),
+          publicKeyPem: o.publicKeyFile !== undefined ? readPem('--public-key-file', o.publicKeyFile, "Give the path of the PEM file holding the issuer's public key.") : undefined,
           hs256Secret,
           projectClaim: o.projectClaim,
           modelsClaim: o.modelsClaim,

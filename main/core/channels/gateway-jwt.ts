@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GatewayJwt, GatewayJwtChange } from '../gateway-jwt/types';
-import { JWT_ALGORITHMS, MAX_CLOCK_TOLERANCE_S } from '../gateway-jwt/types';
+import { JWT_ALGORITHMS, MAX_CLOCK_TOLERANCE_S, MAX_JWKS_CACHE_MS, MIN_JWKS_CACHE_MS } from '../gateway-jwt/types';
+import { CA_BUNDLE_MAX_BYTES } from '../../../gateway/src/config/index';
 import { channel, empty, returns } from './spec';
 
 // Sizes and shapes only; what the URL, key and secret must be is checked in gateway-jwt/validate.ts,
@@ -29,6 +30,13 @@ export const GATEWAY_JWT_CHANNELS = {
         audience: text,
         algorithms: z.array(algorithm).max(3).optional(),
         jwksUrl: z.string().max(2048, 'use at most 2048 characters').optional(),
+        jwksCaBundle: z.string().max(CA_BUNDLE_MAX_BYTES, `is larger than ${CA_BUNDLE_MAX_BYTES / 1024} KiB; give only the CA certificates the identity provider needs`).nullable().optional(),
+        jwksCacheMs: z
+          .number()
+          .int('must be a whole number of milliseconds')
+          .min(MIN_JWKS_CACHE_MS, `must be at least ${MIN_JWKS_CACHE_MS} (1 minute)`)
+          .max(MAX_JWKS_CACHE_MS, `must be at most ${MAX_JWKS_CACHE_MS} (24 hours)`)
+          .optional(),
         publicKeyPem: z.string().max(16 * 1024, 'is larger than 16 KiB; give only the public key').optional(),
         hs256Secret: z.string().max(4096, 'is longer than 4096 characters').optional(),
         projectClaim: claim.optional(),
@@ -39,7 +47,7 @@ export const GATEWAY_JWT_CHANNELS = {
     output: returns<GatewayJwtChange>(),
     access: 'user:manage',
     mutates: true,
-    summary: 'Trust one JWT issuer on every gateway: issuer, audience, and a JWKS URL, a PEM public key or an HS256 secret (sealed in the vault); no key source keeps the stored one.',
+    summary: 'Trust one JWT issuer on every gateway: issuer, audience, and a JWKS URL (optionally with a private CA bundle and cache time), a PEM public key or an HS256 secret (sealed in the vault); no key source keeps the stored one.',
   }),
   'gatewayJwt:disable': channel({
     input: z.object({ confirm: z.literal(true, { message: 'must be true: every gateway will refuse every JWT once it is synced' }) }).strict(),

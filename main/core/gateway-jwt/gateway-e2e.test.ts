@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { exportJWK, SignJWT } from 'jose';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, type Running } from '../../../gateway/test-support/harness';
+import { createTestCa, issueServerCert, startTlsJwks, type TlsJwksServer } from '../../../gateway/test-support/test-ca';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { keychainAvailable, requireInCi, startAdminCore, tempDir, type TestCore } from '../testing/harness';
 import { SECRETS_MOUNT } from '../gateway/render';
@@ -16,7 +17,7 @@ import type { GatewayJwtInput } from './types';
  * The desktop's JWT settings run by a real gateway: the ConfigMap and Secret a sync would apply are
  * unpacked the way the kubelet mounts them, a gateway process loads them, and tokens minted with
  * jose are accepted or refused, for each key source (an HS256 secret, an RS256 PEM key, an ES256
- * key set served over HTTP on 127.0.0.1).
+ * key set served over HTTP on 127.0.0.1, and one over HTTPS behind a CA minted for the test).
  */
 const available = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
 
@@ -25,6 +26,7 @@ let admin: string;
 let sims: Simulator[] = [];
 let gw: Running | undefined;
 let jwks: Server | undefined;
+let tlsJwks: TlsJwksServer | undefined;
 const dir = tempDir('foundry-gateway-jwt-');
 beforeEach(async () => {
   if (available) ({ core, admin } = await startAdminCore());
@@ -36,6 +38,8 @@ afterEach(async () => {
   sims = [];
   await new Promise((r) => (jwks ? jwks.close(r) : r(null)));
   jwks = undefined;
+  await tlsJwks?.close();
+  tlsJwks = undefined;
   await core?.dispose();
 });
 afterAll(() => dir.remove());
@@ -181,6 +185,33 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
     await expect401(await chat(await mint(key, { exp: -120, claims: { 'https://example.com/team': 'search', scope_models: ['llama'] } }), 'llama'));
     // A token carrying the old claim names has no project now.
     await expect401(await chat(await mint(key), 'llama'));
+  });
+
+  it('ES256 over HTTPS behind a private CA: the desktop\'s CA bundle reaches the gateway in the Secret and is what trusts the key set', async () => {
+    await registry();
+    const ca = createTestCa({ commonName: 'Corp IdP Internal CA' });
+    const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    tlsJwks = await startTlsJwks(issueServerCert(ca), [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }]);
+    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksUrl: tlsJwks.url, jwksCaBundle: ca.certPem, jwksCacheMs: 120_000 }, admin);
+    const desired = desiredGatewayConfig(core.services.db);
+    expect(Object.keys(desired.caFiles)).toEqual([expect.stringMatching(/^jwt-jwks-ca-[0-9a-f]{16}\.pem$/)]);
+    await gatewayFromSync();
+    expect(gw!.gateway.runtime().config.auth.jwt).toMatchObject({ jwks_url: tlsJwks.url, jwks_cache_ms: 120_000, jwks_ca_file: `${SECRETS_MOUNT}/${Object.keys(desired.caFiles)[0]}` });
+    await acceptsAndRefuses({ alg: 'ES256', key: pair.privateKey, kid: 'k1' }, { alg: 'ES256', key: other.privateKey, kid: 'k1' });
+    expect(tlsJwks.fetched).toBeGreaterThanOrEqual(1);
+
+    // The bundle removed at the desktop: the gateway is back on the system roots, which do not know
+    // this CA, so the key set is never fetched and every token is refused.
+    await gw!.close();
+    gw = undefined;
+    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksCaBundle: null }, admin);
+    await gatewayFromSync();
+    const fetched = tlsJwks.fetched;
+    const refused = await chat(await mint({ alg: 'ES256', key: pair.privateKey, kid: 'k1' }), 'llama');
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(/key set \(JWKS\) could not be fetched/);
+    expect(tlsJwks.fetched).toBe(fetched);
   });
 
   it('disabled: the gateway refuses every JWT again', async () => {

@@ -5,6 +5,7 @@ import { keychainAvailable, requireInCi, startAdminCore, type TestCore } from '.
 import { renderGatewayConfig, SECRETS_MOUNT } from '../gateway/render';
 import { desiredGatewayConfig } from '../gateway/sync-objects';
 import { JWT_SECRET_KIND } from './service';
+import { createTestCa, issueServerCert } from '../../../gateway/test-support/test-ca';
 
 /** The issuer's settings through the channel table: stored, sealed, rendered, audited, refused. */
 const available = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
@@ -104,6 +105,40 @@ describe.skipIf(!available)('gateway JWT settings', () => {
     const audit = await core.call('audit:list', {}, admin);
     expect(audit[0]!.details).toMatchObject({ keySource: 'jwks', jwksUrl: 'https://idp.example.com/.well-known/jwks.json' });
     expect(audit[1]!.details).toMatchObject({ keySource: 'public_key', publicKey: `EC P-256 ${set.settings.keySource.kind === 'public_key' ? set.settings.keySource.thumbprint : ''}` });
+  });
+
+  it('a JWKS URL behind a private CA: the bundle is stored normalised, shown by its certificates, shipped under a content-hash file name, audited by fingerprint; the cache time renders when not the default', async () => {
+    const ca = createTestCa({ commonName: 'IdP Internal CA' });
+    const lf = ca.certPem.replace(/\r/g, '');
+    const url = 'https://idp.internal/.well-known/jwks.json';
+    const set = await core.call('gatewayJwt:set', { ...issuer, jwksUrl: url, jwksCaBundle: ca.certPem, jwksCacheMs: 3_600_000 }, admin);
+    expect(set.settings.keySource).toEqual({ kind: 'jwks', url, cacheMs: 3_600_000, caCertificates: [{ subject: 'IdP Internal CA', notBefore: expect.any(String), notAfter: expect.any(String), fingerprint256: expect.stringMatching(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/) }] });
+    expect(JSON.stringify(set)).not.toContain(lf.split('\n')[1]!);
+    const { caFiles } = renderGatewayConfig(core.services.db);
+    const [file] = Object.keys(caFiles);
+    expect(file).toMatch(/^jwt-jwks-ca-[0-9a-f]{16}\.pem$/);
+    expect(caFiles[file!]).toBe(lf);
+    expect(desiredGatewayConfig(core.services.db).caFiles).toEqual(caFiles);
+    expect(jwtSection()).toMatchObject({ jwks_url: url, jwks_ca_file: `${SECRETS_MOUNT}/${file}`, jwks_cache_ms: 3_600_000 });
+    const audit = await core.call('audit:list', {}, admin);
+    expect(audit[0]!.details).toMatchObject({ keySource: 'jwks', jwksUrl: url, jwksCaFingerprints: [set.settings.keySource.kind === 'jwks' ? set.settings.keySource.caCertificates![0]!.fingerprint256 : ''], jwksCacheMs: 3_600_000 });
+
+    // Left out: kept. A new CA: a new file name, so the config changes and gateways reload.
+    await core.call('gatewayJwt:set', { ...issuer, audience: 'other' }, admin);
+    expect(jwtSection()!.jwks_ca_file).toBe(`${SECRETS_MOUNT}/${file}`);
+    const before = desiredGatewayConfig(core.services.db).configHash;
+    await core.call('gatewayJwt:set', { ...issuer, jwksCaBundle: createTestCa({ commonName: 'IdP CA 2' }).certPem }, admin);
+    expect(desiredGatewayConfig(core.services.db).configHash).not.toBe(before);
+    expect(jwtSection()!.jwks_ca_file).not.toBe(`${SECRETS_MOUNT}/${file}`);
+    // null removes it (the system roots again); the default cache time leaves the config as it was before the setting existed.
+    const cleared = await core.call('gatewayJwt:set', { ...issuer, jwksCaBundle: null, jwksCacheMs: 600_000 }, admin);
+    expect(cleared.settings.keySource).toMatchObject({ kind: 'jwks', caCertificates: null, cacheMs: 600_000 });
+    expect(renderGatewayConfig(core.services.db).caFiles).toEqual({});
+    expect(renderGatewayConfig(core.services.db).config.auth?.jwt).not.toHaveProperty('jwks_cache_ms');
+    expect(renderGatewayConfig(core.services.db).config.auth?.jwt).not.toHaveProperty('jwks_ca_file');
+    // Refused at the channel: a cache time out of bounds; in the core: a bundle that is not a CA.
+    expect((await failure(core.call('gatewayJwt:set', { ...issuer, jwksCacheMs: 1000 }, admin))).message).toContain('jwksCacheMs: must be at least 60000 (1 minute)');
+    expect((await failure(core.call('gatewayJwt:set', { ...issuer, jwksCaBundle: issueServerCert(ca).certPem }, admin))).details).toEqual([{ path: ['jwksCaBundle'], message: expect.stringMatching(/is not a certificate authority/) }]);
   });
 
   it('bad input is refused by field and changes nothing: not the settings, the vault, the config or the audit log', async () => {

@@ -5,13 +5,14 @@
  * the gateway's [auth.jwt]; the audit record of each change is what triggers the resync.
  */
 import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { checkCaBundle } from '../../../gateway/src/config/index';
 import { FoundryError } from '../errors';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
 import type { User } from '../access/users';
 import type { Vault } from '../vault/vault';
 import { checkJwtSettings, type StoredJwt } from './validate';
-import type { GatewayJwt, GatewayJwtChange, GatewayJwtInput, JwtAlgorithm } from './types';
+import { JWT_DEFAULTS, type GatewayJwt, type GatewayJwtChange, type GatewayJwtInput, type JwtAlgorithm } from './types';
 
 export const JWT_SECRET_KIND = 'gateway-jwt-secret';
 
@@ -22,6 +23,8 @@ export interface GatewayJwtRow {
   algorithms: string;
   key_source: 'jwks' | 'public_key' | 'hs256';
   jwks_url: string | null;
+  jwks_ca_bundle: string | null;
+  jwks_cache_ms: number;
   public_key_pem: string | null;
   secret_id: string | null;
   secret_revision: number;
@@ -45,13 +48,19 @@ function keyType(key: KeyObject): string {
   return key.asymmetricKeyType === 'rsa' ? `RSA ${d.modulusLength}` : 'EC P-256';
 }
 
+function caCertificates(pem: string | null) {
+  if (pem === null) return null;
+  const parsed = checkCaBundle(pem);
+  return parsed.ok ? parsed.certificates : [];
+}
+
 export function readJwtRow(db: Db): GatewayJwtRow | undefined {
   return db.prepare<[], GatewayJwtRow>('SELECT * FROM gateway_jwt WHERE id = 1').get();
 }
 
 function toView(r: GatewayJwtRow): GatewayJwt {
   let keySource: GatewayJwt['keySource'];
-  if (r.key_source === 'jwks') keySource = { kind: 'jwks', url: r.jwks_url! };
+  if (r.key_source === 'jwks') keySource = { kind: 'jwks', url: r.jwks_url!, caCertificates: caCertificates(r.jwks_ca_bundle), cacheMs: r.jwks_cache_ms };
   else if (r.key_source === 'public_key') {
     const key = createPublicKey(r.public_key_pem!);
     keySource = { kind: 'public_key', pem: r.public_key_pem!, keyType: keyType(key), thumbprint: jwkThumbprint(key) };
@@ -71,7 +80,7 @@ function toView(r: GatewayJwtRow): GatewayJwt {
 
 function stored(r: GatewayJwtRow | undefined): StoredJwt | null {
   if (!r?.enabled) return null;
-  const source: StoredJwt['source'] = r.key_source === 'jwks' ? { kind: 'jwks', url: r.jwks_url! } : r.key_source === 'public_key' ? { kind: 'public_key', pem: r.public_key_pem! } : { kind: 'hs256' };
+  const source: StoredJwt['source'] = r.key_source === 'jwks' ? { kind: 'jwks', url: r.jwks_url!, caBundle: r.jwks_ca_bundle, cacheMs: r.jwks_cache_ms } : r.key_source === 'public_key' ? { kind: 'public_key', pem: r.public_key_pem! } : { kind: 'hs256' };
   return { source, algorithms: JSON.parse(r.algorithms) as JwtAlgorithm[], projectClaim: r.project_claim, modelsClaim: r.models_claim, clockToleranceS: r.clock_tolerance_s };
 }
 
@@ -95,11 +104,11 @@ export function createGatewayJwtService({ db, vault }: { db: Db; vault: Vault })
       const now = nowIso();
       try {
         db.prepare(
-          `INSERT INTO gateway_jwt (id, enabled, issuer, audience, algorithms, key_source, jwks_url, public_key_pem, secret_id, secret_revision, secret_updated_at,
+          `INSERT INTO gateway_jwt (id, enabled, issuer, audience, algorithms, key_source, jwks_url, jwks_ca_bundle, jwks_cache_ms, public_key_pem, secret_id, secret_revision, secret_updated_at,
              project_claim, models_claim, clock_tolerance_s, updated_at, updated_by)
-           VALUES (1, 1, @issuer, @audience, @algorithms, @kind, @jwks, @pem, @secretId, @revision, @secretAt, @projectClaim, @modelsClaim, @tolerance, @now, @by)
+           VALUES (1, 1, @issuer, @audience, @algorithms, @kind, @jwks, @jwksCa, @jwksCacheMs, @pem, @secretId, @revision, @secretAt, @projectClaim, @modelsClaim, @tolerance, @now, @by)
            ON CONFLICT(id) DO UPDATE SET enabled = 1, issuer = @issuer, audience = @audience, algorithms = @algorithms, key_source = @kind, jwks_url = @jwks,
-             public_key_pem = @pem, secret_id = @secretId, secret_revision = @revision, secret_updated_at = @secretAt, project_claim = @projectClaim,
+             jwks_ca_bundle = @jwksCa, jwks_cache_ms = @jwksCacheMs, public_key_pem = @pem, secret_id = @secretId, secret_revision = @revision, secret_updated_at = @secretAt, project_claim = @projectClaim,
              models_claim = @modelsClaim, clock_tolerance_s = @tolerance, updated_at = @now, updated_by = @by`,
         ).run({
           issuer: checked.issuer,
@@ -107,6 +116,8 @@ export function createGatewayJwtService({ db, vault }: { db: Db; vault: Vault })
           algorithms: JSON.stringify(checked.algorithms),
           kind: s.kind,
           jwks: s.kind === 'jwks' ? s.url : null,
+          jwksCa: s.kind === 'jwks' ? s.caBundle : null,
+          jwksCacheMs: s.kind === 'jwks' ? s.cacheMs : JWT_DEFAULTS.jwksCacheMs,
           pem: s.kind === 'public_key' ? s.pem : null,
           secretId,
           revision,

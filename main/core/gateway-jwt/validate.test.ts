@@ -4,6 +4,7 @@ import { calculateJwkThumbprint, exportJWK } from 'jose';
 import { checkJwtSettings, type StoredJwt, type StoredKeySource } from './validate';
 import { jwkThumbprint } from './service';
 import type { GatewayJwtInput } from './types';
+import { createTestCa, issueServerCert } from '../../../gateway/test-support/test-ca';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -42,7 +43,7 @@ describe('checkJwtSettings', () => {
 
   it('keeps what is stored for every field left out, and checks a kept key against new algorithms', () => {
     expect(checkJwtSettings({ ...base, audience: 'other' }, stored({ kind: 'hs256' }, ['HS256']))).toEqual({ ...base, audience: 'other', algorithms: ['HS256'], source: { kind: 'hs256' }, projectClaim: 'team', modelsClaim: 'scopes', clockToleranceS: 30 });
-    const jwks = stored({ kind: 'jwks', url: 'https://idp.example.com/jwks' }, ['ES256']);
+    const jwks = stored({ kind: 'jwks', url: 'https://idp.example.com/jwks', caBundle: null, cacheMs: 600_000 }, ['ES256']);
     expect(checkJwtSettings(base, jwks)).toMatchObject({ source: { kind: 'jwks', url: 'https://idp.example.com/jwks' }, algorithms: ['ES256'] });
     expect(checkJwtSettings({ ...base, projectClaim: 'project', clockToleranceS: 0 }, jwks)).toMatchObject({ projectClaim: 'project', modelsClaim: 'scopes', clockToleranceS: 0 });
     // A new key source brings its own algorithms.
@@ -53,7 +54,7 @@ describe('checkJwtSettings', () => {
 
   it('refuses a JWKS URL that is not https (loopback aside), carries credentials, or is not a URL', () => {
     expect(refused({ ...base, jwksUrl: 'http://keycloak.auth.svc:8080/certs' }).jwksUrl).toMatch(/^must use https: a key set fetched over plain http can be replaced/);
-    expect(checkJwtSettings({ ...base, jwksUrl: 'http://127.0.0.1:9000/jwks' }, null).source).toEqual({ kind: 'jwks', url: 'http://127.0.0.1:9000/jwks' });
+    expect(checkJwtSettings({ ...base, jwksUrl: 'http://127.0.0.1:9000/jwks' }, null).source).toEqual({ kind: 'jwks', url: 'http://127.0.0.1:9000/jwks', caBundle: null, cacheMs: 600_000 });
     expect(checkJwtSettings({ ...base, jwksUrl: 'http://localhost:9000/jwks' }, null).source).toMatchObject({ kind: 'jwks' });
     expect(refused({ ...base, jwksUrl: 'https://user:pw@idp.example.com/jwks' }).jwksUrl).toMatch(/must not carry a user name or password/);
     expect(refused({ ...base, jwksUrl: 'idp.example.com/jwks' }).jwksUrl).toMatch(/is not a URL; give the issuer's key set address/);
@@ -91,6 +92,37 @@ describe('checkJwtSettings', () => {
     expect(all.issuer).toMatch(/^is required: tokens must name who issued them/);
     expect(all.hs256Secret).toMatch(/^give one key source only: jwksUrl and hs256Secret were both given/);
     expect(all.modelsClaim).toBe('must differ from the project claim ("models")');
+  });
+
+  it('takes a CA bundle and a cache time for a JWKS URL: checked, normalised, kept while left out, removed with null', () => {
+    const ca = createTestCa({ commonName: 'IdP Internal CA' });
+    const url = 'https://idp.internal/jwks';
+    const lf = ca.certPem.replace(/\r/g, '');
+    // CRLF (forge writes it, as do Windows tools) and stray text around the block are normalised away.
+    const r = checkJwtSettings({ ...base, jwksUrl: url, jwksCaBundle: `exported by the IdP team\r\n${lf.replace(/\n/g, '\r\n')}`, jwksCacheMs: 60_000 }, null);
+    expect(r.source).toEqual({ kind: 'jwks', url, caBundle: lf, cacheMs: 60_000 });
+    const kept = stored({ kind: 'jwks', url, caBundle: ca.certPem, cacheMs: 3_600_000 }, ['ES256']);
+    expect(checkJwtSettings(base, kept).source).toEqual({ kind: 'jwks', url, caBundle: ca.certPem, cacheMs: 3_600_000 });
+    expect(checkJwtSettings({ ...base, jwksUrl: 'https://idp2.internal/jwks' }, kept).source).toEqual({ kind: 'jwks', url: 'https://idp2.internal/jwks', caBundle: ca.certPem, cacheMs: 3_600_000 });
+    expect(checkJwtSettings({ ...base, jwksCaBundle: null }, kept).source).toEqual({ kind: 'jwks', url, caBundle: null, cacheMs: 3_600_000 });
+    // Another key source leaves the bundle behind with the JWKS URL.
+    expect(checkJwtSettings({ ...base, publicKeyPem: pem(ec) }, kept).source).toMatchObject({ kind: 'public_key' });
+  });
+
+  it('refuses a CA bundle that is no CA, holds a private key, has expired, or sits beside a plain-http URL or another key source; and a cache time out of bounds', () => {
+    const ca = createTestCa();
+    const url = 'https://idp.internal/jwks';
+    expect(refused({ ...base, jwksUrl: url, jwksCaBundle: issueServerCert(ca).certPem }).jwksCaBundle).toMatch(/^certificate 1 \("private-llm\.internal"\) is not a certificate authority/);
+    const withKey = refused({ ...base, jwksUrl: url, jwksCaBundle: `${ca.certPem}${ca.keyPem}` }).jwksCaBundle!;
+    expect(withKey).toMatch(/^contains a private key/);
+    expect(withKey).not.toContain(ca.keyPem.split('\n')[1]!);
+    expect(refused({ ...base, jwksUrl: url, jwksCaBundle: createTestCa({ notAfterDays: -1 }).certPem }).jwksCaBundle).toMatch(/^certificate 1 \(".*"\) expired on /);
+    expect(refused({ ...base, jwksUrl: 'http://127.0.0.1:9000/jwks', jwksCaBundle: ca.certPem }).jwksCaBundle).toMatch(/^applies only to an https JWKS URL/);
+    // A stored bundle does not silently survive a move to plain http.
+    expect(refused({ ...base, jwksUrl: 'http://127.0.0.1:9000/jwks' }, stored({ kind: 'jwks', url, caBundle: ca.certPem, cacheMs: 600_000 }, ['ES256'])).jwksCaBundle).toMatch(/^applies only to an https JWKS URL/);
+    expect(refused({ ...base, publicKeyPem: pem(ec), jwksCaBundle: ca.certPem, jwksCacheMs: 60_000 })).toEqual({ jwksCaBundle: 'applies only to a JWKS key source; give a JWKS URL, or leave it out', jwksCacheMs: 'applies only to a JWKS key source; give a JWKS URL, or leave it out' });
+    for (const bad of [59_999, 86_400_001, 1.5]) expect(refused({ ...base, jwksUrl: url, jwksCacheMs: bad }).jwksCacheMs).toBe('must be a whole number of milliseconds from 60000 (1 minute) to 86400000 (24 hours)');
+    expect(checkJwtSettings({ ...base, jwksUrl: url, jwksCacheMs: 86_400_000 }, null).source).toMatchObject({ cacheMs: 86_400_000 });
   });
 
   it("names a public key by its RFC 7638 thumbprint, as jose computes it", async () => {

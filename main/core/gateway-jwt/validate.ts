@@ -5,11 +5,12 @@
  * gateway that refuses to load its config, or one that refuses every token.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { checkCaBundle } from '../../../gateway/src/config/index';
 import { invalid } from '../errors';
 import type { FieldIssue } from '../endpoints/validate';
-import { JWT_ALGORITHMS, JWT_DEFAULTS, MIN_HS256_SECRET_BYTES, type GatewayJwtInput, type JwtAlgorithm } from './types';
+import { JWT_ALGORITHMS, JWT_DEFAULTS, MAX_JWKS_CACHE_MS, MIN_HS256_SECRET_BYTES, MIN_JWKS_CACHE_MS, type GatewayJwtInput, type JwtAlgorithm } from './types';
 
-export type StoredKeySource = { kind: 'jwks'; url: string } | { kind: 'public_key'; pem: string } | { kind: 'hs256' };
+export type StoredKeySource = { kind: 'jwks'; url: string; caBundle: string | null; cacheMs: number } | { kind: 'public_key'; pem: string } | { kind: 'hs256' };
 
 /** What is stored now: the fields an input leaves out keep these values. */
 export interface StoredJwt {
@@ -21,7 +22,8 @@ export interface StoredJwt {
 }
 
 export type CheckedKeySource =
-  | { kind: 'jwks'; url: string }
+  /** caBundle: normalised PEM (certificate blocks only), or null for the system roots. */
+  | { kind: 'jwks'; url: string; caBundle: string | null; cacheMs: number }
   | { kind: 'public_key'; pem: string; key: KeyObject; keyType: string }
   /** secret: a new one to seal; absent: keep the stored one. */
   | { kind: 'hs256'; secret?: string };
@@ -62,6 +64,28 @@ export function checkJwksUrl(raw: string, issues: FieldIssue[]): string {
   if (url.username || url.password) return issue("must not carry a user name or password: the URL is written into every cluster's gateway ConfigMap in clear");
   if (url.hash) return issue('must not have a #fragment');
   return url.href;
+}
+
+/**
+ * The JWKS source's CA bundle and cache time. A bundle is checked with the gateway's own CA-bundle
+ * check plus dates (an expired CA can never be trusted), and only fits an https URL: over plain http
+ * there is no certificate to trust. The text is never echoed, only the certificate's subject.
+ */
+function checkJwksExtras(input: GatewayJwtInput, url: string, stored: { caBundle: string | null; cacheMs: number } | null, issues: FieldIssue[]): { caBundle: string | null; cacheMs: number } {
+  let caBundle = input.jwksCaBundle === undefined ? (stored?.caBundle ?? null) : null;
+  if (typeof input.jwksCaBundle === 'string') {
+    const r = checkCaBundle(input.jwksCaBundle, Date.now());
+    if (r.ok) caBundle = r.pem;
+    else issues.push({ path: ['jwksCaBundle'], message: r.error });
+  }
+  if ((caBundle !== null || typeof input.jwksCaBundle === 'string') && !url.startsWith('https:')) {
+    issues.push({ path: ['jwksCaBundle'], message: 'applies only to an https JWKS URL (a plain-http key set has no certificate to trust); use https, or remove the CA bundle' });
+  }
+  const cacheMs = input.jwksCacheMs ?? stored?.cacheMs ?? JWT_DEFAULTS.jwksCacheMs;
+  if (!Number.isInteger(cacheMs) || cacheMs < MIN_JWKS_CACHE_MS || cacheMs > MAX_JWKS_CACHE_MS) {
+    issues.push({ path: ['jwksCacheMs'], message: `must be a whole number of milliseconds from ${MIN_JWKS_CACHE_MS} (1 minute) to ${MAX_JWKS_CACHE_MS} (24 hours)` });
+  }
+  return { caBundle, cacheMs };
 }
 
 const PUBLIC_KEY_HINT = 'give the issuer\'s public key in PEM form ("-----BEGIN PUBLIC KEY-----"; `openssl pkey -in key.pem -pubout` prints it)';
@@ -154,7 +178,7 @@ export function checkJwtSettings(input: GatewayJwtInput, current: StoredJwt | nu
     issues.push({ path: [given[1]!], message: `give one key source only: ${given.join(' and ')} were both given. A JWKS URL, a PEM public key or an HS256 secret` });
   } else if (input.jwksUrl !== undefined || (given.length === 0 && stored?.kind === 'jwks')) {
     const url = input.jwksUrl !== undefined ? checkJwksUrl(input.jwksUrl, issues) : (stored as { url: string }).url;
-    source = { kind: 'jwks', url };
+    source = { kind: 'jwks', url, ...checkJwksExtras(input, url, stored?.kind === 'jwks' ? stored : null, issues) };
     algorithms = checkAlgorithms(wanted, ['RS256', 'ES256'], 'a JWKS key set (HS256 needs a shared secret instead)', issues);
   } else if (input.publicKeyPem !== undefined || (given.length === 0 && stored?.kind === 'public_key')) {
     const key = checkPublicKey(input.publicKeyPem ?? (stored as { pem: string }).pem, issues);
@@ -168,6 +192,10 @@ export function checkJwtSettings(input: GatewayJwtInput, current: StoredJwt | nu
     algorithms = checkAlgorithms(wanted, ['HS256'], 'a shared secret', issues);
   } else {
     issues.push({ path: ['keySource'], message: 'is required: give a JWKS URL, a PEM public key (RS256/ES256) or an HS256 shared secret' });
+  }
+  if (source?.kind !== 'jwks') {
+    const extra = (['jwksCaBundle', 'jwksCacheMs'] as const).filter((k) => input[k] !== undefined && input[k] !== null);
+    for (const k of extra) issues.push({ path: [k], message: 'applies only to a JWKS key source; give a JWKS URL, or leave it out' });
   }
   if (issues.length || !source) throw jwtInvalid(issues);
   return { issuer, audience, algorithms, source, projectClaim, modelsClaim, clockToleranceS };

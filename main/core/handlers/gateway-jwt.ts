@@ -4,13 +4,15 @@ import type { GatewayJwt } from '../gateway-jwt/types';
 
 type GatewayJwtHandlers = Pick<HandlerTable, 'gatewayJwt:get' | 'gatewayJwt:set' | 'gatewayJwt:disable'>;
 
-// Audit records name the issuer and which key it trusts (URL, thumbprint, or that a secret is set), never the secret.
+// Audit records name the issuer and which key it trusts (URL and its CA's fingerprints, thumbprint, or that a secret is set), never the secret.
 const describe = (s: GatewayJwt) => ({
   issuer: s.issuer,
   audience: s.audience,
   algorithms: s.algorithms,
   keySource: s.keySource.kind,
-  ...(s.keySource.kind === 'jwks' ? { jwksUrl: s.keySource.url } : {}),
+  ...(s.keySource.kind === 'jwks'
+    ? { jwksUrl: s.keySource.url, jwksCaFingerprints: s.keySource.caCertificates?.map((c) => c.fingerprint256) ?? null, jwksCacheMs: s.keySource.cacheMs }
+    : {}),
   ...(s.keySource.kind === 'public_key' ? { publicKey: `${s.keySource.keyType} ${s.keySource.thumbprint}` } : {}),
   projectClaim: s.projectClaim,
   modelsClaim: s.modelsClaim,

@@ -300,6 +300,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: 'gateway-jwt-jwks-ca',
+    sql: `
+      -- The JWKS key source's CA bundle (PEM, certificate blocks only; NULL: the system roots) for an
+      -- identity provider behind a private CA, and how long gateways use fetched keys (the gateway's
+      -- own default, 10 minutes, for rows written before).
+      ALTER TABLE gateway_jwt ADD COLUMN jwks_ca_bundle TEXT;
+      ALTER TABLE gateway_jwt ADD COLUMN jwks_cache_ms INTEGER NOT NULL DEFAULT 600000;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
