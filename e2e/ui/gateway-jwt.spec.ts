@@ -54,7 +54,7 @@ test('JWTs are off until set up; a plain-http key set is refused beside its fiel
   await expect(form()).toBeHidden();
   await expect(card().getByTestId('gateway-jwt-on')).toBeVisible();
   await expect(card().getByTestId('gateway-jwt-issuer')).toHaveText(ISSUER);
-  await expect(card().getByTestId('gateway-jwt-key')).toHaveText('https://idp.example.com/.well-known/jwks.json');
+  await expect(card().getByTestId('gateway-jwt-key')).toHaveText('https://idp.example.com/.well-known/jwks.json, keys cached 10 min');
   await expect(card()).toContainText('RS256, ES256');
 });
 

@@ -10,6 +10,10 @@ interface Props {
   clear: boolean;
   error?: string;
   onChange(patch: { caBundle?: string; clearCaBundle?: boolean }): void;
+  /** What the bundle is for, shown while none is stored. */
+  purpose?: string;
+  /** data-testid prefix: `${testId}-ca-bundle`, `${testId}-ca-stored`. */
+  testId?: string;
 }
 
 /**
@@ -17,7 +21,7 @@ interface Props {
  * PEM file. The core checks it (CA certificates only, not expired, no private key) and answers with
  * the field error shown here; the stored bundle is shown by its certificates, never as text.
  */
-export function CaBundleField({ stored, value, clear, error, onChange }: Props) {
+export function CaBundleField({ stored, value, clear, error, onChange, purpose = 'Only for an https endpoint whose certificate a private CA signed', testId = 'endpoint' }: Props) {
   return (
     <Stack gap={6}>
       <Textarea
@@ -25,7 +29,7 @@ export function CaBundleField({ stored, value, clear, error, onChange }: Props) 
         description={
           stored
             ? 'A CA bundle is stored (below). Leave empty to keep it; paste or load another to replace it.'
-            : 'Only for an https endpoint whose certificate a private CA signed: the CA certificate(s), -----BEGIN CERTIFICATE-----… Empty: the system’s trusted authorities.'
+            : `${purpose}: the CA certificate(s), -----BEGIN CERTIFICATE-----… Empty: the system’s trusted authorities.`
         }
         placeholder={'-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----'}
         autosize
@@ -38,7 +42,7 @@ export function CaBundleField({ stored, value, clear, error, onChange }: Props) 
         spellCheck={false}
         autoComplete="off"
         name="caBundle"
-        data-testid="endpoint-ca-bundle"
+        data-testid={`${testId}-ca-bundle`}
       />
       <Group justify="space-between" align="flex-start">
         <FileButton onChange={(file) => void file?.text().then((caBundle) => onChange({ caBundle, clearCaBundle: false }))} accept=".pem,.crt,.cer,*">
@@ -49,7 +53,7 @@ export function CaBundleField({ stored, value, clear, error, onChange }: Props) 
           )}
         </FileButton>
         {stored && (
-          <Stack gap={2} data-testid="endpoint-ca-stored">
+          <Stack gap={2} data-testid={`${testId}-ca-stored`}>
             {stored.map((c) => (
               <Text key={c.fingerprint256} size="xs" c="dimmed" title={`SHA-256 ${c.fingerprint256}`}>
                 Trusted: {c.subject}, valid until <Time iso={c.notAfter} size="xs" />

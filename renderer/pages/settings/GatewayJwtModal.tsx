@@ -7,6 +7,7 @@ import { ModalActions } from '../../components/ModalActions';
 import { useAction } from '../../components/useAction';
 import { useFreshFieldErrors } from '../../components/field-errors';
 import { useModalForm } from '../../components/useModalForm';
+import { CaBundleField } from '../models/CaBundleField';
 import { formFromSettings, jwtFieldErrors, KEY_SOURCES, setInput, type JwtForm, type KeySourceKind } from './jwt-form';
 
 interface Props {
@@ -64,6 +65,16 @@ export function GatewayJwtModal({ opened, onClose, current, onSaved }: Props) {
                   ))}
                 </Group>
               </Checkbox.Group>
+              <CaBundleField
+                stored={current?.keySource.kind === 'jwks' ? current.keySource.caCertificates : null}
+                value={form.jwksCaBundle}
+                clear={form.clearJwksCaBundle}
+                error={errors.jwksCaBundle}
+                onChange={(p) => set({ ...(p.caBundle !== undefined ? { jwksCaBundle: p.caBundle } : {}), ...(p.clearCaBundle !== undefined ? { clearJwksCaBundle: p.clearCaBundle } : {}) })}
+                purpose="Only for an https JWKS URL whose certificate a private CA signed (an identity provider inside the company network)"
+                testId="gateway-jwt-jwks"
+              />
+              <NumberInput label="Key cache (minutes)" description="How long each gateway uses fetched keys before fetching the set again (1 to 1440)." min={1} max={1440} allowDecimal={false} value={form.jwksCacheMinutes} onChange={(v) => set({ jwksCacheMinutes: v })} error={errors.jwksCacheMinutes} name="jwksCacheMinutes" maw={260} />
             </>
           )}
           {form.source === 'public_key' && (

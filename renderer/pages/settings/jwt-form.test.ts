@@ -37,6 +37,20 @@ describe('the gateway JWT form', () => {
     expect(setInput({ ...form, source: 'public_key' })).not.toHaveProperty('algorithms');
   });
 
+  it('sends a JWKS CA bundle only when one was given or removal was asked for, and the cache time in milliseconds', () => {
+    const jwks: GatewayJwt = { ...hs, algorithms: ['ES256'], keySource: { kind: 'jwks', url: 'https://idp.internal/jwks', caCertificates: [{ subject: 'IdP CA', notBefore: '2026-01-01T00:00:00Z', notAfter: '2027-01-01T00:00:00Z', fingerprint256: 'AA' }], cacheMs: 3_600_000 } };
+    const form = formFromSettings(jwks);
+    expect(form).toMatchObject({ jwksCaBundle: '', clearJwksCaBundle: false, jwksCacheMinutes: 60 });
+    expect(setInput(form)).not.toHaveProperty('jwksCaBundle');
+    expect(setInput(form).jwksCacheMs).toBe(3_600_000);
+    expect(setInput({ ...form, jwksCaBundle: 'PEM' }).jwksCaBundle).toBe('PEM');
+    expect(setInput({ ...form, clearJwksCaBundle: true }).jwksCaBundle).toBeNull();
+    expect(setInput({ ...form, jwksCacheMinutes: '' }).jwksCacheMs).toBeUndefined();
+    expect(setInput({ ...form, source: 'public_key' })).not.toHaveProperty('jwksCacheMs');
+    const err = new ClientError({ code: 'INVALID_INPUT', message: 'x', details: [{ path: ['jwksCacheMs'], message: 'out of bounds' }, { path: ['jwksCaBundle'], message: 'not a CA' }] });
+    expect(jwtFieldErrors(err, 'jwks')).toEqual({ jwksCacheMinutes: 'out of bounds', jwksCaBundle: 'not a CA' });
+  });
+
   it('puts a missing key source and an algorithm misfit beside the fields the form shows', () => {
     const err = new ClientError({ code: 'INVALID_INPUT', message: 'x', details: [{ path: ['keySource'], message: 'is required' }, { path: ['algorithms'], message: 'HS256 does not fit' }, { path: ['issuer'], message: 'is required' }] });
     expect(jwtFieldErrors(err, 'jwks')).toEqual({ jwksUrl: 'is required', jwksAlgorithms: 'HS256 does not fit', issuer: 'is required' });

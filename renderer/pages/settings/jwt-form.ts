@@ -22,6 +22,11 @@ export interface JwtForm {
   jwksUrl: string;
   /** JWKS only: the algorithms accepted from the key set. */
   jwksAlgorithms: JwtAlgorithm[];
+  /** JWKS only: a new CA bundle (empty keeps the stored one), or clear it. */
+  jwksCaBundle: string;
+  clearJwksCaBundle: boolean;
+  /** JWKS only: how long gateways use fetched keys; empty keeps the stored time. */
+  jwksCacheMinutes: number | string;
   publicKeyPem: string;
   /** Write-only; empty keeps the stored secret. */
   hs256Secret: string;
@@ -38,6 +43,9 @@ export function formFromSettings(s: GatewayJwt | null): JwtForm {
     source: k?.kind ?? 'jwks',
     jwksUrl: k?.kind === 'jwks' ? k.url : '',
     jwksAlgorithms: k?.kind === 'jwks' ? s!.algorithms : ['RS256', 'ES256'],
+    jwksCaBundle: '',
+    clearJwksCaBundle: false,
+    jwksCacheMinutes: k?.kind === 'jwks' ? k.cacheMs / 60_000 : 10,
     publicKeyPem: k?.kind === 'public_key' ? k.pem : '',
     hs256Secret: '',
     projectClaim: s?.projectClaim ?? 'project',
@@ -55,7 +63,15 @@ export function setInput(form: JwtForm): GatewayJwtInput {
     // An emptied number field keeps the stored tolerance rather than turning into 0.
     clockToleranceS: form.clockToleranceS === '' ? undefined : Number(form.clockToleranceS),
   };
-  if (form.source === 'jwks') return { ...base, jwksUrl: form.jwksUrl.trim(), algorithms: form.jwksAlgorithms };
+  if (form.source === 'jwks') {
+    return {
+      ...base,
+      jwksUrl: form.jwksUrl.trim(),
+      algorithms: form.jwksAlgorithms,
+      ...(form.jwksCaBundle.trim() ? { jwksCaBundle: form.jwksCaBundle } : form.clearJwksCaBundle ? { jwksCaBundle: null } : {}),
+      jwksCacheMs: form.jwksCacheMinutes === '' ? undefined : Math.round(Number(form.jwksCacheMinutes) * 60_000),
+    };
+  }
   if (form.source === 'public_key') return { ...base, publicKeyPem: form.publicKeyPem };
   return form.hs256Secret ? { ...base, hs256Secret: form.hs256Secret } : base;
 }
@@ -63,12 +79,12 @@ export function setInput(form: JwtForm): GatewayJwtInput {
 /** The core's field issues by form field; a missing key source belongs to the source the form shows. */
 export function jwtFieldErrors(error: ClientError | null, source: KeySourceKind): Record<string, string> {
   const field = source === 'jwks' ? 'jwksUrl' : source === 'public_key' ? 'publicKeyPem' : 'hs256Secret';
-  return fieldErrors(error, (p) => (p[0] === 'keySource' ? field : p[0] === 'algorithms' && source === 'jwks' ? 'jwksAlgorithms' : String(p[0])));
+  return fieldErrors(error, (p) => (p[0] === 'keySource' ? field : p[0] === 'algorithms' && source === 'jwks' ? 'jwksAlgorithms' : p[0] === 'jwksCacheMs' ? 'jwksCacheMinutes' : String(p[0])));
 }
 
 export function describeKey(s: GatewayJwt): string {
   const k = s.keySource;
-  if (k.kind === 'jwks') return k.url;
+  if (k.kind === 'jwks') return `${k.url}${k.caCertificates ? ` (trusted CA: ${k.caCertificates.map((c) => c.subject).join(', ')})` : ''}, keys cached ${k.cacheMs / 60_000} min`;
   if (k.kind === 'public_key') return `${k.keyType} public key, thumbprint ${k.thumbprint}`;
   return 'HS256 shared secret (never shown)';
 }
