@@ -172,6 +172,8 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
       current.dispose();
       await store.close();
       await Promise.all([...shared.pools.values()].map((p) => p.close().catch(() => undefined)));
+      // The runtime leaves the key set it shares for the next reload open: nothing reloads now.
+      await shared.keySet?.client.close().catch(() => undefined);
       accessLog?.close();
       await tracing?.shutdown();
     },

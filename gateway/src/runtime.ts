@@ -5,11 +5,12 @@
  * error leaves the previous runtime serving.
  */
 import { createHash } from 'node:crypto';
+import type { JWTVerifyGetKey } from 'jose';
 import { Pool } from 'undici';
 import { ApiKeyTable } from './auth/api-keys';
 import { FailedAuthLimiter } from './auth/failed-auth';
 import { createKeySetClient, type KeySetClient, type KeySetError } from './auth/jwks-fetch';
-import { createJwtVerifier, type JwtVerifier } from './auth/jwt';
+import { createJwtVerifier, remoteKeySet, type JwtVerifier } from './auth/jwt';
 import { ModelScopes } from './auth/model-scopes';
 import { checkCaBundle } from './config/ca-bundle';
 import type { GatewayConfig, ModelConfig } from './config/schema';
@@ -67,6 +68,27 @@ export interface SharedState {
   targets: Map<string, TargetState>;
   /** Failed-auth buckets survive reloads, so a reload never forgives a key-guessing client. */
   failedAuth?: FailedAuthLimiter;
+  /**
+   * The JWKS key set and its cache survive reloads while its URL, cache time and CA stay the same:
+   * the desktop reloads every gateway on each key or project change, and an identity provider that
+   * is briefly down at that moment must not turn every JWT caller away.
+   */
+  keySet?: SharedKeySet;
+}
+
+export interface SharedKeySet {
+  /** URL, cache time and CA bundle: what makes the key set the same one. */
+  identity: string;
+  remote: JWTVerifyGetKey;
+  client: KeySetClient;
+}
+
+/** The shared key set when this config names the same one, else a new one (shared once its runtime is in service). */
+function keySetFor(shared: SharedState, url: string, cacheMs: number, ca: string | undefined): SharedKeySet {
+  const identity = JSON.stringify([url, cacheMs, ca ? createHash('sha256').update(ca).digest('hex') : null]);
+  if (shared.keySet?.identity === identity) return shared.keySet;
+  const client = createKeySetClient(url, ca);
+  return { identity, client, remote: remoteKeySet(url, cacheMs, client.fetch) };
 }
 
 export interface BuildDeps {
@@ -127,7 +149,9 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
 
   const scopes = new ModelScopes(config.models);
   let jwt: JwtVerifier | null = null;
-  let keySetClient: KeySetClient | null = null;
+  let keySet: SharedKeySet | null = null;
+  // A key set this build made and nobody else uses yet: closed if the build fails.
+  const ownKeySet = () => (keySet && keySet !== deps.shared.keySet ? keySet : null);
   const jwtCfg = config.auth.jwt;
   if (jwtCfg) {
     const secret = readSecret(deps.secrets, 'auth.jwt', { file: jwtCfg.secret_file, env: jwtCfg.secret_env, name: 'secret' });
@@ -137,9 +161,9 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
     if (!pem.ok) errors.push(pem.error);
     if (!jwksCa.ok) errors.push(jwksCa.error);
     if (secret.ok && pem.ok && jwksCa.ok) {
-      keySetClient = jwtCfg.jwks_url ? createKeySetClient(jwtCfg.jwks_url, jwksCa.value) : null;
+      keySet = jwtCfg.jwks_url ? keySetFor(deps.shared, jwtCfg.jwks_url, jwtCfg.jwks_cache_ms, jwksCa.value) : null;
       try {
-        jwt = await createJwtVerifier(jwtCfg, { secret: secret.value, publicKeyPem: pem.value }, scopes, { fetch: keySetClient?.fetch, onFailure: deps.onKeySetFailure });
+        jwt = await createJwtVerifier(jwtCfg, { secret: secret.value, publicKeyPem: pem.value }, scopes, { remote: keySet?.remote, onFailure: deps.onKeySetFailure });
       } catch (err) {
         errors.push(`auth.jwt.public_key_file: ${(err as Error).message}`);
       }
@@ -153,7 +177,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
   }
   if (errors.length) {
     images?.store.close();
-    void keySetClient?.close();
+    void ownKeySet()?.client.close();
     return { ok: false, errors };
   }
 
@@ -188,6 +212,9 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
   for (const [project, p] of Object.entries(config.projects)) if (p.guardrail) guardrails.set(project, profiles.get(p.guardrail)!);
 
   const logBodies = new Set(Object.entries(config.projects).filter(([, p]) => p.log_bodies).map(([name]) => name));
+  // From here the build cannot fail: its key set becomes the one the next reload may keep. The
+  // previous one stays with the runtime still serving, which closes it when disposed.
+  deps.shared.keySet = keySet ?? undefined;
 
   return {
     ok: true,
@@ -206,7 +233,8 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       dispose: () => {
         stops.forEach((s) => s());
         images?.store.close();
-        void keySetClient?.close();
+        // Still shared: the runtime that replaced this one kept it.
+        if (keySet && keySet !== deps.shared.keySet) void keySet.client.close();
       },
     },
   };

@@ -20,10 +20,20 @@ export interface JwtKeyMaterial {
 export type JwtVerifier = (token: string) => Promise<Principal | GatewayError>;
 
 export interface KeySetOptions {
-  /** Fetches the JWKS URL (createKeySetClient); jose's global fetch when absent. */
+  /**
+   * The remote key set to use (remoteKeySet), so its cache can outlive a config reload; one is made
+   * from the config when absent.
+   */
+  remote?: JWTVerifyGetKey;
+  /** Fetches the JWKS URL (createKeySetClient) when the key set is made here; jose's global fetch when absent. */
   fetch?: FetchImplementation;
   /** Told of every failed key-set fetch (unreachable, untrusted certificate, bad answer). */
   onFailure?: (err: KeySetError) => void;
+}
+
+/** jose's cached, refetch-limited key set for a JWKS URL, fetched with `fetch` (or jose's global fetch). */
+export function remoteKeySet(url: string, cacheMs: number, fetch?: FetchImplementation): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(url), { cacheMaxAge: cacheMs, cooldownDuration: 30_000, timeoutDuration: 5_000, ...(fetch ? { [customFetch]: fetch } : {}) });
 }
 
 const KEY_SET_DOWN = new GatewayError('invalid_api_key', "Cannot verify the token: the identity provider's key set (JWKS) could not be fetched.");
@@ -49,9 +59,7 @@ export async function createJwtVerifier(cfg: JwtConfig, keys: JwtKeyMaterial, sc
     }
     if (staticKeys.size === 0) throw new Error(`public key fits none of ${asym.join(', ')}`);
   }
-  const jwks = cfg.jwks_url
-    ? createRemoteJWKSet(new URL(cfg.jwks_url), { cacheMaxAge: cfg.jwks_cache_ms, cooldownDuration: 30_000, timeoutDuration: 5_000, ...(keySet.fetch ? { [customFetch]: keySet.fetch } : {}) })
-    : undefined;
+  const jwks = cfg.jwks_url ? (keySet.remote ?? remoteKeySet(cfg.jwks_url, cfg.jwks_cache_ms, keySet.fetch)) : undefined;
   const jwksOrigin = cfg.jwks_url ? new URL(cfg.jwks_url).origin : '';
   const fromKeySet: JWTVerifyGetKey = async (header, token) => {
     try {
