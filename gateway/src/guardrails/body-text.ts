@@ -2,16 +2,30 @@
 
 export type ToolCallHolder = { tool_calls?: unknown; function_call?: unknown };
 
-/** Visits the `arguments` of every tool call (and legacy function_call) a message carries. */
-export function eachToolArguments(msg: ToolCallHolder, visit: (args: string, set: (t: string) => void) => void): void {
+/** The slot of a legacy `function_call`: a message has at most one, beside tool calls 0, 1, …. */
+export const FUNCTION_CALL_SLOT = -1;
+
+/**
+ * Visits the `arguments` of every tool call and of a legacy `function_call` a message (or a
+ * stream delta) carries. `slot` names which call: its tool-call index, or FUNCTION_CALL_SLOT.
+ */
+export function eachToolArguments(msg: ToolCallHolder, visit: (args: string, set: (t: string) => void, slot: number) => void): void {
   if (Array.isArray(msg.tool_calls)) {
-    for (const tc of msg.tool_calls as { function?: { arguments?: unknown } }[]) {
+    const calls = msg.tool_calls as { index?: unknown; function?: { arguments?: unknown } }[];
+    for (let i = 0; i < calls.length; i++) {
+      const tc = calls[i];
       const f = tc?.function;
-      if (f && typeof f.arguments === 'string') visit(f.arguments, (t) => (f.arguments = t));
+      if (f && typeof f.arguments === 'string') visit(f.arguments, (t) => (f.arguments = t), typeof tc!.index === 'number' ? tc!.index : i);
     }
   }
   const fc = msg.function_call as { arguments?: unknown } | undefined;
-  if (fc && typeof fc.arguments === 'string') visit(fc.arguments, (t) => (fc.arguments = t));
+  if (fc && typeof fc.arguments === 'string') visit(fc.arguments, (t) => (fc.arguments = t), FUNCTION_CALL_SLOT);
+}
+
+/** A stream delta carrying more argument text for one slot, in the shape that slot streams in. */
+export function argumentsDelta(slot: number, text: string): ToolCallHolder {
+  if (slot === FUNCTION_CALL_SLOT) return { function_call: { arguments: text } };
+  return { tool_calls: [{ index: slot, function: { arguments: text } }] };
 }
 
 /** Visits every prompt string of a chat, completions or embeddings body; `set` replaces it. */

@@ -6,6 +6,7 @@
  */
 import { GatewayError, toOpenAIError } from '../errors';
 import type { StreamTranslator, Usage } from '../providers/types';
+import { argumentsDelta, eachToolArguments } from './body-text';
 import type { GuardrailProfile } from './profile';
 import type { ScanReport } from './report';
 import { StreamRedactor } from './stream-redactor';
@@ -14,7 +15,7 @@ type Json = Record<string, any>;
 
 export class GuardedStream implements StreamTranslator {
   private readonly redactors = new Map<number, StreamRedactor>();
-  /** Per choice, per tool call index: the arguments' held-back tails. */
+  /** Per choice, per call slot (tool-call index, or the legacy function_call): the arguments' held-back tails. */
   private readonly toolRedactors = new Map<number, Map<number, StreamRedactor>>();
   private template: Json | null = null;
   private blocked = false;
@@ -48,18 +49,18 @@ export class GuardedStream implements StreamTranslator {
     return r;
   }
 
-  private toolRedactor(choice: number, tool: number): StreamRedactor {
+  private toolRedactor(choice: number, slot: number): StreamRedactor {
     let m = this.toolRedactors.get(choice);
     if (!m) this.toolRedactors.set(choice, (m = new Map()));
-    let r = m.get(tool);
-    if (!r) m.set(tool, (r = new StreamRedactor(this.profile, this.report)));
+    let r = m.get(slot);
+    if (!r) m.set(slot, (r = new StreamRedactor(this.profile, this.report)));
     return r;
   }
 
-  /** An extra chunk carrying tool-call argument text released at the end of a choice. */
-  private releasedTool(index: number, tool: number, text: string): string {
+  /** An extra chunk carrying call-argument text released at the end of a choice. */
+  private releasedTool(index: number, slot: number, text: string): string {
     const { usage: _u, ...base } = this.template ?? {};
-    return `data: ${JSON.stringify({ ...base, choices: [{ index, delta: { tool_calls: [{ index: tool, function: { arguments: text } }] }, logprobs: null, finish_reason: null }] })}\n\n`;
+    return `data: ${JSON.stringify({ ...base, choices: [{ index, delta: argumentsDelta(slot, text), logprobs: null, finish_reason: null }] })}\n\n`;
   }
 
   /** Releases every held tool-argument tail of one choice; '' plus report.block set on a block. */
@@ -67,10 +68,10 @@ export class GuardedStream implements StreamTranslator {
     const m = this.toolRedactors.get(choice);
     if (!m) return '';
     let out = '';
-    for (const [tool, r] of m) {
+    for (const [slot, r] of m) {
       const t = r.flush();
       if (this.report.block) return out;
-      if (t) out += this.releasedTool(choice, tool, t);
+      if (t) out += this.releasedTool(choice, slot, t);
     }
     this.toolRedactors.delete(choice);
     return out;
@@ -153,16 +154,16 @@ export class GuardedStream implements StreamTranslator {
           if (safe !== holder[field]) (holder[field] = safe), (changed = true);
         }
         const d = c.delta as Json | undefined;
-        // Tool-call arguments stream as JSON fragments per tool call: each gets its own held-back
-        // window (placeholders are plain text, valid inside a JSON string).
-        if (d && Array.isArray(d.tool_calls)) {
-          for (const tc of d.tool_calls as Json[]) {
-            const f = tc?.function as Json | undefined;
-            if (!f || typeof f.arguments !== 'string' || !f.arguments) continue;
-            const safe = this.toolRedactor(index, typeof tc.index === 'number' ? tc.index : 0).push(f.arguments);
-            if (this.report.block) return out + this.stop();
-            if (safe !== f.arguments) (f.arguments = safe), (changed = true);
-          }
+        // Call arguments (tool_calls and the legacy function_call) stream as JSON fragments per
+        // call: each gets its own held-back window (placeholders are plain text, valid inside a
+        // JSON string).
+        if (d && (d.tool_calls || d.function_call)) {
+          eachToolArguments(d, (args, set, slot) => {
+            if (!args || this.report.block) return;
+            const safe = this.toolRedactor(index, slot).push(args);
+            if (!this.report.block && safe !== args) (set(safe), (changed = true));
+          });
+          if (this.report.block) return out + this.stop();
         }
         if (c.finish_reason != null) {
           const rest = this.redactors.get(index)?.flush() ?? '';
