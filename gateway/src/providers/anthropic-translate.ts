@@ -3,6 +3,8 @@
  * Anthropic needs system text top-level, strictly alternating user/assistant turns, tool results
  * as user content blocks, and max_tokens always set.
  */
+import { legacyCallId, legacyToolChoice, legacyTools } from './anthropic-legacy';
+
 type Json = Record<string, any>;
 
 const DEFAULT_MAX_TOKENS = 4096;
@@ -43,16 +45,25 @@ export function toAnthropicRequest(body: Json, model: string): Json {
     if (last && last.role === role) last.content.push(...blocks);
     else messages.push({ role, content: blocks });
   };
-  for (const m of (body.messages ?? []) as Json[]) {
+  // checkLegacyShape has made sure every `function` message follows an assistant function_call.
+  let legacyId = '';
+  const history = (body.messages ?? []) as Json[];
+  for (let i = 0; i < history.length; i++) {
+    const m = history[i]!;
     if (m.role === 'system' || m.role === 'developer') system.push(textOf(m.content));
     else if (m.role === 'user') push('user', userBlocks(m.content));
     else if (m.role === 'tool') push('user', [{ type: 'tool_result', tool_use_id: String(m.tool_call_id ?? ''), content: textOf(m.content) }]);
+    else if (m.role === 'function') push('user', [{ type: 'tool_result', tool_use_id: legacyId, content: textOf(m.content) }]);
     else if (m.role === 'assistant') {
       const blocks: Json[] = [];
       const text = textOf(m.content);
       if (text) blocks.push({ type: 'text', text });
       for (const tc of (m.tool_calls ?? []) as Json[]) {
         blocks.push({ type: 'tool_use', id: tc.id, name: tc.function?.name, input: parseArgs(tc.function?.arguments) });
+      }
+      if (m.function_call) {
+        legacyId = legacyCallId(i);
+        blocks.push({ type: 'tool_use', id: legacyId, name: m.function_call.name, input: parseArgs(m.function_call.arguments) });
       }
       push('assistant', blocks);
     }
@@ -76,12 +87,17 @@ export function toAnthropicRequest(body: Json, model: string): Json {
   else if (tc === 'required') out.tool_choice = { type: 'any' };
   else if (tc === 'none') out.tool_choice = { type: 'none' };
   else if (tc?.type === 'function') out.tool_choice = { type: 'tool', name: tc.function?.name };
+  if (Array.isArray(body.functions)) {
+    out.tools = legacyTools(body.functions);
+    out.tool_choice = legacyToolChoice(body.function_call);
+  }
   return out;
 }
 
 export const FINISH: Record<string, string> = { end_turn: 'stop', stop_sequence: 'stop', max_tokens: 'length', tool_use: 'tool_calls', pause_turn: 'stop', refusal: 'content_filter' };
 
-export function fromAnthropicResponse(msg: Json): Json {
+/** `legacy`: the request used `functions`, so its one tool call comes back as `function_call`. */
+export function fromAnthropicResponse(msg: Json, legacy = false): Json {
   let text = '';
   const toolCalls: Json[] = [];
   for (const b of (msg.content ?? []) as Json[]) {
@@ -89,7 +105,12 @@ export function fromAnthropicResponse(msg: Json): Json {
     else if (b.type === 'tool_use') toolCalls.push({ id: b.id, type: 'function', function: { name: b.name, arguments: JSON.stringify(b.input ?? {}) } });
   }
   const message: Json = { role: 'assistant', content: text || (toolCalls.length ? null : '') };
-  if (toolCalls.length) message.tool_calls = toolCalls;
+  let finish = FINISH[msg.stop_reason] ?? 'stop';
+  if (legacy && toolCalls.length) {
+    // disable_parallel_tool_use in the request keeps this to one call.
+    message.function_call = toolCalls[0]!.function;
+    if (finish === 'tool_calls') finish = 'function_call';
+  } else if (toolCalls.length) message.tool_calls = toolCalls;
   const input = Number(msg.usage?.input_tokens ?? 0);
   const output = Number(msg.usage?.output_tokens ?? 0);
   return {
@@ -97,7 +118,7 @@ export function fromAnthropicResponse(msg: Json): Json {
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: msg.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: FINISH[msg.stop_reason] ?? 'stop' }],
+    choices: [{ index: 0, message, logprobs: null, finish_reason: finish }],
     usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output },
   };
 }

@@ -1,4 +1,6 @@
 /** Anthropic Messages API behind the chat shape, streaming included. Chat only. */
+import type { GatewayError } from '../errors';
+import { checkLegacyShape, usesLegacyFunctions } from './anthropic-legacy';
 import { FINISH, fromAnthropicResponse, toAnthropicRequest } from './anthropic-translate';
 import { SseParser, sseData } from './sse';
 import type { Operation, PrepareInput, Provider, StreamTranslator, UpstreamCall, Usage } from './types';
@@ -21,17 +23,21 @@ export class AnthropicProvider implements Provider {
     return op === 'chat';
   }
 
+  check(op: Operation, body: Record<string, unknown>): GatewayError | null {
+    return op === 'chat' ? checkLegacyShape(body) : null;
+  }
+
   prepare(i: PrepareInput): UpstreamCall {
     return { path: `${this.prefix}/messages`, headers: { ...this.headers }, body: JSON.stringify(toAnthropicRequest(i.body, i.upstreamModel)) };
   }
 
-  response(_op: Operation, body: Buffer): { body: string; usage: Usage | null } {
-    const out = fromAnthropicResponse(JSON.parse(body.toString('utf8')));
+  response(_op: Operation, body: Buffer, request?: Record<string, unknown>): { body: string; usage: Usage | null } {
+    const out = fromAnthropicResponse(JSON.parse(body.toString('utf8')), !!request && usesLegacyFunctions(request));
     return { body: JSON.stringify(out), usage: out.usage };
   }
 
-  stream(_op: Operation, clientWantsUsage: boolean): StreamTranslator {
-    return new AnthropicStream(clientWantsUsage);
+  stream(_op: Operation, clientWantsUsage: boolean, request?: Record<string, unknown>): StreamTranslator {
+    return new AnthropicStream(clientWantsUsage, !!request && usesLegacyFunctions(request));
   }
 
   errorMessage(body: string): string {
@@ -45,7 +51,10 @@ export class AnthropicProvider implements Provider {
   }
 }
 
-/** Anthropic's named events → chat.completion.chunk events. */
+/**
+ * Anthropic's named events → chat.completion.chunk events. In legacy mode a tool_use block
+ * becomes `function_call` deltas (name first, then argument pieces) instead of `tool_calls`.
+ */
 class AnthropicStream implements StreamTranslator {
   usage: Usage | null = null;
   deltas = 0;
@@ -60,7 +69,10 @@ class AnthropicStream implements StreamTranslator {
   private finish = 'stop';
   private toolIndex = -1;
 
-  constructor(private readonly clientWantsUsage: boolean) {}
+  constructor(
+    private readonly clientWantsUsage: boolean,
+    private readonly legacy: boolean,
+  ) {}
 
   private chunk(delta: Record<string, unknown>, finish: string | null = null): string {
     return sseData({ id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
@@ -87,7 +99,8 @@ class AnthropicStream implements StreamTranslator {
         case 'content_block_start':
           if (d.content_block?.type === 'tool_use') {
             this.toolIndex += 1;
-            out += this.chunk({ tool_calls: [{ index: this.toolIndex, id: d.content_block.id, type: 'function', function: { name: d.content_block.name, arguments: '' } }] });
+            if (this.legacy) out += this.chunk({ function_call: { name: d.content_block.name, arguments: '' } });
+            else out += this.chunk({ tool_calls: [{ index: this.toolIndex, id: d.content_block.id, type: 'function', function: { name: d.content_block.name, arguments: '' } }] });
           }
           break;
         case 'content_block_delta':
@@ -96,11 +109,13 @@ class AnthropicStream implements StreamTranslator {
             out += this.chunk({ content: d.delta.text });
           } else if (d.delta?.type === 'input_json_delta') {
             this.deltas += 1;
-            out += this.chunk({ tool_calls: [{ index: this.toolIndex, function: { arguments: d.delta.partial_json } }] });
+            if (this.legacy) out += this.chunk({ function_call: { arguments: d.delta.partial_json } });
+            else out += this.chunk({ tool_calls: [{ index: this.toolIndex, function: { arguments: d.delta.partial_json } }] });
           }
           break;
         case 'message_delta':
           if (d.delta?.stop_reason) this.finish = FINISH[d.delta.stop_reason] ?? 'stop';
+          if (this.legacy && this.finish === 'tool_calls') this.finish = 'function_call';
           if (d.usage?.output_tokens !== undefined) this.output = Number(d.usage.output_tokens);
           break;
         case 'message_stop':

@@ -3,6 +3,8 @@
  * wire call and its answers back into OpenAI shapes; the proxy owns connections, retries and
  * accounting, so a provider file is only about translation.
  */
+import type { GatewayError } from '../errors';
+
 export type Operation = 'chat' | 'completions' | 'embeddings' | 'images';
 
 export interface Usage {
@@ -49,10 +51,15 @@ export interface Provider {
   /** scheme://host:port, the connection pool key. */
   readonly origin: string;
   supports(op: Operation): boolean;
+  /**
+   * A request this provider cannot translate faithfully, found before any upstream is called
+   * (the inference path asks every target of the model); null when it can.
+   */
+  check?(op: Operation, body: Record<string, unknown>): GatewayError | null;
   prepare(input: PrepareInput): UpstreamCall;
-  /** Non-streaming 200 body → client bytes and usage. */
-  response(op: Operation, body: Buffer): { body: Buffer | string; usage: Usage | null };
-  stream(op: Operation, clientWantsUsage: boolean): StreamTranslator;
+  /** Non-streaming 200 body → client bytes and usage; `request` is the client's parsed body. */
+  response(op: Operation, body: Buffer, request?: Record<string, unknown>): { body: Buffer | string; usage: Usage | null };
+  stream(op: Operation, clientWantsUsage: boolean, request?: Record<string, unknown>): StreamTranslator;
   /** Best-effort human message out of an upstream error body. */
   errorMessage(body: string): string;
 }

@@ -51,7 +51,7 @@ async function attemptUnary(call: Call, target: Target, o: AttemptOptions): Prom
     const upstreamMs = performance.now() - started;
     let out;
     try {
-      out = target.provider.response(call.op, buf);
+      out = target.provider.response(call.op, buf, call.body);
     } catch {
       return { kind: 'fail', error: new GatewayError('upstream_error', `${target.provider.name}: unreadable response body`), retryable: true, breakerFailure: true, upstreamMs };
     }

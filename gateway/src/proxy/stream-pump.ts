@@ -68,7 +68,7 @@ class StreamPump implements Dispatcher.DispatchHandler {
       this.timedOut = true;
       this.controller?.abort(TIMED_OUT);
     }, timeoutMs);
-    let tr = target.provider.stream(call.op, call.clientWantsUsage);
+    let tr = target.provider.stream(call.op, call.clientWantsUsage, call.body);
     const g = call.guard;
     if (g && g.profile.output.length && call.op !== 'embeddings') tr = new GuardedStream(tr, g.profile, g.report, (rule) => blockedError(g.profile.name, { rule, direction: 'output' }));
     if (call.shape) tr = call.shape.stream(tr);

@@ -74,6 +74,15 @@ async function runInference(ex: Exchange, svc: Services, input: InferenceInput):
     refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'invalid_request', traceId: trace.traceId, t0: t0 });
     return writeError(ex.res, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
   }
+  // Any target may end up serving this request, so each one that translates it gets to refuse it now.
+  for (const t of route.targets) {
+    const problem = t.provider.check?.(op, body);
+    if (problem) {
+      svc.metrics.error(problem.code);
+      refuse(svc, span, { route: routeLabel, model, principal, status: problem.status, code: problem.code, traceId: trace.traceId, t0: t0 });
+      return writeError(ex.res, problem);
+    }
+  }
   // Input guardrails run before admission: a blocked request reaches neither limits nor upstream.
   let raw = input.raw;
   let guard: Call['guard'] = null;
