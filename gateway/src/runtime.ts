@@ -21,6 +21,7 @@ import { buildObjectStore, type ImageStoreRuntime } from './images/store';
 import { Limiter } from './limits/limiter';
 import type { LimitStore } from './limits/types';
 import { createProvider, type Provider } from './providers';
+import type { Operation } from './providers/types';
 import { startKvScraper } from './routing/kv-scraper';
 import { RetryBudget } from './routing/retry-budget';
 import { Router, type RoutedTarget } from './routing/router';
@@ -42,7 +43,11 @@ export interface ModelRoute {
   retryBudget: RetryBudget;
   /** Exact-match cache for non-streaming answers; null when the model has none. */
   cache: ResponseCache | null;
+  /** What at least one target can serve; the proxy skips the targets that cannot serve a request. */
+  operations: ReadonlySet<Operation>;
 }
+
+const OPERATIONS: readonly Operation[] = ['chat', 'completions', 'embeddings', 'images'];
 
 export interface Runtime {
   config: GatewayConfig;
@@ -204,7 +209,15 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
       });
       stops.push(startKvScraper(scrape, m.kv_scrape_interval_ms));
     }
-    models.set(name, { name, config: m, targets, router: new Router(targets, { strategy: m.strategy, loadFactor: m.load_factor }), retryBudget: new RetryBudget(m.retry_budget_ratio), cache: m.cache ? new ResponseCache(m.cache) : null });
+    models.set(name, {
+      name,
+      config: m,
+      targets,
+      router: new Router(targets, { strategy: m.strategy, loadFactor: m.load_factor }),
+      retryBudget: new RetryBudget(m.retry_budget_ratio),
+      cache: m.cache ? new ResponseCache(m.cache) : null,
+      operations: new Set(OPERATIONS.filter((op) => targets.some((t) => t.provider.supports(op)))),
+    });
   }
 
   const profiles = compileGuardrails(config.guardrails);

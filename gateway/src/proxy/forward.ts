@@ -106,6 +106,9 @@ export async function forward(call: Call, svc: Services): Promise<void> {
   };
 
   for (const t of order) {
+    // A chain may mix providers (a chat-only Anthropic fallback behind a vLLM that also embeds):
+    // a target that cannot serve the request is not an attempt, and spends no retry budget.
+    if (!t.provider.supports(call.op)) continue;
     if (tries >= cfg.max_attempts || call.clientGone.aborted) break;
     const left = deadline - performance.now();
     if (left <= 0) {

@@ -70,7 +70,7 @@ async function runInference(ex: Exchange, svc: Services, input: InferenceInput):
     refuse(svc, span, { route: routeLabel, model, principal, status: 404, code: 'model_not_found', traceId: trace.traceId, t0: t0 });
     return writeError(ex.res, new GatewayError('model_not_found', `The model \`${model.slice(0, 256)}\` does not exist or you do not have access to it.`, { param: 'model' }));
   }
-  if (!route.targets[0]!.provider.supports(op)) {
+  if (!route.operations.has(op)) {
     refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'invalid_request', traceId: trace.traceId, t0: t0 });
     return writeError(ex.res, new GatewayError('invalid_request', `The model \`${model}\` does not support ${routeLabel}.`, { param: 'model' }));
   }
