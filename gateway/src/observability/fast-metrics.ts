@@ -21,28 +21,28 @@ function toLabels(names: readonly string[], values: readonly string[]): Labels {
   return out;
 }
 
-export class CounterSeries {
-  value = 0;
-  constructor(readonly labels: Labels) {}
-  inc(n = 1): void {
-    this.value += n;
-  }
-}
-
-export class FastCounter {
-  readonly type = 'counter';
+/**
+ * What prom-client's registry asks of a metric, and the series map both kinds share: a series is
+ * made once per label key (the only place a subclass is called on the hot path is a new key).
+ */
+abstract class FastMetric<S extends { readonly labels: Labels }> {
   readonly aggregator = 'sum';
-  private readonly series = new Map<string, CounterSeries>();
+  abstract readonly type: string;
+  protected readonly series = new Map<string, S>();
 
   constructor(registry: Registry, readonly name: string, readonly help: string, private readonly labelNames: readonly string[]) {
     registry.registerMetric(this as never);
   }
 
+  protected abstract newSeries(labels: Labels): S;
+  /** The exposition values of one series. */
+  protected abstract valuesOf(series: S, out: Value[]): void;
+
   /** The series for these label values; `key` must identify them (callers pass a joined string). */
-  get_(key: string, values: readonly string[]): CounterSeries {
+  get_(key: string, values: readonly string[]): S {
     let s = this.series.get(key);
     if (!s) {
-      s = new CounterSeries(toLabels(this.labelNames, values));
+      s = this.newSeries(toLabels(this.labelNames, values));
       this.series.set(key, s);
     }
     return s;
@@ -58,8 +58,28 @@ export class FastCounter {
 
   get(): { name: string; help: string; type: string; aggregator: string; values: Value[] } {
     const values: Value[] = [];
-    for (const s of this.series.values()) values.push({ value: s.value, labels: s.labels });
+    for (const s of this.series.values()) this.valuesOf(s, values);
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+}
+
+export class CounterSeries {
+  value = 0;
+  constructor(readonly labels: Labels) {}
+  inc(n = 1): void {
+    this.value += n;
+  }
+}
+
+export class FastCounter extends FastMetric<CounterSeries> {
+  readonly type = 'counter';
+
+  protected newSeries(labels: Labels): CounterSeries {
+    return new CounterSeries(labels);
+  }
+
+  protected valuesOf(s: CounterSeries, out: Value[]): void {
+    out.push({ value: s.value, labels: s.labels });
   }
 }
 
@@ -83,45 +103,26 @@ export class HistogramSeries {
   }
 }
 
-export class FastHistogram {
+export class FastHistogram extends FastMetric<HistogramSeries> {
   readonly type = 'histogram';
-  readonly aggregator = 'sum';
-  private readonly series = new Map<string, HistogramSeries>();
 
-  constructor(registry: Registry, readonly name: string, readonly help: string, private readonly labelNames: readonly string[], private readonly bounds: readonly number[]) {
-    registry.registerMetric(this as never);
+  constructor(registry: Registry, name: string, help: string, labelNames: readonly string[], private readonly bounds: readonly number[]) {
+    super(registry, name, help, labelNames);
   }
 
-  get_(key: string, values: readonly string[]): HistogramSeries {
-    let s = this.series.get(key);
-    if (!s) {
-      s = new HistogramSeries(toLabels(this.labelNames, values), this.bounds);
-      this.series.set(key, s);
-    }
-    return s;
+  protected newSeries(labels: Labels): HistogramSeries {
+    return new HistogramSeries(labels, this.bounds);
   }
 
-  reset(): void {
-    this.series.clear();
-  }
-
-  get size(): number {
-    return this.series.size;
-  }
-
-  get(): { name: string; help: string; type: string; aggregator: string; values: Value[] } {
-    const values: Value[] = [];
+  protected valuesOf(s: HistogramSeries, out: Value[]): void {
     const bucket = `${this.name}_bucket`;
-    for (const s of this.series.values()) {
-      let acc = 0;
-      for (let i = 0; i < this.bounds.length; i++) {
-        acc += s.buckets[i]!;
-        values.push({ labels: { le: String(this.bounds[i]) }, sharedLabels: s.labels, value: acc, metricName: bucket });
-      }
-      values.push({ labels: { le: '+Inf' }, sharedLabels: s.labels, value: s.count, metricName: bucket });
-      values.push({ labels: {}, sharedLabels: s.labels, value: s.sum, metricName: `${this.name}_sum` });
-      values.push({ labels: {}, sharedLabels: s.labels, value: s.count, metricName: `${this.name}_count` });
+    let acc = 0;
+    for (let i = 0; i < this.bounds.length; i++) {
+      acc += s.buckets[i]!;
+      out.push({ labels: { le: String(this.bounds[i]) }, sharedLabels: s.labels, value: acc, metricName: bucket });
     }
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+    out.push({ labels: { le: '+Inf' }, sharedLabels: s.labels, value: s.count, metricName: bucket });
+    out.push({ labels: {}, sharedLabels: s.labels, value: s.sum, metricName: `${this.name}_sum` });
+    out.push({ labels: {}, sharedLabels: s.labels, value: s.count, metricName: `${this.name}_count` });
   }
 }
