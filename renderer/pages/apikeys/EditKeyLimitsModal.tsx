@@ -1,12 +1,12 @@
 import { Button, Modal, Stack, Text } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, type FormEvent } from 'react';
 import type { ApiKey } from '../../../main/core/access/api-keys';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LimitFields } from '../../components/LimitFields';
 import { ModalActions } from '../../components/ModalActions';
-import { byTopField, fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
-import { limitInputs, limitProblem, limitValues, type LimitField, type LimitValue } from '../../components/limits';
+import { limitInputs, limitProblem, limitValues } from '../../components/limits';
+import { useLimitValues } from '../../components/useLimitValues';
 import { useAction } from '../../components/useAction';
 
 const FIELDS = ['requestsPerMinute', 'tokensPerMinute', 'monthlyTokenBudget'] as const;
@@ -19,9 +19,8 @@ interface Props {
 
 /** A key's budget and rates, changed in place: the key keeps working and nothing is reissued. */
 export function EditKeyLimitsModal({ apiKey, onClose, onSaved }: Props) {
-  const [values, setValues] = useState<Record<LimitField, LimitValue>>({ requestsPerMinute: '', tokensPerMinute: '', monthlyTokenBudget: '' });
   const { busy, error, setError, run } = useAction();
-  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, byTopField), error);
+  const { values, setValues, change, errors } = useLimitValues(error);
 
   useEffect(() => {
     if (!apiKey) return;
@@ -52,10 +51,7 @@ export function EditKeyLimitsModal({ apiKey, onClose, onSaved }: Props) {
           <LimitFields
             fields={FIELDS}
             values={values}
-            onChange={(f, v) => {
-              setValues((prev) => ({ ...prev, [f]: v }));
-              markEdited([f]);
-            }}
+            onChange={change}
             scope="this key"
             errors={errors}
             testIdPrefix="key-limit"

@@ -5,9 +5,9 @@ import type { Project } from '../../../main/core/access/projects';
 import { call } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { LimitFields } from '../../components/LimitFields';
-import { byTopField, fieldErrors, useFreshFieldErrors } from '../../components/field-errors';
 import { limitInput, limitInputs, limitProblem, limitValues } from '../../components/limits';
 import { notifyDone } from '../../components/notify';
+import { useLimitValues } from '../../components/useLimitValues';
 import { useAction } from '../../components/useAction';
 
 const FIELDS = ['requestsPerMinute', 'tokensPerMinute', 'monthlyTokenBudget'] as const;
@@ -22,10 +22,9 @@ interface Props {
 
 /** What every cluster's gateway allows this project, and whether it logs the project's bodies. */
 export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props) {
-  const [values, setValues] = useState(limitValues(project));
   const [logBodies, setLogBodies] = useState(project.logBodies);
   const { busy, error, setError, run } = useAction();
-  const [errors, markEdited] = useFreshFieldErrors(fieldErrors(error, byTopField), error);
+  const { values, setValues, change, errors } = useLimitValues(error, limitValues(project));
 
   useEffect(() => {
     setValues(limitValues(project));
@@ -69,10 +68,7 @@ export function LimitsPanel({ project, canManage, onViewConfig, onSaved }: Props
           <LimitFields
             fields={FIELDS}
             values={values}
-            onChange={(f, v) => {
-              setValues((prev) => ({ ...prev, [f]: v }));
-              markEdited([f]);
-            }}
+            onChange={change}
             scope="the whole project"
             errors={errors}
             disabled={!canManage}
