@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import * as k8s from '@kubernetes/client-node';
 import { expect, test } from '../sandbox/playwright-fixture';
-import { startBrowserMode, type BrowserMode } from '../browser-mode';
-import { SHOTS, dismissToasts, signInAsAdmin } from './session';
+import { SHOTS, dismissToasts, signedInOnOwnServer } from './session';
 
 /**
  * The Clusters page as a platform engineer meets it: paste the kubeconfig of a real cluster (the
@@ -17,7 +16,7 @@ import { SHOTS, dismissToasts, signInAsAdmin } from './session';
 
 test.describe.configure({ mode: 'serial' });
 
-let web: BrowserMode;
+let own: Awaited<ReturnType<typeof signedInOnOwnServer>>;
 let page: Page;
 let kubeconfig: string;
 let keySecret: string;
@@ -25,20 +24,13 @@ let keySecret: string;
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
 test.beforeAll(async ({ browser, sandbox }) => {
-  mkdirSync(SHOTS, { recursive: true });
   kubeconfig = readFileSync(sandbox.kubeconfigPath, 'utf8');
-  web = await startBrowserMode('foundry-e2e-clusters-');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(web.url).origin });
-  page = await context.newPage();
-  await page.goto(web.url);
-  await signInAsAdmin(page);
-  await dismissToasts(page);
+  own = await signedInOnOwnServer(browser, 'foundry-e2e-clusters-', { clipboard: true });
+  page = own.page;
 });
 
 test.afterAll(async () => {
-  await page?.context().close();
-  await web?.stop();
+  await own?.close();
 });
 
 async function configMapToml(kube: k8s.KubeConfig): Promise<string | null> {

@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBrowserMode, type BrowserMode } from '../browser-mode';
-import { SHOTS, dismissToasts, signInAsAdmin } from './session';
+import { SHOTS, dismissToasts, signedInOnOwnServer } from './session';
 
 /**
  * Settings → Gateway authentication as an admin meets it: turn on JWTs from an identity provider's
@@ -13,7 +11,7 @@ import { SHOTS, dismissToasts, signInAsAdmin } from './session';
 
 test.describe.configure({ mode: 'serial' });
 
-let web: BrowserMode;
+let own: Awaited<ReturnType<typeof signedInOnOwnServer>>;
 let page: Page;
 const SECRET = `ui-${Math.random().toString(36).slice(2)}-hs256-shared-secret-0123456789`;
 const ISSUER = 'https://idp.example.com';
@@ -23,18 +21,12 @@ const card = () => page.getByTestId('settings-gateway-jwt');
 const form = () => page.getByTestId('gateway-jwt-form');
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
-  web = await startBrowserMode('foundry-e2e-gateway-jwt-');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  page = await context.newPage();
-  await page.goto(web.url);
-  await signInAsAdmin(page);
-  await dismissToasts(page);
+  own = await signedInOnOwnServer(browser, 'foundry-e2e-gateway-jwt-');
+  page = own.page;
 });
 
 test.afterAll(async () => {
-  await page?.context().close();
-  await web?.stop();
+  await own?.close();
 });
 
 test('JWTs are off until set up; a plain-http key set is refused beside its field, an https one turns them on', async () => {

@@ -1,8 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBrowserMode, type BrowserMode } from '../browser-mode';
-import { SHOTS, dismissToasts, signInAsAdmin, goTo } from './session';
+import { SHOTS, dismissToasts, goTo, signedInOnOwnServer } from './session';
 
 /**
  * Gateway limits as a platform engineer sets them: a project's rates, monthly budget and body
@@ -13,7 +11,7 @@ import { SHOTS, dismissToasts, signInAsAdmin, goTo } from './session';
  */
 
 const PROJECT = 'payments';
-let web: BrowserMode;
+let own: Awaited<ReturnType<typeof signedInOnOwnServer>>;
 let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
@@ -23,13 +21,8 @@ const go = (route: string) => goTo(page, route);
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SHOTS, { recursive: true });
-  web = await startBrowserMode('foundry-e2e-limits-');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  page = await context.newPage();
-  await page.goto(web.url);
-  await signInAsAdmin(page);
-  await dismissToasts(page);
+  own = await signedInOnOwnServer(browser, 'foundry-e2e-limits-');
+  page = own.page;
   await go('projects');
   await page.getByTestId('create-project').click();
   await page.getByTestId('project-form').locator('input[name=projectName]').fill(PROJECT);
@@ -39,8 +32,7 @@ test.beforeAll(async ({ browser }) => {
 });
 
 test.afterAll(async () => {
-  await page?.context().close();
-  await web?.stop();
+  await own?.close();
 });
 
 test("a project's limits and body logging: refused when wrong, shown in the table and in the gateway config when saved", async () => {

@@ -1,5 +1,7 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startBrowserMode } from '../browser-mode';
 
 /** What the browser scenarios share: where screenshots go, the admin first-run creates, and signing in as them. */
 export const SHOTS = join('e2e', 'artifacts', 'ui');
@@ -34,4 +36,26 @@ export async function dismissToasts(page: Page): Promise<void> {
 export async function goTo(page: Page, route: string): Promise<void> {
   await page.getByTestId(`nav-${route}`).click();
   await expect(page).toHaveURL(new RegExp(`#/${route}$`));
+}
+
+/**
+ * A browser-mode server of its own (a fresh data folder, so the shared one and first-run.spec.ts
+ * are untouched) with a page signed in as the admin; `close` ends both.
+ */
+export async function signedInOnOwnServer(browser: Browser, prefix: string, opts: { clipboard?: boolean } = {}): Promise<{ page: Page; close(): Promise<void> }> {
+  mkdirSync(SHOTS, { recursive: true });
+  const web = await startBrowserMode(prefix);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+  if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(web.url).origin });
+  const page = await context.newPage();
+  await page.goto(web.url);
+  await signInAsAdmin(page);
+  await dismissToasts(page);
+  return {
+    page,
+    async close() {
+      await context.close();
+      await web.stop();
+    },
+  };
 }
