@@ -26,6 +26,9 @@ const ROUNDS = Number(opt('--rounds', 4));
 const SECONDS = Number(opt('--seconds', 4));
 const STREAM = process.argv.includes('--stream');
 const CPU_PROF = opt('--cpu-prof', null);
+// --base-node-args / --current-node-args "…": extra node flags per side (an A/B of runtime flags:
+// the same REF as --base and --current, flags on one side only).
+const NODE_ARGS = { base: opt('--base-node-args', '').split(' ').filter(Boolean), current: opt('--current-node-args', '').split(' ').filter(Boolean) };
 
 function bundle(entry, outfile) {
   execFileSync(process.execPath, [join(root, 'gateway/scripts/build.mjs')], { stdio: 'inherit', env: { ...process.env, GATEWAY_ENTRY: entry, GATEWAY_OUTFILE: outfile } });
@@ -45,7 +48,7 @@ async function startGateway(file, upstream, name) {
   const { dir, headers } = benchConfig(upstream);
   const port = await freePort();
   const prof = CPU_PROF && name === 'current' ? ['--cpu-prof', '--cpu-prof-dir', resolve(CPU_PROF)] : [];
-  const proc = start(process.execPath, [...prof, file, '--config', dir, '--port', String(port)], { stdio: ['ignore', openSync(join(dir, 'access.log'), 'w'), 'inherit'] });
+  const proc = start(process.execPath, [...prof, ...NODE_ARGS[name], file, '--config', dir, '--port', String(port)], { stdio: ['ignore', openSync(join(dir, 'access.log'), 'w'), 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url);
   return { name, proc, url, headers };

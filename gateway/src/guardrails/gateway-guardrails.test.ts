@@ -1,4 +1,6 @@
+import { connect } from 'node:net';
 import OpenAI from 'openai';
+import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKey, listenGateway, type Running } from '../../test-support/harness';
 import { startScriptedUpstream, type ScriptedUpstream } from '../../test-support/scripted-upstream';
@@ -91,6 +93,8 @@ describe('guardrails through the gateway', () => {
     expect(text).not.toContain('sword');
     expect(text).toContain('"code":"guardrail_blocked"');
     expect(text).not.toContain('[DONE]');
+    // The report comes right before the error event, as it comes before [DONE] on a stream that ends well.
+    expect(text).toMatch(/\n\n: x-foundry-guardrail block:output:rule\.secret-word\n\ndata: \{"error"/);
   });
 
   it('leaves projects without a profile untouched (client bytes forwarded, no header)', async () => {
@@ -109,5 +113,61 @@ describe('guardrails through the gateway', () => {
     expect(text).toContain('foundry_gateway_guardrail_actions_total{project="team-g",profile="strict",rule="pii.phone",action="redact",direction="output"} 1');
     expect(text).toContain('foundry_gateway_guardrail_actions_total{project="team-g",profile="strict",rule="rule.secret-word",action="block",direction="output"} 2');
     expect(text).toMatch(/foundry_gateway_guardrail_actions_total\{project="team-g",profile="strict",rule="pii.api_key",action="redact",direction="output"\} 1/);
+  });
+
+  // After the metrics test: these add redactions of their own.
+  it("reports a stream's output redactions at its end: an SSE comment before [DONE] and a declared trailer", async () => {
+    up.answer = ['write to jo', 'e@corp.com'];
+    const res = await request(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${guarded.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'mail jane@corp.com' }], stream: true }),
+    });
+    // The headers left before the answer was scanned: they can only name what happened to the prompt.
+    expect(res.headers['x-foundry-guardrail']).toBe('redact:input:pii.email');
+    expect(res.headers.trailer).toBe('x-foundry-guardrail');
+    const text = await res.body.text();
+    expect(text).not.toContain('joe@corp.com');
+    expect(text.endsWith(': x-foundry-guardrail redact:input:pii.email, redact:output:pii.email\n\ndata: [DONE]\n\n')).toBe(true);
+    expect(res.trailers['x-foundry-guardrail']).toBe('redact:input:pii.email, redact:output:pii.email');
+  });
+
+  it('says nothing extra on a clean stream, and declares no trailer where the profile has no output rules', async () => {
+    up.answer = ['all clear'];
+    const clean = await request(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${guarded.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    });
+    const text = await clean.body.text();
+    expect(text).not.toContain(': x-foundry-guardrail');
+    expect(clean.trailers['x-foundry-guardrail']).toBeUndefined();
+    // The blocker profile scans input only: its streams have nothing to report at the end.
+    const inputOnly = await request(`${gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${blocker.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+    });
+    expect(inputOnly.headers.trailer).toBeUndefined();
+    await inputOnly.body.text();
+  });
+
+  it('streams to an HTTP/1.0 client (no chunking, so no trailer) with the report in the comment', async () => {
+    up.answer = ['mail me at x@y.org'];
+    const body = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const port = Number(new URL(gw.url).port);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const sock = connect(port, '127.0.0.1', () => {
+        sock.write(`POST /v1/chat/completions HTTP/1.0\r\nhost: x\r\nauthorization: Bearer ${guarded.key}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      });
+      let out = '';
+      sock.on('data', (d) => (out += d));
+      sock.on('end', () => resolve(out));
+      sock.on('error', reject);
+    });
+    expect(raw.startsWith('HTTP/1.1 200')).toBe(true);
+    expect(raw.toLowerCase()).not.toContain('trailer:');
+    expect(raw).toContain('mail me at [EMAIL]');
+    expect(raw).toContain(': x-foundry-guardrail redact:output:pii.email\n\ndata: [DONE]');
   });
 });

@@ -188,7 +188,9 @@ describe('streaming redaction across chunk boundaries', () => {
     out += gs.push(chunk('mple.com ok'));
     out += gs.push(chunk(null, 'stop'));
     out += gs.push('data: [DONE]\n\n');
-    const events = out.split('\n\n').filter(Boolean).map((e) => e.slice(6));
+    // The report closes the stream as an SSE comment (skipped by SSE parsers) right before [DONE].
+    expect(out.endsWith(': x-foundry-guardrail redact:output:pii.email\n\ndata: [DONE]\n\n')).toBe(true);
+    const events = out.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
     expect(events.at(-1)).toBe('[DONE]');
     const text = events.slice(0, -1).map((e) => JSON.parse(e).choices[0].delta.content ?? '').join('');
     expect(text).toBe('mail me: [EMAIL] ok');
@@ -206,6 +208,7 @@ describe('streaming redaction across chunk boundaries', () => {
     expect(o2).toContain('this is a lon');
     expect(o2).not.toContain('forb');
     expect(o2).toContain('"code":"guardrail_blocked"');
+    expect(o2).toContain(': x-foundry-guardrail block:output:deny\n\ndata: {"error"');
     expect(r2.block).toEqual({ rule: 'deny', direction: 'output' });
   });
 });

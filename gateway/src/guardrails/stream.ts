@@ -10,6 +10,7 @@ import { argumentsDelta, eachToolArguments } from './body-text';
 import type { GuardrailProfile } from './profile';
 import type { ScanReport } from './report';
 import { StreamRedactor } from './stream-redactor';
+import { reportComment } from './stream-report';
 
 type Json = Record<string, any>;
 
@@ -89,7 +90,7 @@ export class GuardedStream implements StreamTranslator {
   private stop(): string {
     this.blocked = true;
     const rule = this.report.block!.rule;
-    return `data: ${JSON.stringify(toOpenAIError(this.onBlock(rule)))}\n\n`;
+    return `${reportComment(this.report)}data: ${JSON.stringify(toOpenAIError(this.onBlock(rule)))}\n\n`;
   }
 
   private flushAll(): string {
@@ -125,7 +126,7 @@ export class GuardedStream implements StreamTranslator {
       if (data === '[DONE]') {
         out += this.flushAll();
         if (this.blocked) return out;
-        out += block;
+        out += reportComment(this.report) + block;
         continue;
       }
       let obj: Json;

@@ -4,6 +4,7 @@
  */
 import { GatewayError, toOpenAIError } from '../errors';
 import { blockedError, guardOutput } from '../guardrails/engine';
+import { declaresTrailer, GUARDRAIL_HEADER } from '../guardrails/stream-report';
 import { overheadMs, writeError } from '../http/reply';
 import type { Services } from '../services';
 import type { Usage } from '../providers/types';
@@ -98,8 +99,10 @@ export async function forward(call: Call, svc: Services): Promise<void> {
   const startStream = (upstreamMs: number) => {
     const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-foundry-trace-id': call.trace.traceId, 'x-foundry-overhead-ms': overheadMs(call.t0, spent + upstreamMs) };
     for (let i = 0; i < rl.length; i += 2) headers[rl[i]!] = rl[i + 1]!;
-    // Input actions only: output redactions on a stream happen after the headers are gone.
-    if (call.guard && call.guard.report.hits.length) headers['x-foundry-guardrail'] = call.guard.report.header();
+    // Input actions only: output redactions on a stream happen after the headers are gone, so the
+    // whole report follows as a trailer and an SSE comment (guardrails/stream-report.ts).
+    if (call.guard && call.guard.report.hits.length) headers[GUARDRAIL_HEADER] = call.guard.report.header();
+    if (call.guard && declaresTrailer(call.res, call.guard.profile)) headers.trailer = GUARDRAIL_HEADER;
     call.res.writeHead(200, headers);
     svc.streams.add(call.res);
     svc.metrics.firstToken(route.name, (performance.now() - call.t0) / 1000);

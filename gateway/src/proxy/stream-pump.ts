@@ -15,6 +15,7 @@ import type { Dispatcher } from 'undici';
 import { GatewayError, toOpenAIError } from '../errors';
 import { blockedError } from '../guardrails/engine';
 import { GuardedStream } from '../guardrails/stream';
+import { addReportTrailer } from '../guardrails/stream-report';
 import type { StreamTranslator } from '../providers/types';
 import type { Target } from '../runtime';
 import { classifyStatus, classifyThrown } from './classify';
@@ -171,10 +172,12 @@ class StreamPump implements Dispatcher.DispatchHandler {
       // Tokens already reached the client: retrying would duplicate them, so say what happened instead.
       const last = `data: ${JSON.stringify(toOpenAIError(new GatewayError('upstream_error', tr.error)))}\n\n`;
       this.call.capture?.add(last);
+      if (this.call.guard) addReportTrailer(res, this.call.guard);
       res.end(last);
       return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs: this.upstreamMs, status: 200, aborted: false, brokenStream: true };
     }
     if (!this.sent) this.startStream(performance.now() - this.started);
+    if (this.call.guard) addReportTrailer(res, this.call.guard);
     res.end();
     return { kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs: this.upstreamMs, status: 200, aborted: false };
   }

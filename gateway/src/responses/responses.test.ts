@@ -81,6 +81,17 @@ describe('/v1/responses (text) with the official openai client', () => {
     await expect(client().responses.create({ model: 'nope', input: 'x' })).rejects.toMatchObject({ status: 404, code: 'model_not_found' });
   });
 
+  it("carries a guarded stream's guardrail report as an SSE comment the official client skips", async () => {
+    const res = await fetch(`${gw.url}/v1/responses`, { method: 'POST', headers: { authorization: `Bearer ${g.key}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'chat', input: 'mail me at a@b.io', stream: true }) });
+    const raw = await res.text();
+    expect(res.headers.get('x-foundry-guardrail')).toBe('redact:input:pii.email');
+    expect(raw).toMatch(/\n\n: x-foundry-guardrail redact:input:pii\.email\n\nevent: response\.output_text\.done\n/);
+    const stream = await client(g.key).responses.create({ model: 'chat', input: 'mail me at a@b.io', max_output_tokens: 4, stream: true });
+    let text = '';
+    for await (const ev of stream) if (ev.type === 'response.output_text.delta') text += ev.delta;
+    expect(text).toBe('the model answers with');
+  });
+
   it('is in /openapi.json', async () => {
     const doc = await (await fetch(`${gw.url}/openapi.json`)).json();
     const op = doc.paths['/v1/responses'].post;

@@ -161,6 +161,11 @@ class ResponsesStream implements StreamTranslator {
     if (!src) return '';
     let out = this.started ? '' : this.start();
     for (const block of src.split('\n\n')) {
+      // Comments (the guardrail report, stream-report.ts) pass through; SSE parsers skip them.
+      if (block.startsWith(':')) {
+        out += `${block}\n\n`;
+        continue;
+      }
       if (!block.startsWith('data: ')) continue;
       const data = block.slice(6);
       if (data === '[DONE]') {
