@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { apiKey, listenGateway, type Running } from '../../../gateway/test-support/harness';
+import { startScriptedUpstream, type ScriptedUpstream } from '../../../gateway/test-support/scripted-upstream';
 import { setupAdmin, startTestCore, type TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
 import type { PlaygroundEvent } from './types';
@@ -14,19 +15,24 @@ import type { PlaygroundEvent } from './types';
  */
 
 let sim: Simulator;
+let scripted: ScriptedUpstream;
 let gw: Running;
 let core: TestCore;
 let token: string;
 const events: CoreEvent[] = [];
 const good = apiKey('k-play', 'team-a');
 const limited = apiKey('k-limited', 'team-a', { requests_per_minute: 1 });
+const guarded = apiKey('k-guarded', 'team-g');
 
 beforeAll(async () => {
   sim = await startSimulator({ model: 'sim-model', latency: { ttftBaseMs: 30, tpotBaseMs: 4 } });
+  scripted = await startScriptedUpstream();
   gw = await listenGateway({
-    auth: { api_keys: [good.entry, limited.entry] },
-    providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } },
-    models: { 'llama-sim': { targets: [{ provider: 'vllm', model: 'sim-model' }] } },
+    auth: { api_keys: [good.entry, limited.entry, guarded.entry] },
+    projects: { 'team-g': { guardrail: 'pii' } },
+    guardrails: { pii: {} },
+    providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` }, scripted: { kind: 'openai_compatible', base_url: `${scripted.url}/v1` } },
+    models: { 'llama-sim': { targets: [{ provider: 'vllm', model: 'sim-model' }] }, 'scripted': { targets: [{ provider: 'scripted' }], projects: ['team-g'] } },
   });
   core = startTestCore();
   token = await setupAdmin(core);
@@ -36,6 +42,7 @@ afterAll(async () => {
   await core?.dispose();
   await gw?.close();
   await sim?.close();
+  await scripted?.close();
 });
 
 const endpoint = () => ({ baseUrl: gw.url, apiKey: good.key });
@@ -83,6 +90,19 @@ describe('Playground through a real gateway', () => {
     expect(s.overheadMs).toBeGreaterThanOrEqual(0);
     expect(s.traceId).toMatch(/\w+/);
     expect(s.finishReason).toBe('length');
+  });
+
+  it("shows what the project's guardrails did, the answer's own redactions included", async () => {
+    scripted.answer = ['call me on +44 20 ', '7946 0958'];
+    const { requestId } = await ask('I am jane@corp.com', { model: 'scripted', apiKey: guarded.key });
+    const done = await finished(requestId);
+    expect(done.error).toBeUndefined();
+    expect(of(requestId).map((e) => e.delta ?? '').join('')).toBe('call me on [PHONE]');
+    expect(scripted.bodies.at(-1)!.messages.at(-1).content).toBe('I am [EMAIL]');
+    // The header named the prompt's redaction only; the stream's closing report adds the answer's.
+    expect(done.stats!.guardrail).toBe('redact:input:pii.email, redact:output:pii.phone');
+    const clean = await finished((await ask('hello')).requestId);
+    expect(clean.stats!.guardrail).toBeNull();
   });
 
   it('stops an answer on cancel, and only its own session may stop it', async () => {

@@ -111,6 +111,7 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
         stats.content(piece.contentChunks);
         if (piece.usage) stats.usage(piece.usage);
         if (piece.finishReason) stats.finish(piece.finishReason);
+        if (piece.guardrail) stats.guardrail(piece.guardrail);
         if (piece.content) publish(session, { requestId, delta: piece.content });
         if (piece.error) {
           throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `The answer broke off: ${scrub(piece.error, input.apiKey).slice(0, 300)}`, hint: 'Send again; if it keeps happening, check the deployment behind the gateway.' });

@@ -13,6 +13,8 @@ export interface StreamPiece {
   /** An error the server sent in-band after the stream began. */
   error: string | null;
   done: boolean;
+  /** The gateway's closing guardrail report (an SSE comment, `: x-foundry-guardrail …`), if it sent one. */
+  guardrail: string | null;
 }
 
 interface ChunkShape {
@@ -20,6 +22,8 @@ interface ChunkShape {
   usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
   error?: { message?: unknown } | string;
 }
+
+const GUARDRAIL_COMMENT = ': x-foundry-guardrail ';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -29,13 +33,14 @@ export function createSseReader() {
     /** Feeds bytes decoded as text; returns what the complete events in them said. */
     push(text: string): StreamPiece {
       buffer += text;
-      const piece: StreamPiece = { content: '', contentChunks: 0, usage: null, finishReason: null, error: null, done: false };
+      const piece: StreamPiece = { content: '', contentChunks: 0, usage: null, finishReason: null, error: null, done: false, guardrail: null };
       let end: number;
       while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + (buffer[end] === '\r' ? 4 : 2));
-        const data = block
-          .split(/\r?\n/)
+        const lines = block.split(/\r?\n/);
+        for (const l of lines) if (l.startsWith(GUARDRAIL_COMMENT)) piece.guardrail = l.slice(GUARDRAIL_COMMENT.length);
+        const data = lines
           .filter((l) => l.startsWith('data:'))
           .map((l) => l.slice(5).replace(/^ /, ''))
           .join('\n');

@@ -10,6 +10,7 @@ export function createStatsRecorder(now: () => number = () => performance.now())
   let overheadMs: number | null = null;
   let traceId: string | null = null;
   let finishReason: string | null = null;
+  let guardrail: string | null = null;
 
   return {
     headers(h: Record<string, string | string[] | undefined>) {
@@ -17,6 +18,11 @@ export function createStatsRecorder(now: () => number = () => performance.now())
       const overhead = Number.parseFloat(first(h['x-foundry-overhead-ms']) ?? '');
       overheadMs = Number.isFinite(overhead) ? overhead : null;
       traceId = first(h['x-foundry-trace-id'])?.slice(0, 128) ?? null;
+      guardrail = first(h['x-foundry-guardrail'])?.slice(0, 500) || null;
+    },
+    /** The stream's closing guardrail report: the complete list, so it replaces the header's. */
+    guardrail(report: string) {
+      guardrail = report.slice(0, 500);
     },
     content(contentChunks: number) {
       if (contentChunks === 0) return;
@@ -48,6 +54,7 @@ export function createStatsRecorder(now: () => number = () => performance.now())
         overheadMs,
         traceId,
         finishReason,
+        guardrail,
       };
     },
   };

@@ -39,6 +39,12 @@ export interface PlaygroundStats {
   overheadMs: number | null;
   traceId: string | null;
   finishReason: string | null;
+  /**
+   * What the gateway's guardrails did to this exchange (`<action>:<direction>:<rule>, …`), null
+   * when nothing: the `x-foundry-guardrail` header, replaced by the stream's closing report (which
+   * adds the output's redactions) when the stream sends one.
+   */
+  guardrail: string | null;
 }
 
 export type PlaygroundEvent = {

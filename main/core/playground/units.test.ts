@@ -25,7 +25,13 @@ describe('playground SSE reader', () => {
     const a = r.push('data: {"choices":[{"delta":{"content":"Hel"}}]}\n\ndata: {"choices":[{"delta":{"con');
     expect(a).toMatchObject({ content: 'Hel', contentChunks: 1, done: false });
     const b = r.push('tent":"lo"},"finish_reason":"stop"}]}\n\ndata: not json\n\ndata: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}\n\ndata: [DONE]\n\n');
-    expect(b).toMatchObject({ content: 'lo', contentChunks: 1, finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 2 }, done: true });
+    expect(b).toMatchObject({ content: 'lo', contentChunks: 1, finishReason: 'stop', usage: { promptTokens: 3, completionTokens: 2 }, done: true, guardrail: null });
+  });
+
+  it("reads the gateway's closing guardrail comment and skips other comments", () => {
+    const r = createSseReader();
+    const p = r.push(': keep-alive\n\n: x-foundry-guardrail redact:input:pii.email, redact:output:pii.card\n\ndata: [DONE]\n\n');
+    expect(p).toMatchObject({ content: '', contentChunks: 0, done: true, guardrail: 'redact:input:pii.email, redact:output:pii.card' });
   });
 });
 
@@ -40,7 +46,15 @@ describe('playground stats', () => {
     s.content(10);
     s.usage({ promptTokens: 5, completionTokens: 11 });
     t = 1200;
-    expect(s.result()).toMatchObject({ ttftMs: 100, outputTokens: 11, tokensFrom: 'usage', tokensPerSecond: 10, totalMs: 1200, overheadMs: 0.42, traceId: 'abc' });
+    expect(s.result()).toMatchObject({ ttftMs: 100, outputTokens: 11, tokensFrom: 'usage', tokensPerSecond: 10, totalMs: 1200, overheadMs: 0.42, traceId: 'abc', guardrail: null });
+  });
+
+  it("takes the guardrail header, then the stream's complete closing report in its place", () => {
+    const s = createStatsRecorder(() => 0);
+    s.headers({ 'x-foundry-guardrail': 'redact:input:pii.email' });
+    expect(s.result().guardrail).toBe('redact:input:pii.email');
+    s.guardrail('redact:input:pii.email, redact:output:pii.phone');
+    expect(s.result().guardrail).toBe('redact:input:pii.email, redact:output:pii.phone');
   });
 });
 

@@ -15,5 +15,21 @@ export function statParts(s: PlaygroundStats): { label: string; value: string; t
     { label: 'total', value: ms(s.totalMs), title: 'From sending to the end of the answer' },
   ];
   if (s.overheadMs !== null) parts.push({ label: 'gateway', value: ms(s.overheadMs), title: 'Time spent inside the gateway (x-foundry-overhead-ms)' });
+  if (s.guardrail) parts.push({ label: 'guardrails', value: guardrailSummary(s.guardrail), title: `What the project's guardrail profile did: ${s.guardrail}` });
   return parts;
+}
+
+/** `redact:input:pii.email, redact:output:pii.card` → `redacted pii.email (prompt), pii.card (answer)`. */
+export function guardrailSummary(report: string): string {
+  const byAction = new Map<string, string[]>();
+  for (const entry of report.split(',')) {
+    const [action, direction, ...rule] = entry.trim().split(':');
+    if (!action || !direction || rule.length === 0) continue;
+    const where = direction === 'input' ? 'prompt' : direction === 'output' ? 'answer' : direction;
+    const list = byAction.get(action) ?? [];
+    list.push(`${rule.join(':')} (${where})`);
+    byAction.set(action, list);
+  }
+  if (byAction.size === 0) return report;
+  return [...byAction].map(([action, rules]) => `${action === 'block' ? 'blocked' : action === 'redact' ? 'redacted' : action} ${rules.join(', ')}`).join('; ');
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyEvent, conversation, type Turn } from './transcript';
-import { statParts } from './format';
+import { guardrailSummary, statParts } from './format';
 
-const stats = { ttftMs: 42.5, outputTokens: 12, promptTokens: 3, tokensFrom: 'usage' as const, tokensPerSecond: 180.26, totalMs: 1234, overheadMs: 0.4, traceId: 't', finishReason: 'stop' };
+const stats = { ttftMs: 42.5, outputTokens: 12, promptTokens: 3, tokensFrom: 'usage' as const, tokensPerSecond: 180.26, totalMs: 1234, overheadMs: 0.4, traceId: 't', finishReason: 'stop', guardrail: null };
 
 describe('playground transcript', () => {
   it('grows the answer its request streams into and ends it with stats', () => {
@@ -31,5 +31,12 @@ describe('playground transcript', () => {
 
   it('formats the stats line with units', () => {
     expect(statParts(stats).map((p) => `${p.label} ${p.value}`)).toEqual(['TTFT 43 ms', 'tok/s 180.3', 'tokens 3 → 12', 'total 1234 ms', 'gateway 0.4 ms']);
+  });
+
+  it("adds what the guardrails did, in words, when they did something", () => {
+    const parts = statParts({ ...stats, guardrail: 'redact:input:pii.email, redact:output:pii.card, block:output:rule.secret' });
+    expect(parts.at(-1)).toMatchObject({ label: 'guardrails', value: 'redacted pii.email (prompt), pii.card (answer); blocked rule.secret (answer)' });
+    expect(parts.at(-1)!.title).toContain('redact:input:pii.email');
+    expect(guardrailSummary('something unexpected')).toBe('something unexpected');
   });
 });
