@@ -3,6 +3,7 @@ import { IconKey } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { ApiKey } from '../../../main/core/access/api-keys';
 import { SortableTh } from '../../components/SortableTh';
+import { DataTable } from '../../components/DataTable';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { formatTime } from '../../components/format';
@@ -44,88 +45,89 @@ export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke, o
   const { sorted, sort, toggle } = useSort(keys, { key: 'createdAt', dir: 'desc' }, pick);
 
   return (
-    <Table.ScrollContainer minWidth={960}>
-      <Table data-testid="keys-table">
-        <Table.Thead>
-          <Table.Tr>
-            <SortableTh column="name" sort={sort} onSort={toggle}>
-              Name
-            </SortableTh>
-            <Table.Th>Prefix</Table.Th>
-            <Table.Th>Allowed models</Table.Th>
-            <SortableTh column="monthlyTokenBudget" sort={sort} onSort={toggle}>
-              Limits
-            </SortableTh>
-            <SortableTh column="expiresAt" sort={sort} onSort={toggle}>
-              Expires
-            </SortableTh>
-            <SortableTh column="status" sort={sort} onSort={toggle}>
-              Status
-            </SortableTh>
-            <SortableTh column="createdAt" sort={sort} onSort={toggle}>
-              Created
-            </SortableTh>
-            <Table.Th w={150} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sorted.length === 0 && (
-            <TableEmpty
-              colSpan={8}
-              icon={<IconKey size={22} />}
-              title="No API keys match"
-              description="Keys let applications call this project's models through the gateway. Each is shown once when created."
-              action={emptyAction}
-            />
-          )}
-          {sorted.map((k) => (
-            <Table.Tr key={k.id} data-testid={`key-row-${k.name}`} opacity={k.status === 'active' ? 1 : 0.7}>
-              <Table.Td>
-                <Text size="sm" fw={600}>
-                  {k.name}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Code>{k.prefix}…</Code>
-              </Table.Td>
-              <Table.Td>
-                <Models models={k.allowedModels} />
-              </Table.Td>
-              <Table.Td>
-                <LimitsCell limits={k} testId={`key-limits-${k.name}`} />
-              </Table.Td>
-              <Table.Td>{k.expiresAt ? <Time iso={k.expiresAt} /> : <Text size="sm" c="dimmed">Never</Text>}</Table.Td>
-              <Table.Td>
-                <Tooltip label={k.revokedAt ? `Revoked ${formatTime(k.revokedAt)}` : k.lastUsedAt ? `Last used ${formatTime(k.lastUsedAt)}` : 'Never used'}>
-                  <Badge color={statusColor(k.status)} data-testid="key-status">
-                    {k.status}
-                  </Badge>
-                </Tooltip>
-              </Table.Td>
-              <Table.Td>
-                <Time iso={k.createdAt} />
-                {usernames?.get(k.createdBy) && (
-                  <Text size="xs" c="dimmed">
-                    by {usernames.get(k.createdBy)}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                {canManage && k.status !== 'revoked' && (
-                  <Group gap={4} wrap="nowrap">
-                    <Button size="xs" variant="subtle" onClick={() => onEditLimits(k)} data-testid={`key-edit-limits-${k.name}`}>
-                      Limits
-                    </Button>
-                    <Button size="xs" variant="subtle" color="red" onClick={() => onRevoke(k)} data-testid={`key-revoke-${k.name}`}>
-                      Revoke
-                    </Button>
-                  </Group>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      minWidth={960}
+      testId="keys-table"
+      head={
+        <>
+          <SortableTh column="name" sort={sort} onSort={toggle}>
+            Name
+          </SortableTh>
+          <Table.Th>Prefix</Table.Th>
+          <Table.Th>Allowed models</Table.Th>
+          <SortableTh column="monthlyTokenBudget" sort={sort} onSort={toggle}>
+            Limits
+          </SortableTh>
+          <SortableTh column="expiresAt" sort={sort} onSort={toggle}>
+            Expires
+          </SortableTh>
+          <SortableTh column="status" sort={sort} onSort={toggle}>
+            Status
+          </SortableTh>
+          <SortableTh column="createdAt" sort={sort} onSort={toggle}>
+            Created
+          </SortableTh>
+          <Table.Th w={150} />
+        </>
+      }
+      empty={
+        sorted.length === 0 && (
+          <TableEmpty
+            colSpan={8}
+            icon={<IconKey size={22} />}
+            title="No API keys match"
+            description="Keys let applications call this project's models through the gateway. Each is shown once when created."
+            action={emptyAction}
+          />
+        )
+      }
+    >
+      {sorted.map((k) => (
+        <Table.Tr key={k.id} data-testid={`key-row-${k.name}`} opacity={k.status === 'active' ? 1 : 0.7}>
+          <Table.Td>
+            <Text size="sm" fw={600}>
+              {k.name}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Code>{k.prefix}…</Code>
+          </Table.Td>
+          <Table.Td>
+            <Models models={k.allowedModels} />
+          </Table.Td>
+          <Table.Td>
+            <LimitsCell limits={k} testId={`key-limits-${k.name}`} />
+          </Table.Td>
+          <Table.Td>{k.expiresAt ? <Time iso={k.expiresAt} /> : <Text size="sm" c="dimmed">Never</Text>}</Table.Td>
+          <Table.Td>
+            <Tooltip label={k.revokedAt ? `Revoked ${formatTime(k.revokedAt)}` : k.lastUsedAt ? `Last used ${formatTime(k.lastUsedAt)}` : 'Never used'}>
+              <Badge color={statusColor(k.status)} data-testid="key-status">
+                {k.status}
+              </Badge>
+            </Tooltip>
+          </Table.Td>
+          <Table.Td>
+            <Time iso={k.createdAt} />
+            {usernames?.get(k.createdBy) && (
+              <Text size="xs" c="dimmed">
+                by {usernames.get(k.createdBy)}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td>
+            {canManage && k.status !== 'revoked' && (
+              <Group gap={4} wrap="nowrap">
+                <Button size="xs" variant="subtle" onClick={() => onEditLimits(k)} data-testid={`key-edit-limits-${k.name}`}>
+                  Limits
+                </Button>
+                <Button size="xs" variant="subtle" color="red" onClick={() => onRevoke(k)} data-testid={`key-revoke-${k.name}`}>
+                  Revoke
+                </Button>
+              </Group>
+            )}
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }

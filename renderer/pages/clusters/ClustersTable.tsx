@@ -1,8 +1,10 @@
-import { ActionIcon, Badge, Code, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconDots, IconRefresh, IconRocket, IconServer2, IconTrash, IconUpload } from '@tabler/icons-react';
+import { Badge, Code, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { IconRefresh, IconRocket, IconServer2, IconTrash, IconUpload } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { ClusterSummary } from '../../../main/core/clusters/types';
 import { SortableTh } from '../../components/SortableTh';
+import { DataTable } from '../../components/DataTable';
+import { RowActionsMenu } from '../../components/RowActionsMenu';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
@@ -67,79 +69,73 @@ export function ClustersTable({ clusters, selectedId, canManage, busyIds, emptyA
   const { sorted, sort, toggle } = useSort(clusters, { key: 'name', dir: 'asc' }, pick);
 
   return (
-    <Table.ScrollContainer minWidth={980}>
-      <Table data-testid="clusters-table">
-        <Table.Thead>
-          <Table.Tr>
-            <SortableTh column="name" sort={sort} onSort={toggle}>Name</SortableTh>
-            <SortableTh column="server" sort={sort} onSort={toggle}>API server</SortableTh>
-            <SortableTh column="health" sort={sort} onSort={toggle}>Status</SortableTh>
-            <SortableTh column="nodes" sort={sort} onSort={toggle}>Nodes</SortableTh>
-            <SortableTh column="gpus" sort={sort} onSort={toggle}>GPUs</SortableTh>
-            <SortableTh column="gateway" sort={sort} onSort={toggle}>Gateway</SortableTh>
-            <Table.Th w={48} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sorted.length === 0 && (
-            <TableEmpty
-              colSpan={7}
-              icon={<IconServer2 size={22} />}
-              title="No clusters match"
-              description="Import a kubeconfig context to see its nodes, GPUs and Foundry's gateway here."
-              action={emptyAction}
-            />
-          )}
-          {sorted.map((c) => {
-            const health = HEALTH[c.health];
-            return (
-              <SelectableRow key={c.id} data-testid={`cluster-row-${c.name}`} selected={c.id === selectedId} onSelect={() => onSelect(c)}>
-                <Table.Td>
-                  <Text size="sm" fw={600}>{c.name}</Text>
-                  <Text size="xs" c="dimmed">{c.context}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Code fz="xs">{c.server.replace(/^https:\/\//, '')}</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Tooltip label={c.checkError ? c.checkError.message : c.checkedAt ? 'Last checked' : 'Run Check to read the cluster'} multiline maw={360}>
-                    <Stack gap={0}>
-                      <Badge color={health.color} data-testid="cluster-health">{health.label}</Badge>
-                      <Time iso={c.checkedAt} size="xs" />
-                    </Stack>
-                  </Tooltip>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" data-testid="cluster-nodes">{c.nodes === null ? '—' : `${c.readyNodes}/${c.nodes} ready`}</Text>
-                  {c.version && <Text size="xs" c="dimmed" data-testid="cluster-version">Kubernetes {c.version}</Text>}
-                </Table.Td>
-                <Table.Td><Gpus c={c} /></Table.Td>
-                <Table.Td><Gateway c={c} /></Table.Td>
-                <Table.Td onClick={(e) => e.stopPropagation()}>
-                  <Menu position="bottom-end" withinPortal>
-                    <Menu.Target>
-                      <ActionIcon variant="subtle" aria-label={`Actions for ${c.name}`} loading={busyIds.has(c.id)} data-testid={`cluster-actions-${c.name}`}>
-                        <IconDots size={16} />
-                      </ActionIcon>
-                    </Menu.Target>
-                    <Menu.Dropdown>
-                      <Menu.Item leftSection={<IconRefresh size={14} />} onClick={() => onCheck(c)} data-testid="cluster-check">Check now</Menu.Item>
-                      {canManage && (
-                        <>
-                          <Menu.Item leftSection={<IconUpload size={14} />} onClick={() => onSync(c, false)} data-testid="cluster-sync">Sync gateway config</Menu.Item>
-                          <Menu.Item leftSection={<IconRocket size={14} />} onClick={() => onSync(c, true)} data-testid="cluster-install">Install gateway</Menu.Item>
-                          <Menu.Divider />
-                          <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onRemove(c)} data-testid="cluster-remove">Remove…</Menu.Item>
-                        </>
-                      )}
-                    </Menu.Dropdown>
-                  </Menu>
-                </Table.Td>
-              </SelectableRow>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      minWidth={980}
+      testId="clusters-table"
+      head={
+        <>
+          <SortableTh column="name" sort={sort} onSort={toggle}>Name</SortableTh>
+          <SortableTh column="server" sort={sort} onSort={toggle}>API server</SortableTh>
+          <SortableTh column="health" sort={sort} onSort={toggle}>Status</SortableTh>
+          <SortableTh column="nodes" sort={sort} onSort={toggle}>Nodes</SortableTh>
+          <SortableTh column="gpus" sort={sort} onSort={toggle}>GPUs</SortableTh>
+          <SortableTh column="gateway" sort={sort} onSort={toggle}>Gateway</SortableTh>
+          <Table.Th w={48} />
+        </>
+      }
+      empty={
+        sorted.length === 0 && (
+          <TableEmpty
+            colSpan={7}
+            icon={<IconServer2 size={22} />}
+            title="No clusters match"
+            description="Import a kubeconfig context to see its nodes, GPUs and Foundry's gateway here."
+            action={emptyAction}
+          />
+        )
+      }
+    >
+      {sorted.map((c) => {
+        const health = HEALTH[c.health];
+        return (
+          <SelectableRow key={c.id} data-testid={`cluster-row-${c.name}`} selected={c.id === selectedId} onSelect={() => onSelect(c)}>
+            <Table.Td>
+              <Text size="sm" fw={600}>{c.name}</Text>
+              <Text size="xs" c="dimmed">{c.context}</Text>
+            </Table.Td>
+            <Table.Td>
+              <Code fz="xs">{c.server.replace(/^https:\/\//, '')}</Code>
+            </Table.Td>
+            <Table.Td>
+              <Tooltip label={c.checkError ? c.checkError.message : c.checkedAt ? 'Last checked' : 'Run Check to read the cluster'} multiline maw={360}>
+                <Stack gap={0}>
+                  <Badge color={health.color} data-testid="cluster-health">{health.label}</Badge>
+                  <Time iso={c.checkedAt} size="xs" />
+                </Stack>
+              </Tooltip>
+            </Table.Td>
+            <Table.Td>
+              <Text size="sm" data-testid="cluster-nodes">{c.nodes === null ? '—' : `${c.readyNodes}/${c.nodes} ready`}</Text>
+              {c.version && <Text size="xs" c="dimmed" data-testid="cluster-version">Kubernetes {c.version}</Text>}
+            </Table.Td>
+            <Table.Td><Gpus c={c} /></Table.Td>
+            <Table.Td><Gateway c={c} /></Table.Td>
+            <Table.Td onClick={(e) => e.stopPropagation()}>
+              <RowActionsMenu name={c.name} testId={`cluster-actions-${c.name}`} loading={busyIds.has(c.id)} prominent>
+                <Menu.Item leftSection={<IconRefresh size={14} />} onClick={() => onCheck(c)} data-testid="cluster-check">Check now</Menu.Item>
+                {canManage && (
+                  <>
+                    <Menu.Item leftSection={<IconUpload size={14} />} onClick={() => onSync(c, false)} data-testid="cluster-sync">Sync gateway config</Menu.Item>
+                    <Menu.Item leftSection={<IconRocket size={14} />} onClick={() => onSync(c, true)} data-testid="cluster-install">Install gateway</Menu.Item>
+                    <Menu.Divider />
+                    <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onRemove(c)} data-testid="cluster-remove">Remove…</Menu.Item>
+                  </>
+                )}
+              </RowActionsMenu>
+            </Table.Td>
+          </SelectableRow>
+        );
+      })}
+    </DataTable>
   );
 }

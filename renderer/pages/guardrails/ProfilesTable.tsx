@@ -1,5 +1,5 @@
-import { ActionIcon, Badge, Group, Menu, Stack, Table, Text } from '@mantine/core';
-import { IconDots, IconPencil, IconShieldPlus, IconTrash } from '@tabler/icons-react';
+import { Badge, Group, Menu, Stack, Table, Text } from '@mantine/core';
+import { IconPencil, IconShieldPlus, IconTrash } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { GuardrailProfile } from '../../../main/core/guardrails/service';
 import { SortableTh } from '../../components/SortableTh';
@@ -8,6 +8,8 @@ import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
 import { PII_KINDS, PII_LABELS } from './form';
 import { SelectableRow } from '../../components/SelectableRow';
+import { DataTable } from '../../components/DataTable';
+import { RowActionsMenu } from '../../components/RowActionsMenu';
 
 type Key = 'name' | 'projectCount' | 'updatedAt';
 
@@ -60,93 +62,87 @@ export function ProfilesTable({ profiles, selectedId, currentProject, canManage,
   const { sorted, sort, toggle } = useSort(profiles, { key: 'name', dir: 'asc' }, pick);
 
   return (
-    <Table.ScrollContainer minWidth={860}>
-      <Table data-testid="profiles-table" highlightOnHover>
-        <Table.Thead>
-          <Table.Tr>
-            <SortableTh column="name" sort={sort} onSort={toggle}>
-              Profile
-            </SortableTh>
-            <Table.Th>Policy</Table.Th>
-            <SortableTh column="projectCount" sort={sort} onSort={toggle} w={220}>
-              Used by
-            </SortableTh>
-            <SortableTh column="updatedAt" sort={sort} onSort={toggle} w={170}>
-              Updated
-            </SortableTh>
-            <Table.Th w={48} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sorted.length === 0 && (
-            <TableEmpty
-              colSpan={5}
-              icon={<IconShieldPlus size={24} />}
-              title="No guardrail profiles yet"
-              description="A profile tells the gateway what to redact or block in a project's prompts and answers: emails, phone and card numbers, IBANs, API keys, denied terms, your own patterns, oversized prompts. Until a project has one, the gateway passes its traffic through unchanged."
-              action={emptyAction}
-            />
-          )}
-          {sorted.map((p) => (
-            <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`profile-row-${p.name}`}>
-              <Table.Td>
-                <Stack gap={0}>
-                  <Text fw={600} size="sm">
-                    {p.name}
-                  </Text>
-                  <Text size="xs" c="dimmed" lineClamp={1}>
-                    {p.description || 'No description'}
-                  </Text>
-                </Stack>
-              </Table.Td>
-              <Table.Td>
-                <PolicyBadges p={p} />
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  {p.projects.map((x) => (
-                    <Badge key={x.id} variant={x.name === currentProject ? 'filled' : 'default'} size="sm">
-                      {x.name}
-                    </Badge>
-                  ))}
-                  {p.projectCount > p.projects.length && (
-                    <Text size="xs" c="dimmed">
-                      +{p.projectCount - p.projects.length} you cannot see
-                    </Text>
-                  )}
-                  {p.projectCount === 0 && (
-                    <Text size="sm" c="dimmed">
-                      No project
-                    </Text>
-                  )}
-                </Group>
-              </Table.Td>
-              <Table.Td>
-                <Time iso={p.updatedAt} />
-              </Table.Td>
-              <Table.Td onClick={(e) => e.stopPropagation()}>
-                {canManage && (
-                  <Menu position="bottom-end" withinPortal>
-                    <Menu.Target>
-                      <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${p.name}`} data-testid={`profile-actions-${p.name}`}>
-                        <IconDots size={16} />
-                      </ActionIcon>
-                    </Menu.Target>
-                    <Menu.Dropdown>
-                      <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => onEdit(p)}>
-                        Edit profile
-                      </Menu.Item>
-                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onDelete(p)} data-testid="profile-delete">
-                        Delete profile…
-                      </Menu.Item>
-                    </Menu.Dropdown>
-                  </Menu>
-                )}
-              </Table.Td>
-            </SelectableRow>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      minWidth={860}
+      testId="profiles-table"
+      head={
+        <>
+          <SortableTh column="name" sort={sort} onSort={toggle}>
+            Profile
+          </SortableTh>
+          <Table.Th>Policy</Table.Th>
+          <SortableTh column="projectCount" sort={sort} onSort={toggle} w={220}>
+            Used by
+          </SortableTh>
+          <SortableTh column="updatedAt" sort={sort} onSort={toggle} w={170}>
+            Updated
+          </SortableTh>
+          <Table.Th w={48} />
+        </>
+      }
+      empty={
+        sorted.length === 0 && (
+          <TableEmpty
+            colSpan={5}
+            icon={<IconShieldPlus size={24} />}
+            title="No guardrail profiles yet"
+            description="A profile tells the gateway what to redact or block in a project's prompts and answers: emails, phone and card numbers, IBANs, API keys, denied terms, your own patterns, oversized prompts. Until a project has one, the gateway passes its traffic through unchanged."
+            action={emptyAction}
+          />
+        )
+      }
+    >
+      {sorted.map((p) => (
+        <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`profile-row-${p.name}`}>
+          <Table.Td>
+            <Stack gap={0}>
+              <Text fw={600} size="sm">
+                {p.name}
+              </Text>
+              <Text size="xs" c="dimmed" lineClamp={1}>
+                {p.description || 'No description'}
+              </Text>
+            </Stack>
+          </Table.Td>
+          <Table.Td>
+            <PolicyBadges p={p} />
+          </Table.Td>
+          <Table.Td>
+            <Group gap={4}>
+              {p.projects.map((x) => (
+                <Badge key={x.id} variant={x.name === currentProject ? 'filled' : 'default'} size="sm">
+                  {x.name}
+                </Badge>
+              ))}
+              {p.projectCount > p.projects.length && (
+                <Text size="xs" c="dimmed">
+                  +{p.projectCount - p.projects.length} you cannot see
+                </Text>
+              )}
+              {p.projectCount === 0 && (
+                <Text size="sm" c="dimmed">
+                  No project
+                </Text>
+              )}
+            </Group>
+          </Table.Td>
+          <Table.Td>
+            <Time iso={p.updatedAt} />
+          </Table.Td>
+          <Table.Td onClick={(e) => e.stopPropagation()}>
+            {canManage && (
+              <RowActionsMenu name={p.name} testId={`profile-actions-${p.name}`}>
+                <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => onEdit(p)}>
+                  Edit profile
+                </Menu.Item>
+                <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onDelete(p)} data-testid="profile-delete">
+                  Delete profile…
+                </Menu.Item>
+              </RowActionsMenu>
+            )}
+          </Table.Td>
+        </SelectableRow>
+      ))}
+    </DataTable>
   );
 }

@@ -1,9 +1,11 @@
-import { ActionIcon, Badge, Button, Group, Menu, Stack, Table, Text } from '@mantine/core';
-import { IconCloudComputing, IconDots, IconPencil, IconPlugConnected, IconTrash } from '@tabler/icons-react';
+import { Badge, Button, Group, Menu, Stack, Table, Text } from '@mantine/core';
+import { IconCloudComputing, IconPencil, IconPlugConnected, IconTrash } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { Endpoint } from '../../../main/core/endpoints/types';
 import { LimitsCell } from '../../components/LimitsCell';
 import { SortableTh } from '../../components/SortableTh';
+import { DataTable } from '../../components/DataTable';
+import { RowActionsMenu } from '../../components/RowActionsMenu';
 import { TableEmpty } from '../../components/TableEmpty';
 import { useSort } from '../../components/sort';
 import { kindLabel } from './form';
@@ -56,113 +58,107 @@ export function EndpointsTable({ endpoints, currentProject, canManage, testing, 
   const { sorted, sort, toggle } = useSort(endpoints, { key: 'name', dir: 'asc' }, pick);
 
   return (
-    <Table.ScrollContainer minWidth={1080}>
-      <Table data-testid="endpoints-table" highlightOnHover verticalSpacing="xs">
-        <Table.Thead>
-          <Table.Tr>
-            <SortableTh column="name" sort={sort} onSort={toggle}>
-              Name
-            </SortableTh>
-            <SortableTh column="kind" sort={sort} onSort={toggle} w={120}>
-              Kind
-            </SortableTh>
-            <SortableTh column="baseUrl" sort={sort} onSort={toggle}>
-              Base URL
-            </SortableTh>
-            <SortableTh column="upstreamModel" sort={sort} onSort={toggle}>
-              Upstream model
-            </SortableTh>
-            <Table.Th w={72}>Key</Table.Th>
-            <Table.Th w={120}>Projects</Table.Th>
-            <Table.Th w={130}>Limits</Table.Th>
-            <Table.Th w={140}>Last test</Table.Th>
-            <Table.Th w={104} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sorted.length === 0 && (
-            <TableEmpty
-              colSpan={9}
-              icon={<IconCloudComputing size={24} />}
-              title="No endpoints yet"
-              description="An endpoint is a model Foundry does not run itself: OpenAI, Azure OpenAI, Anthropic, or a private OpenAI-compatible server (vLLM, SGLang, llama.cpp) with its own key. The gateway in every synced cluster serves it under the name you give it; until there is one, the gateways route nothing."
-              action={emptyAction}
-            />
-          )}
-          {sorted.map((e) => (
-            <Table.Tr key={e.id} data-testid={`endpoint-row-${e.name}`}>
-              <Table.Td>
-                <Stack gap={0}>
-                  <Text fw={600} size="sm" ff="monospace">
-                    {e.name}
-                  </Text>
-                  {e.fallback && (
-                    <Text size="xs" c="dimmed">
-                      falls back to {e.fallback.name}
-                    </Text>
-                  )}
-                </Stack>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm">{kindLabel(e.kind)}</Text>
-                {e.apiVersion && (
-                  <Text size="xs" c="dimmed">
-                    {e.apiVersion}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                  {e.baseUrl}
+    <DataTable
+      minWidth={1080}
+      testId="endpoints-table"
+      head={
+        <>
+          <SortableTh column="name" sort={sort} onSort={toggle}>
+            Name
+          </SortableTh>
+          <SortableTh column="kind" sort={sort} onSort={toggle} w={120}>
+            Kind
+          </SortableTh>
+          <SortableTh column="baseUrl" sort={sort} onSort={toggle}>
+            Base URL
+          </SortableTh>
+          <SortableTh column="upstreamModel" sort={sort} onSort={toggle}>
+            Upstream model
+          </SortableTh>
+          <Table.Th w={72}>Key</Table.Th>
+          <Table.Th w={120}>Projects</Table.Th>
+          <Table.Th w={130}>Limits</Table.Th>
+          <Table.Th w={140}>Last test</Table.Th>
+          <Table.Th w={104} />
+        </>
+      }
+      empty={
+        sorted.length === 0 && (
+          <TableEmpty
+            colSpan={9}
+            icon={<IconCloudComputing size={24} />}
+            title="No endpoints yet"
+            description="An endpoint is a model Foundry does not run itself: OpenAI, Azure OpenAI, Anthropic, or a private OpenAI-compatible server (vLLM, SGLang, llama.cpp) with its own key. The gateway in every synced cluster serves it under the name you give it; until there is one, the gateways route nothing."
+            action={emptyAction}
+          />
+        )
+      }
+    >
+      {sorted.map((e) => (
+        <Table.Tr key={e.id} data-testid={`endpoint-row-${e.name}`}>
+          <Table.Td>
+            <Stack gap={0}>
+              <Text fw={600} size="sm" ff="monospace">
+                {e.name}
+              </Text>
+              {e.fallback && (
+                <Text size="xs" c="dimmed">
+                  falls back to {e.fallback.name}
                 </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                  {e.upstreamModel}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Badge size="sm" tt="none" variant="light" color={e.keySet ? 'teal' : 'gray'} data-testid="key-set">
-                  {e.keySet ? 'Set' : 'None'}
-                </Badge>
-              </Table.Td>
-              <Table.Td>
-                <Projects e={e} current={currentProject} />
-              </Table.Td>
-              <Table.Td>
-                <LimitsCell limits={e} testId={`endpoint-limits-${e.name}`} />
-              </Table.Td>
-              <Table.Td>
-                <LastTestBadge result={e.lastTest} />
-              </Table.Td>
-              <Table.Td>
-                <Group gap={4} wrap="nowrap" justify="flex-end">
-                  <Button size="compact-sm" variant="default" leftSection={<IconPlugConnected size={14} />} loading={testing === e.id} onClick={() => onTest(e)} data-testid={`endpoint-test-${e.name}`}>
-                    Test
-                  </Button>
-                  {canManage && (
-                    <Menu position="bottom-end" withinPortal>
-                      <Menu.Target>
-                        <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${e.name}`} data-testid={`endpoint-actions-${e.name}`}>
-                          <IconDots size={16} />
-                        </ActionIcon>
-                      </Menu.Target>
-                      <Menu.Dropdown>
-                        <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => onEdit(e)} data-testid="endpoint-edit">
-                          Edit endpoint
-                        </Menu.Item>
-                        <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onRemove(e)} data-testid="endpoint-remove">
-                          Remove endpoint…
-                        </Menu.Item>
-                      </Menu.Dropdown>
-                    </Menu>
-                  )}
-                </Group>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+              )}
+            </Stack>
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm">{kindLabel(e.kind)}</Text>
+            {e.apiVersion && (
+              <Text size="xs" c="dimmed">
+                {e.apiVersion}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+              {e.baseUrl}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+              {e.upstreamModel}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Badge size="sm" tt="none" variant="light" color={e.keySet ? 'teal' : 'gray'} data-testid="key-set">
+              {e.keySet ? 'Set' : 'None'}
+            </Badge>
+          </Table.Td>
+          <Table.Td>
+            <Projects e={e} current={currentProject} />
+          </Table.Td>
+          <Table.Td>
+            <LimitsCell limits={e} testId={`endpoint-limits-${e.name}`} />
+          </Table.Td>
+          <Table.Td>
+            <LastTestBadge result={e.lastTest} />
+          </Table.Td>
+          <Table.Td>
+            <Group gap={4} wrap="nowrap" justify="flex-end">
+              <Button size="compact-sm" variant="default" leftSection={<IconPlugConnected size={14} />} loading={testing === e.id} onClick={() => onTest(e)} data-testid={`endpoint-test-${e.name}`}>
+                Test
+              </Button>
+              {canManage && (
+                <RowActionsMenu name={e.name} testId={`endpoint-actions-${e.name}`}>
+                  <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => onEdit(e)} data-testid="endpoint-edit">
+                    Edit endpoint
+                  </Menu.Item>
+                  <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onRemove(e)} data-testid="endpoint-remove">
+                    Remove endpoint…
+                  </Menu.Item>
+                </RowActionsMenu>
+              )}
+            </Group>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </DataTable>
   );
 }

@@ -3,6 +3,7 @@ import { IconHistory } from '@tabler/icons-react';
 import { useCallback } from 'react';
 import type { OptimizerRunSummary } from '../../../main/core/optimizer/service';
 import { SortableTh } from '../../components/SortableTh';
+import { DataTable } from '../../components/DataTable';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
@@ -25,64 +26,64 @@ export function SavedRuns({ runs, opening, currentId, onOpen }: Props) {
   const pick = useCallback((r: OptimizerRunSummary, k: Key) => (k === 'recommended' ? (r.recommended?.costPerHour ?? null) : r[k]), []);
   const { sorted, sort, toggle } = useSort(runs, { key: 'createdAt', dir: 'desc' }, pick);
   return (
-    <Table.ScrollContainer minWidth={900}>
-      <Table data-testid="saved-runs" layout="fixed">
-        <Table.Thead>
-          <Table.Tr>
-            <SortableTh column="name" sort={sort} onSort={toggle}>
-              Name
-            </SortableTh>
-            <SortableTh column="model" sort={sort} onSort={toggle} w={210}>
-              Model
-            </SortableTh>
-            <SortableTh column="recommended" sort={sort} onSort={toggle} w={290}>
-              Recommended
-            </SortableTh>
-            <SortableTh column="createdBy" sort={sort} onSort={toggle} w={80}>
-              By
-            </SortableTh>
-            <SortableTh column="createdAt" sort={sort} onSort={toggle} w={190}>
-              When
-            </SortableTh>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {runs.length === 0 && <TableEmpty colSpan={5} icon={<IconHistory size={22} />} title="No saved runs" description="Every optimizer run is saved here with its inputs and full result." />}
-          {sorted.map((r) => (
-            <SelectableRow key={r.id} data-testid="saved-run-row" selected={r.id === currentId} onSelect={() => onOpen(r)}>
-              <Table.Td>
-                <Text size="sm" lineClamp={2} title={r.name}>
-                  {opening === r.id && <Loader size={12} mr={6} />}
-                  {r.name}
-                </Text>
-                {r.workload && (
-                  <Text size="xs" c="dimmed" data-testid="saved-run-ask" truncate>
-                    {runAsk(r)}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" truncate title={r.model}>
-                  {r.model.split('/').pop()}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs" lineClamp={2} c={r.recommended ? undefined : 'dimmed'} ff={r.recommended ? 'monospace' : undefined} title={r.recommended ? planSummary(r.recommended) : undefined}>
-                  {r.recommended ? planSummary(r.recommended) : 'no plan met the SLOs'}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" truncate>
-                  {r.createdBy}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Time iso={r.createdAt} />
-              </Table.Td>
-            </SelectableRow>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      minWidth={900}
+      testId="saved-runs"
+      layout="fixed"
+      head={
+        <>
+          <SortableTh column="name" sort={sort} onSort={toggle}>
+            Name
+          </SortableTh>
+          <SortableTh column="model" sort={sort} onSort={toggle} w={210}>
+            Model
+          </SortableTh>
+          <SortableTh column="recommended" sort={sort} onSort={toggle} w={290}>
+            Recommended
+          </SortableTh>
+          <SortableTh column="createdBy" sort={sort} onSort={toggle} w={80}>
+            By
+          </SortableTh>
+          <SortableTh column="createdAt" sort={sort} onSort={toggle} w={190}>
+            When
+          </SortableTh>
+        </>
+      }
+      empty={runs.length === 0 && <TableEmpty colSpan={5} icon={<IconHistory size={22} />} title="No saved runs" description="Every optimizer run is saved here with its inputs and full result." />}
+    >
+      {sorted.map((r) => (
+        <SelectableRow key={r.id} data-testid="saved-run-row" selected={r.id === currentId} onSelect={() => onOpen(r)}>
+          <Table.Td>
+            <Text size="sm" lineClamp={2} title={r.name}>
+              {opening === r.id && <Loader size={12} mr={6} />}
+              {r.name}
+            </Text>
+            {r.workload && (
+              <Text size="xs" c="dimmed" data-testid="saved-run-ask" truncate>
+                {runAsk(r)}
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" truncate title={r.model}>
+              {r.model.split('/').pop()}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Text size="xs" lineClamp={2} c={r.recommended ? undefined : 'dimmed'} ff={r.recommended ? 'monospace' : undefined} title={r.recommended ? planSummary(r.recommended) : undefined}>
+              {r.recommended ? planSummary(r.recommended) : 'no plan met the SLOs'}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" truncate>
+              {r.createdBy}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Time iso={r.createdAt} />
+          </Table.Td>
+        </SelectableRow>
+      ))}
+    </DataTable>
   );
 }

@@ -1,8 +1,10 @@
-import { ActionIcon, Badge, Button, Group, Menu, Table, Text } from '@mantine/core';
-import { IconDots, IconFolderPlus, IconPencil, IconTrash } from '@tabler/icons-react';
+import { Badge, Button, Group, Menu, Table, Text } from '@mantine/core';
+import { IconFolderPlus, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useCallback } from 'react';
 import type { Project } from '../../../main/core/access/projects';
 import { SortableTh } from '../../components/SortableTh';
+import { DataTable } from '../../components/DataTable';
+import { RowActionsMenu } from '../../components/RowActionsMenu';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { useSort } from '../../components/sort';
@@ -26,83 +28,77 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
   const { sorted, sort, toggle } = useSort(projects, { key: 'name', dir: 'asc' }, pick);
 
   return (
-    <Table.ScrollContainer minWidth={900}>
-      <Table data-testid="projects-table">
-        <Table.Thead>
-          <Table.Tr>
-            <SortableTh column="name" sort={sort} onSort={toggle}>
-              Name
-            </SortableTh>
-            <Table.Th>Description</Table.Th>
-            <SortableTh column="memberCount" sort={sort} onSort={toggle} w={110}>
-              Members
-            </SortableTh>
-            <SortableTh column="apiKeyCount" sort={sort} onSort={toggle} w={110}>
-              API keys
-            </SortableTh>
-            <Table.Th>Gateway limits</Table.Th>
-            <SortableTh column="createdAt" sort={sort} onSort={toggle} w={180}>
-              Created
-            </SortableTh>
-            <Table.Th w={48} />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {sorted.length === 0 && (
-            <TableEmpty
-              colSpan={7}
-              icon={<IconFolderPlus size={24} />}
-              title="No projects yet"
-              description="A project groups API keys, deployments and members. Create one to get started."
-              action={canManage && <Button onClick={onCreate}>New project</Button>}
-            />
-          )}
-          {sorted.map((p) => (
-            <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`project-row-${p.name}`}>
-              <Table.Td>
-                <Group gap="xs" wrap="nowrap">
-                  <Text fw={600} size="sm">
-                    {p.name}
-                  </Text>
-                  {p.id === selectedId && <Badge size="xs">current</Badge>}
-                </Group>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" c={p.description ? undefined : 'dimmed'} lineClamp={1}>
-                  {p.description || 'No description'}
-                </Text>
-              </Table.Td>
-              <Table.Td>{p.memberCount}</Table.Td>
-              <Table.Td>{p.apiKeyCount}</Table.Td>
-              <Table.Td>
-                <LimitsCell limits={p} logBodies={p.logBodies} testId={`project-limits-${p.name}`} />
-              </Table.Td>
-              <Table.Td>
-                <Time iso={p.createdAt} />
-              </Table.Td>
-              <Table.Td onClick={(e) => e.stopPropagation()}>
-                {canManage && (
-                  <Menu position="bottom-end" withinPortal>
-                    <Menu.Target>
-                      <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${p.name}`} data-testid={`project-actions-${p.name}`}>
-                        <IconDots size={16} />
-                      </ActionIcon>
-                    </Menu.Target>
-                    <Menu.Dropdown>
-                      <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => onEdit(p)}>
-                        Edit description
-                      </Menu.Item>
-                      <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onDelete(p)}>
-                        Delete project…
-                      </Menu.Item>
-                    </Menu.Dropdown>
-                  </Menu>
-                )}
-              </Table.Td>
-            </SelectableRow>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      minWidth={900}
+      testId="projects-table"
+      head={
+        <>
+          <SortableTh column="name" sort={sort} onSort={toggle}>
+            Name
+          </SortableTh>
+          <Table.Th>Description</Table.Th>
+          <SortableTh column="memberCount" sort={sort} onSort={toggle} w={110}>
+            Members
+          </SortableTh>
+          <SortableTh column="apiKeyCount" sort={sort} onSort={toggle} w={110}>
+            API keys
+          </SortableTh>
+          <Table.Th>Gateway limits</Table.Th>
+          <SortableTh column="createdAt" sort={sort} onSort={toggle} w={180}>
+            Created
+          </SortableTh>
+          <Table.Th w={48} />
+        </>
+      }
+      empty={
+        sorted.length === 0 && (
+          <TableEmpty
+            colSpan={7}
+            icon={<IconFolderPlus size={24} />}
+            title="No projects yet"
+            description="A project groups API keys, deployments and members. Create one to get started."
+            action={canManage && <Button onClick={onCreate}>New project</Button>}
+          />
+        )
+      }
+    >
+      {sorted.map((p) => (
+        <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`project-row-${p.name}`}>
+          <Table.Td>
+            <Group gap="xs" wrap="nowrap">
+              <Text fw={600} size="sm">
+                {p.name}
+              </Text>
+              {p.id === selectedId && <Badge size="xs">current</Badge>}
+            </Group>
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" c={p.description ? undefined : 'dimmed'} lineClamp={1}>
+              {p.description || 'No description'}
+            </Text>
+          </Table.Td>
+          <Table.Td>{p.memberCount}</Table.Td>
+          <Table.Td>{p.apiKeyCount}</Table.Td>
+          <Table.Td>
+            <LimitsCell limits={p} logBodies={p.logBodies} testId={`project-limits-${p.name}`} />
+          </Table.Td>
+          <Table.Td>
+            <Time iso={p.createdAt} />
+          </Table.Td>
+          <Table.Td onClick={(e) => e.stopPropagation()}>
+            {canManage && (
+              <RowActionsMenu name={p.name} testId={`project-actions-${p.name}`}>
+                <Menu.Item leftSection={<IconPencil size={14} />} onClick={() => onEdit(p)}>
+                  Edit description
+                </Menu.Item>
+                <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => onDelete(p)}>
+                  Delete project…
+                </Menu.Item>
+              </RowActionsMenu>
+            )}
+          </Table.Td>
+        </SelectableRow>
+      ))}
+    </DataTable>
   );
 }
