@@ -1,23 +1,18 @@
 import { SignJWT } from 'jose';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, type Running } from '../../../gateway/test-support/harness';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
-import { keychainAvailable, requireInCi, startAdminCore, tempDir, type TestCore } from '../testing/harness';
+import { keychainTestsAvailable, tempDir, useAdminCore } from '../testing/harness';
 import { renderGatewayConfig, SECRETS_MOUNT } from './render';
 
 /** Endpoints in the gateway config the desktop renders, and that config run by a real gateway. */
-const available = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+const available = await keychainTestsAvailable();
 
-let core: TestCore;
-let admin: string;
+const app = useAdminCore({ when: available });
 const dir = tempDir('foundry-render-endpoints-');
-beforeEach(async () => {
-  if (available) ({ core, admin } = await startAdminCore());
-});
-afterEach(async () => core?.dispose());
 afterAll(() => dir.remove());
 
 const PRIMARY_KEY = 'sk-primary-7f3a9c1e5b';
@@ -26,21 +21,21 @@ const JWT_SECRET = 'render-endpoints-jwt-shared-secret-0123456789';
 const token = (project: string) => new SignJWT({ project, models: '*' }).setSubject('svc').setExpirationTime('5m').setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(JWT_SECRET));
 
 async function registry(primaryUrl = 'http://vllm-a.models:8000/v1', backupUrl = 'http://vllm-b.models:8000/v1') {
-  const fraud = await core.call('projects:create', { name: 'fraud' }, admin);
-  const search = await core.call('projects:create', { name: 'search' }, admin);
-  const backup = await core.call('endpoints:create', { name: 'llama-backup', kind: 'openai_compatible', baseUrl: backupUrl, upstreamModel: 'llama', apiKey: BACKUP_KEY }, admin);
-  const primary = await core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: primaryUrl, upstreamModel: 'llama', apiKey: PRIMARY_KEY, fallbackId: backup.id }, admin);
-  const gpt = await core.call('endpoints:create', { name: 'gpt-4o', kind: 'openai', apiKey: 'sk-openai-abcdef', projectIds: [fraud.id] }, admin);
-  const fraudKey = await core.call('apikeys:create', { projectId: fraud.id, name: 'all' }, admin);
-  const searchKey = await core.call('apikeys:create', { projectId: search.id, name: 'all' }, admin);
-  const searchListed = await core.call('apikeys:create', { projectId: search.id, name: 'listed', allowedModels: ['gpt-4o', 'future-model'] }, admin);
+  const fraud = await app.core.call('projects:create', { name: 'fraud' }, app.token);
+  const search = await app.core.call('projects:create', { name: 'search' }, app.token);
+  const backup = await app.core.call('endpoints:create', { name: 'llama-backup', kind: 'openai_compatible', baseUrl: backupUrl, upstreamModel: 'llama', apiKey: BACKUP_KEY }, app.token);
+  const primary = await app.core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: primaryUrl, upstreamModel: 'llama', apiKey: PRIMARY_KEY, fallbackId: backup.id }, app.token);
+  const gpt = await app.core.call('endpoints:create', { name: 'gpt-4o', kind: 'openai', apiKey: 'sk-openai-abcdef', projectIds: [fraud.id] }, app.token);
+  const fraudKey = await app.core.call('apikeys:create', { projectId: fraud.id, name: 'all' }, app.token);
+  const searchKey = await app.core.call('apikeys:create', { projectId: search.id, name: 'all' }, app.token);
+  const searchListed = await app.core.call('apikeys:create', { projectId: search.id, name: 'listed', allowedModels: ['gpt-4o', 'future-model'] }, app.token);
   return { fraud, search, backup, primary, gpt, fraudKey, searchKey, searchListed };
 }
 
 describe.skipIf(!available)('endpoints in the rendered gateway config', () => {
   it('become providers whose keys are files in the Secret mount, and models whose targets follow the fallback chain', async () => {
     const r = await registry();
-    const { toml, secretFiles } = renderGatewayConfig(core.services.db);
+    const { toml, secretFiles } = renderGatewayConfig(app.services.db);
     for (const key of [PRIMARY_KEY, BACKUP_KEY, 'sk-openai-abcdef']) expect(toml).not.toContain(key);
     const parsed = parseGatewayConfig(toml);
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
@@ -55,7 +50,7 @@ describe.skipIf(!available)('endpoints in the rendered gateway config', () => {
     ]);
     expect(c.models['llama-backup']!.targets).toEqual([{ provider: 'llama-backup', model: 'llama', weight: 1 }]);
     for (const e of [r.primary, r.backup, r.gpt]) {
-      expect((await core.services.vault.get(secretFiles[file(e.id)]!)).toString()).toBe(e === r.primary ? PRIMARY_KEY : e === r.backup ? BACKUP_KEY : 'sk-openai-abcdef');
+      expect((await app.services.vault.get(secretFiles[file(e.id)]!)).toString()).toBe(e === r.primary ? PRIMARY_KEY : e === r.backup ? BACKUP_KEY : 'sk-openai-abcdef');
     }
     // gpt-4o is for fraud only: the model says so, for every kind of caller; keys keep their own lists.
     expect(c.models['gpt-4o']!.projects).toEqual(['fraud']);
@@ -68,23 +63,23 @@ describe.skipIf(!available)('endpoints in the rendered gateway config', () => {
 
   it('a scope follows project changes: a project added to an endpoint is listed, a removed one is not', async () => {
     const r = await registry();
-    await core.call('endpoints:update', { endpointId: r.gpt.id, projectIds: [r.fraud.id, r.search.id] }, admin);
-    expect(renderGatewayConfig(core.services.db).config.models['gpt-4o']!.projects).toEqual(['fraud', 'search']);
-    await core.call('endpoints:update', { endpointId: r.gpt.id, projectIds: null }, admin);
-    expect(renderGatewayConfig(core.services.db).config.models['gpt-4o']!.projects).toBeUndefined();
+    await app.core.call('endpoints:update', { endpointId: r.gpt.id, projectIds: [r.fraud.id, r.search.id] }, app.token);
+    expect(renderGatewayConfig(app.services.db).config.models['gpt-4o']!.projects).toEqual(['fraud', 'search']);
+    await app.core.call('endpoints:update', { endpointId: r.gpt.id, projectIds: null }, app.token);
+    expect(renderGatewayConfig(app.services.db).config.models['gpt-4o']!.projects).toBeUndefined();
   });
 
   it('a replaced key is a new file name, so the config changes and gateways reload; a removed endpoint leaves nothing behind', async () => {
     const r = await registry();
-    const before = renderGatewayConfig(core.services.db);
-    await core.call('endpoints:update', { endpointId: r.backup.id, apiKey: 'sk-backup-rotated' }, admin);
-    const after = renderGatewayConfig(core.services.db);
+    const before = renderGatewayConfig(app.services.db);
+    await app.core.call('endpoints:update', { endpointId: r.backup.id, apiKey: 'sk-backup-rotated' }, app.token);
+    const after = renderGatewayConfig(app.services.db);
     expect(after.toml).not.toBe(before.toml);
     expect(Object.keys(after.secretFiles)).toContain(`endpoint-${r.backup.id}.key-r2`);
     expect(Object.keys(after.secretFiles)).not.toContain(`endpoint-${r.backup.id}.key-r1`);
-    await core.call('endpoints:update', { endpointId: r.primary.id, fallbackId: null }, admin);
-    await core.call('endpoints:remove', { endpointId: r.backup.id, confirmName: 'llama-backup' }, admin);
-    const gone = renderGatewayConfig(core.services.db);
+    await app.core.call('endpoints:update', { endpointId: r.primary.id, fallbackId: null }, app.token);
+    await app.core.call('endpoints:remove', { endpointId: r.backup.id, confirmName: 'llama-backup' }, app.token);
+    const gone = renderGatewayConfig(app.services.db);
     expect(gone.toml).not.toContain('llama-backup');
     expect(Object.keys(gone.secretFiles).some((f) => f.includes(r.backup.id))).toBe(false);
   });
@@ -106,11 +101,11 @@ describe.skipIf(!available)('the rendered config in a real gateway', () => {
     const backup = await startSimulator({ model: 'llama', apiKey: BACKUP_KEY, zeroDelay: true });
     sims.push(primary, backup);
     const r = await registry(`${primary.url}/v1`, `${backup.url}/v1`);
-    const { toml, secretFiles } = renderGatewayConfig(core.services.db);
+    const { toml, secretFiles } = renderGatewayConfig(app.services.db);
     // What the kubelet does with the Secret: one file per data key in the mount.
     const mount = join(dir.path, 'secrets');
     mkdirSync(mount, { recursive: true });
-    for (const [file, secretId] of Object.entries(secretFiles)) writeFileSync(join(mount, file), await core.services.vault.get(secretId));
+    for (const [file, secretId] of Object.entries(secretFiles)) writeFileSync(join(mount, file), await app.services.vault.get(secretId));
     const parsed = parseGatewayConfig(toml);
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     // An operator's identity provider next to the desktop's keys: JWTs carry the project in a claim.

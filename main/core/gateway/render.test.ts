@@ -1,22 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { renderGatewayConfig } from './render';
-import { startAdminCore, type TestCore } from '../testing/harness';
+import { useAdminCore } from '../testing/harness';
 import { sha256Hex } from '../access/tokens';
 
-let core: TestCore;
-let admin: string;
-beforeEach(async () => ({ core, admin } = await startAdminCore()));
-afterEach(() => core.dispose());
+const app = useAdminCore();
 
 describe('gateway config rendered by the desktop', () => {
   it('carries every key as a hash with its project, models, budget, expiry and revocation, and no secret', async () => {
-    const p = await core.call('projects:create', { name: 'fraud-detection' }, admin);
-    const live = await core.call('apikeys:create', { projectId: p.id, name: 'ci', allowedModels: ['llama-3.1-8b'], monthlyTokenBudget: 1_000_000, expiresAt: '2099-01-01T00:00:00Z' }, admin);
-    const gone = await core.call('apikeys:create', { projectId: p.id, name: 'old' }, admin);
-    await core.call('apikeys:revoke', { keyId: gone.key.id }, admin);
+    const p = await app.core.call('projects:create', { name: 'fraud-detection' }, app.token);
+    const live = await app.core.call('apikeys:create', { projectId: p.id, name: 'ci', allowedModels: ['llama-3.1-8b'], monthlyTokenBudget: 1_000_000, expiresAt: '2099-01-01T00:00:00Z' }, app.token);
+    const gone = await app.core.call('apikeys:create', { projectId: p.id, name: 'old' }, app.token);
+    await app.core.call('apikeys:revoke', { keyId: gone.key.id }, app.token);
 
-    const { toml } = renderGatewayConfig(core.services.db);
+    const { toml } = renderGatewayConfig(app.services.db);
     expect(toml).not.toContain(live.secret);
     expect(toml).not.toContain(gone.secret);
     const parsed = parseGatewayConfig(toml);
@@ -29,13 +26,13 @@ describe('gateway config rendered by the desktop', () => {
   });
 
   it('carries every guardrail profile and each project\'s assignment, as the gateway reads them', async () => {
-    const fraud = await core.call('projects:create', { name: 'fraud-detection' }, admin);
-    await core.call('projects:create', { name: 'research' }, admin);
-    const strict = await core.call('guardrails:create', { name: 'strict', policy: { pii: ['email', 'card'], deny: ['Project Zeus'], rules: [{ name: 'ticket', pattern: 'TCK-\\d{6}', direction: 'output' }], max_prompt_chars: 8000 } }, admin);
-    await core.call('guardrails:create', { name: 'unused', policy: { pii: [] } }, admin);
-    await core.call('guardrails:assign', { projectId: fraud.id, profileId: strict.id }, admin);
+    const fraud = await app.core.call('projects:create', { name: 'fraud-detection' }, app.token);
+    await app.core.call('projects:create', { name: 'research' }, app.token);
+    const strict = await app.core.call('guardrails:create', { name: 'strict', policy: { pii: ['email', 'card'], deny: ['Project Zeus'], rules: [{ name: 'ticket', pattern: 'TCK-\\d{6}', direction: 'output' }], max_prompt_chars: 8000 } }, app.token);
+    await app.core.call('guardrails:create', { name: 'unused', policy: { pii: [] } }, app.token);
+    await app.core.call('guardrails:assign', { projectId: fraud.id, profileId: strict.id }, app.token);
 
-    const { toml } = renderGatewayConfig(core.services.db);
+    const { toml } = renderGatewayConfig(app.services.db);
     expect(toml).toContain('[guardrails.strict]');
     const parsed = parseGatewayConfig(toml);
     expect(parsed.ok).toBe(true);
@@ -47,13 +44,13 @@ describe('gateway config rendered by the desktop', () => {
     expect(parsed.value.guardrails.strict).toEqual(strict.policy);
 
     // A rename follows through to the project that uses the profile.
-    await core.call('guardrails:update', { profileId: strict.id, name: 'strict-v2' }, admin);
-    const renamed = parseGatewayConfig(renderGatewayConfig(core.services.db).toml);
+    await app.core.call('guardrails:update', { profileId: strict.id, name: 'strict-v2' }, app.token);
+    const renamed = parseGatewayConfig(renderGatewayConfig(app.services.db).toml);
     expect(renamed).toMatchObject({ ok: true, value: { projects: { 'fraud-detection': { guardrail: 'strict-v2' } } } });
   });
 
   it('renders a valid config for an empty desktop', () => {
-    const parsed = parseGatewayConfig(renderGatewayConfig(core.services.db).toml);
+    const parsed = parseGatewayConfig(renderGatewayConfig(app.services.db).toml);
     expect(parsed).toMatchObject({ ok: true, value: { auth: { api_keys: [] }, models: {}, guardrails: {} } });
   });
 });

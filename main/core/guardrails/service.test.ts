@@ -1,36 +1,33 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAdminCore, type TestCore } from '../testing/harness';
+import { describe, expect, it } from 'vitest';
+import { useAdminCore } from '../testing/harness';
 import type { GuardrailPolicyInput } from './policy';
 
-let core: TestCore;
-let admin: string;
-beforeEach(async () => ({ core, admin } = await startAdminCore()));
-afterEach(() => core.dispose());
+const app = useAdminCore();
 
-const raw = (name: string, input: unknown, token = admin) => core.dispatcher.call(name, input, { token, transport: 'test' });
+const raw = (name: string, input: unknown, token = app.token) => app.core.dispatcher.call(name, input, { token, transport: 'test' });
 const emails: GuardrailPolicyInput = { action: 'redact', pii: ['email'] };
-const profiles = async () => (await core.call('guardrails:list', {}, admin)).map((p) => p.name);
+const profiles = async () => (await app.core.call('guardrails:list', {}, app.token)).map((p) => p.name);
 
 async function signInAs(username: string, role: 'devops' | 'developer' | 'viewer'): Promise<string> {
-  await core.call('users:create', { username, password: `${username} password 1`, role }, admin);
-  return (await core.call('auth:signIn', { username, password: `${username} password 1` })).token;
+  await app.core.call('users:create', { username, password: `${username} password 1`, role }, app.token);
+  return (await app.core.call('auth:signIn', { username, password: `${username} password 1` })).token;
 }
 
 describe('guardrail profiles', () => {
   it('stores a profile with the gateway defaults filled in, so what is shown is what the gateway enforces', async () => {
-    const p = await core.call('guardrails:create', { name: 'pii-redact', description: 'support bot', policy: emails }, admin);
+    const p = await app.core.call('guardrails:create', { name: 'pii-redact', description: 'support bot', policy: emails }, app.token);
     expect(p).toMatchObject({ name: 'pii-redact', description: 'support bot', createdBy: 'ada', projects: [], projectCount: 0 });
     expect(p.policy).toEqual({ action: 'redact', pii: ['email'], directions: ['input', 'output'], deny: [], deny_action: 'block', rules: [], stream_holdback_chars: 64 });
-    expect(await core.call('guardrails:get', { profileId: p.id }, admin)).toEqual(p);
+    expect(await app.core.call('guardrails:get', { profileId: p.id }, app.token)).toEqual(p);
   });
 
   it('refuses a duplicate name, case-insensitively, and keeps the first', async () => {
-    await core.call('guardrails:create', { name: 'strict', policy: emails }, admin);
+    await app.core.call('guardrails:create', { name: 'strict', policy: emails }, app.token);
     expect(await raw('guardrails:create', { name: 'strict', policy: { pii: [] } })).toMatchObject({
       ok: false,
       error: { code: 'CONFLICT', message: expect.stringContaining('"strict" already exists'), details: [{ path: ['name'] }] },
     });
-    expect((await core.call('guardrails:list', {}, admin))[0]!.policy.pii).toEqual(['email']);
+    expect((await app.core.call('guardrails:list', {}, app.token))[0]!.policy.pii).toEqual(['email']);
   });
 
   it.each([
@@ -64,19 +61,19 @@ describe('guardrail profiles', () => {
   });
 
   it('trims deny terms, drops case-insensitive repeats, and names a blank one', async () => {
-    const p = await core.call('guardrails:create', { name: 'deny', policy: { deny: [' Project Zeus ', 'project zeus', 'swordfish'] } }, admin);
+    const p = await app.core.call('guardrails:create', { name: 'deny', policy: { deny: [' Project Zeus ', 'project zeus', 'swordfish'] } }, app.token);
     expect(p.policy.deny).toEqual(['Project Zeus', 'swordfish']);
     expect(await raw('guardrails:update', { profileId: p.id, policy: { deny: ['ok', '   '] } })).toMatchObject({
       ok: false,
       error: { details: [{ path: ['policy', 'deny', '1'], message: expect.stringContaining('blank') }] },
     });
-    expect((await core.call('guardrails:get', { profileId: p.id }, admin)).policy.deny).toEqual(['Project Zeus', 'swordfish']);
+    expect((await app.core.call('guardrails:get', { profileId: p.id }, app.token)).policy.deny).toEqual(['Project Zeus', 'swordfish']);
   });
 
   it('renames and edits a profile, and refuses to rename onto another', async () => {
-    const a = await core.call('guardrails:create', { name: 'a', policy: emails }, admin);
-    await core.call('guardrails:create', { name: 'b', policy: emails }, admin);
-    const edited = await core.call('guardrails:update', { profileId: a.id, name: 'a2', policy: { pii: ['card'], action: 'block' } }, admin);
+    const a = await app.core.call('guardrails:create', { name: 'a', policy: emails }, app.token);
+    await app.core.call('guardrails:create', { name: 'b', policy: emails }, app.token);
+    const edited = await app.core.call('guardrails:update', { profileId: a.id, name: 'a2', policy: { pii: ['card'], action: 'block' } }, app.token);
     expect(edited).toMatchObject({ name: 'a2', policy: { pii: ['card'], action: 'block' } });
     expect(await raw('guardrails:update', { profileId: a.id, name: 'b' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await raw('guardrails:update', { profileId: 'grd_missing', name: 'c' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
@@ -85,31 +82,31 @@ describe('guardrail profiles', () => {
 
 describe('assigning profiles to projects', () => {
   it('gives a project one profile, switches it, and takes it away', async () => {
-    const fraud = await core.call('projects:create', { name: 'fraud' }, admin);
-    const a = await core.call('guardrails:create', { name: 'a', policy: emails }, admin);
-    const b = await core.call('guardrails:create', { name: 'b', policy: emails }, admin);
-    expect(await core.call('guardrails:assign', { projectId: fraud.id, profileId: a.id }, admin)).toEqual({ project: { id: fraud.id, name: 'fraud' }, profile: { id: a.id, name: 'a' } });
-    expect((await core.call('guardrails:get', { profileId: a.id }, admin)).projects).toEqual([{ id: fraud.id, name: 'fraud' }]);
-    await core.call('guardrails:assign', { projectId: fraud.id, profileId: b.id }, admin);
-    const after = await core.call('guardrails:list', {}, admin);
+    const fraud = await app.core.call('projects:create', { name: 'fraud' }, app.token);
+    const a = await app.core.call('guardrails:create', { name: 'a', policy: emails }, app.token);
+    const b = await app.core.call('guardrails:create', { name: 'b', policy: emails }, app.token);
+    expect(await app.core.call('guardrails:assign', { projectId: fraud.id, profileId: a.id }, app.token)).toEqual({ project: { id: fraud.id, name: 'fraud' }, profile: { id: a.id, name: 'a' } });
+    expect((await app.core.call('guardrails:get', { profileId: a.id }, app.token)).projects).toEqual([{ id: fraud.id, name: 'fraud' }]);
+    await app.core.call('guardrails:assign', { projectId: fraud.id, profileId: b.id }, app.token);
+    const after = await app.core.call('guardrails:list', {}, app.token);
     expect(after.map((p) => [p.name, p.projectCount])).toEqual([['a', 0], ['b', 1]]);
-    expect(await core.call('guardrails:assign', { projectId: fraud.id, profileId: null }, admin)).toMatchObject({ profile: null });
-    expect((await core.call('guardrails:get', { profileId: b.id }, admin)).projectCount).toBe(0);
+    expect(await app.core.call('guardrails:assign', { projectId: fraud.id, profileId: null }, app.token)).toMatchObject({ profile: null });
+    expect((await app.core.call('guardrails:get', { profileId: b.id }, app.token)).projectCount).toBe(0);
   });
 
   it('says which of project or profile is unknown', async () => {
-    const p = await core.call('projects:create', { name: 'fraud' }, admin);
-    const g = await core.call('guardrails:create', { name: 'a', policy: emails }, admin);
+    const p = await app.core.call('projects:create', { name: 'fraud' }, app.token);
+    const g = await app.core.call('guardrails:create', { name: 'a', policy: emails }, app.token);
     expect(await raw('guardrails:assign', { projectId: p.id, profileId: 'grd_nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('Guardrail profile grd_nope') } });
     expect(await raw('guardrails:assign', { projectId: 'prj_nope', profileId: g.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('Project prj_nope') } });
   });
 
   it('refuses to delete a profile in use, naming the projects, and deletes it once free', async () => {
-    const g = await core.call('guardrails:create', { name: 'strict', policy: emails }, admin);
-    const fraud = await core.call('projects:create', { name: 'fraud' }, admin);
-    const support = await core.call('projects:create', { name: 'support' }, admin);
-    await core.call('guardrails:assign', { projectId: fraud.id, profileId: g.id }, admin);
-    await core.call('guardrails:assign', { projectId: support.id, profileId: g.id }, admin);
+    const g = await app.core.call('guardrails:create', { name: 'strict', policy: emails }, app.token);
+    const fraud = await app.core.call('projects:create', { name: 'fraud' }, app.token);
+    const support = await app.core.call('projects:create', { name: 'support' }, app.token);
+    await app.core.call('guardrails:assign', { projectId: fraud.id, profileId: g.id }, app.token);
+    await app.core.call('guardrails:assign', { projectId: support.id, profileId: g.id }, app.token);
 
     expect(await raw('guardrails:delete', { profileId: g.id, confirmName: 'stric' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('type its name exactly') } });
     expect(await raw('guardrails:delete', { profileId: g.id, confirmName: 'strict' })).toMatchObject({
@@ -118,25 +115,25 @@ describe('assigning profiles to projects', () => {
     });
     expect(await profiles()).toEqual(['strict']);
 
-    await core.call('guardrails:assign', { projectId: fraud.id, profileId: null }, admin);
+    await app.core.call('guardrails:assign', { projectId: fraud.id, profileId: null }, app.token);
     // Deleting a project frees its profile too.
-    await core.call('projects:delete', { projectId: support.id, confirmName: 'support' }, admin);
-    expect(await core.call('guardrails:delete', { profileId: g.id, confirmName: 'strict' }, admin)).toMatchObject({ name: 'strict' });
+    await app.core.call('projects:delete', { projectId: support.id, confirmName: 'support' }, app.token);
+    expect(await app.core.call('guardrails:delete', { profileId: g.id, confirmName: 'strict' }, app.token)).toMatchObject({ name: 'strict' });
     expect(await profiles()).toEqual([]);
   });
 
   it('keeps the refusal in the database too: the foreign key forbids deleting a profile in use', async () => {
-    const g = await core.call('guardrails:create', { name: 'strict', policy: emails }, admin);
-    const p = await core.call('projects:create', { name: 'fraud' }, admin);
-    await core.call('guardrails:assign', { projectId: p.id, profileId: g.id }, admin);
-    expect(() => core.services.db.prepare('DELETE FROM guardrail_profiles WHERE id = ?').run(g.id)).toThrow(/FOREIGN KEY/);
+    const g = await app.core.call('guardrails:create', { name: 'strict', policy: emails }, app.token);
+    const p = await app.core.call('projects:create', { name: 'fraud' }, app.token);
+    await app.core.call('guardrails:assign', { projectId: p.id, profileId: g.id }, app.token);
+    expect(() => app.services.db.prepare('DELETE FROM guardrail_profiles WHERE id = ?').run(g.id)).toThrow(/FOREIGN KEY/);
   });
 });
 
 describe('who may do what', () => {
   it('lets every role view and try profiles, and only admin and devops change or assign them', async () => {
-    const g = await core.call('guardrails:create', { name: 'strict', policy: emails }, admin);
-    const p = await core.call('projects:create', { name: 'fraud' }, admin);
+    const g = await app.core.call('guardrails:create', { name: 'strict', policy: emails }, app.token);
+    const p = await app.core.call('projects:create', { name: 'fraud' }, app.token);
     const devops = await signInAs('dev-ops', 'devops');
     for (const [who, token] of [['developer', await signInAs('dev', 'developer')], ['viewer', await signInAs('view', 'viewer')]] as const) {
       expect(await raw('guardrails:list', {}, token)).toMatchObject({ ok: true });
@@ -155,24 +152,24 @@ describe('who may do what', () => {
   });
 
   it('shows a developer only the projects they belong to, with the total count', async () => {
-    const g = await core.call('guardrails:create', { name: 'strict', policy: emails }, admin);
-    const mine = await core.call('projects:create', { name: 'mine' }, admin);
-    const secret = await core.call('projects:create', { name: 'secret-project' }, admin);
+    const g = await app.core.call('guardrails:create', { name: 'strict', policy: emails }, app.token);
+    const mine = await app.core.call('projects:create', { name: 'mine' }, app.token);
+    const secret = await app.core.call('projects:create', { name: 'secret-project' }, app.token);
     const dev = await signInAs('dev', 'developer');
-    const devId = (await core.call('auth:status', {}, dev)).user!.id;
-    await core.call('projects:addMember', { projectId: mine.id, userId: devId }, admin);
-    for (const p of [mine, secret]) await core.call('guardrails:assign', { projectId: p.id, profileId: g.id }, admin);
-    const seen = await core.call('guardrails:get', { profileId: g.id }, dev);
+    const devId = (await app.core.call('auth:status', {}, dev)).user!.id;
+    await app.core.call('projects:addMember', { projectId: mine.id, userId: devId }, app.token);
+    for (const p of [mine, secret]) await app.core.call('guardrails:assign', { projectId: p.id, profileId: g.id }, app.token);
+    const seen = await app.core.call('guardrails:get', { profileId: g.id }, dev);
     expect(seen.projects).toEqual([{ id: mine.id, name: 'mine' }]);
     expect(seen.projectCount).toBe(2);
   });
 
   it('audits changes with a summary, never deny terms, and never audits a dry run or its sample', async () => {
-    const g = await core.call('guardrails:create', { name: 'strict', policy: { deny: ['Project Zeus'], pii: ['email'] } }, admin);
-    const before = (await core.call('audit:list', {}, admin)).length;
-    await core.call('guardrails:test', { profileId: g.id, input: 'status of project zeus for jane@corp.com?' }, admin);
-    await core.call('guardrails:test', { draft: { name: 'draft', policy: { deny: ['Hermes'] } }, output: 'about hermes' }, admin);
-    const log = await core.call('audit:list', {}, admin);
+    const g = await app.core.call('guardrails:create', { name: 'strict', policy: { deny: ['Project Zeus'], pii: ['email'] } }, app.token);
+    const before = (await app.core.call('audit:list', {}, app.token)).length;
+    await app.core.call('guardrails:test', { profileId: g.id, input: 'status of project zeus for jane@corp.com?' }, app.token);
+    await app.core.call('guardrails:test', { draft: { name: 'draft', policy: { deny: ['Hermes'] } }, output: 'about hermes' }, app.token);
+    const log = await app.core.call('audit:list', {}, app.token);
     expect(log.length).toBe(before);
     const created = log.find((r) => r.action === 'guardrails:create')!;
     expect(created).toMatchObject({ actor: 'ada', target: g.id, details: { name: 'strict', policy: 'PII email → redact, 1 deny term → block, on input and output' } });

@@ -1,10 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startAdminCore, type TestCore } from '../testing/harness';
+import { describe, expect, it } from 'vitest';
+import { useAdminCore } from '../testing/harness';
 
-let core: TestCore;
-let admin: string;
-beforeEach(async () => ({ core, admin } = await startAdminCore()));
-afterEach(() => core.dispose());
+const app = useAdminCore();
 
 const request = {
   model: 'llama-3.1-70b',
@@ -18,49 +15,49 @@ const request = {
 
 describe('optimizer through the channel table', () => {
   it('recommends a plan, keeps the run, and audits it', async () => {
-    const run = await core.call('optimizer:run', request, admin);
+    const run = await app.core.call('optimizer:run', request, app.token);
     expect(run.recommended).not.toBeNull();
     expect(['eks-prod', 'onprem']).toContain(run.recommended!.cluster);
     expect(run.recommended!.meetsSlo).toBe(true);
     expect(run.result.pareto.length).toBeGreaterThan(0);
     expect(run.result.rejected.every((r) => r.reason.length > 0)).toBe(true);
-    const saved = await core.call('optimizer:get', { runId: run.id }, admin);
+    const saved = await app.core.call('optimizer:get', { runId: run.id }, app.token);
     expect(saved.result.pareto).toEqual(run.result.pareto);
-    const [summary] = await core.call('optimizer:runs', {}, admin);
+    const [summary] = await app.core.call('optimizer:runs', {}, app.token);
     expect(summary).toMatchObject({ id: run.id, workload: request.workload, slo: request.slo, backend: 'vllm' });
     // The contract the page relies on: kind codes beside reasons, the plan's memory, the library's own accuracy.
     expect(run.result.rejected.every((r) => r.kind.length > 0)).toBe(true);
     expect(saved.recommended!.memory.fits).toBe(true);
     expect(saved.recommended!.memory.maxConcurrency).toBeGreaterThanOrEqual(saved.recommended!.maxConcurrency);
     expect(saved.result.accuracy.heldOutModel.tpot.medianApe).toBeGreaterThan(0);
-    expect(core.services.audit.list()[0]).toMatchObject({ action: 'optimizer:run', target: run.id });
+    expect(app.services.audit.list()[0]).toMatchObject({ action: 'optimizer:run', target: run.id });
   });
 
   it('names the unknown model or GPU and lists what is known', async () => {
-    await expect(core.call('optimizer:run', { ...request, model: 'llama-9000' }, admin)).rejects.toMatchObject({
+    await expect(app.core.call('optimizer:run', { ...request, model: 'llama-9000' }, app.token)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining('llama-9000'),
       hint: expect.stringContaining('meta-llama/Llama-3.1-8B-Instruct'),
     });
-    await expect(core.call('optimizer:run', { ...request, clusters: [{ name: 'x', gpus: [{ gpu: 'rtx-9090', count: 1 }] }] }, admin)).rejects.toMatchObject({
+    await expect(app.core.call('optimizer:run', { ...request, clusters: [{ name: 'x', gpus: [{ gpu: 'rtx-9090', count: 1 }] }] }, app.token)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining('clusters.x'),
     });
-    await expect(core.call('optimizer:run', { ...request, clusters: [request.clusters[0]!, request.clusters[0]!] }, admin)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-    expect(await core.call('optimizer:runs', {}, admin)).toEqual([]);
+    await expect(app.core.call('optimizer:run', { ...request, clusters: [request.clusters[0]!, request.clusters[0]!] }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await app.core.call('optimizer:runs', {}, app.token)).toEqual([]);
   });
 
   it('explains when nothing fits', async () => {
-    const run = await core.call('optimizer:run', { ...request, model: 'llama-3.1-405b', clusters: [{ name: 'small', gpus: [{ gpu: 'l4', count: 2 }] }] }, admin);
+    const run = await app.core.call('optimizer:run', { ...request, model: 'llama-3.1-405b', clusters: [{ name: 'small', gpus: [{ gpu: 'l4', count: 2 }] }] }, app.token);
     expect(run.recommended).toBeNull();
     expect(run.result.noPlanReason).toBeTruthy();
     expect(run.result.rejected.some((r) => /GiB|memory/i.test(r.reason))).toBe(true);
   });
 
   it('lets testers view runs but not start them', async () => {
-    await core.call('users:create', { username: 'tess', password: 'tester password', role: 'tester' }, admin);
-    const tester = (await core.call('auth:signIn', { username: 'tess', password: 'tester password' })).token;
-    await expect(core.call('optimizer:run', request, tester)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await core.call('optimizer:catalog', {}, tester)).gpus.length).toBeGreaterThan(10);
+    await app.core.call('users:create', { username: 'tess', password: 'tester password', role: 'tester' }, app.token);
+    const tester = (await app.core.call('auth:signIn', { username: 'tess', password: 'tester password' })).token;
+    await expect(app.core.call('optimizer:run', request, tester)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await app.core.call('optimizer:catalog', {}, tester)).gpus.length).toBeGreaterThan(10);
   });
 });

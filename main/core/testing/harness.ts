@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { createCore, type Core, type CoreOptions } from '../core';
 import { createOsKeychain, keychainHealth, type Keychain } from '../vault/keychain';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../channels';
@@ -49,6 +50,11 @@ export function requireInCi(available: boolean, what: string): boolean {
   return available;
 }
 
+/** Whether tests may use the OS keychain (Secret Service) here; in CI a missing one fails. */
+export async function keychainTestsAvailable(): Promise<boolean> {
+  return requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+}
+
 export interface TestCore extends Core {
   home: string;
   keychain: Keychain;
@@ -93,4 +99,57 @@ export async function startAdminCore(options: Partial<CoreOptions> = {}): Promis
 export async function setupAdmin(core: TestCore): Promise<string> {
   const grant = await core.call('auth:setup', { ...ADMIN });
   return grant.token;
+}
+
+export interface AdminCoreFixture {
+  /** The running core; only inside a test (or a hook after the fixture's own). */
+  readonly core: TestCore;
+  /** The admin's session token. */
+  readonly token: string;
+  /** Shorthand for core.services. */
+  readonly services: TestCore['services'];
+  /** Ends the current core and starts a fresh one (new data folder, admin set up again) with these options. */
+  startFresh(options?: Partial<CoreOptions>): Promise<void>;
+}
+
+/**
+ * A fresh admin core for each test (`per: 'test'`, the default) or one for the whole file
+ * (`per: 'file'`), started and disposed by hooks this call registers. Call it before the file's
+ * own hooks: those then run after the core starts and, on the way out, before it is disposed.
+ * With `when: false` (a system part is missing) nothing starts.
+ */
+export function useAdminCore(opts: { per?: 'test' | 'file'; when?: boolean; options?: Partial<CoreOptions> } = {}): AdminCoreFixture {
+  let current: { core: TestCore; admin: string } | undefined;
+  const running = () => {
+    if (!current) throw new Error('No admin core is running: use it inside a test, after useAdminCore\'s hooks (and with `when` true).');
+    return current;
+  };
+  const start = async (options = opts.options) => {
+    current = await startAdminCore(options);
+  };
+  const stop = async () => {
+    const ending = current;
+    current = undefined;
+    await ending?.core.dispose();
+  };
+  const [before, after] = opts.per === 'file' ? [beforeAll, afterAll] : [beforeEach, afterEach];
+  before(async () => {
+    if (opts.when ?? true) await start();
+  });
+  after(stop);
+  return {
+    get core() {
+      return running().core;
+    },
+    get token() {
+      return running().admin;
+    },
+    get services() {
+      return running().core.services;
+    },
+    async startFresh(options) {
+      await stop();
+      await start(options);
+    },
+  };
 }
