@@ -1,10 +1,9 @@
-import { Button, Modal, Stack, Text } from '@mantine/core';
-import { useEffect, type FormEvent } from 'react';
+import { Button, Text } from '@mantine/core';
+import { useEffect } from 'react';
 import type { ApiKey } from '../../../main/core/access/api-keys';
 import { call } from '../../client';
-import { ErrorAlert } from '../../components/ErrorAlert';
 import { LimitFields } from '../../components/LimitFields';
-import { ModalActions } from '../../components/ModalActions';
+import { FormModal } from '../../components/FormModal';
 import { limitInputs, limitProblem, limitValues } from '../../components/limits';
 import { useLimitValues } from '../../components/useLimitValues';
 import { useAction } from '../../components/useAction';
@@ -28,8 +27,7 @@ export function EditKeyLimitsModal({ apiKey, onClose, onSaved }: Props) {
     setError(null);
   }, [apiKey, setError]);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     if (!apiKey) return;
     await run(async () => {
       const saved = await call('apikeys:update', {
@@ -42,28 +40,31 @@ export function EditKeyLimitsModal({ apiKey, onClose, onSaved }: Props) {
   };
 
   return (
-    <Modal opened={apiKey !== null} onClose={onClose} title={`Limits of ${apiKey?.name ?? ''}`} size="lg" data-testid="key-limits-form">
-      <form onSubmit={submit}>
-        <Stack gap="sm">
-          <Text size="sm" c="dimmed">
-            The key keeps working; synced gateways apply the new limits within seconds. The project's own limits still apply on top.
-          </Text>
-          <LimitFields
-            fields={FIELDS}
-            values={values}
-            onChange={change}
-            scope="this key"
-            errors={errors}
-            testIdPrefix="key-limit"
-          />
-          {error && <ErrorAlert error={error} />}
-          <ModalActions onCancel={onClose}>
-            <Button type="submit" loading={busy} disabled={FIELDS.some((f) => limitProblem(values[f]) !== null)} data-testid="key-limits-submit">
-              Save limits
-            </Button>
-          </ModalActions>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened={apiKey !== null}
+      onClose={onClose}
+      title={`Limits of ${apiKey?.name ?? ''}`}
+      size="lg"
+      testId="key-limits-form"
+      onSubmit={submit}
+      error={error}
+      actions={
+        <Button type="submit" loading={busy} disabled={FIELDS.some((f) => limitProblem(values[f]) !== null)} data-testid="key-limits-submit">
+          Save limits
+        </Button>
+      }
+    >
+      <Text size="sm" c="dimmed">
+        The key keeps working; synced gateways apply the new limits within seconds. The project's own limits still apply on top.
+      </Text>
+      <LimitFields
+        fields={FIELDS}
+        values={values}
+        onChange={change}
+        scope="this key"
+        errors={errors}
+        testIdPrefix="key-limit"
+      />
+    </FormModal>
   );
 }

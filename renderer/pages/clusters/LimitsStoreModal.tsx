@@ -1,9 +1,7 @@
-import { Alert, Button, Modal, PasswordInput, Stack, Text } from '@mantine/core';
-import type { FormEvent } from 'react';
+import { Alert, Button, PasswordInput, Text } from '@mantine/core';
 import type { ClusterSummary, LimitsStoreResult } from '../../../main/core/clusters/types';
 import { call } from '../../client';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { ModalActions } from '../../components/ModalActions';
+import { FormModal } from '../../components/FormModal';
 import { useAction } from '../../components/useAction';
 import { useModalForm } from '../../components/useModalForm';
 import { LIMITS_STORE_HELP, limitsStoreWording } from './format';
@@ -25,13 +23,11 @@ export function LimitsStoreModal({ cluster, onClose, onSaved }: Props) {
   const current = cluster.limitsStore;
   const wording = limitsStoreWording(current);
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    await run(async () => {
+  const save = () =>
+    run(async () => {
       onSaved(await call('clusters:setLimitsStore', { clusterId: cluster.id, redisUrl: url }));
       onClose();
     });
-  };
   const clear = () =>
     run(async () => {
       onSaved(await call('clusters:clearLimitsStore', { clusterId: cluster.id }));
@@ -39,41 +35,48 @@ export function LimitsStoreModal({ cluster, onClose, onSaved }: Props) {
     });
 
   return (
-    <Modal opened onClose={onClose} title={`Limits store of ${cluster.name}`} size="lg" data-testid="limits-store-form">
-      <form onSubmit={save} autoComplete="off">
-        <Stack gap="sm">
-          <Alert color={wording.color} variant="light" data-testid="limits-store-sentence">
-            {wording.sentence}
-          </Alert>
-          <PasswordInput
-            label={current ? 'New Redis URL' : 'Redis URL'}
-            description={LIMITS_STORE_HELP.url}
-            placeholder={current ? 'stored — enter a new URL to replace it' : 'redis://:password@redis.foundry-system.svc:6379'}
-            required
-            value={url}
-            onChange={(e) => setUrl(e.currentTarget.value)}
-            error={error?.code === 'INVALID_INPUT' ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : undefined}
-            name="redisUrl"
-            data-autofocus
-          />
+    <FormModal
+      opened
+      onClose={onClose}
+      title={`Limits store of ${cluster.name}`}
+      size="lg"
+      testId="limits-store-form"
+      onSubmit={save}
+      autoComplete="off"
+      // A refused URL is the field's own error; anything else (vault, cluster) goes in the alert.
+      error={error?.code === 'INVALID_INPUT' ? null : error}
+      actions={
+        <>
           {current && (
-            <Text size="xs" c="dimmed">
-              {LIMITS_STORE_HELP.replace} {LIMITS_STORE_HELP.clear}
-            </Text>
-          )}
-          {error && error.code !== 'INVALID_INPUT' && <ErrorAlert error={error} />}
-          <ModalActions onCancel={onClose}>
-            {current && (
-              <Button color="red" variant="light" onClick={() => void clear()} loading={busy} data-testid="limits-store-clear">
-                Clear store
-              </Button>
-            )}
-            <Button type="submit" loading={busy} disabled={!url.trim()} data-testid="limits-store-save">
-              {current ? 'Replace URL' : 'Save'}
+            <Button color="red" variant="light" onClick={() => void clear()} loading={busy} data-testid="limits-store-clear">
+              Clear store
             </Button>
-          </ModalActions>
-        </Stack>
-      </form>
-    </Modal>
+          )}
+          <Button type="submit" loading={busy} disabled={!url.trim()} data-testid="limits-store-save">
+            {current ? 'Replace URL' : 'Save'}
+          </Button>
+        </>
+      }
+    >
+      <Alert color={wording.color} variant="light" data-testid="limits-store-sentence">
+        {wording.sentence}
+      </Alert>
+      <PasswordInput
+        label={current ? 'New Redis URL' : 'Redis URL'}
+        description={LIMITS_STORE_HELP.url}
+        placeholder={current ? 'stored — enter a new URL to replace it' : 'redis://:password@redis.foundry-system.svc:6379'}
+        required
+        value={url}
+        onChange={(e) => setUrl(e.currentTarget.value)}
+        error={error?.code === 'INVALID_INPUT' ? `${error.message}${error.hint ? ` ${error.hint}` : ''}` : undefined}
+        name="redisUrl"
+        data-autofocus
+      />
+      {current && (
+        <Text size="xs" c="dimmed">
+          {LIMITS_STORE_HELP.replace} {LIMITS_STORE_HELP.clear}
+        </Text>
+      )}
+    </FormModal>
   );
 }

@@ -1,10 +1,9 @@
-import { Button, Modal, Stack, TextInput, Textarea } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { Button, TextInput, Textarea } from '@mantine/core';
 import type { Project } from '../../../main/core/access/projects';
 import { call } from '../../client';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { ModalActions } from '../../components/ModalActions';
+import { FormModal } from '../../components/FormModal';
 import { useAction } from '../../components/useAction';
+import { useModalForm } from '../../components/useModalForm';
 
 // The channel's own rule, in the channel's words (main/core/channels/spec.ts projectName).
 const NAME_RULE = 'Use 1–40 lowercase letters, digits and dashes (a DNS label), e.g. "fraud-detection".';
@@ -20,54 +19,47 @@ interface Props {
 
 export function ProjectFormModal({ opened, onClose, project, onSaved }: Props) {
   const editing = !!project;
-  const [name, setName] = useState('');
-  const [description, setDescription] = useState('');
   const { busy, error, setError, run } = useAction();
-
-  useEffect(() => {
-    if (!opened) return;
-    setName(project?.name ?? '');
-    setDescription(project?.description ?? '');
-    setError(null);
-  }, [opened, project, setError]);
+  const [form, set] = useModalForm(opened, project, () => ({ name: project?.name ?? '', description: project?.description ?? '' }), () => setError(null));
+  const { name, description } = form;
 
   const badName = !editing && name.length > 0 && !DNS_LABEL.test(name);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    await run(async () => {
+  const submit = () =>
+    run(async () => {
       const saved = project
         ? await call('projects:update', { projectId: project.id, description })
         : await call('projects:create', { name, description: description || undefined });
       onSaved(saved);
       onClose();
     });
-  };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={editing ? `Edit ${project.name}` : 'New project'} data-testid="project-form">
-      <form onSubmit={submit}>
-        <Stack gap="sm">
-          <TextInput
-            label="Name"
-            description={editing ? 'A project’s name cannot change: API keys and audit records refer to it.' : NAME_RULE}
-            required
-            disabled={editing}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            error={badName ? NAME_RULE : undefined}
-            data-autofocus
-            name="projectName"
-          />
-          <Textarea label="Description" autosize minRows={2} maxLength={500} value={description} onChange={(e) => setDescription(e.currentTarget.value)} name="description" />
-          {error && <ErrorAlert error={error} />}
-          <ModalActions onCancel={onClose}>
-            <Button type="submit" loading={busy} disabled={!editing && !DNS_LABEL.test(name)} data-testid="project-form-submit">
-              {editing ? 'Save' : 'Create project'}
-            </Button>
-          </ModalActions>
-        </Stack>
-      </form>
-    </Modal>
+    <FormModal
+      opened={opened}
+      onClose={onClose}
+      title={editing ? `Edit ${project.name}` : 'New project'}
+      testId="project-form"
+      onSubmit={submit}
+      error={error}
+      actions={
+        <Button type="submit" loading={busy} disabled={!editing && !DNS_LABEL.test(name)} data-testid="project-form-submit">
+          {editing ? 'Save' : 'Create project'}
+        </Button>
+      }
+    >
+      <TextInput
+        label="Name"
+        description={editing ? 'A project’s name cannot change: API keys and audit records refer to it.' : NAME_RULE}
+        required
+        disabled={editing}
+        value={name}
+        onChange={(e) => set({ name: e.currentTarget.value })}
+        error={badName ? NAME_RULE : undefined}
+        data-autofocus
+        name="projectName"
+      />
+      <Textarea label="Description" autosize minRows={2} maxLength={500} value={description} onChange={(e) => set({ description: e.currentTarget.value })} name="description" />
+    </FormModal>
   );
 }
