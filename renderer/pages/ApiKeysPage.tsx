@@ -3,7 +3,7 @@ import { IconFolderQuestion, IconPlus, IconSearch } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import type { ApiKey } from '../../main/core/access/api-keys';
 import { call } from '../client';
-import { ConfirmByName } from '../components/ConfirmByName';
+import { ConfirmItemByName } from '../components/ConfirmItemByName';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { notifyDone } from '../components/notify';
@@ -113,22 +113,19 @@ export function ApiKeysPage() {
           void keys.reload();
         }}
       />
-      <ConfirmByName
-        opened={revoking !== null}
+      <ConfirmItemByName
+        item={revoking}
         onClose={() => setRevoking(null)}
-        title={`Revoke ${revoking?.name ?? ''}`}
-        name={revoking?.name ?? ''}
-        consequence={
+        verb="Revoke"
+        consequence={(k) => (
           <>
-            Anything using <b>{revoking?.prefix}…</b> loses access to {project.name}’s models. A revoked key cannot be
-            restored; you would create a new one.
+            Anything using <b>{k.prefix}…</b> loses access to {project.name}’s models. A revoked key cannot be restored; you would create a new one.
           </>
-        }
+        )}
         confirmLabel="Revoke key"
-        onConfirm={async () => {
-          if (!revoking) return;
-          await call('apikeys:revoke', { keyId: revoking.id });
-          notifyDone(`Revoked ${revoking.name}`);
+        onConfirm={async (k) => {
+          await call('apikeys:revoke', { keyId: k.id });
+          notifyDone(`Revoked ${k.name}`);
           await keys.reload();
           void reloadProjects();
         }}

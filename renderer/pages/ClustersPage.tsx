@@ -4,6 +4,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ClusterSummary } from '../../main/core/clusters/types';
 import { call, ClientError } from '../client';
 import { ConfirmByName } from '../components/ConfirmByName';
+import { ConfirmItemByName } from '../components/ConfirmItemByName';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { notifyDone, notifyError } from '../components/notify';
@@ -201,23 +202,21 @@ export function ClustersPage() {
           }}
         />
       )}
-      <ConfirmByName
-        opened={removing !== null}
+      <ConfirmItemByName
+        item={removing}
         onClose={() => setRemoving(null)}
-        title={`Remove ${removing?.name ?? ''}`}
-        name={removing?.name ?? ''}
-        consequence={
+        verb="Remove"
+        consequence={(c) => (
           <>
-            Foundry forgets <b>{removing?.name}</b>: its kubeconfig and gateway admin token are deleted from the vault, and its keys stop being
-            synced to it. Nothing in the cluster is deleted: the gateway keeps serving its last config.
+            Foundry forgets <b>{c.name}</b>: its kubeconfig and gateway admin token are deleted from the vault, and its keys stop being synced to it. Nothing in the
+            cluster is deleted: the gateway keeps serving its last config.
           </>
-        }
+        )}
         confirmLabel="Remove cluster"
-        onConfirm={async () => {
-          if (!removing) return;
-          await call('clusters:remove', { clusterId: removing.id, confirmName: removing.name });
-          notifyDone(`Removed ${removing.name}`);
-          if (selectedId === removing.id) setSelectedId(null);
+        onConfirm={async (c) => {
+          await call('clusters:remove', { clusterId: c.id, confirmName: c.name });
+          notifyDone(`Removed ${c.name}`);
+          if (selectedId === c.id) setSelectedId(null);
           await clusters.reload();
         }}
       />

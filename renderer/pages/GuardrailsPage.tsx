@@ -3,7 +3,7 @@ import { IconShieldPlus } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import type { GuardrailProfile } from '../../main/core/guardrails/service';
 import { call } from '../client';
-import { ConfirmByName } from '../components/ConfirmByName';
+import { ConfirmItemByName } from '../components/ConfirmItemByName';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { notifyDone } from '../components/notify';
@@ -98,16 +98,15 @@ export function GuardrailsPage() {
           void profiles.reload();
         }}
       />
-      <ConfirmByName
-        opened={deleting !== null}
+      <ConfirmItemByName
+        item={deleting}
         onClose={() => setDeleting(null)}
-        title={`Delete ${deleting?.name ?? ''}`}
-        name={deleting?.name ?? ''}
-        consequence={
-          deleting && deleting.projectCount > 0 ? (
+        verb="Delete"
+        consequence={(g) =>
+          g.projectCount > 0 ? (
             <>
-              <b>{deleting.name}</b> is used by {deleting.projectCount === 1 ? 'project' : `${deleting.projectCount} projects:`} {deleting.projects.map((p) => p.name).join(', ')}. Foundry
-              refuses to delete a profile in use: give {deleting.projectCount === 1 ? 'it' : 'them'} another profile, or none, first.
+              <b>{g.name}</b> is used by {g.projectCount === 1 ? 'project' : `${g.projectCount} projects:`} {g.projects.map((p) => p.name).join(', ')}. Foundry
+              refuses to delete a profile in use: give {g.projectCount === 1 ? 'it' : 'them'} another profile, or none, first.
             </>
           ) : (
             <>
@@ -116,11 +115,10 @@ export function GuardrailsPage() {
           )
         }
         confirmLabel="Delete profile"
-        onConfirm={async () => {
-          if (!deleting) return;
-          await call('guardrails:delete', { profileId: deleting.id, confirmName: deleting.name });
-          notifyDone(`Deleted ${deleting.name}`);
-          if (selectedId === deleting.id) setSelectedId(null);
+        onConfirm={async (g) => {
+          await call('guardrails:delete', { profileId: g.id, confirmName: g.name });
+          notifyDone(`Deleted ${g.name}`);
+          if (selectedId === g.id) setSelectedId(null);
           await profiles.reload();
         }}
       />

@@ -3,7 +3,7 @@ import { IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { Endpoint, EndpointTestResult } from '../../main/core/endpoints/types';
 import { call } from '../client';
-import { ConfirmByName } from '../components/ConfirmByName';
+import { ConfirmItemByName } from '../components/ConfirmItemByName';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { notifyDone, notifyError } from '../components/notify';
@@ -108,28 +108,26 @@ export function ModelsPage() {
           void endpoints.reload();
         }}
       />
-      <ConfirmByName
-        opened={removing !== null}
+      <ConfirmItemByName
+        item={removing}
         onClose={() => setRemoving(null)}
-        title={`Remove ${removing?.name ?? ''}`}
-        name={removing?.name ?? ''}
-        consequence={
-          removing && removing.fallbackFor.length > 0 ? (
+        verb="Remove"
+        consequence={(e) =>
+          e.fallbackFor.length > 0 ? (
             <>
-              <b>{removing.name}</b> is the fallback of {removing.fallbackFor.map((f) => f.name).join(', ')}. Foundry refuses to remove it until they fall back to something else.
+              <b>{e.name}</b> is the fallback of {e.fallbackFor.map((f) => f.name).join(', ')}. Foundry refuses to remove it until they fall back to something else.
             </>
           ) : (
             <>
-              Clients calling <b>{removing?.name}</b> through any gateway get “model not found” after the next sync, and its API key is deleted from the vault. This cannot be undone.
+              Clients calling <b>{e.name}</b> through any gateway get “model not found” after the next sync, and its API key is deleted from the vault. This cannot be undone.
             </>
           )
         }
         confirmLabel="Remove endpoint"
-        onConfirm={async () => {
-          if (!removing) return;
-          await call('endpoints:remove', { endpointId: removing.id, confirmName: removing.name });
-          notifyDone(`Removed ${removing.name}`);
-          if (tested?.name === removing.name) setTested(null);
+        onConfirm={async (e) => {
+          await call('endpoints:remove', { endpointId: e.id, confirmName: e.name });
+          notifyDone(`Removed ${e.name}`);
+          if (tested?.name === e.name) setTested(null);
           await endpoints.reload();
         }}
       />

@@ -3,7 +3,7 @@ import { IconFolderPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { Project } from '../../main/core/access/projects';
 import { call } from '../client';
-import { ConfirmByName } from '../components/ConfirmByName';
+import { ConfirmItemByName } from '../components/ConfirmItemByName';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { PageHeader } from '../components/PageHeader';
 import { notifyDone } from '../components/notify';
@@ -92,22 +92,20 @@ export function ProjectsPage() {
         }}
       />
       <GatewayConfigModal opened={viewingConfig} onClose={() => setViewingConfig(false)} />
-      <ConfirmByName
-        opened={deleting !== null}
+      <ConfirmItemByName
+        item={deleting}
         onClose={() => setDeleting(null)}
-        title={`Delete ${deleting?.name ?? ''}`}
-        name={deleting?.name ?? ''}
-        consequence={
+        verb="Delete"
+        consequence={(p) => (
           <>
-            This deletes the project and revokes its {deleting?.apiKeyCount ?? 0} active API key{deleting?.apiKeyCount === 1 ? '' : 's'} — anything
-            using them loses access. Members lose access to the project. The audit trail keeps its history.
+            This deletes the project and revokes its {p.apiKeyCount} active API key{p.apiKeyCount === 1 ? '' : 's'} — anything using them loses access. Members
+            lose access to the project. The audit trail keeps its history.
           </>
-        }
+        )}
         confirmLabel="Delete project"
-        onConfirm={async () => {
-          if (!deleting) return;
-          await call('projects:delete', { projectId: deleting.id, confirmName: deleting.name });
-          notifyDone(`Deleted ${deleting.name}`);
+        onConfirm={async (p) => {
+          await call('projects:delete', { projectId: p.id, confirmName: p.name });
+          notifyDone(`Deleted ${p.name}`);
           await load();
         }}
       />
