@@ -2,7 +2,7 @@ import { vi, afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { keychainAvailable, requireInCi, tempDir } from '../../core/testing/harness';
+import { keychainTestsAvailable, tempDir } from '../../core/testing/harness';
 import { cliRunner } from '../testing';
 import { createTestCa, issueServerCert } from '../../../gateway/test-support/test-ca';
 
@@ -10,7 +10,7 @@ import { createTestCa, issueServerCert } from '../../../gateway/test-support/tes
 vi.setConfig({ testTimeout: 120_000 });
 
 /** `foundry gateway jwt` as a user runs it: separate processes on a real FOUNDRY_HOME (the vault on the real keychain). */
-const available = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+const available = await keychainTestsAvailable();
 
 describe.skipIf(!available)('foundry gateway jwt', () => {
   const home = tempDir();

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, type Running } from '../../../gateway/test-support/harness';
 import { createTestCa, issueServerCert, startTlsJwks, type TlsJwksServer } from '../../../gateway/test-support/test-ca';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
-import { keychainAvailable, requireInCi, startAdminCore, tempDir, type TestCore } from '../testing/harness';
+import { keychainTestsAvailable, tempDir, useAdminCore } from '../testing/harness';
 import { SECRETS_MOUNT } from '../gateway/render';
 import { desiredGatewayConfig, GATEWAY_CONFIGMAP, GATEWAY_SECRET, gatewaySyncObjects } from '../gateway/sync-objects';
 import type { GatewayJwtInput } from './types';
@@ -19,18 +19,14 @@ import type { GatewayJwtInput } from './types';
  * jose are accepted or refused, for each key source (an HS256 secret, an RS256 PEM key, an ES256
  * key set served over HTTP on 127.0.0.1, and one over HTTPS behind a CA minted for the test).
  */
-const available = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+const available = await keychainTestsAvailable();
 
-let core: TestCore;
-let admin: string;
+const app = useAdminCore({ when: available });
 let sims: Simulator[] = [];
 let gw: Running | undefined;
 let jwks: Server | undefined;
 let tlsJwks: TlsJwksServer | undefined;
 const dir = tempDir('foundry-gateway-jwt-');
-beforeEach(async () => {
-  if (available) ({ core, admin } = await startAdminCore());
-});
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
@@ -40,7 +36,6 @@ afterEach(async () => {
   jwks = undefined;
   await tlsJwks?.close();
   tlsJwks = undefined;
-  await core?.dispose();
 });
 afterAll(() => dir.remove());
 
@@ -52,17 +47,17 @@ async function registry() {
   const llama = await startSimulator({ model: 'llama', zeroDelay: true });
   const other = await startSimulator({ model: 'gpt-fraud', zeroDelay: true });
   sims.push(llama, other);
-  const fraud = await core.call('projects:create', { name: 'fraud' }, admin);
-  await core.call('projects:create', { name: 'search' }, admin);
-  await core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: `${llama.url}/v1`, upstreamModel: 'llama' }, admin);
-  await core.call('endpoints:create', { name: 'gpt-fraud', kind: 'openai_compatible', baseUrl: `${other.url}/v1`, upstreamModel: 'gpt-fraud', projectIds: [fraud.id] }, admin);
+  const fraud = await app.core.call('projects:create', { name: 'fraud' }, app.token);
+  await app.core.call('projects:create', { name: 'search' }, app.token);
+  await app.core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: `${llama.url}/v1`, upstreamModel: 'llama' }, app.token);
+  await app.core.call('endpoints:create', { name: 'gpt-fraud', kind: 'openai_compatible', baseUrl: `${other.url}/v1`, upstreamModel: 'gpt-fraud', projectIds: [fraud.id] }, app.token);
 }
 
 /** What a sync applies, mounted as the kubelet would, and a gateway started on it. */
 async function gatewayFromSync(): Promise<void> {
-  const desired = desiredGatewayConfig(core.services.db);
+  const desired = desiredGatewayConfig(app.services.db);
   const providerKeys: Record<string, string> = {};
-  for (const [file, id] of Object.entries(desired.providerKeys)) providerKeys[file] = (await core.services.vault.get(id)).toString('utf8');
+  for (const [file, id] of Object.entries(desired.providerKeys)) providerKeys[file] = (await app.services.vault.get(id)).toString('utf8');
   const objects = gatewaySyncObjects(desired, { namespace: 'foundry-system', adminToken: 'admin-token-for-the-test', providerKeys, owner: { id: 'desktop-a', host: 'laptop-a' } });
   const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === GATEWAY_SECRET) as unknown as { data: Record<string, string> };
   const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === GATEWAY_CONFIGMAP) as unknown as { data: Record<string, string> };
@@ -132,7 +127,7 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
   it('HS256: the secret sealed in the vault reaches the gateway as a Secret file and verifies tokens', async () => {
     await registry();
     const secret = 'an-hs256-secret-shared-with-the-batch-jobs-0123456789';
-    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, hs256Secret: secret }, admin);
+    await app.core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, hs256Secret: secret }, app.token);
     await gatewayFromSync();
     const enc = (s: string) => new TextEncoder().encode(s);
     await acceptsAndRefuses({ alg: 'HS256', secret: enc(secret) }, { alg: 'HS256', secret: enc(`${secret}-not`) });
@@ -140,7 +135,7 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
     // A replaced secret: the new gateway takes the new one and refuses tokens signed with the old.
     await gw!.close();
     gw = undefined;
-    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, hs256Secret: `${secret}-v2` }, admin);
+    await app.core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, hs256Secret: `${secret}-v2` }, app.token);
     await gatewayFromSync();
     expect((await chat(await mint({ alg: 'HS256', secret: enc(`${secret}-v2`) }), 'llama')).status).toBe(200);
     await expect401(await chat(await mint({ alg: 'HS256', secret: enc(secret) }), 'llama'));
@@ -151,7 +146,7 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const input: GatewayJwtInput = { issuer: ISSUER, audience: AUDIENCE, publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
-    await core.call('gatewayJwt:set', input, admin);
+    await app.core.call('gatewayJwt:set', input, app.token);
     await gatewayFromSync();
     await acceptsAndRefuses({ alg: 'RS256', key: pair.privateKey }, { alg: 'RS256', key: other.privateKey });
   });
@@ -169,7 +164,7 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
     });
     await new Promise<void>((r) => jwks!.listen(0, '127.0.0.1', r));
     const port = (jwks.address() as { port: number }).port;
-    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` }, admin);
+    await app.core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json` }, app.token);
     await gatewayFromSync();
     await acceptsAndRefuses({ alg: 'ES256', key: pair.privateKey, kid: 'k1' }, { alg: 'ES256', key: other.privateKey, kid: 'k1' });
     expect(fetched).toBeGreaterThanOrEqual(1);
@@ -177,7 +172,7 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
     // Other claim names and a minute of tolerance, set at the desktop, are what the gateway applies.
     await gw!.close();
     gw = undefined;
-    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], projectClaim: 'https://example.com/team', modelsClaim: 'scope_models', clockToleranceS: 60 }, admin);
+    await app.core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], projectClaim: 'https://example.com/team', modelsClaim: 'scope_models', clockToleranceS: 60 }, app.token);
     await gatewayFromSync();
     const key: Key = { alg: 'ES256', key: pair.privateKey, kid: 'k1' };
     const recent = await mint(key, { exp: -20, claims: { project: undefined, models: undefined, 'https://example.com/team': 'search', scope_models: ['llama'] } });
@@ -193,8 +188,8 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     tlsJwks = await startTlsJwks(issueServerCert(ca), [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }]);
-    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksUrl: tlsJwks.url, jwksCaBundle: ca.certPem, jwksCacheMs: 120_000 }, admin);
-    const desired = desiredGatewayConfig(core.services.db);
+    await app.core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksUrl: tlsJwks.url, jwksCaBundle: ca.certPem, jwksCacheMs: 120_000 }, app.token);
+    const desired = desiredGatewayConfig(app.services.db);
     expect(Object.keys(desired.caFiles)).toEqual([expect.stringMatching(/^jwt-jwks-ca-[0-9a-f]{16}\.pem$/)]);
     await gatewayFromSync();
     expect(gw!.gateway.runtime().config.auth.jwt).toMatchObject({ jwks_url: tlsJwks.url, jwks_cache_ms: 120_000, jwks_ca_file: `${SECRETS_MOUNT}/${Object.keys(desired.caFiles)[0]}` });
@@ -205,7 +200,7 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
     // this CA, so the key set is never fetched and every token is refused.
     await gw!.close();
     gw = undefined;
-    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksCaBundle: null }, admin);
+    await app.core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, jwksCaBundle: null }, app.token);
     await gatewayFromSync();
     const fetched = tlsJwks.fetched;
     const refused = await chat(await mint({ alg: 'ES256', key: pair.privateKey, kid: 'k1' }), 'llama');
@@ -217,8 +212,8 @@ describe.skipIf(!available)('the desktop\'s JWT settings in a real gateway', () 
   it('disabled: the gateway refuses every JWT again', async () => {
     await registry();
     const secret = 'an-hs256-secret-shared-with-the-batch-jobs-0123456789';
-    await core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, hs256Secret: secret }, admin);
-    await core.call('gatewayJwt:disable', { confirm: true }, admin);
+    await app.core.call('gatewayJwt:set', { issuer: ISSUER, audience: AUDIENCE, hs256Secret: secret }, app.token);
+    await app.core.call('gatewayJwt:disable', { confirm: true }, app.token);
     await gatewayFromSync();
     await expect401(await chat(await mint({ alg: 'HS256', secret: new TextEncoder().encode(secret) }), 'llama'));
   });

@@ -3,7 +3,7 @@ import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, type Running } from '../../../gateway/test-support/harness';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { renderGatewayConfig } from './render';
-import { startAdminCore, type TestCore } from '../testing/harness';
+import { useAdminCore } from '../testing/harness';
 
 /**
  * The desktop's guardrail profiles, end to end: profiles and assignments made through the channels,
@@ -11,24 +11,22 @@ import { startAdminCore, type TestCore } from '../testing/harness';
  * it, and a real gateway in front of the vLLM simulator serving keys of two projects.
  */
 
-let core: TestCore;
+const app = useAdminCore({ per: 'file' });
 let sim: Simulator;
 let gw: Running;
 let guardedKey: string;
 let freeKey: string;
 
 beforeAll(async () => {
-  let admin: string;
-  ({ core, admin } = await startAdminCore());
-  const guarded = await core.call('projects:create', { name: 'support-bot' }, admin);
-  const free = await core.call('projects:create', { name: 'research' }, admin);
-  const profile = await core.call('guardrails:create', { name: 'support', policy: { action: 'redact', pii: ['email'], deny: ['Project Zeus'], deny_action: 'block' } }, admin);
-  await core.call('guardrails:assign', { projectId: guarded.id, profileId: profile.id }, admin);
-  guardedKey = (await core.call('apikeys:create', { projectId: guarded.id, name: 'bot' }, admin)).secret;
-  freeKey = (await core.call('apikeys:create', { projectId: free.id, name: 'lab' }, admin)).secret;
+  const guarded = await app.core.call('projects:create', { name: 'support-bot' }, app.token);
+  const free = await app.core.call('projects:create', { name: 'research' }, app.token);
+  const profile = await app.core.call('guardrails:create', { name: 'support', policy: { action: 'redact', pii: ['email'], deny: ['Project Zeus'], deny_action: 'block' } }, app.token);
+  await app.core.call('guardrails:assign', { projectId: guarded.id, profileId: profile.id }, app.token);
+  guardedKey = (await app.core.call('apikeys:create', { projectId: guarded.id, name: 'bot' }, app.token)).secret;
+  freeKey = (await app.core.call('apikeys:create', { projectId: free.id, name: 'lab' }, app.token)).secret;
 
   sim = await startSimulator({ model: 'sim-model', zeroDelay: true });
-  const { toml } = renderGatewayConfig(core.services.db, {
+  const { toml } = renderGatewayConfig(app.services.db, {
     providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } },
     models: { chat: { targets: [{ provider: 'vllm', model: 'sim-model' }] } },
   });
@@ -40,7 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close();
   await sim?.close();
-  await core?.dispose();
 });
 
 const chat = (key: string, content: string) =>

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, type Running } from '../../../gateway/test-support/harness';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
-import { keychainAvailable, requireInCi, startAdminCore, tempDir, type TestCore } from '../testing/harness';
+import { keychainTestsAvailable, requireInCi, tempDir, useAdminCore } from '../testing/harness';
 import { gatewayAdminToken } from '../clusters/secrets';
 import { SECRETS_MOUNT } from './render';
 import { desiredGatewayConfig, GATEWAY_CONFIGMAP, GATEWAY_SECRET, gatewaySyncObjects } from './sync-objects';
@@ -21,15 +21,14 @@ import { insertTestCluster } from '../clusters/testing';
  * file is named by revision, so the [limits] section itself changes and the gateway opens the new store).
  */
 const haveRedis = requireInCi(spawnSync('redis-server', ['--version']).status === 0, 'redis-server (apt-get install redis-server)');
-const available = haveRedis && requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+const available = haveRedis && (await keychainTestsAvailable());
 
 const LIMIT = 4;
 const PASSWORD = 'limits-e2e-redis-password-5b0a';
 const procs: ChildProcess[] = [];
 const gateways: Running[] = [];
 const dir = tempDir('foundry-limits-redis-');
-let core: TestCore;
-let admin: string;
+const app = useAdminCore({ per: 'file', when: available });
 let sim: Simulator;
 let redisPort: number;
 let key: string;
@@ -51,10 +50,10 @@ function waitForLine(child: ChildProcess, re: RegExp, what: string): Promise<voi
 
 /** What a sync applies to a cluster: its config, and its Secret's files on a mount as the kubelet lays them out. */
 async function applied(clusterId: string) {
-  const desired = desiredGatewayConfig(core.services.db, clusterId);
+  const desired = desiredGatewayConfig(app.services.db, clusterId);
   const secretFiles: Record<string, string> = {};
-  for (const [file, id] of Object.entries(desired.providerKeys)) secretFiles[file] = (await core.services.vault.get(id)).toString('utf8');
-  const target = { namespace: 'foundry-system', adminToken: await gatewayAdminToken(core.services.vault, clusterId), providerKeys: secretFiles, owner: desktopIdentity(core.services.db) };
+  for (const [file, id] of Object.entries(desired.providerKeys)) secretFiles[file] = (await app.services.vault.get(id)).toString('utf8');
+  const target = { namespace: 'foundry-system', adminToken: await gatewayAdminToken(app.services.vault, clusterId), providerKeys: secretFiles, owner: desktopIdentity(app.services.db) };
   const objects = gatewaySyncObjects(desired, target) as unknown as { kind: string; metadata: { name: string }; data: Record<string, string> }[];
   const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === GATEWAY_SECRET)!;
   const configMap = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === GATEWAY_CONFIGMAP)!;
@@ -101,39 +100,37 @@ beforeAll(async () => {
   procs.push(redis);
   await waitForLine(redis, /Ready to accept connections/, 'redis-server');
   sim = await startSimulator({ model: 'llama', zeroDelay: true });
-  ({ core, admin } = await startAdminCore());
-  const project = await core.call('projects:create', { name: 'metered' }, admin);
-  await core.call('projects:setLimits', { projectId: project.id, requestsPerMinute: LIMIT }, admin);
-  await core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: `${sim.url}/v1` }, admin);
-  key = (await core.call('apikeys:create', { projectId: project.id, name: 'svc' }, admin)).secret;
+  const project = await app.core.call('projects:create', { name: 'metered' }, app.token);
+  await app.core.call('projects:setLimits', { projectId: project.id, requestsPerMinute: LIMIT }, app.token);
+  await app.core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: `${sim.url}/v1` }, app.token);
+  key = (await app.core.call('apikeys:create', { projectId: project.id, name: 'svc' }, app.token)).secret;
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(gateways.map((g) => g.close()));
   await sim?.close();
-  await core?.dispose();
   for (const p of procs) p.kill('SIGTERM');
   dir.remove();
 });
 
 describe.skipIf(!available)('a project limit across two gateway replicas', () => {
   it(`with the cluster's Redis limits store, ${LIMIT} requests a minute admit exactly ${LIMIT} across both replicas together`, async () => {
-    const id = await insertTestCluster(core, 'shared');
-    await core.call('clusters:setLimitsStore', { clusterId: id, redisUrl: `redis://:${PASSWORD}@127.0.0.1:${redisPort}/0` }, admin);
+    const id = await insertTestCluster(app.core, 'shared');
+    await app.core.call('clusters:setLimitsStore', { clusterId: id, redisUrl: `redis://:${PASSWORD}@127.0.0.1:${redisPort}/0` }, app.token);
     const statuses = await burst(await replicas(id));
     expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(2 * LIMIT);
   });
 
   it(`without one, each replica admits ${LIMIT} on its own: ${2 * LIMIT} in all; once a store is set, the running replicas reload onto it`, async () => {
-    const id = await insertTestCluster(core, 'apart');
+    const id = await insertTestCluster(app.core, 'apart');
     const running = await replicas(id);
     const statuses = await burst(running);
     expect(statuses.filter((s) => s === 200)).toHaveLength(2 * LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(LIMIT);
 
     // Database 1: a keyspace the first test's buckets are not in. The replicas reload the config a sync would apply.
-    await core.call('clusters:setLimitsStore', { clusterId: id, redisUrl: `redis://:${PASSWORD}@127.0.0.1:${redisPort}/1` }, admin);
+    await app.core.call('clusters:setLimitsStore', { clusterId: id, redisUrl: `redis://:${PASSWORD}@127.0.0.1:${redisPort}/1` }, app.token);
     const { config } = await applied(id);
     expect(config.limits).toMatchObject({ backend: 'redis', redis_url_file: `${SECRETS_MOUNT}/limits-redis-url-r1` });
     for (const gw of running) expect(await gw.gateway.reload(config)).toEqual({ ok: true });

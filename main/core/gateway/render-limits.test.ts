@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, logSink, type Running } from '../../../gateway/test-support/harness';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
-import { startAdminCore, type TestCore } from '../testing/harness';
+import { useAdminCore } from '../testing/harness';
 import { renderGatewayConfig } from './render';
 
 /**
@@ -10,8 +10,7 @@ import { renderGatewayConfig } from './render';
  * parsed the way a pod loads it) runs in a gateway on 127.0.0.1 in front of the vLLM simulator.
  * Each project and key below has its own limit, so one can run out without touching the others.
  */
-let core: TestCore;
-let admin: string;
+const app = useAdminCore({ per: 'file' });
 let sim: Simulator;
 let gw: Running;
 const log = logSink();
@@ -19,11 +18,10 @@ const keys: Record<string, string> = {};
 const MARK = 'limits-e2e-marker-7c1f';
 
 beforeAll(async () => {
-  ({ core, admin } = await startAdminCore());
   sim = await startSimulator({ model: 'llama', zeroDelay: true });
   const project = async (name: string, limits: Record<string, unknown> = {}) => {
-    const p = await core.call('projects:create', { name }, admin);
-    if (Object.keys(limits).length) await core.call('projects:setLimits', { projectId: p.id, ...limits }, admin);
+    const p = await app.core.call('projects:create', { name }, app.token);
+    if (Object.keys(limits).length) await app.core.call('projects:setLimits', { projectId: p.id, ...limits }, app.token);
     return p;
   };
   const rpm = await project('rpm', { requestsPerMinute: 2 });
@@ -31,10 +29,10 @@ beforeAll(async () => {
   const budget = await project('budget', { monthlyTokenBudget: 10 });
   const logged = await project('logged', { logBodies: true });
   const open = await project('open');
-  await core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: `${sim.url}/v1` }, admin);
-  await core.call('endpoints:create', { name: 'shared', kind: 'openai_compatible', baseUrl: `${sim.url}/v1`, upstreamModel: 'llama', requestsPerMinute: 3 }, admin);
+  await app.core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: `${sim.url}/v1` }, app.token);
+  await app.core.call('endpoints:create', { name: 'shared', kind: 'openai_compatible', baseUrl: `${sim.url}/v1`, upstreamModel: 'llama', requestsPerMinute: 3 }, app.token);
   const key = async (name: string, projectId: string, extra: Record<string, unknown> = {}) => {
-    keys[name] = (await core.call('apikeys:create', { projectId, name, ...extra }, admin)).secret;
+    keys[name] = (await app.core.call('apikeys:create', { projectId, name, ...extra }, app.token)).secret;
   };
   await key('rpm', rpm.id);
   await key('tpm', tpm.id, { tokensPerMinute: 5 });
@@ -44,7 +42,7 @@ beforeAll(async () => {
   await key('open-a', open.id);
   await key('elsewhere', logged.id);
 
-  const parsed = parseGatewayConfig(renderGatewayConfig(core.services.db).toml);
+  const parsed = parseGatewayConfig(renderGatewayConfig(app.services.db).toml);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   // The parsed config carries the server defaults (0.0.0.0:8080); a test listens on a free loopback port.
   gw = await listenGateway({ ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 } }, undefined, { accessLog: log.stream });
@@ -52,7 +50,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw?.close();
   await sim?.close();
-  await core?.dispose();
 });
 
 const chat = (key: string, model = 'llama', content = 'hello there') =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { apiKey, listenGateway, type Running } from '../../../gateway/test-support/harness';
 import { startScriptedUpstream, type ScriptedUpstream } from '../../../gateway/test-support/scripted-upstream';
-import { setupAdmin, startTestCore, type TestCore } from '../testing/harness';
+import { useAdminCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
 import type { PlaygroundEvent } from './types';
 
@@ -17,8 +17,7 @@ import type { PlaygroundEvent } from './types';
 let sim: Simulator;
 let scripted: ScriptedUpstream;
 let gw: Running;
-let core: TestCore;
-let token: string;
+const app = useAdminCore({ per: 'file' });
 const events: CoreEvent[] = [];
 const good = apiKey('k-play', 'team-a');
 const limited = apiKey('k-limited', 'team-a', { requests_per_minute: 1 });
@@ -34,12 +33,9 @@ beforeAll(async () => {
     providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` }, scripted: { kind: 'openai_compatible', base_url: `${scripted.url}/v1` } },
     models: { 'llama-sim': { targets: [{ provider: 'vllm', model: 'sim-model' }] }, 'scripted': { targets: [{ provider: 'scripted' }], projects: ['team-g'] } },
   });
-  core = startTestCore();
-  token = await setupAdmin(core);
-  core.services.events.subscribe({ session: token, role: 'admin' }, (e) => events.push(e));
+  app.services.events.subscribe({ session: app.token, role: 'admin' }, (e) => events.push(e));
 });
 afterAll(async () => {
-  await core?.dispose();
   await gw?.close();
   await sim?.close();
   await scripted?.close();
@@ -47,10 +43,10 @@ afterAll(async () => {
 
 const endpoint = () => ({ baseUrl: gw.url, apiKey: good.key });
 const ask = (content: string, extra: { maxTokens?: number; model?: string; apiKey?: string } = {}) =>
-  core.call(
+  app.core.call(
     'playground:chat',
     { ...endpoint(), model: extra.model ?? 'llama-sim', messages: [{ role: 'user', content }], maxTokens: extra.maxTokens ?? 12, ...(extra.apiKey ? { apiKey: extra.apiKey } : {}) },
-    token,
+    app.token,
   );
 
 const of = (requestId: string) => events.filter((e): e is PlaygroundEvent => e.kind === 'playground' && e.requestId === requestId);
@@ -61,11 +57,11 @@ async function finished(requestId: string): Promise<PlaygroundEvent> {
 
 describe('Playground through a real gateway', () => {
   it('lists the models the key may use', async () => {
-    expect(await core.call('playground:models', endpoint(), token)).toEqual([{ id: 'llama-sim', ownedBy: 'foundry' }]);
+    expect(await app.core.call('playground:models', endpoint(), app.token)).toEqual([{ id: 'llama-sim', ownedBy: 'foundry' }]);
   });
 
   it('accepts the OpenAI-style base URL with /v1 as well', async () => {
-    expect(await core.call('playground:models', { ...endpoint(), baseUrl: `${gw.url}/v1/` }, token)).toHaveLength(1);
+    expect(await app.core.call('playground:models', { ...endpoint(), baseUrl: `${gw.url}/v1/` }, app.token)).toHaveLength(1);
   });
 
   it('streams an answer with plausible TTFT, tokens/s, overhead, trace id and a masked curl', async () => {
@@ -109,18 +105,18 @@ describe('Playground through a real gateway', () => {
     sim.setFault({ kind: 'slow_stream', delayMs: 100, times: 1 });
     const { requestId } = await ask('tell me a long story', { maxTokens: 200 });
     await expect.poll(() => of(requestId).some((e) => e.delta), { timeout: 10_000 }).toBe(true);
-    await expect(core.call('playground:cancel', { requestId }, (await core.call('auth:signIn', { username: 'ada', password: 'correct horse battery' })).token)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(await core.call('playground:cancel', { requestId }, token)).toEqual({ cancelled: true });
+    await expect(app.core.call('playground:cancel', { requestId }, (await app.core.call('auth:signIn', { username: 'ada', password: 'correct horse battery' })).token)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await app.core.call('playground:cancel', { requestId }, app.token)).toEqual({ cancelled: true });
     const done = await finished(requestId);
     expect(done.cancelled).toBe(true);
     expect(done.error).toBeUndefined();
     expect(done.stats!.outputTokens).toBeLessThan(200);
     await expect.poll(() => sim.stats.aborted, { timeout: 5000 }).toBeGreaterThan(0);
-    expect(core.services.playground.activeCount()).toBe(0);
+    expect(app.services.playground.activeCount()).toBe(0);
   });
 
   it('says the key was refused, without signing the user out', async () => {
-    await expect(core.call('playground:models', { ...endpoint(), apiKey: 'fdy_wrong' }, token)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('refused the API key') });
+    await expect(app.core.call('playground:models', { ...endpoint(), apiKey: 'fdy_wrong' }, app.token)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('refused the API key') });
     const { requestId } = await ask('hi', { apiKey: 'fdy_wrong' });
     const done = await finished(requestId);
     expect(done.error).toMatchObject({ code: 'FORBIDDEN', hint: expect.stringContaining('fdy_') });
@@ -140,10 +136,10 @@ describe('Playground through a real gateway', () => {
 
   it('refuses a URL that is not http(s), and says when nothing listens', async () => {
     for (const baseUrl of ['ftp://127.0.0.1:8080', 'file:///etc/passwd', 'not a url', 'http://user:pw@127.0.0.1:1']) {
-      await expect(core.call('playground:models', { baseUrl, apiKey: good.key }, token)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-      await expect(core.call('playground:chat', { baseUrl, apiKey: good.key, model: 'm', messages: [{ role: 'user', content: 'x' }] }, token)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(app.core.call('playground:models', { baseUrl, apiKey: good.key }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      await expect(app.core.call('playground:chat', { baseUrl, apiKey: good.key, model: 'm', messages: [{ role: 'user', content: 'x' }] }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
     }
-    await expect(core.call('playground:models', { baseUrl: 'http://127.0.0.1:1', apiKey: good.key }, token)).rejects.toMatchObject({
+    await expect(app.core.call('playground:models', { baseUrl: 'http://127.0.0.1:1', apiKey: good.key }, app.token)).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
       message: expect.stringContaining('connection refused'),
       hint: expect.stringContaining('port-forward'),
@@ -152,22 +148,22 @@ describe('Playground through a real gateway', () => {
 
   it('sends answers only to the session that asked', async () => {
     const other: CoreEvent[] = [];
-    const grant = await core.call('auth:signIn', { username: 'ada', password: 'correct horse battery' });
-    const off = core.services.events.subscribe({ session: grant.token, role: 'admin' }, (e) => other.push(e));
+    const grant = await app.core.call('auth:signIn', { username: 'ada', password: 'correct horse battery' });
+    const off = app.services.events.subscribe({ session: grant.token, role: 'admin' }, (e) => other.push(e));
     await finished((await ask('private')).requestId);
     off();
     expect(other.filter((e) => e.kind === 'playground')).toEqual([]);
   });
 
   it('keeps the API key out of the database file, the audit chain and every event', async () => {
-    const files = readdirSync(core.home).filter((f) => f.startsWith('foundry.db'));
+    const files = readdirSync(app.core.home).filter((f) => f.startsWith('foundry.db'));
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
-      const bytes = readFileSync(join(core.home, f));
+      const bytes = readFileSync(join(app.core.home, f));
       expect(bytes.includes(Buffer.from(good.key)), f).toBe(false);
       expect(bytes.includes(Buffer.from(limited.key)), f).toBe(false);
     }
-    const audit = JSON.stringify(core.services.audit.list({ limit: 500 }));
+    const audit = JSON.stringify(app.services.audit.list({ limit: 500 }));
     expect(audit).not.toContain(good.key);
     expect(audit).not.toContain('playground:');
     expect(audit).not.toContain('hello there');

@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { openDatabase, type Db } from '../store/db';
 import { createVault, type Vault } from './vault';
 import { createOsKeychain, type Keychain } from './keychain';
-import { clearKeychainService, keychainAvailable, requireInCi, tempDir, testKeychainService } from '../testing/harness';
+import { keychainTestsAvailable, clearKeychainService, tempDir, testKeychainService } from '../testing/harness';
 
 /** These tests use the real OS keychain (Secret Service); npm test provides one under D-Bus. */
-const available = requireInCi(await keychainAvailable(), 'The OS keychain (Secret Service)');
+const available = await keychainTestsAvailable();
 
 interface Fixture {
   dir: ReturnType<typeof tempDir>;
