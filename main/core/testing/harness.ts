@@ -113,8 +113,8 @@ export interface AdminCoreFixture {
 }
 
 /**
- * A fresh admin core for each test (`per: 'test'`, the default) or one for the whole file
- * (`per: 'file'`), started and disposed by hooks this call registers. Call it before the file's
+ * A fresh admin core for each test (`per: 'test'`, the default) or one for the whole file, or the
+ * describe block it is called in (`per: 'file'`), started and disposed by hooks this call registers. Call it before the file's
  * own hooks: those then run after the core starts and, on the way out, before it is disposed.
  * With `when: false` (a system part is missing) nothing starts.
  */
