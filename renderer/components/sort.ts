@@ -7,7 +7,7 @@ export interface SortState<K extends string> {
   dir: SortDir;
 }
 
-type Sortable = string | number | boolean | null | undefined;
+export type Sortable = string | number | boolean | null | undefined;
 
 export function compareValues(a: Sortable, b: Sortable): number {
   // Missing values sort last in ascending order, whatever their type.

@@ -2,12 +2,9 @@ import { Badge, Button, Code, Group, Table, Text, Tooltip } from '@mantine/core'
 import { IconKey } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { ApiKey } from '../../../main/core/access/api-keys';
-import { SortableTh } from '../../components/SortableTh';
 import { DataTable } from '../../components/DataTable';
-import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 import { formatTime } from '../../components/format';
-import { useSort } from '../../components/sort';
 import { statusColor } from '../../theme';
 import { LimitsCell } from '../../components/LimitsCell';
 
@@ -42,47 +39,31 @@ function Models({ models }: { models: string[] }) {
 
 export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke, onEditLimits }: Props) {
   const pick = useCallback((k: ApiKey, col: Key) => k[col], []);
-  const { sorted, sort, toggle } = useSort(keys, { key: 'createdAt', dir: 'desc' }, pick);
 
   return (
     <DataTable
       minWidth={960}
       testId="keys-table"
-      head={
-        <>
-          <SortableTh column="name" sort={sort} onSort={toggle}>
-            Name
-          </SortableTh>
-          <Table.Th>Prefix</Table.Th>
-          <Table.Th>Allowed models</Table.Th>
-          <SortableTh column="monthlyTokenBudget" sort={sort} onSort={toggle}>
-            Limits
-          </SortableTh>
-          <SortableTh column="expiresAt" sort={sort} onSort={toggle}>
-            Expires
-          </SortableTh>
-          <SortableTh column="status" sort={sort} onSort={toggle}>
-            Status
-          </SortableTh>
-          <SortableTh column="createdAt" sort={sort} onSort={toggle}>
-            Created
-          </SortableTh>
-          <Table.Th w={150} />
-        </>
-      }
-      empty={
-        sorted.length === 0 && (
-          <TableEmpty
-            colSpan={8}
-            icon={<IconKey size={22} />}
-            title="No API keys match"
-            description="Keys let applications call this project's models through the gateway. Each is shown once when created."
-            action={emptyAction}
-          />
-        )
-      }
-    >
-      {sorted.map((k) => (
+      columns={[
+        { sortKey: 'name', label: 'Name' },
+        { label: 'Prefix' },
+        { label: 'Allowed models' },
+        { sortKey: 'monthlyTokenBudget', label: 'Limits' },
+        { sortKey: 'expiresAt', label: 'Expires' },
+        { sortKey: 'status', label: 'Status' },
+        { sortKey: 'createdAt', label: 'Created' },
+        { w: 150 },
+      ]}
+      rows={keys}
+      initialSort={{ key: 'createdAt', dir: 'desc' }}
+      pick={pick}
+      empty={{
+        icon: <IconKey size={22} />,
+        title: 'No API keys match',
+        description: "Keys let applications call this project's models through the gateway. Each is shown once when created.",
+        action: emptyAction,
+      }}
+      row={(k) => (
         <Table.Tr key={k.id} data-testid={`key-row-${k.name}`} opacity={k.status === 'active' ? 1 : 0.7}>
           <Table.Td>
             <Text size="sm" fw={600}>
@@ -127,7 +108,7 @@ export function KeysTable({ keys, canManage, emptyAction, usernames, onRevoke, o
             )}
           </Table.Td>
         </Table.Tr>
-      ))}
-    </DataTable>
+      )}
+    />
   );
 }

@@ -2,12 +2,9 @@ import { Badge, Code, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/
 import { IconRefresh, IconRocket, IconServer2, IconTrash, IconUpload } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { ClusterSummary } from '../../../main/core/clusters/types';
-import { SortableTh } from '../../components/SortableTh';
 import { DataTable } from '../../components/DataTable';
 import { RowActionsMenu } from '../../components/RowActionsMenu';
-import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
-import { useSort } from '../../components/sort';
 import { GATEWAY, HEALTH, gatewaySentence, shortGpuName } from './format';
 import { SelectableRow } from '../../components/SelectableRow';
 
@@ -66,36 +63,30 @@ export function ClustersTable({ clusters, selectedId, canManage, busyIds, emptyA
     if (col === 'gateway') return c.gateway?.state ?? null;
     return c[col];
   }, []);
-  const { sorted, sort, toggle } = useSort(clusters, { key: 'name', dir: 'asc' }, pick);
 
   return (
     <DataTable
       minWidth={980}
       testId="clusters-table"
-      head={
-        <>
-          <SortableTh column="name" sort={sort} onSort={toggle}>Name</SortableTh>
-          <SortableTh column="server" sort={sort} onSort={toggle}>API server</SortableTh>
-          <SortableTh column="health" sort={sort} onSort={toggle}>Status</SortableTh>
-          <SortableTh column="nodes" sort={sort} onSort={toggle}>Nodes</SortableTh>
-          <SortableTh column="gpus" sort={sort} onSort={toggle}>GPUs</SortableTh>
-          <SortableTh column="gateway" sort={sort} onSort={toggle}>Gateway</SortableTh>
-          <Table.Th w={48} />
-        </>
-      }
-      empty={
-        sorted.length === 0 && (
-          <TableEmpty
-            colSpan={7}
-            icon={<IconServer2 size={22} />}
-            title="No clusters match"
-            description="Import a kubeconfig context to see its nodes, GPUs and Foundry's gateway here."
-            action={emptyAction}
-          />
-        )
-      }
-    >
-      {sorted.map((c) => {
+      columns={[
+        { sortKey: 'name', label: 'Name' },
+        { sortKey: 'server', label: 'API server' },
+        { sortKey: 'health', label: 'Status' },
+        { sortKey: 'nodes', label: 'Nodes' },
+        { sortKey: 'gpus', label: 'GPUs' },
+        { sortKey: 'gateway', label: 'Gateway' },
+        { w: 48 },
+      ]}
+      rows={clusters}
+      initialSort={{ key: 'name', dir: 'asc' }}
+      pick={pick}
+      empty={{
+        icon: <IconServer2 size={22} />,
+        title: 'No clusters match',
+        description: "Import a kubeconfig context to see its nodes, GPUs and Foundry's gateway here.",
+        action: emptyAction,
+      }}
+      row={(c) => {
         const health = HEALTH[c.health];
         return (
           <SelectableRow key={c.id} data-testid={`cluster-row-${c.name}`} selected={c.id === selectedId} onSelect={() => onSelect(c)}>
@@ -135,7 +126,7 @@ export function ClustersTable({ clusters, selectedId, canManage, busyIds, emptyA
             </Table.Td>
           </SelectableRow>
         );
-      })}
-    </DataTable>
+      }}
+    />
   );
 }

@@ -2,10 +2,7 @@ import { Badge, Group, Menu, Stack, Table, Text } from '@mantine/core';
 import { IconPencil, IconShieldPlus, IconTrash } from '@tabler/icons-react';
 import { useCallback, type ReactNode } from 'react';
 import type { GuardrailProfile } from '../../../main/core/guardrails/service';
-import { SortableTh } from '../../components/SortableTh';
-import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
-import { useSort } from '../../components/sort';
 import { PII_KINDS, PII_LABELS } from './form';
 import { SelectableRow } from '../../components/SelectableRow';
 import { DataTable } from '../../components/DataTable';
@@ -59,40 +56,28 @@ function PolicyBadges({ p }: { p: GuardrailProfile }) {
 
 export function ProfilesTable({ profiles, selectedId, currentProject, canManage, emptyAction, onSelect, onEdit, onDelete }: Props) {
   const pick = useCallback((p: GuardrailProfile, k: Key) => p[k], []);
-  const { sorted, sort, toggle } = useSort(profiles, { key: 'name', dir: 'asc' }, pick);
 
   return (
     <DataTable
       minWidth={860}
       testId="profiles-table"
-      head={
-        <>
-          <SortableTh column="name" sort={sort} onSort={toggle}>
-            Profile
-          </SortableTh>
-          <Table.Th>Policy</Table.Th>
-          <SortableTh column="projectCount" sort={sort} onSort={toggle} w={220}>
-            Used by
-          </SortableTh>
-          <SortableTh column="updatedAt" sort={sort} onSort={toggle} w={170}>
-            Updated
-          </SortableTh>
-          <Table.Th w={48} />
-        </>
-      }
-      empty={
-        sorted.length === 0 && (
-          <TableEmpty
-            colSpan={5}
-            icon={<IconShieldPlus size={24} />}
-            title="No guardrail profiles yet"
-            description="A profile tells the gateway what to redact or block in a project's prompts and answers: emails, phone and card numbers, IBANs, API keys, denied terms, your own patterns, oversized prompts. Until a project has one, the gateway passes its traffic through unchanged."
-            action={emptyAction}
-          />
-        )
-      }
-    >
-      {sorted.map((p) => (
+      columns={[
+        { sortKey: 'name', label: 'Profile' },
+        { label: 'Policy' },
+        { sortKey: 'projectCount', label: 'Used by', w: 220 },
+        { sortKey: 'updatedAt', label: 'Updated', w: 170 },
+        { w: 48 },
+      ]}
+      rows={profiles}
+      initialSort={{ key: 'name', dir: 'asc' }}
+      pick={pick}
+      empty={{
+        icon: <IconShieldPlus size={24} />,
+        title: 'No guardrail profiles yet',
+        description: "A profile tells the gateway what to redact or block in a project's prompts and answers: emails, phone and card numbers, IBANs, API keys, denied terms, your own patterns, oversized prompts. Until a project has one, the gateway passes its traffic through unchanged.",
+        action: emptyAction,
+      }}
+      row={(p) => (
         <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`profile-row-${p.name}`}>
           <Table.Td>
             <Stack gap={0}>
@@ -142,7 +127,7 @@ export function ProfilesTable({ profiles, selectedId, currentProject, canManage,
             )}
           </Table.Td>
         </SelectableRow>
-      ))}
-    </DataTable>
+      )}
+    />
   );
 }

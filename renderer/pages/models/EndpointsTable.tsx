@@ -3,11 +3,8 @@ import { IconCloudComputing, IconPencil, IconPlugConnected, IconTrash } from '@t
 import { useCallback, type ReactNode } from 'react';
 import type { Endpoint } from '../../../main/core/endpoints/types';
 import { LimitsCell } from '../../components/LimitsCell';
-import { SortableTh } from '../../components/SortableTh';
 import { DataTable } from '../../components/DataTable';
 import { RowActionsMenu } from '../../components/RowActionsMenu';
-import { TableEmpty } from '../../components/TableEmpty';
-import { useSort } from '../../components/sort';
 import { kindLabel } from './form';
 import { LastTestBadge } from './TestResult';
 
@@ -55,46 +52,32 @@ function Projects({ e, current }: { e: Endpoint; current: string | null }) {
 
 export function EndpointsTable({ endpoints, currentProject, canManage, testing, emptyAction, onTest, onEdit, onRemove }: Props) {
   const pick = useCallback((e: Endpoint, k: Key) => e[k], []);
-  const { sorted, sort, toggle } = useSort(endpoints, { key: 'name', dir: 'asc' }, pick);
 
   return (
     <DataTable
       minWidth={1080}
       testId="endpoints-table"
-      head={
-        <>
-          <SortableTh column="name" sort={sort} onSort={toggle}>
-            Name
-          </SortableTh>
-          <SortableTh column="kind" sort={sort} onSort={toggle} w={120}>
-            Kind
-          </SortableTh>
-          <SortableTh column="baseUrl" sort={sort} onSort={toggle}>
-            Base URL
-          </SortableTh>
-          <SortableTh column="upstreamModel" sort={sort} onSort={toggle}>
-            Upstream model
-          </SortableTh>
-          <Table.Th w={72}>Key</Table.Th>
-          <Table.Th w={120}>Projects</Table.Th>
-          <Table.Th w={130}>Limits</Table.Th>
-          <Table.Th w={140}>Last test</Table.Th>
-          <Table.Th w={104} />
-        </>
-      }
-      empty={
-        sorted.length === 0 && (
-          <TableEmpty
-            colSpan={9}
-            icon={<IconCloudComputing size={24} />}
-            title="No endpoints yet"
-            description="An endpoint is a model Foundry does not run itself: OpenAI, Azure OpenAI, Anthropic, or a private OpenAI-compatible server (vLLM, SGLang, llama.cpp) with its own key. The gateway in every synced cluster serves it under the name you give it; until there is one, the gateways route nothing."
-            action={emptyAction}
-          />
-        )
-      }
-    >
-      {sorted.map((e) => (
+      columns={[
+        { sortKey: 'name', label: 'Name' },
+        { sortKey: 'kind', label: 'Kind', w: 120 },
+        { sortKey: 'baseUrl', label: 'Base URL' },
+        { sortKey: 'upstreamModel', label: 'Upstream model' },
+        { label: 'Key', w: 72 },
+        { label: 'Projects', w: 120 },
+        { label: 'Limits', w: 130 },
+        { label: 'Last test', w: 140 },
+        { w: 104 },
+      ]}
+      rows={endpoints}
+      initialSort={{ key: 'name', dir: 'asc' }}
+      pick={pick}
+      empty={{
+        icon: <IconCloudComputing size={24} />,
+        title: 'No endpoints yet',
+        description: 'An endpoint is a model Foundry does not run itself: OpenAI, Azure OpenAI, Anthropic, or a private OpenAI-compatible server (vLLM, SGLang, llama.cpp) with its own key. The gateway in every synced cluster serves it under the name you give it; until there is one, the gateways route nothing.',
+        action: emptyAction,
+      }}
+      row={(e) => (
         <Table.Tr key={e.id} data-testid={`endpoint-row-${e.name}`}>
           <Table.Td>
             <Stack gap={0}>
@@ -158,7 +141,7 @@ export function EndpointsTable({ endpoints, currentProject, canManage, testing, 
             </Group>
           </Table.Td>
         </Table.Tr>
-      ))}
-    </DataTable>
+      )}
+    />
   );
 }

@@ -2,11 +2,8 @@ import { Loader, Table, Text } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
 import { useCallback } from 'react';
 import type { OptimizerRunSummary } from '../../../main/core/optimizer/service';
-import { SortableTh } from '../../components/SortableTh';
 import { DataTable } from '../../components/DataTable';
-import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
-import { useSort } from '../../components/sort';
 import { planSummary, runAsk } from './format';
 import { SelectableRow } from '../../components/SelectableRow';
 
@@ -24,34 +21,27 @@ interface Props {
 /** Runs are kept so a plan can be compared later with what its deployment measures. */
 export function SavedRuns({ runs, opening, currentId, onOpen }: Props) {
   const pick = useCallback((r: OptimizerRunSummary, k: Key) => (k === 'recommended' ? (r.recommended?.costPerHour ?? null) : r[k]), []);
-  const { sorted, sort, toggle } = useSort(runs, { key: 'createdAt', dir: 'desc' }, pick);
   return (
     <DataTable
       minWidth={900}
       testId="saved-runs"
       layout="fixed"
-      head={
-        <>
-          <SortableTh column="name" sort={sort} onSort={toggle}>
-            Name
-          </SortableTh>
-          <SortableTh column="model" sort={sort} onSort={toggle} w={210}>
-            Model
-          </SortableTh>
-          <SortableTh column="recommended" sort={sort} onSort={toggle} w={290}>
-            Recommended
-          </SortableTh>
-          <SortableTh column="createdBy" sort={sort} onSort={toggle} w={80}>
-            By
-          </SortableTh>
-          <SortableTh column="createdAt" sort={sort} onSort={toggle} w={190}>
-            When
-          </SortableTh>
-        </>
-      }
-      empty={runs.length === 0 && <TableEmpty colSpan={5} icon={<IconHistory size={22} />} title="No saved runs" description="Every optimizer run is saved here with its inputs and full result." />}
-    >
-      {sorted.map((r) => (
+      columns={[
+        { sortKey: 'name', label: 'Name' },
+        { sortKey: 'model', label: 'Model', w: 210 },
+        { sortKey: 'recommended', label: 'Recommended', w: 290 },
+        { sortKey: 'createdBy', label: 'By', w: 80 },
+        { sortKey: 'createdAt', label: 'When', w: 190 },
+      ]}
+      rows={runs}
+      initialSort={{ key: 'createdAt', dir: 'desc' }}
+      pick={pick}
+      empty={{
+        icon: <IconHistory size={22} />,
+        title: 'No saved runs',
+        description: 'Every optimizer run is saved here with its inputs and full result.',
+      }}
+      row={(r) => (
         <SelectableRow key={r.id} data-testid="saved-run-row" selected={r.id === currentId} onSelect={() => onOpen(r)}>
           <Table.Td>
             <Text size="sm" lineClamp={2} title={r.name}>
@@ -83,7 +73,7 @@ export function SavedRuns({ runs, opening, currentId, onOpen }: Props) {
             <Time iso={r.createdAt} />
           </Table.Td>
         </SelectableRow>
-      ))}
-    </DataTable>
+      )}
+    />
   );
 }

@@ -2,12 +2,9 @@ import { Badge, Button, Group, Menu, Table, Text } from '@mantine/core';
 import { IconFolderPlus, IconPencil, IconTrash } from '@tabler/icons-react';
 import { useCallback } from 'react';
 import type { Project } from '../../../main/core/access/projects';
-import { SortableTh } from '../../components/SortableTh';
 import { DataTable } from '../../components/DataTable';
 import { RowActionsMenu } from '../../components/RowActionsMenu';
-import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
-import { useSort } from '../../components/sort';
 import { SelectableRow } from '../../components/SelectableRow';
 import { LimitsCell } from '../../components/LimitsCell';
 
@@ -25,44 +22,30 @@ interface Props {
 
 export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCreate, onEdit, onDelete }: Props) {
   const pick = useCallback((p: Project, k: Key) => p[k], []);
-  const { sorted, sort, toggle } = useSort(projects, { key: 'name', dir: 'asc' }, pick);
 
   return (
     <DataTable
       minWidth={900}
       testId="projects-table"
-      head={
-        <>
-          <SortableTh column="name" sort={sort} onSort={toggle}>
-            Name
-          </SortableTh>
-          <Table.Th>Description</Table.Th>
-          <SortableTh column="memberCount" sort={sort} onSort={toggle} w={110}>
-            Members
-          </SortableTh>
-          <SortableTh column="apiKeyCount" sort={sort} onSort={toggle} w={110}>
-            API keys
-          </SortableTh>
-          <Table.Th>Gateway limits</Table.Th>
-          <SortableTh column="createdAt" sort={sort} onSort={toggle} w={180}>
-            Created
-          </SortableTh>
-          <Table.Th w={48} />
-        </>
-      }
-      empty={
-        sorted.length === 0 && (
-          <TableEmpty
-            colSpan={7}
-            icon={<IconFolderPlus size={24} />}
-            title="No projects yet"
-            description="A project groups API keys, deployments and members. Create one to get started."
-            action={canManage && <Button onClick={onCreate}>New project</Button>}
-          />
-        )
-      }
-    >
-      {sorted.map((p) => (
+      columns={[
+        { sortKey: 'name', label: 'Name' },
+        { label: 'Description' },
+        { sortKey: 'memberCount', label: 'Members', w: 110 },
+        { sortKey: 'apiKeyCount', label: 'API keys', w: 110 },
+        { label: 'Gateway limits' },
+        { sortKey: 'createdAt', label: 'Created', w: 180 },
+        { w: 48 },
+      ]}
+      rows={projects}
+      initialSort={{ key: 'name', dir: 'asc' }}
+      pick={pick}
+      empty={{
+        icon: <IconFolderPlus size={24} />,
+        title: 'No projects yet',
+        description: 'A project groups API keys, deployments and members. Create one to get started.',
+        action: canManage && <Button onClick={onCreate}>New project</Button>,
+      }}
+      row={(p) => (
         <SelectableRow key={p.id} selected={p.id === selectedId} onSelect={() => onSelect(p)} data-testid={`project-row-${p.name}`}>
           <Table.Td>
             <Group gap="xs" wrap="nowrap">
@@ -98,7 +81,7 @@ export function ProjectsTable({ projects, selectedId, canManage, onSelect, onCre
             )}
           </Table.Td>
         </SelectableRow>
-      ))}
-    </DataTable>
+      )}
+    />
   );
 }

@@ -3,12 +3,9 @@ import { IconKey, IconUserCheck, IconUserOff, IconUsers } from '@tabler/icons-re
 import { useCallback } from 'react';
 import type { Role } from '../../../main/core/access/permissions';
 import type { User } from '../../../main/core/access/users';
-import { SortableTh } from '../../components/SortableTh';
 import { DataTable } from '../../components/DataTable';
 import { RowActionsMenu } from '../../components/RowActionsMenu';
-import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
-import { useSort } from '../../components/sort';
 import { statusColor } from '../../theme';
 import { ROLE_OPTIONS } from './roles';
 
@@ -27,35 +24,27 @@ const roleRank = (r: Role) => ROLE_OPTIONS.indexOf(r);
 
 export function UsersTable({ users, meId, canManage, onRole, onToggleDisabled, onResetPassword }: Props) {
   const pick = useCallback((u: User, k: Key) => (k === 'role' ? roleRank(u.role) : u[k]), []);
-  const { sorted, sort, toggle } = useSort(users, { key: 'username', dir: 'asc' }, pick);
 
   return (
     <DataTable
       minWidth={720}
       testId="users-table"
-      head={
-        <>
-          <SortableTh column="username" sort={sort} onSort={toggle}>
-            Username
-          </SortableTh>
-          <SortableTh column="displayName" sort={sort} onSort={toggle}>
-            Display name
-          </SortableTh>
-          <SortableTh column="role" sort={sort} onSort={toggle} w={170}>
-            Role
-          </SortableTh>
-          <SortableTh column="disabled" sort={sort} onSort={toggle} w={110}>
-            Status
-          </SortableTh>
-          <SortableTh column="createdAt" sort={sort} onSort={toggle} w={180}>
-            Created
-          </SortableTh>
-          <Table.Th w={48} />
-        </>
-      }
-      empty={sorted.length === 0 && <TableEmpty colSpan={6} icon={<IconUsers size={22} />} title="No users" />}
-    >
-      {sorted.map((u) => (
+      columns={[
+        { sortKey: 'username', label: 'Username' },
+        { sortKey: 'displayName', label: 'Display name' },
+        { sortKey: 'role', label: 'Role', w: 170 },
+        { sortKey: 'disabled', label: 'Status', w: 110 },
+        { sortKey: 'createdAt', label: 'Created', w: 180 },
+        { w: 48 },
+      ]}
+      rows={users}
+      initialSort={{ key: 'username', dir: 'asc' }}
+      pick={pick}
+      empty={{
+        icon: <IconUsers size={22} />,
+        title: 'No users',
+      }}
+      row={(u) => (
         <Table.Tr key={u.id} data-testid={`user-row-${u.username}`}>
           <Table.Td>
             <Text size="sm" fw={600}>
@@ -108,7 +97,7 @@ export function UsersTable({ users, meId, canManage, onRole, onToggleDisabled, o
             )}
           </Table.Td>
         </Table.Tr>
-      ))}
-    </DataTable>
+      )}
+    />
   );
 }
