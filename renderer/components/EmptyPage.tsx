@@ -1,5 +1,6 @@
-import { Button, Center, EmptyState, Text } from '@mantine/core';
+import { Button, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { PageEmptyState } from './PageEmptyState';
 import { PageHeader } from './PageHeader';
 
 interface Props {
@@ -19,25 +20,28 @@ export function EmptyPage({ title, icon, headline, description, actionLabel, act
   return (
     <>
       <PageHeader title={title} />
-      <Center mih={420} data-testid={testId}>
-        <EmptyState icon={icon} variant="light" size="lg" title={headline} description={description} maw={560}>
-          {action && (
-            <EmptyState.Actions>
-              <Button onClick={action.onClick} data-testid={action.testId}>
-                {action.label}
-              </Button>
-            </EmptyState.Actions>
-          )}
-          {!action && actionLabel && (
-            <EmptyState.Actions>
-              <Button disabled>{actionLabel}</Button>
-              <Text size="xs" c="dimmed">
-                Not available in this version yet.
-              </Text>
-            </EmptyState.Actions>
-          )}
-        </EmptyState>
-      </Center>
+      <PageEmptyState
+        testId={testId}
+        icon={icon}
+        title={headline}
+        description={description}
+        actions={
+          action ? (
+            <Button onClick={action.onClick} data-testid={action.testId}>
+              {action.label}
+            </Button>
+          ) : (
+            actionLabel && (
+              <>
+                <Button disabled>{actionLabel}</Button>
+                <Text size="xs" c="dimmed">
+                  Not available in this version yet.
+                </Text>
+              </>
+            )
+          )
+        }
+      />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, Center, EmptyState, Stack } from '@mantine/core';
+import { Button, Stack } from '@mantine/core';
 import { IconFileImport, IconRefresh, IconServer2, IconUpload } from '@tabler/icons-react';
 import { useEffect, useMemo, useState } from 'react';
 import type { ClusterSummary } from '../../main/core/clusters/types';
@@ -6,6 +6,7 @@ import { call, ClientError } from '../client';
 import { ConfirmByName } from '../components/ConfirmByName';
 import { ConfirmItemByName } from '../components/ConfirmItemByName';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { PageEmptyState } from '../components/PageEmptyState';
 import { PageHeader } from '../components/PageHeader';
 import { notifyDone, notifyError } from '../components/notify';
 import { useLoad } from '../components/useLoad';
@@ -131,18 +132,13 @@ export function ClustersPage() {
       />
       {clusters.error && <ErrorAlert error={clusters.error} />}
       {empty && (
-        <Center mih={420} data-testid="empty-clusters">
-          <EmptyState
-            icon={<IconServer2 size={32} stroke={1.5} />}
-            variant="light"
-            size="lg"
-            title="No clusters"
-            description="Import a context from a kubeconfig to see its nodes and GPUs and to push Foundry's gateway config to it. EKS, AKS and on-prem hosts over SSH will come next."
-            maw={560}
-          >
-            {canManage && <EmptyState.Actions>{importAction('clusters-import-empty')}</EmptyState.Actions>}
-          </EmptyState>
-        </Center>
+        <PageEmptyState
+          testId="empty-clusters"
+          icon={<IconServer2 size={32} stroke={1.5} />}
+          title="No clusters"
+          description="Import a context from a kubeconfig to see its nodes and GPUs and to push Foundry's gateway config to it. EKS, AKS and on-prem hosts over SSH will come next."
+          actions={importAction('clusters-import-empty')}
+        />
       )}
       {!empty && clusters.data && (
         <Stack gap="md">

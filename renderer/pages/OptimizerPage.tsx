@@ -1,9 +1,10 @@
-import { Badge, Center, EmptyState, Loader, Stack, Tabs } from '@mantine/core';
-import { IconGauge, IconLock } from '@tabler/icons-react';
+import { Badge, Center, Loader, Stack, Tabs } from '@mantine/core';
+import { IconGauge } from '@tabler/icons-react';
 import { useCallback, useMemo, useState } from 'react';
 import type { OptimizerRunSummary } from '../../main/core/optimizer/service';
 import { call } from '../client';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { NotAvailableToRole } from '../components/NotAvailableToRole';
 import { PageHeader } from '../components/PageHeader';
 import { notifyDone, notifyError } from '../components/notify';
 import { useLoad } from '../components/useLoad';
@@ -39,9 +40,7 @@ export function OptimizerPage() {
     return (
       <>
         {header}
-        <Center mih={400}>
-          <EmptyState icon={<IconLock size={32} />} variant="light" title="Not available to your role" description="Viewing the optimizer needs the model:view permission; an admin can change your role." />
-        </Center>
+        <NotAvailableToRole description="Viewing the optimizer needs the model:view permission; an admin can change your role." />
       </>
     );
   }

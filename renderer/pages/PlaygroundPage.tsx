@@ -1,6 +1,7 @@
-import { Button, Card, Center, EmptyState, Grid, ScrollArea, Stack } from '@mantine/core';
-import { IconLock, IconTrash } from '@tabler/icons-react';
+import { Button, Card, Grid, ScrollArea, Stack } from '@mantine/core';
+import { IconTrash } from '@tabler/icons-react';
 import { useEffect } from 'react';
+import { NotAvailableToRole } from '../components/NotAvailableToRole';
 import { PageHeader } from '../components/PageHeader';
 import { useCan } from '../stores/abilities';
 import { Composer } from './playground/Composer';
@@ -38,9 +39,7 @@ export function PlaygroundPage() {
     return (
       <>
         {header}
-        <Center mih={400}>
-          <EmptyState icon={<IconLock size={32} />} variant="light" title="Not available to your role" description="The Playground needs the playground:use permission; an admin can change your role." />
-        </Center>
+        <NotAvailableToRole description="The Playground needs the playground:use permission; an admin can change your role." />
       </>
     );
   }

@@ -4,7 +4,6 @@
  * errors next to the fields they name.
  */
 import type { GuardrailPolicy, GuardrailPolicyInput } from '../../../main/core/guardrails/policy';
-import type { ClientError } from '../../client';
 
 export type PiiKind = GuardrailPolicy['pii'][number];
 export type GuardAction = GuardrailPolicy['action'];
