@@ -2,6 +2,7 @@ import { ActionIcon, Code, Table, Text, Tooltip } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconListCheck } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 import type { AuditRecord } from '../../../main/core/audit/chain';
+import { RowDetail } from '../../components/RowDetail';
 import { TableEmpty } from '../../components/TableEmpty';
 import { Time } from '../../components/Time';
 
@@ -77,13 +78,11 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
                   </Table.Td>
                 </Table.Tr>
                 {expanded && (
-                  <Table.Tr>
-                    <Table.Td colSpan={8}>
-                      <Code block data-testid="audit-record-json">
-                        {JSON.stringify(r, null, 2)}
-                      </Code>
-                    </Table.Td>
-                  </Table.Tr>
+                  <RowDetail colSpan={8}>
+                    <Code block data-testid="audit-record-json">
+                      {JSON.stringify(r, null, 2)}
+                    </Code>
+                  </RowDetail>
                 )}
               </Fragment>
             );

@@ -3,6 +3,7 @@ import { IconChevronDown, IconChevronRight, IconListSearch, IconStarFilled } fro
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import type { OptimizeResult, Plan } from '../../../optimizer/src/search';
 import { SortableTh } from '../../components/SortableTh';
+import { RowDetail } from '../../components/RowDetail';
 import { TableEmpty } from '../../components/TableEmpty';
 import { useSort } from '../../components/sort';
 import { STATUS_COLORS } from '../../theme';
@@ -157,11 +158,9 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
                     </Table.Td>
                   </SelectableRow>
                   {open && (
-                    <Table.Tr>
-                      <Table.Td colSpan={14} bg="var(--mantine-color-default-hover)">
-                        <PlanBreakdown plan={p} />
-                      </Table.Td>
-                    </Table.Tr>
+                    <RowDetail colSpan={14} shaded>
+                      <PlanBreakdown plan={p} />
+                    </RowDetail>
                   )}
                 </Fragment>
               );
