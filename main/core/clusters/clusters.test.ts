@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:net';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,12 +8,13 @@ import type { Sandbox } from '../../../e2e/sandbox/sandbox';
 import { createCertificateAuthority } from '../pki/certificates';
 import type { TestCore } from '../testing/harness';
 import { adminClient, clusterCore, clusterTestsAvailable, kubeconfigOf, startTestSandbox } from './testing';
+import { useSandbox } from '../testing/sandbox';
 import { KUBECONFIG_SECRET_KIND } from './import';
 
 /** Import, check and removal against a real Kubernetes API server (kube-sandbox, profile "mixed"). */
 const available = await clusterTestsAvailable();
 
-let sb: Sandbox;
+const k8s = useSandbox('clusters-import', { when: available });
 let kubeconfig: string;
 let parsed: { clusters: { name: string; cluster: Record<string, unknown> }[]; users: { name: string; user: Record<string, unknown> }[]; contexts: unknown[] };
 let core: TestCore;
@@ -21,19 +22,17 @@ let admin: string;
 
 beforeAll(async () => {
   if (!available) return;
-  sb = await startTestSandbox('clusters-import');
-  kubeconfig = kubeconfigOf(sb);
+  kubeconfig = kubeconfigOf(k8s.sandbox);
   const { loadYaml } = await import('@kubernetes/client-node');
   parsed = loadYaml(kubeconfig);
 }, 120_000);
-afterAll(async () => sb?.stop());
 afterEach(async () => core?.dispose());
 
 /** The sandbox kubeconfig with parts replaced, as JSON text. */
 function variant(patch: { server?: string; ca?: string; user?: Record<string, unknown>; context?: string }): string {
   const c = parsed.clusters[0]!;
   const u = parsed.users[0]!;
-  const name = patch.context ?? sb.name;
+  const name = patch.context ?? k8s.sandbox.name;
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
@@ -45,21 +44,21 @@ function variant(patch: { server?: string; ca?: string; user?: Record<string, un
 }
 
 const importOne = (text: string, name?: string, extra: { allowUnreachable?: boolean } = {}) =>
-  core.call('clusters:import', { kubeconfig: text, contexts: [{ context: core.services.clusters.preview(text).currentContext ?? sb.name, name }], ...extra }, admin);
+  core.call('clusters:import', { kubeconfig: text, contexts: [{ context: core.services.clusters.preview(text).currentContext ?? k8s.sandbox.name, name }], ...extra }, admin);
 
 describe.skipIf(!available)('importing a cluster from a kubeconfig (real API server)', () => {
   it('records the context with its server, CA fingerprint and creator, and reads its GPU inventory', async () => {
     ({ core, admin } = await clusterCore());
     const preview = await core.call('clusters:preview', { kubeconfig }, admin);
-    expect(preview.contexts).toEqual([expect.objectContaining({ context: sb.name, server: sb.server, authKind: 'client-certificate', problem: null })]);
+    expect(preview.contexts).toEqual([expect.objectContaining({ context: k8s.sandbox.name, server: k8s.sandbox.server, authKind: 'client-certificate', problem: null })]);
 
-    const { imported, failed } = await core.call('clusters:import', { kubeconfig, contexts: [{ context: sb.name, name: 'sandbox-a' }] }, admin);
+    const { imported, failed } = await core.call('clusters:import', { kubeconfig, contexts: [{ context: k8s.sandbox.name, name: 'sandbox-a' }] }, admin);
     expect(failed).toEqual([]);
     const ca = Buffer.from(parsed.clusters[0]!.cluster['certificate-authority-data'] as string, 'base64');
     expect(imported[0]).toMatchObject({
       name: 'sandbox-a',
-      context: sb.name,
-      server: sb.server,
+      context: k8s.sandbox.name,
+      server: k8s.sandbox.server,
       caFingerprint: new X509Certificate(ca).fingerprint256,
       createdBy: 'ada',
       health: 'ok',
@@ -120,10 +119,10 @@ describe.skipIf(!available)('importing a cluster from a kubeconfig (real API ser
     await expect(core.call('clusters:import', { kubeconfig, contexts: [{ context: 'staging' }] }, admin)).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: 'The kubeconfig has no context named "staging".',
-      hint: expect.stringContaining(sb.name),
+      hint: expect.stringContaining(k8s.sandbox.name),
     });
     await expect(core.call('clusters:import', { kubeconfig: 'not: [yaml', contexts: [{ context: 'x' }] }, admin)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('not valid YAML') });
-    await expect(core.call('clusters:import', { kubeconfig, contexts: [{ context: sb.name, name: 'Bad Name!' }] }, admin)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(core.call('clusters:import', { kubeconfig, contexts: [{ context: k8s.sandbox.name, name: 'Bad Name!' }] }, admin)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 
   it('explains an exec credential plugin and says what is supported', async () => {
@@ -164,7 +163,7 @@ describe.skipIf(!available)('importing a cluster from a kubeconfig (real API ser
     });
     await expect(importOne(variant({ user: { token: 'not-a-real-token' } }), 'badtoken')).rejects.toMatchObject({ code: 'CLUSTER_UNAUTHORIZED', message: expect.stringContaining('(401)') });
 
-    const token = await serviceAccountToken(sb, 'no-rights');
+    const token = await serviceAccountToken(k8s.sandbox, 'no-rights');
     await expect(importOne(variant({ user: { token } }), 'norbac')).rejects.toMatchObject({
       code: 'CLUSTER_FORBIDDEN',
       message: expect.stringMatching(/does not allow the kubeconfig's user to list nodes \(403\).*system:serviceaccount:default:no-rights/),
@@ -211,7 +210,7 @@ describe.skipIf(!available)('checking and removing clusters', () => {
     const { token } = await core.call('auth:signIn', { username: 'vera', password: 'viewer password 1' });
     expect(await core.call('clusters:list', {}, token)).toHaveLength(1);
     await expect(core.call('clusters:preview', { kubeconfig }, token)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(core.call('clusters:import', { kubeconfig, contexts: [{ context: sb.name }] }, token)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(core.call('clusters:import', { kubeconfig, contexts: [{ context: k8s.sandbox.name }] }, token)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../e2e/sandbox/sandbox';
-import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox } from '../clusters/testing';
-import type { KubeClient } from '../clusters/kube-client';
+import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf } from '../clusters/testing';
+import { useSandbox } from '../testing/sandbox';
 import type { TestCore } from '../testing/harness';
 import { GATEWAY_CONFIGMAP, GATEWAY_SECRET } from '../gateway/sync-objects';
 import { SECRETS_MOUNT } from '../gateway/render';
@@ -15,30 +14,26 @@ const available = await clusterTestsAvailable();
 const NS = 'foundry-system';
 const SECRET = `jwt-${Math.random().toString(36).slice(2)}-shared-secret-for-the-sync-test`;
 
-let sb: Sandbox;
-let kube: KubeClient;
+const k8s = useSandbox('gateway-jwt', { when: available, profile: 'cpu-only' });
 let core: TestCore;
 let admin: string;
 
 interface Obj {
   data: Record<string, string>;
 }
-const config = async () => (await kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read'))?.data['config.toml'] ?? '';
-const secretData = async () => (await kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read'))?.data ?? {};
+const config = async () => (await k8s.kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read'))?.data['config.toml'] ?? '';
+const secretData = async () => (await k8s.kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read'))?.data ?? {};
 
 beforeAll(async () => {
   if (!available) return;
-  sb = await startTestSandbox('gateway-jwt', 'cpu-only');
-  kube = await adminClient(sb);
   ({ core, admin } = await clusterCore());
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(sb), contexts: [{ context: sb.name, name: 'edge' }] }, admin);
+  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'edge' }] }, admin);
   const job = await core.call('clusters:syncGateway', { clusterIds: [imported[0]!.id] }, admin);
   expect((await core.services.jobs.wait(job.id)).status).toBe('succeeded');
 }, 120_000);
 
 afterAll(async () => {
   await core?.dispose();
-  await sb?.stop();
 });
 
 describe.skipIf(!available)('JWT settings in a synced cluster (real API server)', () => {

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../e2e/sandbox/sandbox';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TestCore } from '../testing/harness';
-import { adminClient, clusterCore, clusterTestsAvailable, kubeconfigOf, startTestSandbox, eventually } from '../clusters/testing';
-import type { KubeClient } from '../clusters/kube-client';
+import { clusterCore, clusterTestsAvailable, kubeconfigOf, eventually } from '../clusters/testing';
+import { useSandbox } from '../testing/sandbox';
 import { OWNED_ELSEWHERE, OWNER_ANNOTATION, OWNER_HOST_ANNOTATION } from './ownership';
 import { GATEWAY_SECRET, SECRET_DATA_LIMIT, gatewaySyncObjects, type DesiredGatewayConfig } from './sync-objects';
 
@@ -10,36 +9,25 @@ import { GATEWAY_SECRET, SECRET_DATA_LIMIT, gatewaySyncObjects, type DesiredGate
 const available = await clusterTestsAvailable();
 
 const NS = 'foundry-system';
-let sb: Sandbox;
-let kube: KubeClient;
+const k8s = useSandbox('gateway-owner', { when: available, cleanNamespace: NS });
 const cores: TestCore[] = [];
 
-beforeAll(async () => {
-  if (!available) return;
-  sb = await startTestSandbox('gateway-owner');
-  kube = await adminClient(sb);
-}, 120_000);
-afterAll(async () => sb?.stop());
 afterEach(async () => {
   await Promise.all(cores.splice(0).map((c) => c.dispose()));
-  if (available) {
-    await kube.raw({ method: 'DELETE', path: `/api/v1/namespaces/${NS}`, action: 'delete namespace' });
-    await eventually(async () => (await kube.getOrNull(`/api/v1/namespaces/${NS}`, 'read namespace')) === null, 60_000, 'namespace deletion');
-  }
 });
 
 interface Secret {
   data: Record<string, string>;
   metadata: { annotations?: Record<string, string> };
 }
-const readSecret = async () => (await kube.getOrNull<Secret>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read'))!;
+const readSecret = async () => (await k8s.kube.getOrNull<Secret>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read'))!;
 const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
 
 /** A desktop with its own database and vault, with the sandbox imported. */
 async function desktop() {
   const { core, admin } = await clusterCore();
   cores.push(core);
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(sb), contexts: [{ context: sb.name, name: 'shared' }] }, admin);
+  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'shared' }] }, admin);
   const id = imported[0]!.id;
   const sync = async (takeOver = false) => core.services.jobs.wait((await core.call('clusters:syncGateway', { clusterIds: [id], takeOver }, admin)).id);
   const adminToken = async () => (await core.services.vault.getByName('gateway-admin-token', id)).toString();
@@ -93,8 +81,8 @@ describe.skipIf(!available)('gateway ownership (real API server)', () => {
   });
 
   it('refuses a Secret of the same name that no desktop marked, saying whose it looks like', async () => {
-    await kube.json({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: NS } }, action: 'create namespace' });
-    await kube.json({
+    await k8s.kube.json({ method: 'POST', path: '/api/v1/namespaces', body: { metadata: { name: NS } }, action: 'create namespace' });
+    await k8s.kube.json({
       method: 'POST',
       path: `/api/v1/namespaces/${NS}/secrets`,
       body: { metadata: { name: GATEWAY_SECRET }, data: { 'admin-token': Buffer.from('theirs').toString('base64') } },

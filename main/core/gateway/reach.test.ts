@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../e2e/sandbox/sandbox';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, secretsFrom, type Running } from '../../../gateway/test-support/harness';
-import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox, putBehindGatewayService } from '../clusters/testing';
-import type { KubeClient } from '../clusters/kube-client';
+import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, putBehindGatewayService } from '../clusters/testing';
+import { useSandbox } from '../testing/sandbox';
 import type { TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
 import { GATEWAY_CONFIGMAP, GATEWAY_NAME, GATEWAY_SECRET } from './sync-objects';
@@ -21,8 +20,7 @@ import type { PlaygroundEvent } from '../playground/types';
 const available = await clusterTestsAvailable();
 const NS = 'foundry-system';
 
-let sb: Sandbox;
-let kube: KubeClient;
+const k8s = useSandbox('playground', { when: available, profile: 'cpu-only' });
 let core: TestCore;
 let admin: string;
 let sim: Simulator;
@@ -33,14 +31,12 @@ const events: CoreEvent[] = [];
 
 beforeAll(async () => {
   if (!available) return;
-  sb = await startTestSandbox('playground', 'cpu-only');
-  kube = await adminClient(sb);
   sim = await startSimulator({ model: 'sim-model', latency: { ttftBaseMs: 20, tpotBaseMs: 3 } });
   ({ core, admin } = await clusterCore());
   core.services.events.subscribe({ session: admin, role: 'admin' }, (e) => events.push(e));
   const project = await core.call('projects:create', { name: 'chat' }, admin);
   key = (await core.call('apikeys:create', { projectId: project.id, name: 'playground' }, admin)).secret;
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(sb), contexts: [{ context: sb.name, name: 'edge' }] }, admin);
+  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'edge' }] }, admin);
   clusterId = imported[0]!.id;
 }, 120_000);
 
@@ -48,23 +44,22 @@ afterAll(async () => {
   await core?.dispose();
   await gateway?.close();
   await sim?.close();
-  await sb?.stop();
 });
 
 const of = (requestId: string) => events.filter((e): e is PlaygroundEvent => e.kind === 'playground' && e.requestId === requestId);
 
 /** What the kubelet would do: mount the synced ConfigMap into a gateway and put it behind the Service. */
 async function runGatewayPod(): Promise<void> {
-  const cm = await kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read config');
+  const cm = await k8s.kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read config');
   const parsed = parseGatewayConfig(cm!.data['config.toml']!);
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   // Routes come from deployments, which this test has none of: point the model at the simulator.
   // On this machine, not in a pod: loopback and a free port instead of the manifest's 0.0.0.0:8080.
   const config = { ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 }, providers: { sim: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } }, models: { 'llama-sim': { targets: [{ provider: 'sim', model: 'sim-model' }] } } };
-  const secret = await kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read secret');
+  const secret = await k8s.kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read secret');
   const adminToken = Buffer.from(secret!.data['admin-token']!, 'base64').toString('utf8');
   gateway = await listenGateway(config as never, secretsFrom({ [parsed.value.server.admin_token_file!]: adminToken }));
-  await putBehindGatewayService(kube, NS, GATEWAY_NAME, gateway.url);
+  await putBehindGatewayService(k8s.kube, NS, GATEWAY_NAME, gateway.url);
 }
 
 describe.skipIf(!available)("a cluster's gateway, reached from the desktop (real API server)", () => {
@@ -90,7 +85,7 @@ describe.skipIf(!available)("a cluster's gateway, reached from the desktop (real
     expect(models).toEqual([{ id: 'llama-sim', ownedBy: 'foundry' }]);
 
     const started = await core.call('playground:chat', { clusterId, apiKey: key, model: 'llama-sim', messages: [{ role: 'user', content: 'hello through the API server' }], maxTokens: 8 }, admin);
-    expect(started.curl).toContain(`kubectl --context '${sb.name}' -n '${NS}' port-forward svc/foundry-gateway 8080:http &`);
+    expect(started.curl).toContain(`kubectl --context '${k8s.sandbox.name}' -n '${NS}' port-forward svc/foundry-gateway 8080:http &`);
     expect(started.curl).not.toContain(key);
     await expect.poll(() => of(started.requestId).some((e) => e.done), { timeout: 15_000 }).toBe(true);
     const done = of(started.requestId).find((e) => e.done)!;

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Sandbox } from '../../../e2e/sandbox/sandbox';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { loadConfigFile } from '../../../gateway/src/config/watch';
 import { listenGateway, logSink, type Running } from '../../../gateway/test-support/harness';
-import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox, putBehindGatewayService } from '../clusters/testing';
-import type { KubeClient } from '../clusters/kube-client';
+import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, putBehindGatewayService } from '../clusters/testing';
+import { useSandbox } from '../testing/sandbox';
 import { tempDir, type TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
 import type { PlaygroundEvent } from '../playground/types';
@@ -26,8 +25,7 @@ const NS = 'foundry-system';
 const SIM_KEY = `vllm-key-${Math.random().toString(36).slice(2)}-private`;
 const SIM2_KEY = `vllm-key-${Math.random().toString(36).slice(2)}-rotated`;
 
-let sb: Sandbox;
-let kube: KubeClient;
+const k8s = useSandbox('endpoints', { when: available, profile: 'cpu-only' });
 let core: TestCore;
 let admin: string;
 let sim: Simulator;
@@ -43,8 +41,8 @@ const events: CoreEvent[] = [];
 interface Obj {
   data: Record<string, string>;
 }
-const readConfigMap = () => kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read');
-const readSecret = () => kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read');
+const readConfigMap = () => k8s.kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read');
+const readSecret = () => k8s.kube.getOrNull<Obj>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read');
 const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
 
 /** What the kubelet does on every sync: the ConfigMap and Secret become files, swapped as a whole. */
@@ -70,7 +68,7 @@ const podSecrets = { env: {}, readFile: (p: string) => readFileSync(join(mount.p
 
 async function runGatewayPod(): Promise<void> {
   gateway = await listenGateway(await loadMounted(), podSecrets, { accessLog: access.stream });
-  await putBehindGatewayService(kube, NS, GATEWAY_NAME, gateway.url);
+  await putBehindGatewayService(k8s.kube, NS, GATEWAY_NAME, gateway.url);
 }
 
 const of = (requestId: string) => events.filter((e): e is PlaygroundEvent => e.kind === 'playground' && e.requestId === requestId);
@@ -85,15 +83,13 @@ async function chatThroughCluster(model: string): Promise<string> {
 
 beforeAll(async () => {
   if (!available) return;
-  sb = await startTestSandbox('endpoints', 'cpu-only');
-  kube = await adminClient(sb);
   sim = await startSimulator({ model: 'meta-llama/Llama-3.1-8B-Instruct', apiKey: SIM_KEY, latency: { ttftBaseMs: 10, tpotBaseMs: 2 } });
   sim2 = await startSimulator({ model: 'meta-llama/Llama-3.1-8B-Instruct', apiKey: SIM2_KEY, zeroDelay: true });
   ({ core, admin } = await clusterCore());
   core.services.events.subscribe({ session: admin, role: 'admin' }, (e) => events.push(e));
   const project = await core.call('projects:create', { name: 'chat' }, admin);
   clientKey = (await core.call('apikeys:create', { projectId: project.id, name: 'playground' }, admin)).secret;
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(sb), contexts: [{ context: sb.name, name: 'edge' }] }, admin);
+  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'edge' }] }, admin);
   clusterId = imported[0]!.id;
   const job = await core.call('clusters:syncGateway', { clusterIds: [clusterId] }, admin);
   expect((await core.services.jobs.wait(job.id)).status).toBe('succeeded');
@@ -104,7 +100,6 @@ afterAll(async () => {
   await gateway?.close();
   await sim?.close();
   await sim2?.close();
-  await sb?.stop();
   mount.remove();
 });
 

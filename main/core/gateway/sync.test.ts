@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Sandbox } from '../../../e2e/sandbox/sandbox';
@@ -6,8 +6,8 @@ import { parseGatewayConfig } from '../../../gateway/src/config/index';
 import { listenGateway, secretsFrom, type Running } from '../../../gateway/test-support/harness';
 import { sha256Hex } from '../access/tokens';
 import { tempDir, type TestCore } from '../testing/harness';
-import { adminClient, clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox } from '../clusters/testing';
-import type { KubeClient } from '../clusters/kube-client';
+import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, startTestSandbox } from '../clusters/testing';
+import { useSandbox } from '../testing/sandbox';
 import { FIELD_MANAGER } from '../clusters/apply';
 import { callGatewayAdmin } from './admin';
 import { GATEWAY_CONFIGMAP, GATEWAY_SECRET } from './sync-objects';
@@ -16,25 +16,12 @@ import { GATEWAY_CONFIGMAP, GATEWAY_SECRET } from './sync-objects';
 const available = await clusterTestsAvailable();
 
 const NS = 'foundry-system';
-let sb: Sandbox;
-let kube: KubeClient;
+const k8s = useSandbox('gateway-sync', { when: available, cleanNamespace: NS });
 let core: TestCore;
 let admin: string;
 
-beforeAll(async () => {
-  if (!available) return;
-  sb = await startTestSandbox('gateway-sync');
-  kube = await adminClient(sb);
-}, 120_000);
-afterAll(async () => sb?.stop());
-afterEach(async () => {
-  await core?.dispose();
-  // Each test starts from a cluster without Foundry's namespace.
-  if (available) {
-    await kube.raw({ method: 'DELETE', path: `/api/v1/namespaces/${NS}`, action: 'delete namespace' });
-    await eventually(async () => (await kube.getOrNull(`/api/v1/namespaces/${NS}`, 'read namespace')) === null, 60_000, 'namespace deletion');
-  }
-});
+// Each test starts from a cluster without Foundry's namespace (useSandbox deletes it after this).
+afterEach(async () => core?.dispose());
 
 interface ConfigMap {
   data: Record<string, string>;
@@ -44,8 +31,8 @@ interface Secret {
   data: Record<string, string>;
 }
 
-const readConfigMap = () => kube.getOrNull<ConfigMap>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read');
-const readSecret = () => kube.getOrNull<Secret>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read');
+const readConfigMap = () => k8s.kube.getOrNull<ConfigMap>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read');
+const readSecret = () => k8s.kube.getOrNull<Secret>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read');
 const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
 
 async function clusterConfig() {
@@ -71,7 +58,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
     ({ core, admin } = await clusterCore());
     const project = await core.call('projects:create', { name: 'fraud-detection' }, admin);
     const key = await core.call('apikeys:create', { projectId: project.id, name: 'ci', allowedModels: ['llama-3.1-8b'] }, admin);
-    const id = await importSandbox(sb, 'sandbox');
+    const id = await importSandbox(k8s.sandbox, 'sandbox');
 
     const job = await syncAndWait([id]);
     expect(job).toMatchObject({ status: 'succeeded', title: 'Sync gateway config to sandbox' });
@@ -96,7 +83,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
   it('creating a key puts its hash in every synced cluster, and revoking it marks it revoked there', async () => {
     ({ core, admin } = await clusterCore());
     const project = await core.call('projects:create', { name: 'payments' }, admin);
-    const id = await importSandbox(sb, 'sandbox');
+    const id = await importSandbox(k8s.sandbox, 'sandbox');
     await syncAndWait([id]);
     expect((await clusterConfig())!.auth.api_keys).toEqual([]);
 
@@ -119,7 +106,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
     const project = await core.call('projects:create', { name: 'limited' }, admin);
     const key = await core.call('apikeys:create', { projectId: project.id, name: 'ci' }, admin);
     const endpoint = await core.call('endpoints:create', { name: 'llama', kind: 'openai_compatible', baseUrl: 'http://vllm.models:8000/v1' }, admin);
-    const id = await importSandbox(sb, 'sandbox');
+    const id = await importSandbox(k8s.sandbox, 'sandbox');
     await syncAndWait([id]);
     expect((await clusterConfig())!.projects.limited).toEqual({ log_bodies: false });
 
@@ -140,7 +127,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
   it('a reconcile does nothing when nothing changed, waits for a running sync, and picks up changes it was not told about', async () => {
     ({ core, admin } = await clusterCore());
     const project = await core.call('projects:create', { name: 'quiet' }, admin);
-    const id = await importSandbox(sb, 'sandbox');
+    const id = await importSandbox(k8s.sandbox, 'sandbox');
     await syncAndWait([id]);
     const auto = core.services.gatewayAutoSync;
     expect(await auto.reconcile()).toBeNull();
@@ -165,12 +152,12 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
 
   it('reports an edit made in the cluster as drift, and the next sync puts the config back', async () => {
     ({ core, admin } = await clusterCore());
-    const id = await importSandbox(sb, 'sandbox');
+    const id = await importSandbox(k8s.sandbox, 'sandbox');
     await syncAndWait([id]);
     const original = (await readConfigMap())!.data['config.toml'];
 
     // What `kubectl edit` does: an update under its own field manager.
-    await kube.json({
+    await k8s.kube.json({
       method: 'PATCH',
       path: `/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`,
       query: { fieldManager: 'kubectl-edit' },
@@ -194,7 +181,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
     const other = await startTestSandbox('gateway-sync-2', 'cpu-only');
     try {
       const project = await core.call('projects:create', { name: 'edge' }, admin);
-      const a = await importSandbox(sb, 'a');
+      const a = await importSandbox(k8s.sandbox, 'a');
       const b = await importSandbox(other, 'b');
       expect((await syncAndWait()).status).toBe('succeeded');
       await other.stop();
@@ -216,7 +203,7 @@ describe.skipIf(!available)('gateway config sync (real API server)', () => {
 /** The Deployment's latest template runs on exactly its two replicas (no old pod left behind the Service). */
 async function rolledOut() {
   await eventually(async () => {
-    const d = await kube.json<{ metadata: { generation: number }; status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number } }>({
+    const d = await k8s.kube.json<{ metadata: { generation: number }; status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number } }>({
       path: `/apis/apps/v1/namespaces/${NS}/deployments/foundry-gateway`,
       action: 'read',
     });
@@ -240,7 +227,7 @@ describe.skipIf(!available)('installing the gateway (real API server)', () => {
     const project = await core.call('projects:create', { name: 'search' }, admin);
     await core.call('apikeys:create', { projectId: project.id, name: 'a' }, admin);
     await core.call('apikeys:create', { projectId: project.id, name: 'b' }, admin);
-    const id = await importSandbox(sb, 'sandbox');
+    const id = await importSandbox(k8s.sandbox, 'sandbox');
 
     const job = await syncAndWait([id], true);
     expect(job).toMatchObject({ status: 'succeeded', title: 'Install the gateway on sandbox' });
@@ -252,7 +239,7 @@ describe.skipIf(!available)('installing the gateway (real API server)', () => {
       `/apis/networking.k8s.io/v1/namespaces/${NS}/networkpolicies/foundry-gateway`,
       `/apis/autoscaling/v2/namespaces/${NS}/horizontalpodautoscalers/foundry-gateway`,
     ]) {
-      expect(await kube.getOrNull(path, 'read'), path).not.toBeNull();
+      expect(await k8s.kube.getOrNull(path, 'read'), path).not.toBeNull();
     }
     await rolledOut();
     expect((await core.call('clusters:list', {}, admin))[0]!.gateway).toMatchObject({ state: 'synced', installedAt: expect.any(String) });
@@ -261,7 +248,7 @@ describe.skipIf(!available)('installing the gateway (real API server)', () => {
     const config = (await clusterConfig())!;
     const token = decode((await readSecret())!.data['admin-token']!);
     gateway = await listenGateway(config as never, secretsFrom({ [config.server.admin_token_file!]: token }));
-    await kube.json({
+    await k8s.kube.json({
       method: 'PATCH',
       path: `/apis/apps/v1/namespaces/${NS}/deployments/foundry-gateway`,
       query: { fieldManager: 'e2e-test' },
