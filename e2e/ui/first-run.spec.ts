@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ADMIN, SHOTS, goTo } from './session';
+import { ADMIN, SHOTS, goTo, pageOnSharedServer, sharedServerUrl } from './session';
 
 /**
  * First run in browser mode, as a new admin would do it: set up, create a project, create an API
@@ -18,13 +17,7 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 const go = (route: string) => goTo(page, route);
 
 test.beforeAll(async ({ browser }) => {
-  const url = process.env.FOUNDRY_WEB_URL;
-  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
-  mkdirSync(SHOTS, { recursive: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-  page = await context.newPage();
-  await page.goto(url);
+  page = await pageOnSharedServer(browser, { clipboard: true });
 });
 
 test.afterAll(async () => {
@@ -32,7 +25,7 @@ test.afterAll(async () => {
 });
 
 test('a page opened without its launch token says how to get one', async ({ browser }) => {
-  const origin = new URL(process.env.FOUNDRY_WEB_URL!).origin;
+  const origin = new URL(sharedServerUrl()).origin;
   const bare = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await bare.goto(`${origin}/`);
   await expect(bare.getByTestId('no-launch-token')).toContainText('npm run web');

@@ -1,7 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHOTS, dismissToasts, signInAsAdmin, goTo } from './session';
+import { SHOTS, dismissToasts, goTo, signedInOnSharedServer } from './session';
 
 /**
  * The Guardrails page as a platform engineer uses it: start from the honest empty state, create a
@@ -20,14 +19,7 @@ const go = (route: string) => goTo(page, route);
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ browser }) => {
-  const url = process.env.FOUNDRY_WEB_URL;
-  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
-  mkdirSync(SHOTS, { recursive: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  page = await context.newPage();
-  await page.goto(url);
-  await signInAsAdmin(page);
-  await dismissToasts(page);
+  page = await signedInOnSharedServer(browser);
   // The project the profile is for, made the current one.
   await go('projects');
   await page.getByTestId('create-project').click();

@@ -1,9 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../fixtures/vllm-sim';
 import { createTestCa, issueServerCert, startTlsUpstream, type TestCert, type TlsUpstream } from '../../gateway/test-support/test-ca';
-import { SHOTS, dismissToasts, signInAsAdmin } from './session';
+import { SHOTS, dismissToasts, signedInOnSharedServer } from './session';
 
 /**
  * The Models page as a platform engineer registers a private endpoint: from the honest empty state,
@@ -26,17 +25,10 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ browser }) => {
-  const url = process.env.FOUNDRY_WEB_URL;
-  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
-  mkdirSync(SHOTS, { recursive: true });
   sim = await startSimulator({ model: MODEL, apiKey: SIM_KEY, zeroDelay: true });
   ca = createTestCa({ commonName: 'Acme Internal Root' });
   tls = await startTlsUpstream(issueServerCert(ca));
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  page = await context.newPage();
-  await page.goto(url);
-  await signInAsAdmin(page);
-  await dismissToasts(page);
+  page = await signedInOnSharedServer(browser);
 });
 
 test.afterAll(async () => {

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, SHOTS, dismissToasts as closeToasts, signInAsAdmin } from './session';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { ADMIN, SHOTS, dismissToasts as closeToasts, signedInOnSharedServer } from './session';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -17,8 +17,6 @@ test.describe.configure({ mode: 'serial' });
 let page: Page;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
-
-const signIn = () => signInAsAdmin(page);
 
 /** Closes toasts and checks none is left. */
 async function dismissToasts() {
@@ -39,13 +37,7 @@ async function choose(select: ReturnType<Page['getByTestId']>, typed: string, op
 }
 
 test.beforeAll(async ({ browser }) => {
-  const url = process.env.FOUNDRY_WEB_URL;
-  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
-  mkdirSync(SHOTS, { recursive: true });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  page = await context.newPage();
-  await page.goto(url);
-  await signIn();
+  page = await signedInOnSharedServer(browser);
 });
 
 test.afterAll(async () => {

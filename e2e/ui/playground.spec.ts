@@ -1,6 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { SHOTS, dismissToasts as closeToasts, signInAsAdmin } from './session';
-import { mkdirSync } from 'node:fs';
+import { SHOTS, signedInOnSharedServer } from './session';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../fixtures/vllm-sim';
 import { apiKey, listenGateway, type Running } from '../../gateway/test-support/harness';
@@ -21,16 +20,9 @@ let gw: Running;
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
 
-const signIn = () => signInAsAdmin(page);
-
-const dismissToasts = () => closeToasts(page);
-
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async ({ browser }) => {
-  const url = process.env.FOUNDRY_WEB_URL;
-  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
-  mkdirSync(SHOTS, { recursive: true });
   // Slow enough per token that the answer is seen streaming, fast enough to keep the spec short.
   sim = await startSimulator({ model: 'meta-llama/Llama-3.1-8B-Instruct', latency: { ttftBaseMs: 80, tpotBaseMs: 25 } });
   gw = await listenGateway({
@@ -38,12 +30,7 @@ test.beforeAll(async ({ browser }) => {
     providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } },
     models: { 'llama-3.1-8b': { targets: [{ provider: 'vllm', model: 'meta-llama/Llama-3.1-8B-Instruct' }] } },
   });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-  page = await context.newPage();
-  await page.goto(url);
-  await signIn();
-  await dismissToasts();
+  page = await signedInOnSharedServer(browser, { clipboard: true });
 });
 
 test.afterAll(async () => {

@@ -38,23 +38,49 @@ export async function goTo(page: Page, route: string): Promise<void> {
   await expect(page).toHaveURL(new RegExp(`#/${route}$`));
 }
 
+/** A fresh browser context on `url` at the scenarios' window size; `clipboard` lets the page copy and paste. */
+async function openPage(browser: Browser, url: string, opts: { clipboard?: boolean } = {}): Promise<Page> {
+  mkdirSync(SHOTS, { recursive: true });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
+  if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  const page = await context.newPage();
+  await page.goto(url);
+  return page;
+}
+
+/** The shared browser-mode server's URL, with its launch token (playwright.config.ts's global setup starts it). */
+export function sharedServerUrl(): string {
+  const url = process.env.FOUNDRY_WEB_URL;
+  if (!url) throw new Error('FOUNDRY_WEB_URL is not set: run through playwright.config.ts, whose global setup starts browser mode.');
+  return url;
+}
+
+/** A page on the shared browser-mode server, not signed in (first-run.spec.ts makes the admin there). */
+export function pageOnSharedServer(browser: Browser, opts: { clipboard?: boolean } = {}): Promise<Page> {
+  return openPage(browser, sharedServerUrl(), opts);
+}
+
+/** A page on the shared browser-mode server, signed in as the admin, with its toasts closed; close its context when done. */
+export async function signedInOnSharedServer(browser: Browser, opts: { clipboard?: boolean } = {}): Promise<Page> {
+  const page = await pageOnSharedServer(browser, opts);
+  await signInAsAdmin(page);
+  await dismissToasts(page);
+  return page;
+}
+
 /**
  * A browser-mode server of its own (a fresh data folder, so the shared one and first-run.spec.ts
  * are untouched) with a page signed in as the admin; `close` ends both.
  */
 export async function signedInOnOwnServer(browser: Browser, prefix: string, opts: { clipboard?: boolean } = {}): Promise<{ page: Page; close(): Promise<void> }> {
-  mkdirSync(SHOTS, { recursive: true });
   const web = await startBrowserMode(prefix);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light', reducedMotion: 'reduce' });
-  if (opts.clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(web.url).origin });
-  const page = await context.newPage();
-  await page.goto(web.url);
+  const page = await openPage(browser, web.url, opts);
   await signInAsAdmin(page);
   await dismissToasts(page);
   return {
     page,
     async close() {
-      await context.close();
+      await page.context().close();
       await web.stop();
     },
   };
