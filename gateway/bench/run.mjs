@@ -5,7 +5,7 @@
 // streaming time-to-first-byte overhead, and the gateway's RSS before and after.
 // The bare fastify + undici proxy (bench/bare-proxy.mjs: no auth, limits, routing, accounting or
 // metrics) is measured in the same run with the same tool, so ratios compare like with like.
-// Flags: --seconds N (per throughput run, default 10), --soak N (after the measurements, N seconds
+// Flags: --seconds N (per throughput run, default 10), --rounds R (throughput rounds, medians reported, default 3), --soak N (after the measurements, N seconds
 // at --soak-rate req/s, default 1000, with the gateway's RSS sampled every 30 s), --guardrails (the
 // bench project gets a PII + deny-list guardrail profile), --cpu-prof DIR (the gateway writes a V8
 // CPU profile there on exit).
@@ -22,6 +22,7 @@ const arg = (n, d) => {
   return i >= 0 ? Number(process.argv[i + 1]) : d;
 };
 const SECONDS = arg('--seconds', 10);
+const ROUNDS = arg('--rounds', 3);
 const SOAK = arg('--soak', 0);
 const SOAK_RATE = arg('--soak-rate', 1000);
 const cpuProfIdx = process.argv.indexOf('--cpu-prof');
@@ -58,13 +59,30 @@ async function main() {
   const rssStart = rssKiB(gw.pid);
 
   const tool = haveWrk ? 'wrk -t1 -c64' : 'undici loader, 64 connections';
-  const direct = haveWrk ? wrk(`${upstream}${path}`, headers, body, SECONDS) : await maxThroughput({ url: upstream, path, headers, body, seconds: SECONDS });
-  let c0 = cpuMs(gw.pid);
-  const via = haveWrk ? wrk(`${gateway}${path}`, headers, body, SECONDS) : await maxThroughput({ url: gateway, path, headers, body, seconds: SECONDS });
-  const gwCpuUs = ((cpuMs(gw.pid) - c0) * 1000) / (via.rps * SECONDS);
-  c0 = cpuMs(bareProc.pid);
-  const bareRun = haveWrk ? wrk(`${bare}${path}`, headers, body, SECONDS) : await maxThroughput({ url: bare, path, headers, body, seconds: SECONDS });
-  const bareCpuUs = ((cpuMs(bareProc.pid) - c0) * 1000) / (bareRun.rps * SECONDS);
+  // Throughput in ROUNDS rounds, the three targets in a rotating order within each, reported as medians
+  // (with every run kept): one 5 s run moves ±30% with the shared machine's load, and a single lucky or
+  // unlucky sample is not a figure to quote.
+  const load = (url) => (haveWrk ? wrk(`${url}${path}`, headers, body, SECONDS) : maxThroughput({ url, path, headers, body, seconds: SECONDS }));
+  const targets = { direct: { url: upstream, pid: up.pid }, bare_proxy: { url: bare, pid: bareProc.pid }, gateway: { url: gateway, pid: gw.pid } };
+  const names = Object.keys(targets);
+  const runs = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const n of [...names.slice(r % 3), ...names.slice(0, r % 3)]) {
+      const c0 = cpuMs(targets[n].pid);
+      const res = await load(targets[n].url);
+      runs[n].push({ rps: res.rps, errors: res.errors, cpuUs: ((cpuMs(targets[n].pid) - c0) * 1000) / (res.rps * SECONDS) });
+    }
+  }
+  const med = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const rps = (n) => med(runs[n].map((x) => x.rps));
+  const cpu = (n) => med(runs[n].map((x) => x.cpuUs));
+  const direct = { rps: rps('direct'), errors: runs.direct.reduce((s, x) => s + x.errors, 0) };
+  const via = { rps: rps('gateway'), errors: runs.gateway.reduce((s, x) => s + x.errors, 0) };
+  const bareRun = { rps: rps('bare_proxy'), errors: runs.bare_proxy.reduce((s, x) => s + x.errors, 0) };
+  const gwCpuUs = cpu('gateway');
+  const bareCpuUs = cpu('bare_proxy');
+  // Paired within each round: the ratio that survives the load swings between rounds.
+  const pairedRatio = med(runs.gateway.map((g, i) => g.rps / runs.bare_proxy[i].rps));
   bareProc.kill('SIGTERM');
 
   const rate = 2000;
@@ -96,6 +114,9 @@ async function main() {
       gateway_rps: Math.round(via.rps),
       gateway_vs_direct: +(via.rps / direct.rps).toFixed(3),
       gateway_vs_bare_proxy: +(via.rps / bareRun.rps).toFixed(3),
+      gateway_vs_bare_proxy_paired_median: +pairedRatio.toFixed(3),
+      rounds: ROUNDS,
+      runs_rps: Object.fromEntries(names.map((n) => [n, runs[n].map((x) => Math.round(x.rps))])),
       cpu_us_per_request: { gateway: +gwCpuUs.toFixed(1), bare_proxy: +bareCpuUs.toFixed(1), ratio: +(gwCpuUs / bareCpuUs).toFixed(2) },
       errors: { direct: direct.errors, bare_proxy: bareRun.errors, gateway: via.errors },
     },
