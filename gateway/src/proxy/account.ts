@@ -57,7 +57,7 @@ export function account(call: Call, svc: Services, o: Outcome): void {
     duration_ms: Math.round(totalMs * 1000) / 1000,
     aborted: o.aborted,
     cached: o.cached === true,
-  } as never);
+  });
   if (call.span) {
     Tracing.endRequest(call.span, {
       status: o.status,
