@@ -27,6 +27,9 @@ test.beforeAll(async ({ browser }) => {
   sim = await startSimulator({ model: 'meta-llama/Llama-3.1-8B-Instruct', latency: { ttftBaseMs: 80, tpotBaseMs: 25 } });
   gw = await listenGateway({
     auth: { api_keys: [key.entry] },
+    // The key's project redacts PII, so an answer can show what its guardrails did.
+    projects: { 'fraud-detection': { guardrail: 'pii' } },
+    guardrails: { pii: {} },
     providers: { vllm: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } },
     models: { 'llama-3.1-8b': { targets: [{ provider: 'vllm', model: 'meta-llama/Llama-3.1-8B-Instruct' }] } },
   });
@@ -85,6 +88,19 @@ test('connecting lists the models and an answer streams in with its stats', asyn
   await expect(page.getByTestId('playground-answer').last()).toHaveAttribute('data-streaming', 'false', { timeout: 15_000 });
   await page.mouse.move(0, 0);
   await shot('30-playground');
+});
+
+test("an answer says what the project's guardrails did to it", async () => {
+  await page.getByTestId('playground-input').fill('Flag the account of jane.doe@bank.example, please.');
+  await page.getByTestId('playground-send').click();
+  const answer = page.getByTestId('playground-answer').last();
+  await expect(answer).toHaveAttribute('data-streaming', 'false', { timeout: 15_000 });
+  await expect(answer.getByTestId('playground-stats').getByTestId('stat-guardrails')).toHaveText('guardrails redacted pii.email (prompt)');
+  await page.mouse.move(0, 0);
+  await shot('33-playground-guardrails');
+  // An answer the guardrails left alone says nothing about them.
+  const before = await page.getByTestId('playground-answer').count();
+  expect(await page.getByTestId('playground-answer').nth(before - 2).getByTestId('stat-guardrails').count()).toBe(0);
 });
 
 test('Stop ends a slow answer and Clear empties the conversation', async () => {

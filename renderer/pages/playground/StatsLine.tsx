@@ -17,7 +17,7 @@ function CopyCurl({ curl }: { curl: string }) {
   );
 }
 
-/** Under each answer: TTFT, tok/s, tokens, total and gateway overhead, and the request as curl. */
+/** Under each answer: TTFT, tok/s, tokens, total, gateway overhead and what the guardrails did, and the request as curl. */
 export function StatsLine({ turn }: { turn: Turn }) {
   return (
     <Group justify="space-between" wrap="wrap" gap="md" style={{ rowGap: 2 }} data-testid="playground-stats">
