@@ -69,6 +69,12 @@ test('a run over two clusters recommends a plan and shows the front, the plans a
   await choose(page.getByTestId('pool-gpu-1'), 'A100 80GB SXM', /^A100 80GB SXM4/);
   await page.locator('input[name=pool-count-1]').fill('8');
 
+  // The engine release defaults to the newest the optimizer was trained on, and says which; a word is refused.
+  await expect(page.locator('input[name=engineVersion]')).toHaveAttribute('placeholder', /^newest known: \d+\.\d+\.\d+$/);
+  await page.locator('input[name=engineVersion]').fill('latest');
+  await expect(page.getByText('A release number, e.g. 0.19.0 or 1.2.0rc6')).toBeVisible();
+  await page.locator('input[name=engineVersion]').fill('');
+
   await page.locator('input[name=ttftMs]').fill('2000');
   await page.locator('input[name=tpotMs]').fill('80');
   await page.locator('input[name=targetRps]').fill('2');

@@ -11,6 +11,8 @@ export type { MemoryOptions, MemoryReport, WeightBreakdown } from './memory.js';
 export { memoryReport, weightBytesPerGpu, kvCost } from './memory.js';
 export type { PredictRequest, Prediction, Breakdown, EngineOptions } from './perf/predict.js';
 export { predict } from './perf/predict.js';
+export { ENGINE_RELEASE_PATTERN, engineVersionNumber } from './perf/engine-version.js';
+export { NEWEST_ENGINE_RELEASES } from './correction/default.js';
 export { rooflineBaseline } from './perf/baseline.js';
 export type { Coefficients } from './perf/coefficients.js';
 export { DEFAULT_COEFFICIENTS, parseCoefficients } from './perf/coefficients.js';

@@ -60,7 +60,7 @@ export function parseRow(row: Row, index: number): Parsed {
   const experts = parseDtype(row.moe_quant_mode) ?? weights;
   const silicon = siliconConcurrency(row.silicon_data_source, row.id);
   const notes: string[] = [];
-  const engine = { maxNumSeqs: 1024, maxNumBatchedTokens: 8192, backend: (row.backend ?? '').toLowerCase() || undefined };
+  const engine = { maxNumSeqs: 1024, maxNumBatchedTokens: 8192, backend: (row.backend ?? '').toLowerCase() || undefined, version: row.backend_version || null };
   const base = { id, row, modelId: model.id, gpuId: gpu.id, backend: row.backend ?? '', ttftMs, tpotMs, notes };
   const columns = (prefix: '' | 'prefill_' | 'decode_') => ({
     tp: posInt(row[`${prefix}tp_size`], 1),

@@ -34,6 +34,8 @@ export interface OptimizeRequest {
   slo?: Slo;
   precision?: Partial<Precision>;
   backend?: string;
+  /** The engine release to plan for (e.g. "0.19.0"); default: the newest the learned correction knows. */
+  engineVersion?: string;
   space?: { tp?: number[]; pp?: number[]; concurrency?: number[]; prefillDecodeRatios?: [number, number][] };
   /** Also consider disaggregated prefill/decode units (prefill:decode worker ratios from the space). */
   disaggregated?: boolean;
@@ -193,7 +195,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
             let p = cache.get(key);
             if (!p) {
               evaluated++;
-              p = predict({ model: arch, gpu, layout: { tp, pp }, precision: req.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: conc, backend: req.backend } }, coeffs);
+              p = predict({ model: arch, gpu, layout: { tp, pp }, precision: req.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: conc, backend: req.backend, version: req.engineVersion } }, coeffs);
               cache.set(key, p);
             }
             if (!p.memory.fits) {
@@ -235,7 +237,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
         const gpu = getGpu(pool.gpu);
         const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
         evaluated += enumerateDisagg(
-          { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, coeffs },
+          { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, coeffs },
           (c) => {
             const plan = disaggPlan(c, cluster.name, gpu.id, price, pool.count, slo, isl + osl);
             plans.push(plan);

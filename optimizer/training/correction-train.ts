@@ -52,6 +52,17 @@ export function correctionRow(x: PreparedCase, coeffs: Coefficients): { f: Float
   };
 }
 
+/** Per engine, the newest release among the rows that name one. */
+function latestVersions(cases: PreparedCase[]): Record<string, number> {
+  const latest: Record<string, number> = {};
+  for (const x of cases) {
+    const v = x.p.engineVersion;
+    const be = (x.c.request.engine?.backend ?? 'vllm').toLowerCase();
+    if (v !== undefined && Number.isFinite(v) && v > (latest[be] ?? -1)) latest[be] = v;
+  }
+  return latest;
+}
+
 function python(): string {
   return process.env.FOUNDRY_PYTHON ?? 'python3';
 }
@@ -80,7 +91,7 @@ export function trainCorrections(jobs: CorrectionJob[]): TrainedCorrection[] {
     return out.jobs.map((o, k) => {
       const job = jobs[k]!;
       const correction = parseCorrection(
-        { features: [...CORRECTION_FEATURES], clip: CORRECTION_CLIP, scale: { ...CORRECTION_SCALE }, ttft: o.ttft, tpot: o.tpot, trainedOn: { rows: job.cases.length, xgboost: out.xgboost, params: { ...CORRECTION_PARAMS } } },
+        { features: [...CORRECTION_FEATURES], clip: CORRECTION_CLIP, scale: { ...CORRECTION_SCALE }, ttft: o.ttft, tpot: o.tpot, latestEngineVersion: latestVersions(job.cases), trainedOn: { rows: job.cases.length, xgboost: out.xgboost, params: { ...CORRECTION_PARAMS } } },
         `correction ${o.name}`,
       );
       return { name: o.name, correction, parity: o.parity && job.parity ? { x: job.parity.map((r) => Array.from(r)), ...o.parity } : undefined };

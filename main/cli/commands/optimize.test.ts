@@ -47,6 +47,11 @@ describe('foundry optimize output', () => {
     expect(rejectedRow({ ...result.rejected[0]!, kind: undefined as never }).kind).toBe('-');
   });
 
+  it('names the engine release the run planned for, the newest known when the request named none', () => {
+    expect(describeRun(run, false).split('\n')[0]).toMatch(/^Run r1: disagg \(\d+ layouts evaluated, vllm \d+\.\d+\.\d+ \(newest known\)\)$/);
+    expect(describeRun({ ...run, request: { ...input, engineVersion: '0.12.0' } }, false).split('\n')[0]).toContain(', vllm 0.12.0)');
+  });
+
   it('prints disaggregated plans with both pools', () => {
     const disagg = result.plans.filter((p) => p.disagg);
     expect(disagg.length).toBeGreaterThan(0);

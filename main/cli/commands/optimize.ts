@@ -3,7 +3,7 @@ import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
 import type { OptimizerRun } from '../../core/optimizer/service';
-import type { Plan } from '../../../optimizer/src/index';
+import { NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
 
 /** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
 export function parseGpus(values: string[]): { name: string; gpus: { gpu: string; count: number; pricePerGpuHour?: number }[] }[] {
@@ -65,7 +65,8 @@ export const rejectedRow = (r: OptimizerRun['result']['rejected'][number]) => ({
 
 export function describeRun(run: OptimizerRun, showRejected: boolean): string {
   const { result } = run;
-  const lines = [`Run ${run.id}: ${run.name} (${result.evaluated} layouts evaluated)`, ''];
+  const engine = `${run.request.backend ?? 'vllm'} ${run.request.engineVersion ?? `${NEWEST_ENGINE_RELEASES[run.request.backend ?? 'vllm'] ?? 'newest'} (newest known)`}`;
+  const lines = [`Run ${run.id}: ${run.name} (${result.evaluated} layouts evaluated, ${engine})`, ''];
   if (result.recommended) {
     lines.push('Recommended:', table([planRow(result.recommended)], [...PLAN_COLUMNS]));
     const d = result.recommended.disagg;
@@ -97,11 +98,12 @@ export function registerOptimize(program: Command): void {
     .option('--osl <tokens>', 'output tokens per request', '256')
     .option('--slo <list>', 'ttft=MS,tpot=MS,rps=N[,p90]')
     .option('--backend <engine>', 'vllm, sglang or trtllm', 'vllm')
+    .option('--engine-version <release>', "the engine release to plan for, e.g. 0.19.0 (default: the newest the optimizer knows)")
     .option('--name <text>', 'a name for the saved run')
     .option('--disagg', 'also plan disaggregated prefill/decode units (prefill:decode worker ratio chosen)')
     .option('--show-rejected', 'list every rejected option with its kind and reason')
     .action(
-      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; name?: string; disagg?: boolean; showRejected?: boolean }) => {
+      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; showRejected?: boolean }) => {
         if (opts.gpus.length === 0) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Name the GPUs to plan for with --gpus.', hint: 'Example: --gpus eks-prod=h100_sxm:16' });
         const run = await ctx.call('optimizer:run', {
           name: opts.name,
@@ -110,6 +112,7 @@ export function registerOptimize(program: Command): void {
           workload: { isl: Number(opts.isl), osl: Number(opts.osl) },
           slo: parseSlo(opts.slo),
           backend: opts.backend,
+          ...(opts.engineVersion ? { engineVersion: opts.engineVersion } : {}),
           disaggregated: Boolean(opts.disagg),
         });
         print(ctx.json, run, () => describeRun(run, Boolean(opts.showRejected)));

@@ -47,6 +47,18 @@ describe('optimizer through the channel table', () => {
     expect(await app.core.call('optimizer:runs', {}, app.token)).toEqual([]);
   });
 
+  it('plans for a named engine release, and refuses one that is not a release number', async () => {
+    const oldRelease = await app.core.call('optimizer:run', { ...request, engineVersion: '0.11.2' }, app.token);
+    const newest = await app.core.call('optimizer:run', request, app.token);
+    expect(oldRelease.request.engineVersion).toBe('0.11.2');
+    expect(oldRelease.recommended).not.toBeNull();
+    // The release reaches the predictions: the same plan is predicted differently on another release.
+    const same = oldRelease.result.plans.find((p) => p.cluster === newest.recommended!.cluster && p.gpu === newest.recommended!.gpu && p.tp === newest.recommended!.tp && p.pp === newest.recommended!.pp && p.maxConcurrency === newest.recommended!.maxConcurrency);
+    expect(same).toBeDefined();
+    expect(same!.prediction.tpotMs).not.toBe(newest.recommended!.prediction.tpotMs);
+    await expect(app.core.call('optimizer:run', { ...request, engineVersion: 'latest' }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('0.19.0') });
+  });
+
   it('explains when nothing fits', async () => {
     const run = await app.core.call('optimizer:run', { ...request, model: 'llama-3.1-405b', clusters: [{ name: 'small', gpus: [{ gpu: 'l4', count: 2 }] }] }, app.token);
     expect(run.recommended).toBeNull();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GPUS, MODELS, findGpu, findModel, optimize, paramCounts, type OptimizeResult } from '../../../optimizer/src/index';
+import { ENGINE_RELEASE_PATTERN, GPUS, MODELS, NEWEST_ENGINE_RELEASES, findGpu, findModel, optimize, paramCounts, type OptimizeResult } from '../../../optimizer/src/index';
 import { FoundryError, invalid, notFound } from '../errors';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
@@ -37,6 +37,13 @@ export const OptimizeInputSchema = z
       .strict()
       .default({}),
     backend: z.enum(['vllm', 'sglang', 'trtllm']).default('vllm'),
+    /** The engine release to plan for, e.g. 0.19.0; without it the newest release the optimizer was trained on. */
+    engineVersion: z
+      .string()
+      .trim()
+      .regex(ENGINE_RELEASE_PATTERN, 'Give the engine release as numbers, e.g. 0.19.0 or 1.2.0rc6')
+      .max(40)
+      .optional(),
     /** Also plan disaggregated prefill/decode units (worker ratios chosen by the search). */
     disaggregated: z.boolean().default(false),
   })
@@ -67,6 +74,8 @@ export interface OptimizerRun extends OptimizerRunSummary {
 export interface OptimizerCatalog {
   models: { id: string; aliases: string[]; params: number; activeParams: number; maxContext: number }[];
   gpus: { id: string; name: string; aliases: string[]; memoryGB: number; bandwidthTBs: number; bf16Tflops: number; pricePerGpuHour: number; unverified: string[] }[];
+  /** Per engine, the newest release the optimizer was trained on: what a run naming none assumes. */
+  engineReleases: Record<string, string>;
 }
 
 function check(input: OptimizeInput): void {
@@ -109,6 +118,7 @@ export function createOptimizerService(db: Db) {
           return { id: m.id, aliases: m.aliases, params: counts.total, activeParams: counts.activePerToken, maxContext: m.maxContext };
         }),
         gpus: GPUS.map((g) => ({ id: g.id, name: g.name, aliases: g.aliases, memoryGB: g.memoryGB, bandwidthTBs: g.bandwidthTBs, bf16Tflops: g.bf16Tflops, pricePerGpuHour: g.pricePerGpuHour, unverified: g.unverified })),
+        engineReleases: { ...NEWEST_ENGINE_RELEASES },
       };
     },
 
@@ -116,7 +126,7 @@ export function createOptimizerService(db: Db) {
       check(input);
       let result: OptimizeResult;
       try {
-        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, disaggregated: input.disaggregated });
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, disaggregated: input.disaggregated });
       } catch (cause) {
         throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
       }

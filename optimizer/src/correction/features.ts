@@ -37,6 +37,7 @@ export const CORRECTION_FEATURES = [
   'share_interconnect',
   'share_fixed', // collectives + layers + step + sequences
   'disaggregated', // 1: prefill runs on its own workers (the other inputs then describe a decode worker)
+  'engine_version', // the engine release as a number (engineVersionNumber; missing when unknown): releases differ in speed
 ] as const;
 export type CorrectionFeature = (typeof CORRECTION_FEATURES)[number];
 
@@ -47,7 +48,7 @@ export const MONOTONE: Record<'ttft' | 'tpot', Partial<Record<CorrectionFeature,
 };
 /** Features a target's trees may not use: they move with isl (TTFT) in no fixed direction. */
 export const EXCLUDED: Record<'ttft' | 'tpot', CorrectionFeature[]> = {
-  ttft: ['log2_decode_mem_over_compute'],
+  ttft: ['log2_decode_mem_over_compute', 'engine_version'],
   tpot: [],
 };
 
@@ -94,6 +95,7 @@ export function correctionFeatures(p: Prepared, workload: { isl: number; osl: nu
     share_interconnect: term(F.interconnect) / total,
     share_fixed: (term(F.collectives) + term(F.layers) + term(F.step) + term(F.sequences)) / total,
     disaggregated: p.disagg ? 1 : 0,
+    engine_version: p.engineVersion ?? Number.NaN,
   };
   return Float64Array.from(CORRECTION_FEATURES, (n) => v[n]);
 }

@@ -35,6 +35,8 @@ export const CorrectionSchema = z
     scale: z.object({ ttft: z.number().min(0).max(1), tpot: z.number().min(0).max(1) }).strict(),
     ttft: EnsembleSchema,
     tpot: EnsembleSchema,
+    /** Per engine, the newest release (engineVersionNumber) in the training rows: assumed when a request names none. */
+    latestEngineVersion: z.record(z.string(), z.number()).optional(),
     trainedOn: z.object({ rows: z.number().int().nonnegative(), xgboost: z.string(), params: z.record(z.string(), z.unknown()) }).passthrough(),
   })
   .strict();
@@ -68,7 +70,7 @@ export function margin(e: Ensemble, x: ArrayLike<number>): number {
     let n = 0;
     while (t.left[n] !== -1) {
       const v = x[t.feature[n]!];
-      n = v === undefined || Number.isNaN(v) ? (t.missingLeft[n] ? t.left[n]! : t.right[n]!) : Math.fround(v) < t.condition[n]! ? t.left[n]! : t.right[n]!;
+      n = v == null || Number.isNaN(v) ? (t.missingLeft[n] ? t.left[n]! : t.right[n]!) : Math.fround(v) < t.condition[n]! ? t.left[n]! : t.right[n]!;
     }
     s += t.condition[n]!;
   }

@@ -12,6 +12,7 @@ import { dot, FEATURE_NAMES, NF, type FeatureName, type Vec } from './features.j
 import { combineRounds, simulateParts, type SimParts, type SimResult } from './scheduler.js';
 import { stepModel, type StepModel } from './step.js';
 import { simulateDisagg } from './disagg.js';
+import { engineVersionNumber } from './engine-version.js';
 import { DEFAULT_CORRECTION } from '../correction/default.js';
 import { correctionFeatures } from '../correction/features.js';
 import { correctionFactors, type Correction } from '../correction/model.js';
@@ -21,6 +22,12 @@ export interface EngineOptions extends MemoryOptions {
   backend?: string;
   /** Requests each client sends; default from the coefficients (what the fit assumed). */
   rounds?: number;
+  /**
+   * The engine's release (e.g. "0.19.0"): releases of one engine differ in speed, and the learned correction
+   * reads it. Absent: the newest release of that engine the correction was trained on (what a new deployment
+   * would run). null: unknown (benchmark rows that do not say).
+   */
+  version?: string | null;
 }
 
 /** Disaggregated serving: a pool of prefill workers beside the decode workers `layout` describes. */
@@ -101,7 +108,10 @@ export interface Prepared {
   requestScale: number;
   gpus: number;
   disagg: Omit<DisaggPrediction, 'kvTransferMs'> & { kvTransferSeconds: number } | null;
+  /** The engine release as a number (engineVersionNumber); NaN when unknown; undefined when not given. */
+  engineVersion: number | undefined;
 }
+
 
 export function resolvePrecision(arch: ModelArch, p: Partial<Precision> = {}): Precision {
   const weights = p.weights ?? arch.dtype;
@@ -142,7 +152,7 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
     rounds: Math.max(1, rounds),
   });
   const r = Math.max(1, Math.round(rounds));
-  return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank, model, tokenBudget: o.maxNumBatchedTokens, requestScale: l.dp, gpus: gpusPerReplica(l), disagg: null };
+  return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank, model, tokenBudget: o.maxNumBatchedTokens, requestScale: l.dp, gpus: gpusPerReplica(l), disagg: null, engineVersion: engineVersionNumber(req.engine?.version) };
 }
 
 function prepareDisagg(req: PredictRequest, arch: ModelArch, gpu: GpuSpec, decodeLayout: Layout, precision: Precision, rounds: number): Prepared {
@@ -178,6 +188,7 @@ function prepareDisagg(req: PredictRequest, arch: ModelArch, gpu: GpuSpec, decod
     tokenBudget: o.maxNumBatchedTokens,
     requestScale: req.workload.concurrency / parts.burst.requests,
     gpus: prefillGpus + decodeGpus,
+    engineVersion: engineVersionNumber(req.engine?.version),
     disagg: {
       prefillWorkers: prefill.workers,
       prefillGpus,
@@ -224,6 +235,8 @@ export function finish(p: Prepared, req: PredictRequest, coeffs: Coefficients = 
   const { osl, concurrency } = req.workload;
   const physTtft = dot(c, p.sim.ttft);
   const physTpot = dot(c, p.sim.tpot);
+  // A release not given is the newest one the correction knows for this engine (unknown if it knows none).
+  if (correction && p.engineVersion === undefined) p = { ...p, engineVersion: correction.latestEngineVersion?.[backend.toLowerCase()] ?? Number.NaN };
   const factors = correction ? correctionFactors(correction, correctionFeatures(p, req.workload, backend, coeffs)) : { ttft: 1, tpot: 1 };
   const ttft = physTtft * factors.ttft;
   const tpot = physTpot * factors.tpot;

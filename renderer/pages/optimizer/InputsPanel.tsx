@@ -102,6 +102,17 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
             <Input.Wrapper label="Engine" description="Selects the fitted coefficients">
               <SegmentedControl fullWidth size="sm" data={BACKENDS} value={form.backend} onChange={(v) => setForm({ backend: v as Backend })} data-testid="optimizer-backend" />
             </Input.Wrapper>
+            <TextInput
+              mt={6}
+              size="xs"
+              label="Release"
+              name="engineVersion"
+              placeholder={catalog.engineReleases[form.backend] ? `newest known: ${catalog.engineReleases[form.backend]}` : 'newest known'}
+              value={form.engineVersion}
+              onChange={(e) => setForm({ engineVersion: e.currentTarget.value })}
+              error={errors.engineVersion}
+              data-testid="optimizer-engine-version"
+            />
             <Checkbox
               mt={6}
               size="xs"

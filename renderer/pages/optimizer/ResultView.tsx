@@ -45,7 +45,8 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
             {run.name}
           </Title>
           <Text size="xs" c="dimmed">
-            {req.model} · {req.workload.isl.toLocaleString('en-US')} in / {req.workload.osl.toLocaleString('en-US')} out tokens · {req.backend} · {sloLine(req.slo)} ·{' '}
+            {req.model} · {req.workload.isl.toLocaleString('en-US')} in / {req.workload.osl.toLocaleString('en-US')} out tokens · {req.backend}
+            {req.engineVersion ? ` ${req.engineVersion}` : ''} · {sloLine(req.slo)} ·{' '}
             {req.clusters.map((c) => `${c.name}: ${c.gpus.map((g) => `${g.count}× ${g.gpu}`).join(' + ')}`).join('; ')}
           </Text>
         </div>

@@ -71,6 +71,15 @@ describe('the optimizer form', () => {
     expect(toRequest(back)).toEqual({ ...req, backend: 'sglang' });
   });
 
+  it('sends an engine release only when one is given, and refuses one that is not a release number', () => {
+    expect(toRequest(filled()).engineVersion).toBeUndefined();
+    expect(toRequest({ ...filled(), engineVersion: ' 0.19.0 ' }).engineVersion).toBe('0.19.0');
+    expect(validate({ ...filled(), engineVersion: '1.2.0rc6' }, catalog)).toEqual({});
+    expect(validate({ ...filled(), engineVersion: 'latest' }, catalog).engineVersion).toMatch(/0\.19\.0/);
+    const req = toRequest({ ...filled(), engineVersion: '0.12.0' });
+    expect(toRequest(fromRequest({ ...req, name: undefined, slo: req.slo ?? {}, backend: req.backend ?? 'vllm' })).engineVersion).toBe('0.12.0');
+  });
+
   it('reads half-typed numbers as blank', () => {
     expect(toNum('')).toBe('');
     expect(toNum('12')).toBe(12);

@@ -25,6 +25,8 @@ export interface OptimizerForm {
   isl: Num;
   osl: Num;
   backend: Backend;
+  /** The engine release to plan for; blank: the newest the optimizer knows. */
+  engineVersion: string;
   /** Also plan disaggregated prefill/decode units. */
   disaggregated: boolean;
   ttftMs: Num;
@@ -45,7 +47,7 @@ export function newPool(cluster = 'local'): PoolRow {
 }
 
 export function defaultForm(): OptimizerForm {
-  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', disaggregated: false, ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
+  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
 }
 
 /** NumberInput hands back strings while a value is half typed; only finite numbers count. */
@@ -54,6 +56,9 @@ export function toNum(v: number | string): Num {
   const n = Number(v);
   return v.trim() !== '' && Number.isFinite(n) ? n : '';
 }
+
+// The core's pattern (optimizer ENGINE_RELEASE_PATTERN); the renderer may not import it, so it is repeated here.
+const RELEASE = /^v?\d+\.\d+(\.\d+)?([.-]?[0-9A-Za-z.]+)?$/;
 
 const LIMITS = { isl: 1_048_576, osl: 262_144, count: 100_000, price: 1000, rps: 1e6, clusters: 20, poolsPerCluster: 20 } as const;
 
@@ -86,6 +91,8 @@ export function validate(form: OptimizerForm, catalog: Pick<OptimizerCatalog, 'm
   set('tpotMs', optionalPositive(form.tpotMs));
   set('targetRps', optionalPositive(form.targetRps, LIMITS.rps));
   if (form.name.length > 80) e.name = 'At most 80 characters';
+  const release = form.engineVersion.trim();
+  if (release && (release.length > 40 || !RELEASE.test(release))) e.engineVersion = 'A release number, e.g. 0.19.0 or 1.2.0rc6';
 
   if (form.pools.length === 0) e.pools = 'Add at least one GPU pool';
   const seen = new Set<string>();
@@ -129,6 +136,7 @@ export function toRequest(form: OptimizerForm): RunInput {
     workload: { isl: Number(form.isl), osl: Number(form.osl) },
     slo,
     backend: form.backend,
+    ...(form.engineVersion.trim() ? { engineVersion: form.engineVersion.trim() } : {}),
     disaggregated: form.disaggregated,
   };
 }
@@ -141,6 +149,7 @@ export function fromRequest(req: Omit<OptimizeInput, 'disaggregated'> & { disagg
     isl: req.workload.isl,
     osl: req.workload.osl,
     backend: req.backend,
+    engineVersion: req.engineVersion ?? '',
     // Runs saved before disaggregation was offered lack the field.
     disaggregated: req.disaggregated ?? false,
     ttftMs: req.slo.ttftMs ?? '',
