@@ -82,7 +82,8 @@ describe('/v1/images/generations with a volume store', () => {
     const cases: [string, (u: URL) => void, string][] = [
       ['signature altered', (u) => u.searchParams.set('signature', (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)), 'signed_url_invalid'],
       ['expiry pushed later', (u) => u.searchParams.set('expires', String(Number(good.searchParams.get('expires')) + 3600)), 'signed_url_invalid'],
-      ['another image name', (u) => (u.pathname = u.pathname.replace(/[A-Za-z0-9]\.png$/, (m) => (m[0] === 'a' ? 'b' : 'a') + '.png')), 'signed_url_invalid'],
+      // Names are base64url: the last character may be '-' or '_', so any character is swapped for another.
+      ['another image name', (u) => (u.pathname = u.pathname.replace(/.\.png$/, (m) => (m[0] === 'a' ? 'b' : 'a') + '.png')), 'signed_url_invalid'],
       ['signature missing', (u) => u.searchParams.delete('signature'), 'signed_url_invalid'],
       ['expires not a number', (u) => u.searchParams.set('expires', '1e99'), 'signed_url_invalid'],
     ];
