@@ -14,6 +14,9 @@ export interface Block {
   direction: Direction;
 }
 
+/** The response header (and, on streams, the trailer and SSE comment) that carries `ScanReport.header()`. */
+export const GUARDRAIL_HEADER = 'x-foundry-guardrail';
+
 /** Accumulates what a request's scans did: hits to count and report, and the first block. */
 export class ScanReport {
   hits: Hit[] = [];

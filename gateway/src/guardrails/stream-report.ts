@@ -11,9 +11,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { GuardrailProfile } from './profile';
-import type { ScanReport } from './report';
-
-export const GUARDRAIL_HEADER = 'x-foundry-guardrail';
+import { GUARDRAIL_HEADER, type ScanReport } from './report';
 
 /**
  * Whether a stream declares the trailer: its profile scans output, and the client spoke HTTP/1.1 or

@@ -4,7 +4,8 @@
  */
 import { GatewayError, toOpenAIError } from '../errors';
 import { blockedError, guardOutput } from '../guardrails/engine';
-import { declaresTrailer, GUARDRAIL_HEADER } from '../guardrails/stream-report';
+import { GUARDRAIL_HEADER } from '../guardrails/report';
+import { declaresTrailer } from '../guardrails/stream-report';
 import { overheadMs, writeError } from '../http/reply';
 import type { Services } from '../services';
 import type { Usage } from '../providers/types';
@@ -90,7 +91,7 @@ export async function forward(call: Call, svc: Services): Promise<void> {
     if (call.shape && status === 200) body = call.shape.unary(body);
     const h = ['content-type', 'application/json', 'content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.length), 'x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, spent + upstreamMs)];
     if (call.cacheKey) h.push('x-foundry-cache', 'miss');
-    if (call.guard && call.guard.report.hits.length) h.push('x-foundry-guardrail', call.guard.report.header());
+    if (call.guard && call.guard.report.hits.length) h.push(GUARDRAIL_HEADER, call.guard.report.header());
     for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
     call.res.writeHead(status, h);
     call.res.end(body);
@@ -150,7 +151,7 @@ export async function forward(call: Call, svc: Services): Promise<void> {
   const err = combine(failures);
   if (!call.clientGone.aborted) {
     const h = ['x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, spent)];
-    if (call.guard && call.guard.report.hits.length) h.push('x-foundry-guardrail', call.guard.report.header());
+    if (call.guard && call.guard.report.hits.length) h.push(GUARDRAIL_HEADER, call.guard.report.header());
     for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
     writeError(call.res, err, h);
     call.capture?.add(JSON.stringify(toOpenAIError(err)));

@@ -7,6 +7,7 @@ import { mayUseModel } from '../../auth/principal';
 import { cacheKey } from '../../cache/response-cache';
 import { GatewayError } from '../../errors';
 import { blockedError, guardInput, ScanReport } from '../../guardrails/engine';
+import { GUARDRAIL_HEADER } from '../../guardrails/report';
 import type { Exchange } from '../../http/exchange';
 import { overheadMs, writeError } from '../../http/reply';
 import { BodyCapture } from '../../observability/body-log';
@@ -95,7 +96,7 @@ async function runInference(ex: Exchange, svc: Services, input: InferenceInput):
       svc.metrics.error('guardrail_blocked');
       svc.metrics.request(routeLabel, model, principal.project, 400);
       refuse(svc, span, { route: routeLabel, model, principal, status: 400, code: 'guardrail_blocked', traceId: trace.traceId, t0: t0 });
-      return writeError(ex.res, blockedError(profile.name, report.block), ['x-foundry-guardrail', report.header()]);
+      return writeError(ex.res, blockedError(profile.name, report.block), [GUARDRAIL_HEADER, report.header()]);
     }
     guard = { profile, report };
   }
@@ -165,7 +166,7 @@ async function runInference(ex: Exchange, svc: Services, input: InferenceInput):
       const out = call.shape ? call.shape.unary(hit.body) : hit.body;
       const h = ['content-type', 'application/json', 'content-length', String(typeof out === 'string' ? Buffer.byteLength(out) : out.length), 'x-foundry-trace-id', call.trace.traceId, 'x-foundry-overhead-ms', overheadMs(call.t0, 0), 'x-foundry-cache', 'hit'];
       const g = [guard?.report.header('input'), hit.guardrail].filter(Boolean).join(', ');
-      if (g) h.push('x-foundry-guardrail', g);
+      if (g) h.push(GUARDRAIL_HEADER, g);
       const rl = admission.headers;
       for (let i = 0; i < rl.length; i++) h.push(rl[i]!);
       res.writeHead(200, h);
