@@ -65,7 +65,8 @@ export const rejectedRow = (r: OptimizerRun['result']['rejected'][number]) => ({
 
 export function describeRun(run: OptimizerRun, showRejected: boolean): string {
   const { result } = run;
-  const engine = `${run.request.backend ?? 'vllm'} ${run.request.engineVersion ?? `${NEWEST_ENGINE_RELEASES[run.request.backend ?? 'vllm'] ?? 'newest'} (newest known)`}`;
+  const { backend, engineVersion } = run.request;
+  const engine = `${backend} ${engineVersion ?? `${NEWEST_ENGINE_RELEASES[backend] ?? 'newest'} (newest known)`}`;
   const lines = [`Run ${run.id}: ${run.name} (${result.evaluated} layouts evaluated, ${engine})`, ''];
   if (result.recommended) {
     lines.push('Recommended:', table([planRow(result.recommended)], [...PLAN_COLUMNS]));

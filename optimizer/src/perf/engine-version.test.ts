@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CORRECTION } from '../correction/default.js';
-import { engineVersionNumber } from './engine-version.js';
+import { engineVersionNumber, releaseName } from './engine-version.js';
 import { predict, type PredictRequest } from './predict.js';
 
 describe('engine releases', () => {
@@ -28,7 +28,8 @@ describe('engine releases', () => {
   it('assumes the newest release the correction was trained on when a request names none', () => {
     const latest = DEFAULT_CORRECTION.latestEngineVersion!.vllm!;
     expect(latest).toBeGreaterThanOrEqual(1900);
-    const named = `0.${Math.floor((latest % 10_000) / 100)}.${latest % 100}`;
+    const named = releaseName(latest);
+    expect(engineVersionNumber(named)).toBe(latest);
     expect(predict(req()).tpotMs).toBe(predict(req(named)).tpotMs);
   });
 
