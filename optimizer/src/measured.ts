@@ -3,7 +3,7 @@
 import { parse } from 'csv-parse/sync';
 import { findGpu } from './gpus.js';
 import { findModel } from './models.js';
-import { readLayout, siliconConcurrency } from './measured-layout.js';
+import { namedParallelism, readLayout, siliconConcurrency } from './measured-layout.js';
 import type { PredictRequest } from './perf/predict.js';
 import { parseDtype } from './quant.js';
 
@@ -68,6 +68,7 @@ export function parseRow(row: Row, index: number): Parsed {
     pp: posInt(row[`${prefix}pp_size`], 1),
     ep: posInt(row[`${prefix}moe_ep_size`], 1),
     heads: model.heads,
+    moe: model.moe !== undefined,
   });
   const check = (l: { tp: number }, what: string) => (model.heads % l.tp !== 0 ? `${what}tp_size ${l.tp} does not divide ${model.heads} heads` : null);
 
@@ -110,7 +111,15 @@ export function parseRow(row: Row, index: number): Parsed {
   // With attention DP the batch column is per rank; silicon_concurrency is the run's client count.
   const concurrency = silicon ?? (batch >= 1 ? batch * dpColumn : NaN);
   if (!(isl >= 1 && osl >= 2 && concurrency >= 1)) return fail(`needs isl ≥ 1, osl ≥ 2 and batch_size ≥ 1 (got ${row.isl}, ${row.osl}, ${row.batch_size})`);
-  const read = readLayout({ ...columns(''), concurrency, batch: batch >= 1 ? batch : undefined });
+  const moeTp = num(row.moe_tp_size);
+  const read = readLayout({
+    ...columns(''),
+    concurrency,
+    batch: batch >= 1 ? batch : undefined,
+    moeTp: moeTp >= 1 ? moeTp : undefined,
+    named: namedParallelism(row.id),
+    domain: gpu.nvlinkDomain,
+  });
   if (read.reinterpreted) notes.push(read.reinterpreted);
   const bad = check(read.layout, '');
   if (bad) return fail(bad);

@@ -48,10 +48,14 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
   const denseFlopsPerToken = (2 * (pc.activePerToken - pc.lmHead - expertActive) * ppShare) / l.tp;
   const expertFlopsPerToken = (2 * expertActive * ppShare) / l.tp;
   const lmHeadFlopsPerToken = (2 * pc.lmHead) / l.tp;
-  // Attention FLOPs per (query, key) pair over all layers on the stage. MLA decodes in the absorbed latent form.
+  // Attention FLOPs per (query, key) pair over all layers on the stage. MLA decodes in the absorbed latent form
+  // (scores and values over the kvLoraRank latent), but every engine prefills in the expanded multi-head form, whose
+  // per-pair work (q·k over nope + rope dims, p·v over the value dims) is about a third of the absorbed form's.
   const { full, sliding } = kvLayers(a);
-  const dimsPerHead = a.mla ? 2 * a.mla.kvLoraRank + a.mla.qkRopeHeadDim : 2 * a.headDim;
-  const pairFlopsPerLayer = (2 * a.heads * dimsPerHead * ppShare) / l.tp;
+  const decodeDimsPerHead = a.mla ? 2 * a.mla.kvLoraRank + a.mla.qkRopeHeadDim : 2 * a.headDim;
+  const prefillDimsPerHead = a.mla ? a.mla.qkNopeHeadDim + a.mla.qkRopeHeadDim + a.mla.vHeadDim : 2 * a.headDim;
+  const decodePairFlopsPerLayer = (2 * a.heads * decodeDimsPerHead * ppShare) / l.tp;
+  const prefillPairFlopsPerLayer = (2 * a.heads * prefillDimsPerHead * ppShare) / l.tp;
   const window = a.slidingWindow?.window ?? 0;
   // Interconnect: two all-reduces per layer over tp; MoE dispatch + combine across the stage when tokens leave their rank.
   const G = stageGpus(l);
@@ -59,9 +63,13 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
   const ppLink = groupLinkBytesPerSec(g, gpusPerReplica(l));
   const layersOnStage = a.layers * ppShare;
   const arBytesPerToken = l.tp > 1 ? 2 * layersOnStage * a.hidden * 2 * ((2 * (l.tp - 1)) / l.tp) : 0;
-  const moeExchange = a.moe && G > 1 && (l.ep > 1 || l.dp > 1);
-  const fanOut = l.ep > 1 ? a.moe!.activeExperts : 1;
-  const a2aBytesPerToken = moeExchange ? moeLayers * 2 * a.hidden * 2 * fanOut * ((G - 1) / G) : 0;
+  // With tensor-parallel attention every GPU already holds every token after the attention all-reduce: its experts
+  // (EP or TP) read them in place and the MLP all-reduce combines them, so only attention DP moves tokens. A DP
+  // rank's token then goes to every other rank (all-gather, experts tensor-parallel) or, with EP, to the ranks that
+  // hold its top-k experts (dispatch), and comes back (combine).
+  const moeExchange = a.moe && G > 1 && l.dp > 1;
+  const remoteCopies = !moeExchange ? 0 : l.ep > 1 ? (G - 1) * (1 - Math.pow(1 - 1 / G, a.moe!.activeExperts)) : G - 1;
+  const a2aBytesPerToken = moeLayers * 2 * a.hidden * 2 * remoteCopies;
   const collectivesPerStep = (l.tp > 1 ? 2 * layersOnStage : 0) + (moeExchange ? 2 * moeLayers : 0) + (l.pp - 1);
   const ppBytesPerToken = (l.pp - 1) * a.hidden * 2;
 
@@ -78,9 +86,9 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
       ((denseFlopsPerToken * tokens) / peakDense) * (1 + GEMM_SMALL_M_ROWS / tokens) +
       ((expertFlopsPerToken * tokens) / peakExpert) * (1 + GEMM_SMALL_M_ROWS / rowsPerExpert) +
       (lmHeadFlopsPerToken * logits) / peakDense;
-    const fullPairs = s.decodeContext + s.prefillPairs;
-    const slidingPairs = Math.min(s.decodeContext, s.decodeSeqs * window) + Math.min(s.prefillPairs, s.prefillTokens * window);
-    const attn = (pairFlopsPerLayer * (fullPairs * full + slidingPairs * sliding)) / peakAttn;
+    const decodePairs = s.decodeContext * full + Math.min(s.decodeContext, s.decodeSeqs * window) * sliding;
+    const prefillPairs = s.prefillPairs * full + Math.min(s.prefillPairs, s.prefillTokens * window) * sliding;
+    const attn = (decodePairFlopsPerLayer * decodePairs + prefillPairFlopsPerLayer * prefillPairs) / peakAttn;
     return { tMem, tCmp: gemm + attn };
   }
 
