@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GPUS, GpuSpecSchema, findGpu, getGpu, type GpuSpec } from './gpus.js';
+import { CATALOG_DEFAULTS, GPUS, GpuSpecSchema, findGpu, getGpu, groupLinkBytesPerSec, type GpuSpec } from './gpus.js';
 import { gemmPeakFlops } from './quant.js';
 
 // The `system` names AIConfigurator's benchmark exports use: one per aic-core/src/aiconfigurator_core/systems/<name>.yaml
@@ -30,12 +30,12 @@ describe('GPU catalog', () => {
   // Datasheet figures (resources/gpus/SOURCES.md cites each). Compute is dense: half the with-sparsity figure where
   // the vendor prints only that. Null means the card has no tensor path for that type.
   it.each<[string, Partial<GpuSpec>]>([
-    ['a30', { memoryGB: 24, memoryType: 'HBM2', bandwidthTBs: 0.933, bf16Tflops: 165, fp8Tflops: null, fp4Tflops: null, link: 'pcie4', linkGBs: 64, nvlinkDomain: 1, tdpW: 165 }],
+    ['a30', { memoryGB: 24, memoryType: 'HBM2', bandwidthTBs: 0.933, bf16Tflops: 165, fp8Tflops: null, fp4Tflops: null, link: 'pcie4', linkGBs: 64, linkDomain: 8, tdpW: 165 }],
     [
       'rtx_pro_6000_server',
-      { memoryGB: 96, memoryType: 'GDDR7', bandwidthTBs: 1.597, bf16Tflops: 1000 / 2, fp8Tflops: 2000 / 2, fp4Tflops: 4000 / 2, link: 'pcie5', linkGBs: 128, nvlinkDomain: 1, tdpW: 600 },
+      { memoryGB: 96, memoryType: 'GDDR7', bandwidthTBs: 1.597, bf16Tflops: 1000 / 2, fp8Tflops: 2000 / 2, fp4Tflops: 4000 / 2, link: 'pcie5', linkGBs: 128, linkDomain: 8, tdpW: 600 },
     ],
-    ['b60', { memoryGB: 24, memoryType: 'GDDR6', bandwidthTBs: 0.456, bf16Tflops: 98.3, fp8Tflops: null, fp4Tflops: null, linkGBs: 64, nvlinkDomain: 1, tdpW: 200 }],
+    ['b60', { memoryGB: 24, memoryType: 'GDDR6', bandwidthTBs: 0.456, bf16Tflops: 98.3, fp8Tflops: null, fp4Tflops: null, linkGBs: 64, linkDomain: 8, tdpW: 200 }],
     ['a100_pcie', { memoryGB: 80, bandwidthTBs: 1.935, bf16Tflops: 312, fp8Tflops: null, tdpW: 300 }],
   ])('%s carries its datasheet figures', (name, expected) => {
     expect(getGpu(name)).toMatchObject(expected);
@@ -43,9 +43,18 @@ describe('GPU catalog', () => {
 
   it('marks the figures no datasheet prints as unverified, and only those', () => {
     // NVIDIA's page prints 1 / 2 / 4 PFLOPS without saying they are sparse; Intel prints INT8 TOPS, not BF16 TFLOPS.
-    expect(getGpu('rtx_pro_6000_server').unverified).toEqual(['bf16Tflops', 'fp8Tflops', 'fp4Tflops']);
-    expect(getGpu('b60').unverified).toEqual(['bf16Tflops']);
-    expect(getGpu('a30').unverified).toEqual([]);
+    // A PCIe card's link domain is the server it sits in, which no datasheet fixes (8 assumed).
+    expect(getGpu('rtx_pro_6000_server').unverified).toEqual(['bf16Tflops', 'fp8Tflops', 'fp4Tflops', 'linkDomain']);
+    expect(getGpu('b60').unverified).toEqual(['bf16Tflops', 'linkDomain']);
+    expect(getGpu('a30').unverified).toEqual(['linkDomain']);
+  });
+
+  it('connects PCIe cards of one server over PCIe and NVLink GPUs over their domain; beyond it, the network', () => {
+    const l40s = getGpu('l40s');
+    expect(groupLinkBytesPerSec(l40s, 4)).toBe(l40s.linkGBs * 1e9);
+    expect(groupLinkBytesPerSec(l40s, 16)).toBe(CATALOG_DEFAULTS.scaleOutGBs * 1e9);
+    expect(groupLinkBytesPerSec(getGpu('gb200'), 72)).toBe(1800e9);
+    expect(groupLinkBytesPerSec(getGpu('h100_sxm'), 16)).toBe(CATALOG_DEFAULTS.scaleOutGBs * 1e9);
   });
 
   it('runs FP8 weights at the BF16 peak on cards without an FP8 tensor path', () => {
@@ -70,7 +79,7 @@ describe('GPU catalog', () => {
   });
 
   it('lists only real numeric fields as unverified', () => {
-    const numeric = new Set(['memoryGB', 'bandwidthTBs', 'bf16Tflops', 'fp8Tflops', 'fp4Tflops', 'linkGBs', 'nvlinkDomain', 'tdpW']);
+    const numeric = new Set(['memoryGB', 'bandwidthTBs', 'bf16Tflops', 'fp8Tflops', 'fp4Tflops', 'linkGBs', 'linkDomain', 'tdpW']);
     for (const g of GPUS) for (const f of g.unverified) expect(numeric.has(f), `${g.id}: unverified "${f}" is not a figure`).toBe(true);
   });
 

@@ -15,7 +15,8 @@ export const GpuSpecSchema = z
     fp4Tflops: z.number().positive().nullable(),
     link: z.string(),
     linkGBs: z.number().positive(),
-    nvlinkDomain: z.number().int().positive(),
+    /** GPUs that reach one another over `link`: the NVLink domain, or one server's GPUs for PCIe cards. */
+    linkDomain: z.number().int().positive(),
     tdpW: z.number().positive(),
     pricePerGpuHour: z.number().nonnegative(),
     unverified: z.array(z.string()).default([]),
@@ -54,8 +55,8 @@ export function getGpu(name: string): GpuSpec {
   return g;
 }
 
-/** Bandwidth (bytes/s) between GPUs of one replica: the NVLink fabric inside its domain, the scale-out network beyond. */
+/** Bandwidth (bytes/s) between GPUs of one replica: their link (NVLink, or PCIe inside one server) within its domain, the scale-out network beyond. */
 export function groupLinkBytesPerSec(g: GpuSpec, groupSize: number): number {
-  const gbs = groupSize <= g.nvlinkDomain ? g.linkGBs : CATALOG_DEFAULTS.scaleOutGBs;
+  const gbs = groupSize <= g.linkDomain ? g.linkGBs : CATALOG_DEFAULTS.scaleOutGBs;
   return gbs * 1e9;
 }

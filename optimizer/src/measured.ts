@@ -118,7 +118,7 @@ export function parseRow(row: Row, index: number): Parsed {
     batch: batch >= 1 ? batch : undefined,
     moeTp: moeTp >= 1 ? moeTp : undefined,
     named: namedParallelism(row.id),
-    domain: gpu.nvlinkDomain,
+    domain: gpu.linkDomain,
   });
   if (read.reinterpreted) notes.push(read.reinterpreted);
   const bad = check(read.layout, '');

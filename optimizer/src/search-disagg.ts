@@ -45,7 +45,7 @@ export interface DisaggSearch {
 export function enumerateDisagg(s: DisaggSearch, onCandidate: (c: DisaggCandidate) => void, reject: (r: Rejected) => void): number {
   const { arch, gpu } = s;
   let evaluated = 0;
-  const usableTps = s.tps.filter((tp) => arch.heads % tp === 0 && tp <= gpu.nvlinkDomain);
+  const usableTps = s.tps.filter((tp) => arch.heads % tp === 0 && tp <= gpu.linkDomain);
   const base = (tpP: number, tpD: number) => ({ cluster: s.cluster, gpu: gpu.id, tp: tpD, pp: 1, prefillTp: tpP });
   const say = (tpP: number, tpD: number, kind: RejectionKind, reason: string, maxConcurrency?: number) =>
     reject({ ...base(tpP, tpD), ...(maxConcurrency ? { maxConcurrency } : {}), disaggregated: true, kind, reason });

@@ -3,7 +3,7 @@ import { dominates, paretoFront, type Objective } from './pareto.js';
 import { MEASURED_ACCURACY } from './accuracy.js';
 import { optimize, PARETO_OBJECTIVES, REJECTION_KINDS, type RejectionKind } from './search.js';
 
-const small = { tp: [1, 2, 4, 8], pp: [1, 2], concurrency: [1, 8, 64] };
+const small = { tp: [1, 2, 4, 8, 16], pp: [1, 2], concurrency: [1, 8, 64] };
 
 describe('optimize', () => {
   const r = optimize({
@@ -62,6 +62,11 @@ describe('optimize', () => {
     }
     const kinds = new Set(r.rejected.map((x) => x.kind));
     for (const k of ['replica_exceeds_pool', 'tp_beyond_link_domain', 'does_not_fit', 'misses_tpot_slo'] as const) expect(kinds).toContain(k);
+  });
+
+  it('plans tensor parallelism across the PCIe cards of one server, and not across servers', () => {
+    expect(r.plans.some((p) => p.gpu === 'l40s' && p.tp === 4)).toBe(true);
+    expect(r.rejected.some((x) => x.gpu === 'h100_sxm' && x.tp === 16 && x.kind === 'tp_beyond_link_domain')).toBe(true);
   });
 
   it('carries each plan’s memory report: it fits, and holds the plan’s sequences at max_model_len', () => {

@@ -186,8 +186,8 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
             rejected.push({ ...base, kind: 'tp_not_divisor', reason: `tp=${tp} does not divide the ${arch.heads} attention heads` });
             continue;
           }
-          if (tp > gpu.nvlinkDomain) {
-            rejected.push({ ...base, kind: 'tp_beyond_link_domain', reason: `tp=${tp} spans more than the ${gpu.nvlinkDomain}-GPU ${gpu.link} domain: all-reduce over the network` });
+          if (tp > gpu.linkDomain) {
+            rejected.push({ ...base, kind: 'tp_beyond_link_domain', reason: `tp=${tp} spans more than the ${gpu.linkDomain}-GPU ${gpu.link} domain: all-reduce over the network` });
             continue;
           }
           for (const conc of space.concurrency) {
