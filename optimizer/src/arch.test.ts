@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paramCounts } from './arch.js';
+import { ModelArchSchema, kvLayers, moeLayerCount, paramCounts, type ModelArch } from './arch.js';
 import { MODELS, findModel, getModel } from './models.js';
 
 describe('model architecture table', () => {
@@ -34,6 +34,44 @@ describe('model architecture table', () => {
   it('resolves quantized re-uploads to their base architecture', () => {
     expect(findModel('nvidia/DeepSeek-R1-NVFP4')?.id).toBe('deepseek-ai/DeepSeek-V3');
     expect(findModel('Qwen/Qwen3-235B-A22B-FP8')?.id).toBe('Qwen/Qwen3-235B-A22B');
+  });
+
+  it('puts experts on every layerStep-th layer and the dense MLP on the rest', () => {
+    const mixtral = getModel('mixtral-8x7b');
+    const everyOther = ModelArchSchema.parse({ ...mixtral, moe: { ...mixtral.moe!, layerStep: 2 } });
+    expect(moeLayerCount(everyOther)).toBe(16);
+    const p = paramCounts(everyOther);
+    expect(p.experts).toBe(16 * 8 * 3 * 4096 * 14336);
+    expect(p.denseMlp).toBe(16 * 3 * 4096 * 14336);
+    expect(p.total).toBe(paramCounts(mixtral).total - 16 * 7 * 3 * 4096 * 14336 - 16 * 4096 * 8);
+  });
+
+  it('counts Gated DeltaNet layers with their own weights and gated full-attention layers with a double-width q_proj', () => {
+    // in_proj_qkv + in_proj_z + in_proj_a/b + conv1d + out_proj, from the text_config dimensions
+    const gdn = (hidden: number, k: number, v: number, d: number, conv: number) => {
+      const w = 2 * k * d + v * d;
+      return { params: hidden * (w + v * d + 2 * v) + w * conv + v * d * hidden, state: v * d * d + w * (conv - 1) };
+    };
+    const expected: [string, number, ReturnType<typeof gdn>][] = [['Qwen/Qwen3.5-397B-A17B', 45, gdn(4096, 16, 64, 128, 4)]];
+    for (const [name, layers, g] of expected) {
+      expect(getModel(name).linearAttention, name).toEqual({ layers, stateElementsPerLayer: g.state, paramsPerLayer: g.params });
+    }
+    const a = getModel('Qwen/Qwen3.5-397B-A17B');
+    const gatedFull = 4096 * 32 * 256 * 2 + 2 * 4096 * 2 * 256 + 32 * 256 * 4096;
+    expect(paramCounts(a).attention).toBe(15 * gatedFull + 45 * gdn(4096, 16, 64, 128, 4).params);
+    expect(kvLayers(a)).toEqual({ full: 15, sliding: 0 });
+  });
+
+  it('rejects a row whose layer counts do not add up, saying which field is wrong', () => {
+    const row = { ...getModel('Qwen/Qwen3.5-397B-A17B'), id: 'x/bad' };
+    const tooMany = ModelArchSchema.safeParse({ ...row, linearAttention: { ...row.linearAttention!, layers: 56 }, slidingWindow: { window: 128, layers: 10 } });
+    expect(tooMany.success).toBe(false);
+    expect(tooMany.error?.issues[0]?.message).toMatch(/linearAttention\.layers \+ slidingWindow\.layers \(66\) exceed the 60 layers/);
+    const moe: ModelArch['moe'] = { experts: 8, activeExperts: 2, expertIntermediate: 1024, sharedExperts: 0, denseLayers: 0, layerStep: 61 };
+    expect(ModelArchSchema.safeParse({ ...row, moe }).error?.issues[0]?.message).toMatch(/layerStep 61 leaves no MoE layer/);
+    const mla = getModel('deepseek-ai/DeepSeek-V3');
+    expect(ModelArchSchema.safeParse({ ...mla, attentionOutputGate: true }).error?.issues[0]?.message).toMatch(/output gate on MLA/);
+    expect(ModelArchSchema.safeParse({ ...row, linearAttention: { layers: 45, stateElementsPerLayer: 1 } }).success).toBe(false);
   });
 
   it('gives every row a source and unique names', () => {

@@ -32,6 +32,11 @@ export const ModelArchSchema = z
         sharedExperts: z.number().int().nonnegative().default(0),
         /** Leading layers with a dense MLP instead of experts (DeepSeek's first_k_dense_replace). */
         denseLayers: z.number().int().nonnegative().default(0),
+        /**
+         * Experts on every layerStep-th layer after the dense ones, the dense MLP on the rest (Llama-4 Maverick's
+         * interleave_moe_layer_step = 2: layers 1, 3, 5, … hold experts). 1 when every layer does.
+         */
+        layerStep: positive.default(1),
       })
       .strict()
       .optional(),
@@ -46,13 +51,33 @@ export const ModelArchSchema = z
       })
       .strict()
       .optional(),
-    /** Layers whose attention only sees the last `window` tokens (gpt-oss alternates them). */
+    /**
+     * Layers whose attention only sees the last `window` tokens (gpt-oss alternates them). Llama-4's chunked local
+     * attention (attention_chunk_size) is written here too: a chunked layer never sees more than `window` tokens and
+     * keeps no more KV than that, so the window is its upper bound; a token sees window/2 of them on average, so the
+     * attention work of those layers is overstated by up to 2× at long context (a small share of a step).
+     */
     slidingWindow: z.object({ window: positive, layers: positive }).strict().optional(),
-    /** Linear-attention layers (Qwen3.5 Gated DeltaNet): a fixed state per sequence, no KV growth. */
-    linearAttention: z.object({ layers: positive, stateElementsPerLayer: positive }).strict().optional(),
+    /**
+     * Linear-attention layers (Qwen3.5 Gated DeltaNet): a fixed state per sequence, no KV growth. For Gated DeltaNet
+     * with k key heads, v value heads of dims dk, dv, conv kernel c and conv width w = 2·k·dk + v·dv:
+     * stateElementsPerLayer = v·dk·dv + w·(c − 1) (recurrent plus conv state); paramsPerLayer =
+     * hidden·(w + v·dv + 2v) + w·c + v·dv·hidden (in_proj_qkv, in_proj_z, in_proj_a/b, conv1d, out_proj).
+     */
+    linearAttention: z.object({ layers: positive, stateElementsPerLayer: positive, paramsPerLayer: positive }).strict().optional(),
+    /** Full-attention layers gate their output with a second query-sized projection (Qwen3.5 attn_output_gate): q_proj is twice as wide. */
+    attentionOutputGate: z.boolean().default(false),
     unverified: z.array(z.string()).default([]),
   })
-  .strict();
+  .strict()
+  .superRefine((a, ctx) => {
+    const problem = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+    const special = (a.linearAttention?.layers ?? 0) + (a.slidingWindow?.layers ?? 0);
+    if (special > a.layers) problem('layers', `linearAttention.layers + slidingWindow.layers (${special}) exceed the ${a.layers} layers`);
+    if (a.moe && a.moe.denseLayers >= a.layers) problem('moe', `denseLayers (${a.moe.denseLayers}) leaves no layer for the experts of a ${a.layers}-layer model`);
+    if (a.moe && a.moe.layerStep > a.layers - a.moe.denseLayers) problem('moe', `layerStep ${a.moe.layerStep} leaves no MoE layer`);
+    if (a.mla && a.attentionOutputGate) problem('attentionOutputGate', 'an output gate on MLA attention is not modelled: leave the model out or extend attentionParamsPerLayer');
+  });
 
 export type ModelArch = z.infer<typeof ModelArchSchema>;
 
@@ -81,20 +106,21 @@ export function attentionParamsPerLayer(a: ModelArch): number {
     const o = a.heads * m.vHeadDim * a.hidden;
     return q + kvA + kvB + o;
   }
-  const q = a.hidden * a.heads * a.headDim;
+  const q = a.hidden * a.heads * a.headDim * (a.attentionOutputGate ? 2 : 1);
   const kv = 2 * a.hidden * a.kvHeads * a.headDim;
   const o = a.heads * a.headDim * a.hidden;
   return q + kv + o;
 }
 
 export function moeLayerCount(a: ModelArch): number {
-  return a.moe ? a.layers - a.moe.denseLayers : 0;
+  return a.moe ? Math.floor((a.layers - a.moe.denseLayers) / a.moe.layerStep) : 0;
 }
 
 export function paramCounts(a: ModelArch): ParamCounts {
   const embedding = a.vocab * a.hidden;
   const lmHead = a.tiedEmbeddings ? 0 : a.vocab * a.hidden;
-  const attention = a.layers * attentionParamsPerLayer(a);
+  const linear = a.linearAttention;
+  const attention = (a.layers - (linear?.layers ?? 0)) * attentionParamsPerLayer(a) + (linear ? linear.layers * linear.paramsPerLayer : 0);
   const moeLayers = moeLayerCount(a);
   const denseLayers = a.layers - moeLayers;
   const denseMlp = denseLayers * 3 * a.hidden * a.intermediate;

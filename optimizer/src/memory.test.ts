@@ -82,6 +82,12 @@ describe('memory model, hand-computed cases', () => {
     expect(kvBytesPerSequence(k, 10_000)).toBe(18 * perLayer * 10_000 + 18 * perLayer * 128);
   });
 
+  it('gives Qwen3.5 a fixed state per sequence for its Gated DeltaNet layers and KV only for the full-attention ones', () => {
+    const k = kvCost(getModel('Qwen/Qwen3.5-397B-A17B'), layout({ tp: 2 }), 'bf16');
+    expect(k.perSequenceFixed).toBe((45 * (64 * 128 * 128 + 12288 * 3) * 2) / 2);
+    expect(k.perTokenFull).toBe(15 * 2 * 1 * 256 * 2);
+  });
+
   it('rejects a gpu_memory_utilization outside (0, 1]', () => {
     expect(() => memoryReport(getModel('llama-3.1-8b'), h100, { layout: layout({ tp: 1 }), precision: bf16, contextTokens: 10, options: { gpuMemoryUtilization: 1.5 } })).toThrow(/gpuMemoryUtilization/);
   });
