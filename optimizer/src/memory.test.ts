@@ -82,6 +82,14 @@ describe('memory model, hand-computed cases', () => {
     expect(kvBytesPerSequence(k, 10_000)).toBe(18 * perLayer * 10_000 + 18 * perLayer * 128);
   });
 
+  it('holds experts only for the MoE layers of Llama-4 Maverick (every second layer)', () => {
+    const a = getModel('meta-llama/Llama-4-Maverick-17B-128E-Instruct');
+    const w = weightBytesPerGpu(a, layout({ tp: 8 }), bf16);
+    // 24 MoE layers × 128 experts × 3 × 5120 × 8192 × 2 B over 8 GPUs, plus the replicated 16-bit router
+    expect(w.experts).toBe((24 * 128 * 3 * 5120 * 8192 * 2) / 8 + 24 * 5120 * 128 * 2);
+    expect(w.denseMlp).toBe((24 * 3 * 5120 * 16384 * 2) / 8);
+  });
+
   it('gives Qwen3.5 a fixed state per sequence for its Gated DeltaNet layers and KV only for the full-attention ones', () => {
     const k = kvCost(getModel('Qwen/Qwen3.5-397B-A17B'), layout({ tp: 2 }), 'bf16');
     expect(k.perSequenceFixed).toBe((45 * (64 * 128 * 128 + 12288 * 3) * 2) / 2);
