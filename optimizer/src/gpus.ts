@@ -5,6 +5,8 @@ import catalog from '../../resources/gpus/catalog.json';
 export const GpuSpecSchema = z
   .object({
     id: z.string().min(1),
+    /** Who makes it: decides which serving engines run on it (engines.ts). */
+    vendor: z.enum(['nvidia', 'amd', 'intel']),
     name: z.string().min(1),
     aliases: z.array(z.string()).default([]),
     memoryGB: z.number().positive(),

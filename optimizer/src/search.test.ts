@@ -47,6 +47,7 @@ describe('optimize', () => {
       replica_exceeds_pool: /^needs \d+ GPUs per replica/,
       tp_not_divisor: /does not divide/,
       tp_beyond_link_domain: /spans more than/,
+      engine_not_on_gpu: /does not run on/,
       does_not_fit: /GiB|exceeds/,
       kv_cache_too_small: /^KV cache holds only/,
       misses_ttft_slo: /TTFT .* > SLO/,
@@ -67,6 +68,16 @@ describe('optimize', () => {
   it('plans tensor parallelism across the PCIe cards of one server, and not across servers', () => {
     expect(r.plans.some((p) => p.gpu === 'l40s' && p.tp === 4)).toBe(true);
     expect(r.rejected.some((x) => x.gpu === 'h100_sxm' && x.tp === 16 && x.kind === 'tp_beyond_link_domain')).toBe(true);
+  });
+
+  it('does not plan TensorRT-LLM on an AMD or Intel pool, and says which engines would run there', () => {
+    const fleet = { model: 'llama-3.1-8b', clusters: [{ name: 'mixed', gpus: [{ gpu: 'mi300x', count: 8 }, { gpu: 'h100_sxm', count: 8 }] }], workload: { isl: 1024, osl: 256 }, space: { tp: [1, 2], pp: [1], concurrency: [8] } };
+    const trt = optimize({ ...fleet, backend: 'trtllm' });
+    expect(trt.plans.every((p) => p.gpu === 'h100_sxm')).toBe(true);
+    const refusal = trt.rejected.filter((x) => x.gpu === 'mi300x');
+    expect(refusal).toHaveLength(1);
+    expect(refusal[0]).toMatchObject({ kind: 'engine_not_on_gpu', reason: 'TensorRT-LLM does not run on MI300X (AMD): plan it with vLLM or SGLang' });
+    expect(optimize({ ...fleet, backend: 'vllm' }).plans.some((p) => p.gpu === 'mi300x')).toBe(true);
   });
 
   it('carries each plan’s memory report: it fits, and holds the plan’s sequences at max_model_len', () => {

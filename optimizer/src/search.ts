@@ -5,6 +5,7 @@
 import { MEASURED_ACCURACY, type MeasuredAccuracy } from './accuracy.js';
 import type { ModelArch } from './arch.js';
 import { getGpu, type GpuSpec } from './gpus.js';
+import { engineUnsupportedReason } from './engines.js';
 import type { MemoryReport } from './memory.js';
 import { getModel } from './models.js';
 import { paretoFront, type Objective } from './pareto.js';
@@ -82,7 +83,8 @@ export interface Plan {
 export const REJECTION_KINDS = [
   'replica_exceeds_pool', // tp × pp GPUs are more than the pool has
   'tp_not_divisor', // tp does not divide the attention heads
-  'tp_beyond_link_domain', // tp spans more GPUs than one NVLink domain
+  'tp_beyond_link_domain', // tp spans more GPUs than one link domain (NVLink, or a PCIe server)
+  'engine_not_on_gpu', // the serving engine does not run on this GPU's vendor (TensorRT-LLM off NVIDIA)
   'does_not_fit', // weights (+ activations, reserve) leave no room for one sequence
   'kv_cache_too_small', // fits, but not this many sequences at this context
   'misses_ttft_slo',
@@ -174,6 +176,11 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     for (const pool of cluster.gpus) {
       const gpu: GpuSpec = getGpu(pool.gpu);
       const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
+      const unsupported = engineUnsupportedReason(req.backend, gpu);
+      if (unsupported) {
+        rejected.push({ cluster: cluster.name, gpu: gpu.id, tp: 1, pp: 1, kind: 'engine_not_on_gpu', reason: unsupported });
+        continue;
+      }
       for (const tp of space.tp) {
         for (const pp of space.pp) {
           const base = { cluster: cluster.name, gpu: gpu.id, tp, pp };
@@ -235,6 +242,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     for (const cluster of req.clusters) {
       for (const pool of cluster.gpus) {
         const gpu = getGpu(pool.gpu);
+        if (engineUnsupportedReason(req.backend, gpu)) continue; // rejected once above
         const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
         evaluated += enumerateDisagg(
           { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, coeffs },

@@ -23,6 +23,7 @@ const KIND_LABELS: Record<RejectionKind, string> = {
   too_few_gpus_for_rate: 'Too few GPUs for the rate',
   tp_not_divisor: 'TP does not divide the heads',
   tp_beyond_link_domain: 'TP beyond the GPU link domain',
+  engine_not_on_gpu: 'Engine does not run on this GPU',
   misses_ttft_slo: 'Misses the TTFT SLO',
   misses_tpot_slo: 'Misses the TPOT SLO',
   disagg_needs_two_gpus: 'Too few GPUs to disaggregate',
