@@ -2,7 +2,7 @@
 // silicon_sample format) and turns each row into a PredictRequest, or says why it cannot be predicted.
 import { parse } from 'csv-parse/sync';
 import { findGpu } from './gpus.js';
-import { findModel } from './models.js';
+import { findModel, nameQuantization } from './models.js';
 import { namedParallelism, readLayout, siliconConcurrency } from './measured-layout.js';
 import type { PredictRequest } from './perf/predict.js';
 import { parseDtype } from './quant.js';
@@ -55,7 +55,9 @@ export function parseRow(row: Row, index: number): Parsed {
   if (!(ttftMs > 0) || !(tpotMs > 0)) return fail('missing or non-positive silicon_ttft_ms / silicon_tpot_ms');
   const isl = num(row.isl);
   const osl = num(row.osl);
-  const weights = parseDtype(row.gemm_quant_mode) ?? parseDtype(row.precision) ?? (row.precision ? undefined : model.dtype === 'fp8' ? 'fp8' : 'bf16');
+  // Without a precision column, a re-upload's name says it ("…-FP8", "…-NVFP4"), else the checkpoint's own dtype.
+  const unlabelled = nameQuantization(row.model_path ?? '') ?? (model.dtype === 'fp8' ? 'fp8' : 'bf16');
+  const weights = parseDtype(row.gemm_quant_mode) ?? parseDtype(row.precision) ?? (row.precision ? undefined : unlabelled);
   if (!weights) return fail(`unknown precision "${row.precision}"`);
   const experts = parseDtype(row.moe_quant_mode) ?? weights;
   const silicon = siliconConcurrency(row.silicon_data_source, row.id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODELS, buildNameIndex, findModel, getModel, looseNameKey, matchName, resolveName } from './models.js';
+import { MODELS, buildNameIndex, findModel, getModel, looseNameKey, matchName, resolveName, nameQuantization } from './models.js';
 
 describe('looseNameKey', () => {
   it('drops the organisation and a trailing quantization suffix, whatever the case', () => {
@@ -98,5 +98,25 @@ describe('findModel on the shipped table', () => {
   it('names the table when a model is unknown and the candidates when a name is ambiguous', () => {
     expect(() => getModel('nobody/unknown-7b')).toThrow(/unknown model "nobody\/unknown-7b".*optimizer\/data\/models\.json/);
     expect(() => getModel('nvidia/Qwen3-14B-NVFP4')).toThrow(/models\.json/);
+  });
+});
+
+describe('nameQuantization', () => {
+  it('reads the weight format a re-upload’s name announces', () => {
+    const cases: [string, string | undefined][] = [
+      ['nvidia/Qwen3-32B-NVFP4', 'fp4'],
+      ['nvidia/DeepSeek-R1-0528-FP4-v2', 'fp4'],
+      ['Qwen/Qwen3-30B-A3B-FP8', 'fp8'],
+      ['RedHatAI/Llama-3.3-70B-Instruct-FP8-dynamic', 'fp8'],
+      ['Qwen/Qwen3-32B-FP8-Static-PerTensor', 'fp8'],
+      ['someone/Qwen3-32B-AWQ', 'int4'],
+      ['someone/Llama-3.1-8B-Instruct-GPTQ-Int4', 'int4'],
+      ['unsloth/Qwen3-32B-unsloth-bnb-4bit', 'int4'],
+      ['RedHatAI/Llama-3.1-8B-Instruct-quantized.w8a8', 'int8'],
+      ['someone/gpt-oss-120b-MXFP4', 'mxfp4'],
+      ['Qwen/Qwen3-32B', undefined],
+      ['openai/gpt-oss-120b-v2', undefined],
+    ];
+    for (const [name, dtype] of cases) expect(nameQuantization(name), name).toBe(dtype);
   });
 });

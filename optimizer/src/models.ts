@@ -2,7 +2,7 @@
 // lookup that maps a benchmark's or a user's model name onto one of its rows.
 import { z } from 'zod';
 import table from '../data/models.json';
-import { ModelArchSchema, type ModelArch } from './arch.js';
+import { ModelArchSchema, type ModelArch, type WeightDtype } from './arch.js';
 
 const TableSchema = z.object({ $comment: z.string().optional(), models: z.array(ModelArchSchema) }).strict();
 
@@ -25,6 +25,21 @@ const QUANT_SUFFIX = new RegExp(`-(?:${QUANT_TAG})(?:-(?:${QUANT_TAG}|${QUALIFIE
 export function looseNameKey(name: string): string {
   const base = name.trim().toLowerCase().split('/').pop() ?? '';
   return base.replace(QUANT_SUFFIX, '');
+}
+
+/**
+ * The weight format a re-upload's name announces ("nvidia/Qwen3-32B-NVFP4" → fp4, "…-FP8-dynamic" → fp8, "…-AWQ" →
+ * int4), or undefined when the name carries no quantization tag.
+ */
+export function nameQuantization(name: string): WeightDtype | undefined {
+  const suffix = QUANT_SUFFIX.exec(name.trim().split('/').pop() ?? '')?.[0].toLowerCase();
+  const tag = suffix?.slice(1).split('-')[0];
+  if (!tag) return undefined;
+  if (tag === 'fp8') return 'fp8';
+  if (tag === 'nvfp4' || tag === 'fp4') return 'fp4';
+  if (tag === 'mxfp4') return 'mxfp4';
+  if (tag === 'int8' || /^w8a/.test(tag) || /w8a\d+$/.test(tag)) return 'int8';
+  return 'int4'; // int4, awq, gptq, w4a16, w4a8, bnb-4bit, quantized.w4a16
 }
 
 export interface Named {

@@ -114,6 +114,22 @@ describe('parsing measured rows', () => {
     if (!r.ok) expect(r.reason).toMatch(/without prefill_num_workers \/ decode_num_workers/);
   });
 
+  it('takes an unlabelled row’s precision from a re-upload’s name, else the checkpoint’s dtype', () => {
+    const row = (model: string) => parse(`k,silicon_concurrency=8,vllm,${model},h100_sxm,,agg,1024,1024,8,1,1,1,1,1,,,,,,,,,,90,9`);
+    const fp4 = row('nvidia/Qwen3-32B-NVFP4');
+    const bf16 = row('Qwen/Qwen3-32B');
+    if (!fp4.ok || !bf16.ok) throw new Error('rows should parse');
+    expect(fp4.value.request.precision).toMatchObject({ weights: 'fp4', experts: 'fp4' });
+    expect(bf16.value.request.precision).toMatchObject({ weights: 'bf16' });
+  });
+
+  it('reads a run its id names _tp8_ep8_ as 8 GPUs when tp_size says 64', () => {
+    const r = parse('x_c16_tp8_ep8_921,silicon_concurrency=16,trtllm,deepseek-ai/DeepSeek-R1,b200_sxm,fp8,agg,1024,1024,16,64,1,1,8,8,,,,,,,,,,380,11.9');
+    if (!r.ok) throw new Error(r.reason);
+    expect(r.value.request.layout).toEqual({ tp: 8, dp: 1, pp: 1, ep: 8 });
+    expect(r.value.notes.join(' ')).toMatch(/tp_size 64 counts the expert-parallel degree twice/);
+  });
+
   it('an attention-DP aggregated row serves batch × dp clients', () => {
     const r = parse('k,silicon_concurrency=512,vllm,MiniMaxAI/MiniMax-M2.5,b300_sxm,fp8,agg,1024,1024,128,4,1,4,1,16,,,,,,,,,,205,17');
     if (!r.ok) throw new Error(r.reason);
