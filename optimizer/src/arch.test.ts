@@ -92,7 +92,7 @@ describe('model architecture table', () => {
     // in_proj_qkv + in_proj_z + in_proj_a/b + conv1d + out_proj, from the text_config dimensions
     const gdn = (hidden: number, k: number, v: number, d: number, conv: number) => {
       const w = 2 * k * d + v * d;
-      return { params: hidden * (w + v * d + 2 * v) + w * conv + v * d * hidden, state: v * d * d + w * (conv - 1) };
+      return { params: hidden * (w + v * d + 2 * v) + w * conv + v * d * hidden, recurrent: v * d * d, conv: w * (conv - 1) };
     };
     const expected: [string, number, ReturnType<typeof gdn>][] = [
       ['Qwen/Qwen3.5-27B', 48, gdn(5120, 16, 48, 128, 4)],
@@ -101,7 +101,7 @@ describe('model architecture table', () => {
       ['Qwen/Qwen3.5-397B-A17B', 45, gdn(4096, 16, 64, 128, 4)],
     ];
     for (const [name, layers, g] of expected) {
-      expect(getModel(name).linearAttention, name).toEqual({ layers, stateElementsPerLayer: g.state, paramsPerLayer: g.params });
+      expect(getModel(name).linearAttention, name).toEqual({ layers, recurrentState: g.recurrent, convState: g.conv, recurrentDtype: 'float32', paramsPerLayer: g.params });
     }
     const a = getModel('Qwen/Qwen3.5-397B-A17B');
     const gatedFull = 4096 * 32 * 256 * 2 + 2 * 4096 * 2 * 256 + 32 * 256 * 4096;
@@ -118,7 +118,7 @@ describe('model architecture table', () => {
     expect(ModelArchSchema.safeParse({ ...row, moe }).error?.issues[0]?.message).toMatch(/layerStep 65 leaves no MoE layer/);
     const mla = getModel('deepseek-ai/DeepSeek-V3');
     expect(ModelArchSchema.safeParse({ ...mla, attentionOutputGate: true }).error?.issues[0]?.message).toMatch(/output gate on MLA/);
-    expect(ModelArchSchema.safeParse({ ...row, linearAttention: { layers: 48, stateElementsPerLayer: 1 } }).success).toBe(false);
+    expect(ModelArchSchema.safeParse({ ...row, linearAttention: { layers: 48, recurrentState: 1 } }).success).toBe(false);
   });
 
   it('gives every row a source and unique names', () => {

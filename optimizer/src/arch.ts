@@ -61,10 +61,21 @@ export const ModelArchSchema = z
     /**
      * Linear-attention layers (Qwen3.5 Gated DeltaNet): a fixed state per sequence, no KV growth. For Gated DeltaNet
      * with k key heads, v value heads of dims dk, dv, conv kernel c and conv width w = 2·k·dk + v·dv:
-     * stateElementsPerLayer = v·dk·dv + w·(c − 1) (recurrent plus conv state); paramsPerLayer =
+     * recurrentState = v·dk·dv and convState = w·(c − 1) elements per layer; paramsPerLayer =
      * hidden·(w + v·dv + 2v) + w·c + v·dv·hidden (in_proj_qkv, in_proj_z, in_proj_a/b, conv1d, out_proj).
+     * recurrentDtype is the config's mamba_ssm_dtype (float32 for every Qwen3.5: vLLM keeps the recurrent state in
+     * it, twice the bytes of the 16-bit conv state); the conv state is in the model's dtype.
      */
-    linearAttention: z.object({ layers: positive, stateElementsPerLayer: positive, paramsPerLayer: positive }).strict().optional(),
+    linearAttention: z
+      .object({
+        layers: positive,
+        recurrentState: positive,
+        convState: z.number().int().nonnegative(),
+        recurrentDtype: z.enum(['float32', 'bf16']).default('bf16'),
+        paramsPerLayer: positive,
+      })
+      .strict()
+      .optional(),
     /** Full-attention layers gate their output with a second query-sized projection (Qwen3.5 attn_output_gate): q_proj is twice as wide. */
     attentionOutputGate: z.boolean().default(false),
     unverified: z.array(z.string()).default([]),

@@ -92,7 +92,8 @@ describe('memory model, hand-computed cases', () => {
 
   it('gives Qwen3.5 a fixed state per sequence for its Gated DeltaNet layers and KV only for the full-attention ones', () => {
     const k = kvCost(getModel('Qwen/Qwen3.5-397B-A17B'), layout({ tp: 2 }), 'bf16');
-    expect(k.perSequenceFixed).toBe((45 * (64 * 128 * 128 + 12288 * 3) * 2) / 2);
+    // The recurrent state in float32 (the config's mamba_ssm_dtype), the conv state in bf16, split over tp.
+    expect(k.perSequenceFixed).toBe((45 * (64 * 128 * 128 * 4 + 12288 * 3 * 2)) / 2);
     expect(k.perTokenFull).toBe(15 * 2 * 1 * 256 * 2);
   });
 

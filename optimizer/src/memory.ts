@@ -73,7 +73,7 @@ export function kvCost(a: ModelArch, l: Layout, kvDtype: Precision['kvCache']): 
     perTokenFull: full * layerShare * perLayer,
     perTokenSliding: sliding * layerShare * perLayer,
     window: a.slidingWindow?.window ?? 0,
-    perSequenceFixed: lin ? (lin.layers * layerShare * lin.stateElementsPerLayer * 2) / l.tp : 0,
+    perSequenceFixed: lin ? (lin.layers * layerShare * (lin.recurrentState * (lin.recurrentDtype === 'float32' ? 4 : 2) + lin.convState * 2)) / l.tp : 0,
   };
 }
 
