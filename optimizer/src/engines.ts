@@ -1,4 +1,4 @@
-// The serving engines the optimizer models, and the GPUs each one runs on.
+// The serving engines the optimizer models: the GPUs each one runs on, and where their schedulers differ.
 import type { GpuSpec } from './gpus.js';
 
 export const ENGINES = ['vllm', 'sglang', 'trtllm'] as const;
@@ -19,4 +19,18 @@ export function engineUnsupportedReason(engine: string | undefined, gpu: GpuSpec
   if (!s || s.vendors.includes(gpu.vendor)) return null;
   const others = ENGINES.filter((e) => SUPPORT[e].vendors.includes(gpu.vendor)).map((e) => SUPPORT[e].label);
   return `${s.label} does not run on ${gpu.name} (${gpu.vendor.toUpperCase()}): plan it with ${others.join(' or ')}`;
+}
+
+/**
+ * TensorRT-LLM's attention-DP balance (attention_dp_config.enable_balance) holds a rank's new prompt until every
+ * rank has one (at most `timeout_iters`, 50 by default), then `batching_wait_iters` (10) more, so the ranks prefill
+ * in the same step instead of stalling each other's decodes one at a time. Its default is off, but NVIDIA's
+ * DeepSeek and Kimi wide-EP recipes turn it on, and the measured TensorRT-LLM attention-DP runs of DeepSeek fit it:
+ * modelled as independent ranks their TPOT came out 1.4–2.5× too high and their TTFT too low (the gpt-oss ones,
+ * 17 rows, fit independent ranks better). So it is assumed on for TensorRT-LLM unless `balance` says otherwise;
+ * vLLM and SGLang have no such mode.
+ */
+export function prefillWaves(engine: string | undefined, balance?: boolean): { timeoutSteps: number; batchingSteps: number } | undefined {
+  const on = balance ?? (engine ?? 'vllm').toLowerCase() === 'trtllm';
+  return on ? { timeoutSteps: 50, batchingSteps: 10 } : undefined;
 }

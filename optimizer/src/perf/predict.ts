@@ -13,6 +13,7 @@ import { combineRounds, simulateParts, type SimParts, type SimResult } from './s
 import { stepModel, type StepModel } from './step.js';
 import { simulateDisagg } from './disagg.js';
 import { engineVersionNumber } from './engine-version.js';
+import { prefillWaves } from '../engines.js';
 import { DEFAULT_CORRECTION } from '../correction/default.js';
 import { correctionFeatures } from '../correction/features.js';
 import { correctionFactors, type Correction } from '../correction/model.js';
@@ -28,6 +29,11 @@ export interface EngineOptions extends MemoryOptions {
    * would run). null: unknown (benchmark rows that do not say).
    */
   version?: string | null;
+  /**
+   * Attention-DP ranks prefill together (TensorRT-LLM's attention_dp_config.enable_balance). Default: on for
+   * TensorRT-LLM (see engines.ts for why), off otherwise. Only matters for MoE layouts with attention DP.
+   */
+  attentionDpBalance?: boolean;
 }
 
 /** Disaggregated serving: a pool of prefill workers beside the decode workers `layout` describes. */
@@ -150,6 +156,7 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
     maxNumBatchedTokens: o.maxNumBatchedTokens,
     kvCapacityTokens,
     rounds: Math.max(1, rounds),
+    prefillWaves: prefillWaves(req.engine?.backend, req.engine?.attentionDpBalance),
   });
   const r = Math.max(1, Math.round(rounds));
   return { arch, gpu, layout: l, precision, memory, sim: combineRounds(parts, r), parts, rounds: r, warnings, concurrencyPerRank, model, tokenBudget: o.maxNumBatchedTokens, requestScale: l.dp, gpus: gpusPerReplica(l), disagg: null, engineVersion: engineVersionNumber(req.engine?.version) };

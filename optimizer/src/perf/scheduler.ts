@@ -32,6 +32,12 @@ export interface LoadSpec {
   kvCapacityTokens: number;
   /** Requests each client sends; the benchmark's num_prompts / concurrency. */
   rounds: number;
+  /**
+   * Attention-DP ranks that prefill in waves (engines.ts: TensorRT-LLM's attention-DP balance): a new prompt waits
+   * until the other ranks have one too (at most `timeoutSteps`), then `batchingSteps` more, and the ranks prefill
+   * in the same step.
+   */
+  prefillWaves?: { timeoutSteps: number; batchingSteps: number };
 }
 
 export interface SimResult {
@@ -191,7 +197,15 @@ function steadyState(model: StepModel, load: LoadSpec, admitCap: number) {
   const Lroot = (bq + Math.sqrt(Math.max(0, bq * bq - 4 * B * a * q))) / (2 * B);
   const p = Math.max(1, Lroot - q); // a prompt that fits takes one step
   const L = p + q;
-  const W = L * (c / m - 1); // admission wait (Little: c clients, m running, L steps running each)
+  let W = L * (c / m - 1); // admission wait (Little: c clients, m running, L steps running each)
+  const waves = load.prefillWaves && model.syncRanks > 1 ? load.prefillWaves : null;
+  if (waves) {
+    // The other D − 1 ranks each receive a prompt every (W + L) / c steps; the last of them arrives after
+    // H(D − 1) such intervals on average (the maximum of exponential waits), unless the timeout comes first.
+    let harmonic = 0;
+    for (let i = 1; i < model.syncRanks; i++) harmonic += 1 / i;
+    W += Math.min(waves.timeoutSteps, (harmonic * (W + L)) / c) + waves.batchingSteps;
+  }
   const others = (n: number) => ({ decodeSeqs: (n * q) / L, decodeContext: ((n * q) / L) * (I + (q + 1) / 2), prefillTokens: (n * I) / L, prefillPairs: (n * I * I) / 2 / L, prefillSeqs: (n * p) / L });
   const add = (x: StepShape, y: Partial<StepShape>): StepShape => ({
     decodeSeqs: x.decodeSeqs + (y.decodeSeqs ?? 0),
@@ -209,8 +223,9 @@ function steadyState(model: StepModel, load: LoadSpec, admitCap: number) {
     const room = Math.max(1, B - base.decodeSeqs - base.prefillTokens);
     const phiRank = o.prefillTokens > 0 ? Math.min(1, o.prefillTokens / Math.min(I, room)) : 0;
     // Attention-DP ranks meet at every MoE layer, so a step lasts as long as the slowest rank's: it carries a
-    // prefill chunk whenever any of the synchronised ranks has one.
-    const phi = 1 - Math.pow(1 - phiRank, model.syncRanks);
+    // prefill chunk whenever any of the synchronised ranks has one, or, when the ranks prefill in waves, as often
+    // as one rank does.
+    const phi = waves ? phiRank : 1 - Math.pow(1 - phiRank, model.syncRanks);
     const without = model.features(base);
     if (phi === 0) return without;
     const withChunk = model.features(add(base, { prefillTokens: o.prefillTokens / phiRank, prefillPairs: o.prefillPairs / phiRank, prefillSeqs: o.prefillSeqs / phiRank }));
