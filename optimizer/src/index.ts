@@ -25,3 +25,4 @@ export type { Correction } from './correction/model.js';
 export { DEFAULT_CORRECTION } from './correction/default.js';
 export { CORRECTION_FEATURES } from './correction/features.js';
 export { dominates, paretoFront } from './pareto.js';
+export { layoutLabel } from './search-layouts.js';

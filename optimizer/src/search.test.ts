@@ -80,6 +80,36 @@ describe('optimize', () => {
     expect(optimize({ ...fleet, backend: 'vllm' }).plans.some((p) => p.gpu === 'mi300x')).toBe(true);
   });
 
+  it('tries attention DP with expert parallelism for an MoE model, never for a dense one', () => {
+    const moe = optimize({ model: 'deepseek-ai/DeepSeek-R1', clusters: [{ name: 'b', gpus: [{ gpu: 'b200_sxm', count: 8 }] }], workload: { isl: 1024, osl: 1024 }, precision: { weights: 'fp8' }, backend: 'sglang', space: { tp: [4, 8], pp: [1], concurrency: [64, 256] } });
+    const dp = moe.plans.filter((p) => p.attentionDp);
+    expect(dp.map((p) => p.attentionDp)).toEqual([8, 8]);
+    // On 4 GPUs each rank would hold a quarter of the 671 B experts plus the attention whole: too much.
+    expect(moe.rejected.find((x) => x.attentionDp === 4)).toMatchObject({ kind: 'does_not_fit', reason: expect.stringMatching(/GiB/) });
+    for (const p of dp) {
+      expect(p.tp).toBe(1);
+      expect(p.gpusPerReplica).toBe(p.attentionDp);
+      // Each rank keeps its own sequences: the replica holds dp × one GPU's sequences.
+      expect(p.memory.maxConcurrency * p.attentionDp!).toBeGreaterThanOrEqual(p.maxConcurrency);
+    }
+    const off = optimize({ model: 'deepseek-ai/DeepSeek-R1', clusters: [{ name: 'b', gpus: [{ gpu: 'b200_sxm', count: 8 }] }], workload: { isl: 1024, osl: 1024 }, precision: { weights: 'fp8' }, space: { tp: [8], pp: [1], concurrency: [64], attentionDp: false } });
+    expect(off.plans.some((p) => p.attentionDp)).toBe(false);
+    expect(r.plans.some((p) => p.attentionDp) || r.rejected.some((x) => x.attentionDp)).toBe(false); // Llama-3.1-70B is dense
+  });
+
+  it('keeps the MoE token exchange inside the link domain', () => {
+    const pcie = optimize({ model: 'qwen3-30b-a3b', clusters: [{ name: 'p', gpus: [{ gpu: 'l40s', count: 16 }] }], workload: { isl: 1024, osl: 256 }, space: { tp: [16], pp: [1], concurrency: [8] } });
+    expect(pcie.rejected.find((x) => x.attentionDp === 16)).toMatchObject({ kind: 'tp_beyond_link_domain', reason: expect.stringMatching(/dp=16 .* all-to-all over the network/) });
+  });
+
+  it('recommends, among plans of equal cost, the one that serves the most requests', () => {
+    const small = optimize({ model: 'llama-3.1-8b', clusters: [{ name: 'one', gpus: [{ gpu: 'h100_sxm', count: 1 }] }], workload: { isl: 1024, osl: 256 }, slo: { tpotMs: 100 }, space: { tp: [1], pp: [1], concurrency: [1, 8, 64] } });
+    const sameCost = small.plans.filter((p) => p.meetsSlo && p.costPerHour === small.recommended!.costPerHour);
+    expect(sameCost.length).toBeGreaterThan(1);
+    expect(small.recommended!.prediction.requestsPerSec).toBe(Math.max(...sameCost.map((p) => p.prediction.requestsPerSec)));
+    expect(small.recommended!.maxConcurrency).toBe(64);
+  });
+
   it('carries each plan’s memory report: it fits, and holds the plan’s sequences at max_model_len', () => {
     const p = r.recommended!;
     expect(p.memory.fits).toBe(true);

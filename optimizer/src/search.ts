@@ -6,6 +6,7 @@ import { MEASURED_ACCURACY, type MeasuredAccuracy } from './accuracy.js';
 import type { ModelArch } from './arch.js';
 import { getGpu, type GpuSpec } from './gpus.js';
 import { engineUnsupportedReason } from './engines.js';
+import { candidateLayouts, gpusOf, layoutRejection } from './search-layouts.js';
 import type { MemoryReport } from './memory.js';
 import { getModel } from './models.js';
 import { paretoFront, type Objective } from './pareto.js';
@@ -37,7 +38,8 @@ export interface OptimizeRequest {
   backend?: string;
   /** The engine release to plan for (e.g. "0.19.0"); default: the newest the learned correction knows. */
   engineVersion?: string;
-  space?: { tp?: number[]; pp?: number[]; concurrency?: number[]; prefillDecodeRatios?: [number, number][] };
+  /** attentionDp: for MoE models, also try attention DP with expert parallelism over each GPU count in `tp` (default on). */
+  space?: { tp?: number[]; pp?: number[]; concurrency?: number[]; prefillDecodeRatios?: [number, number][]; attentionDp?: boolean };
   /** Also consider disaggregated prefill/decode units (prefill:decode worker ratios from the space). */
   disaggregated?: boolean;
   coefficients?: Coefficients;
@@ -61,6 +63,8 @@ export interface Plan {
   gpu: string;
   tp: number;
   pp: number;
+  /** Attention data-parallel ranks (tp is then 1 and the experts are expert-parallel over them); absent: 1. */
+  attentionDp?: number;
   /** max_num_seqs per replica (disaggregated: clients of the whole unit). */
   maxConcurrency: number;
   maxModelLen: number;
@@ -101,6 +105,7 @@ export interface Rejected {
   gpu: string;
   tp: number;
   pp: number;
+  attentionDp?: number;
   maxConcurrency?: number;
   /** Disaggregated option: tp is the decode worker's, prefillTp the prefill worker's. */
   disaggregated?: boolean;
@@ -181,59 +186,50 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
         rejected.push({ cluster: cluster.name, gpu: gpu.id, tp: 1, pp: 1, kind: 'engine_not_on_gpu', reason: unsupported });
         continue;
       }
-      for (const tp of space.tp) {
-        for (const pp of space.pp) {
-          const base = { cluster: cluster.name, gpu: gpu.id, tp, pp };
-          const n = tp * pp;
-          if (n > pool.count) {
-            rejected.push({ ...base, kind: 'replica_exceeds_pool', reason: `needs ${n} GPUs per replica, cluster has ${pool.count} ${gpu.id}` });
+      for (const l of candidateLayouts(arch, space)) {
+        const base = { cluster: cluster.name, gpu: gpu.id, tp: l.tp, pp: l.pp, ...(l.dp > 1 ? { attentionDp: l.dp } : {}) };
+        const n = gpusOf(l);
+        const bad = layoutRejection(arch, gpu, pool.count, l);
+        if (bad) {
+          rejected.push({ ...base, ...bad });
+          continue;
+        }
+        for (const conc of space.concurrency) {
+          const key = `${gpu.id}/${l.tp}/${l.pp}/${l.dp}/${conc}`;
+          let p = cache.get(key);
+          if (!p) {
+            evaluated++;
+            p = predict({ model: arch, gpu, layout: l, precision: req.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: Math.ceil(conc / l.dp), backend: req.backend, version: req.engineVersion } }, coeffs);
+            cache.set(key, p);
+          }
+          if (!p.memory.fits) {
+            rejected.push({ ...base, maxConcurrency: conc, kind: 'does_not_fit', reason: p.memory.reasons.join('; ') });
+            break; // memory does not depend on concurrency beyond this point: every larger value fails too
+          }
+          if (p.memory.maxConcurrency * l.dp < conc) {
+            rejected.push({ ...base, maxConcurrency: conc, kind: 'kv_cache_too_small', reason: `KV cache holds only ${p.memory.maxConcurrency * l.dp} sequences of ${isl + osl} tokens${l.dp > 1 ? ` (${p.memory.maxConcurrency} on each of ${l.dp} ranks)` : ''}` });
             continue;
           }
-          if (arch.heads % tp !== 0) {
-            rejected.push({ ...base, kind: 'tp_not_divisor', reason: `tp=${tp} does not divide the ${arch.heads} attention heads` });
-            continue;
-          }
-          if (tp > gpu.linkDomain) {
-            rejected.push({ ...base, kind: 'tp_beyond_link_domain', reason: `tp=${tp} spans more than the ${gpu.linkDomain}-GPU ${gpu.link} domain: all-reduce over the network` });
-            continue;
-          }
-          for (const conc of space.concurrency) {
-            const key = `${gpu.id}/${tp}/${pp}/${conc}`;
-            let p = cache.get(key);
-            if (!p) {
-              evaluated++;
-              p = predict({ model: arch, gpu, layout: { tp, pp }, precision: req.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: conc, backend: req.backend, version: req.engineVersion } }, coeffs);
-              cache.set(key, p);
-            }
-            if (!p.memory.fits) {
-              rejected.push({ ...base, maxConcurrency: conc, kind: 'does_not_fit', reason: p.memory.reasons.join('; ') });
-              break; // memory does not depend on concurrency beyond this point: every larger value fails too
-            }
-            if (p.memory.maxConcurrency < conc) {
-              rejected.push({ ...base, maxConcurrency: conc, kind: 'kv_cache_too_small', reason: `KV cache holds only ${p.memory.maxConcurrency} sequences of ${isl + osl} tokens` });
-              continue;
-            }
-            const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
-            const violation = sloViolation(p, slo);
-            const totalGpus = replicas * n;
-            const plan: Plan = {
-              ...base,
-              maxConcurrency: conc,
-              maxModelLen: isl + osl,
-              replicas,
-              gpusPerReplica: n,
-              totalGpus,
-              costPerHour: totalGpus * price,
-              costPerMillionOutputTokens: ((n * price) / (p.outputTokensPerSec * 3600)) * 1e6,
-              prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
-              memory: p.memory,
-              meetsSlo: violation === undefined,
-              fitsCluster: totalGpus <= pool.count,
-            };
-            plans.push(plan);
-            if (violation) rejected.push({ ...base, maxConcurrency: conc, ...violation });
-            else if (totalGpus > pool.count) rejected.push({ ...base, maxConcurrency: conc, kind: 'too_few_gpus_for_rate', reason: `needs ${replicas} replicas × ${n} GPUs = ${totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
-          }
+          const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
+          const violation = sloViolation(p, slo);
+          const totalGpus = replicas * n;
+          const plan: Plan = {
+            ...base,
+            maxConcurrency: conc,
+            maxModelLen: isl + osl,
+            replicas,
+            gpusPerReplica: n,
+            totalGpus,
+            costPerHour: totalGpus * price,
+            costPerMillionOutputTokens: ((n * price) / (p.outputTokensPerSec * 3600)) * 1e6,
+            prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
+            memory: p.memory,
+            meetsSlo: violation === undefined,
+            fitsCluster: totalGpus <= pool.count,
+          };
+          plans.push(plan);
+          if (violation) rejected.push({ ...base, maxConcurrency: conc, ...violation });
+          else if (totalGpus > pool.count) rejected.push({ ...base, maxConcurrency: conc, kind: 'too_few_gpus_for_rate', reason: `needs ${replicas} replicas × ${n} GPUs = ${totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
         }
       }
     }
@@ -260,7 +256,10 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     }
   }
   const feasible = plans.filter((p) => p.meetsSlo && p.fitsCluster);
-  const recommended = [...feasible].sort((a, b) => a.costPerHour - b.costPerHour || a.prediction.e2eMs - b.prediction.e2eMs)[0] ?? null;
+  // Among plans of equal cost the one that serves the most requests wins (headroom, or capacity when no rate is
+  // given): breaking the tie on latency alone picked max_num_seqs 1, a replica that serves one client at a time.
+  const capacity = (p: Plan) => p.replicas * p.prediction.requestsPerSec;
+  const recommended = [...feasible].sort((a, b) => a.costPerHour - b.costPerHour || capacity(b) - capacity(a) || a.prediction.e2eMs - b.prediction.e2eMs)[0] ?? null;
   return {
     recommended,
     noPlanReason: recommended ? undefined : plans.length === 0 ? 'no configuration fits in memory on the given GPUs' : 'no configuration meets the SLOs with the GPUs available',

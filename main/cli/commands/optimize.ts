@@ -3,7 +3,7 @@ import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
 import type { OptimizerRun } from '../../core/optimizer/service';
-import { NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
+import { layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
 
 /** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
 export function parseGpus(values: string[]): { name: string; gpus: { gpu: string; count: number; pricePerGpuHour?: number }[] }[] {
@@ -40,7 +40,7 @@ export function parseSlo(value: string | undefined): { ttftMs?: number; tpotMs?:
 const planRow = (p: Plan) => ({
   cluster: p.cluster,
   gpu: p.gpu,
-  layout: p.disagg ? `P ${p.disagg.prefillWorkers}×tp${p.disagg.prefillTp} + D ${p.disagg.decodeWorkers}×tp${p.disagg.decodeTp}` : `tp${p.tp} pp${p.pp}`,
+  layout: p.disagg ? `P ${p.disagg.prefillWorkers}×tp${p.disagg.prefillTp} + D ${p.disagg.decodeWorkers}×tp${p.disagg.decodeTp}` : layoutLabel(p),
   seqs: p.maxConcurrency,
   replicas: p.replicas,
   gpus: p.totalGpus,
@@ -57,7 +57,7 @@ const PLAN_COLUMNS = ['cluster', 'gpu', 'layout', 'seqs', 'replicas', 'gpus', 't
 export const rejectedRow = (r: OptimizerRun['result']['rejected'][number]) => ({
   cluster: r.cluster,
   gpu: r.gpu,
-  layout: r.disaggregated ? `P tp${r.prefillTp} + D tp${r.tp}` : `tp${r.tp} pp${r.pp}`,
+  layout: r.disaggregated ? `P tp${r.prefillTp} + D tp${r.tp}` : layoutLabel(r),
   maxConcurrency: r.maxConcurrency ?? '',
   kind: r.kind ?? '-',
   reason: r.reason,
@@ -131,7 +131,7 @@ export function registerOptimize(program: Command): void {
           return;
         }
         const runs = await ctx.call('optimizer:runs', {});
-        print(ctx.json, runs, () => table(runs.map((r) => ({ ...r, recommended: r.recommended ? `${r.recommended.cluster}/${r.recommended.gpu} tp${r.recommended.tp} ×${r.recommended.replicas}` : 'none' })), ['id', 'name', 'recommended', 'createdBy', 'createdAt']));
+        print(ctx.json, runs, () => table(runs.map((r) => ({ ...r, recommended: r.recommended ? `${r.recommended.cluster}/${r.recommended.gpu} ${layoutLabel(r.recommended)} ×${r.recommended.replicas}` : 'none' })), ['id', 'name', 'recommended', 'createdBy', 'createdAt']));
       }),
     );
 }

@@ -2,6 +2,7 @@ import type { HandlerTable } from './types';
 import { signedIn } from './types';
 import { clusterGatewayConfig, sharedGatewayConfig } from '../gateway/sync-objects';
 import { limitsStoreSecret } from '../clusters/limits-store';
+import { layoutLabel } from '../../../optimizer/src/index';
 
 type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'gateway:config'>;
 
@@ -14,7 +15,7 @@ export const fleetHandlers: FleetHandlers = {
       details: {
         model: input.model,
         clusters: input.clusters.map((c) => c.name),
-        recommended: run.recommended ? `${run.recommended.cluster}/${run.recommended.gpu} tp${run.recommended.tp} pp${run.recommended.pp} ×${run.recommended.replicas}` : null,
+        recommended: run.recommended ? `${run.recommended.cluster}/${run.recommended.gpu} ${layoutLabel(run.recommended)} ×${run.recommended.replicas}` : null,
       },
     }),
   },

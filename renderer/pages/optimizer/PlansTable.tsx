@@ -46,7 +46,7 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
         front: front.has(planKey(p)) ? 0 : 1,
         cluster: p.cluster,
         gpu: p.gpu,
-        layout: p.gpusPerReplica * 100 + p.tp,
+        layout: p.gpusPerReplica * 100 + p.tp * 2 + (p.attentionDp ? 1 : 0),
         seqs: p.maxConcurrency,
         replicas: p.replicas,
         ttft: ttft(p),

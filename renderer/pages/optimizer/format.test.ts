@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatContext, formatMs, formatParams, formatTokensPerSec, formatUsd, paramsLine, planKey, runAsk, sloState } from './format';
+import { formatContext, formatMs, formatParams, formatTokensPerSec, formatUsd, layoutLabel, paramsLine, planKey, replicaLayout, runAsk, sloState } from './format';
 
 describe('optimizer formatting', () => {
   it('writes parameter counts the way people say them', () => {
@@ -32,6 +32,14 @@ describe('optimizer formatting', () => {
     const base = { cluster: 'lab', gpu: 'h100_sxm', tp: 4, pp: 1 };
     expect(planKey({ ...base, maxConcurrency: 32 })).toBe('lab/h100_sxm/tp4/pp1/c32');
     expect(planKey(base)).toBe('lab/h100_sxm/tp4/pp1/c-');
+    // An attention-DP layout on the same GPUs is a different plan.
+    expect(planKey({ ...base, tp: 1, attentionDp: 8, maxConcurrency: 32 })).toBe('lab/h100_sxm/tp1/pp1/dp8/c32');
+  });
+
+  it('names a replica by its split: tensor-parallel, or attention DP with its experts expert-parallel', () => {
+    expect(layoutLabel({ tp: 4, pp: 2 })).toBe('tp4 pp2');
+    expect(layoutLabel({ tp: 1, pp: 1, attentionDp: 8 })).toBe('dp8 ep8');
+    expect(replicaLayout({ tp: 1, pp: 1, attentionDp: 1 })).toBe('tp1 pp1');
   });
 
   it('says a plan that needs more GPUs than the cluster has is too big, not failing its SLO', () => {

@@ -37,13 +37,17 @@ export function formatContext(tokens: number): string {
   return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}k ctx` : `${nf(0).format(tokens)} ctx`;
 }
 
-/** "tp4 pp1", or for a disaggregated plan its two pools: "prefill 1×tp4 + decode 2×tp8". */
-export const layoutLabel = (p: Pick<Plan, 'tp' | 'pp' | 'disagg'>): string =>
-  p.disagg ? `prefill ${p.disagg.prefillWorkers}×tp${p.disagg.prefillTp} + decode ${p.disagg.decodeWorkers}×tp${p.disagg.decodeTp}` : `tp${p.tp} pp${p.pp}`;
+/** "tp4 pp1"; attention DP with its experts expert-parallel: "dp8 ep8". */
+export const replicaLayout = (p: Pick<Rejected, 'tp' | 'pp' | 'attentionDp'>): string =>
+  p.attentionDp && p.attentionDp > 1 ? `dp${p.attentionDp} ep${p.attentionDp}` : `tp${p.tp} pp${p.pp}`;
+
+/** "tp4 pp1", "dp8 ep8", or for a disaggregated plan its two pools: "prefill 1×tp4 + decode 2×tp8". */
+export const layoutLabel = (p: Pick<Plan, 'tp' | 'pp' | 'attentionDp' | 'disagg'>): string =>
+  p.disagg ? `prefill ${p.disagg.prefillWorkers}×tp${p.disagg.prefillTp} + decode ${p.disagg.decodeWorkers}×tp${p.disagg.decodeTp}` : replicaLayout(p);
 
 /** Identifies a plan across the plans, pareto and rejected lists (they are separate objects after JSON). */
-export const planKey = (p: Pick<Rejected, 'cluster' | 'gpu' | 'tp' | 'pp' | 'maxConcurrency'> & { disagg?: Plan['disagg'] }): string =>
-  `${p.cluster}/${p.gpu}/tp${p.tp}/pp${p.pp}/c${p.maxConcurrency ?? '-'}` + (p.disagg ? `/p${p.disagg.prefillWorkers}x${p.disagg.prefillTp}d${p.disagg.decodeWorkers}` : '');
+export const planKey = (p: Pick<Rejected, 'cluster' | 'gpu' | 'tp' | 'pp' | 'attentionDp' | 'maxConcurrency'> & { disagg?: Plan['disagg'] }): string =>
+  `${p.cluster}/${p.gpu}/tp${p.tp}/pp${p.pp}` + (p.attentionDp && p.attentionDp > 1 ? `/dp${p.attentionDp}` : '') + `/c${p.maxConcurrency ?? '-'}` + (p.disagg ? `/p${p.disagg.prefillWorkers}x${p.disagg.prefillTp}d${p.disagg.decodeWorkers}` : '');
 
 /** Output tokens per second per GPU: the chart's y axis and one of the Pareto objectives. */
 export const tokensPerGpu = (p: Pick<Plan, 'gpusPerReplica' | 'prediction'>): number => p.prediction.outputTokensPerSec / p.gpusPerReplica;

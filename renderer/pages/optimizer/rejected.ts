@@ -3,7 +3,7 @@
  * identical reasons are grouped with a count, and reasons are also sorted into a few kinds.
  */
 import type { Rejected, RejectionKind } from '../../../optimizer/src/search';
-import { planKey } from './format';
+import { planKey, replicaLayout } from './format';
 
 export interface ReasonGroup {
   reason: string;
@@ -53,7 +53,7 @@ export function kindLabel(r: SavedRejected): string {
 }
 
 export function optionLabel(r: SavedRejected): string {
-  const base = r.disaggregated ? `${r.cluster} · ${r.gpu} · prefill tp${r.prefillTp} / decode tp${r.tp}` : `${r.cluster} · ${r.gpu} · tp${r.tp} pp${r.pp}`;
+  const base = r.disaggregated ? `${r.cluster} · ${r.gpu} · prefill tp${r.prefillTp} / decode tp${r.tp}` : `${r.cluster} · ${r.gpu} · ${replicaLayout(r)}`;
   return r.maxConcurrency === undefined ? base : `${base} · ${r.maxConcurrency} seqs`;
 }
 
