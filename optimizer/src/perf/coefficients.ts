@@ -23,7 +23,7 @@ export type Coefficients = z.infer<typeof CoefficientsSchema>;
 /** Pure roofline: datasheet peaks, the link at full speed, no overheads. The baseline every fit must beat. */
 export const ROOFLINE_ONLY: Coefficients = {
   features: [...FEATURE_NAMES],
-  coefficients: [1, 0, 1, 0, 0, 0, 0, 0],
+  coefficients: [1, 0, 1, 0, 0, 0, 0, 0, 0],
   rounds: 1,
   fittedOn: { rows: 0, source: 'none: datasheet roofline', models: [], gpus: [] },
 };

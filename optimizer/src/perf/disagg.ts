@@ -111,6 +111,7 @@ export function simulateDisagg(s: DisaggSetup): DisaggParts {
   const transfer = zeros();
   transfer[F.interconnect] = kvTransferSeconds;
   transfer[F.request] = UNIT.request;
+  transfer[F.requestLayers] = own[F.layers]! / chunks; // the prefill worker admits the prompt
 
   // SGLang allocates the decode slot before the prefill starts (the wait shows in TTFT); TensorRT-LLM and vLLM
   // return the first token from the prefill worker, so a full decode pool stretches the next tokens (TPOT).

@@ -10,6 +10,9 @@ export const FEATURE_NAMES = [
   'sequences', // sequences in the step ×10 µs: per-sequence bookkeeping, sampling, detokenising
   'request', // 1 ms per request, paid once in TTFT: HTTP, tokenising, admission
   'layers', // (layers + MoE layers) on the stage ×10 µs per step: per-layer kernel launches and small ops
+  // The same count ×10 µs once per request, in TTFT: admitting a prompt costs per layer of the model, whatever the
+  // GPU count (measured TTFT at one to four clients does not fall from TP1 to TP8, and grows with depth).
+  'requestLayers',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const NF = FEATURE_NAMES.length;

@@ -45,3 +45,21 @@ describe('which engines prefill in waves', () => {
     expect(run('vllm', true).tpotMs).toBeLessThan(run('vllm').tpotMs);
   });
 });
+
+describe('the per-layer cost of admitting a request', () => {
+  const llama70 = getModel('llama-3.1-70b');
+  const units = (tp: number) => {
+    const m = stepModel(llama70, getGpu('h100_sxm'), layout({ tp }), { weights: 'fp8', kvCache: 'fp8' });
+    const load: LoadSpec = { concurrency: 4, isl: 1024, osl: 128, maxNumSeqs: 256, maxNumBatchedTokens: 8192, kvCapacityTokens: 1e7, rounds: 4 };
+    return simulateParts(m, load);
+  };
+
+  it('is paid once per request in TTFT, 80 layers × 10 µs, never in TPOT, and the same at TP1 and TP8', () => {
+    for (const tp of [1, 8]) {
+      const { burst, steady } = units(tp);
+      expect(steady.ttft[F.requestLayers]).toBeCloseTo(80 * 1e-5, 12);
+      expect(burst.ttft[F.requestLayers]).toBeCloseTo(80 * 1e-5, 12);
+      expect(steady.tpot[F.requestLayers]).toBe(0);
+    }
+  });
+});

@@ -69,6 +69,7 @@ function simulateBurst(model: StepModel, load: LoadSpec): SimResult {
   const perReqKv = isl + osl;
   const admitCap = Math.max(1, Math.min(load.maxNumSeqs, Math.floor(load.kvCapacityTokens / perReqKv)));
   const cum = zeros();
+  const layerUnits = layerUnitsOf(model);
   const snap = () => Float64Array.from(cum);
   const f = zeros();
   const ttftRows = new Float64Array(total * NF);
@@ -107,6 +108,8 @@ function simulateBurst(model: StepModel, load: LoadSpec): SimResult {
     }
     ttftRows[idx + F.request]! += UNIT.request;
     ttftSum[F.request]! += UNIT.request;
+    ttftRows[idx + F.requestLayers]! += layerUnits;
+    ttftSum[F.requestLayers]! += layerUnits;
     done++;
   };
 
@@ -182,6 +185,11 @@ function simulateBurst(model: StepModel, load: LoadSpec): SimResult {
   return { ttft, tpot, total: Float64Array.from(cum), ttftRows, requests: total, steps: step, peakRunning };
 }
 
+/** The step model's per-layer unit ((layers + MoE layers) × pp × 10 µs), which every request also pays once in TTFT. */
+function layerUnitsOf(model: StepModel): number {
+  return model.features({ decodeSeqs: 1, decodeContext: 1, prefillTokens: 0, prefillPairs: 0, prefillSeqs: 0 })[F.layers]!;
+}
+
 /** Steady state of the de-synchronised closed loop: TTFT / TPOT / per-step feature vectors of one tagged request. */
 function steadyState(model: StepModel, load: LoadSpec, admitCap: number) {
   const I = load.isl;
@@ -245,6 +253,7 @@ function steadyState(model: StepModel, load: LoadSpec, admitCap: number) {
     perRound[i] = W * fWait[i]! + L * ((p * fPrefill[i]! + q * fDecode[i]!) / L);
   }
   ttft[F.request]! += UNIT.request;
+  ttft[F.requestLayers]! += layerUnitsOf(model);
   return { ttft, tpot, perRound, steps: W + L, running: m };
 }
 

@@ -5,7 +5,7 @@ describe('the breakdown of a prediction', () => {
   it('lists every term in the model order with its share of the total', () => {
     const { rows, totalMs } = breakdownRows({ roofline: 30, overlap: 10, interconnect: 0, collectives: 0, step: 0, sequences: 0, request: 0 });
     expect(totalMs).toBe(40);
-    expect(rows.map((r) => r.term)).toEqual(['roofline', 'overlap', 'interconnect', 'collectives', 'step', 'sequences', 'request', 'layers']);
+    expect(rows.map((r) => r.term)).toEqual(['roofline', 'overlap', 'interconnect', 'collectives', 'step', 'sequences', 'request', 'layers', 'requestLayers']);
     expect(rows[0]!.pct).toBe(75);
     expect(rows[1]!.pct).toBe(25);
   });

@@ -12,6 +12,7 @@ export const TERMS: { term: Term; label: string; color: string; help: string }[]
   { term: 'sequences', label: 'Sequences', color: 'orange', help: 'cost per sequence per step' },
   { term: 'request', label: 'Request', color: 'grape', help: 'once per request (TTFT only)' },
   { term: 'layers', label: 'Layers', color: 'pink', help: 'per-layer kernel launches and small ops, every step' },
+  { term: 'requestLayers', label: 'Request × layers', color: 'violet', help: 'once per request and layer of the model (TTFT only), whatever the GPU count' },
 ];
 
 /** The learned correction's term: what it added to (or took from) the physics, so it may be negative. */
