@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { tempDir } from '../../core/testing/harness';
+import { cliRunner } from '../testing';
 import { optimize } from '../../../optimizer/src/index';
 import type { OptimizerRun } from '../../core/optimizer/service';
 import { describeRun, parseGpus, parseSlo, rejectedRow } from './optimize';
+
+// The last block runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('foundry optimize arguments', () => {
   it('reads clusters, counts and prices from --gpus', () => {
@@ -31,6 +36,7 @@ describe('foundry optimize output', () => {
     slo: { ttftMs: 3000, tpotMs: 60 },
     backend: 'vllm' as const,
     disaggregated: true,
+    attentionDp: true,
   };
   const result = optimize({ ...input, precision: { weights: 'fp8' }, space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] } });
   const run: OptimizerRun = { id: 'r1', name: 'disagg', model: input.model, workload: input.workload, slo: input.slo, backend: 'vllm', createdAt: '2026-01-01T00:00:00Z', createdBy: 'tester', recommended: result.recommended, request: input, result };
@@ -60,5 +66,27 @@ describe('foundry optimize output', () => {
     expect(text).toContain(`P ${d.prefillWorkers}×tp${d.prefillTp} + D ${d.decodeWorkers}×tp${d.decodeTp}`);
     expect(text).toMatch(/Disaggregated: \d+ prefill worker\(s\) × tp\d+ \(\d+ GPUs\) \+ \d+ decode worker\(s\)/);
     expect(text).toMatch(/bounded by the (prefill|decode) pool/);
+  });
+});
+
+/** `foundry optimize` as a user runs it: separate processes on a real FOUNDRY_HOME. */
+describe('foundry optimize --no-attention-dp', () => {
+  const home = tempDir();
+  const foundry = cliRunner(home.path);
+  beforeAll(() => {
+    expect(foundry(['setup', '-u', 'ada', '--password-stdin'], 'correct horse battery\n').code).toBe(0);
+  });
+  afterAll(() => home.remove());
+
+  it('plans an MoE model with attention DP by default and without it when told', () => {
+    const args = ['optimize', '-m', 'qwen3-30b-a3b', '-g', 'lab=h100_sxm:8', '--json'];
+    const withDp = foundry(args);
+    expect(withDp.code, withDp.err).toBe(0);
+    const dpPlans = (out: string) => (JSON.parse(out) as OptimizerRun).result.plans.filter((p) => (p.attentionDp ?? 1) > 1);
+    expect(dpPlans(withDp.out).length).toBeGreaterThan(0);
+    const without = foundry([...args, '--no-attention-dp']);
+    expect(without.code, without.err).toBe(0);
+    expect(dpPlans(without.out)).toEqual([]);
+    expect(foundry(['optimize', '-m', 'qwen3-30b-a3b', '-g', 'lab=h100_sxm:8']).out).toMatch(/dp\d ep\d|tp\d pp\d/);
   });
 });

@@ -102,9 +102,10 @@ export function registerOptimize(program: Command): void {
     .option('--engine-version <release>', "the engine release to plan for, e.g. 0.19.0 (default: the newest the optimizer knows)")
     .option('--name <text>', 'a name for the saved run')
     .option('--disagg', 'also plan disaggregated prefill/decode units (prefill:decode worker ratio chosen)')
+    .option('--no-attention-dp', 'for an MoE model, plan tensor-parallel layouts only (no attention DP with expert parallelism)')
     .option('--show-rejected', 'list every rejected option with its kind and reason')
     .action(
-      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; showRejected?: boolean }) => {
+      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; attentionDp: boolean; showRejected?: boolean }) => {
         if (opts.gpus.length === 0) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Name the GPUs to plan for with --gpus.', hint: 'Example: --gpus eks-prod=h100_sxm:16' });
         const run = await ctx.call('optimizer:run', {
           name: opts.name,
@@ -115,6 +116,7 @@ export function registerOptimize(program: Command): void {
           backend: opts.backend,
           ...(opts.engineVersion ? { engineVersion: opts.engineVersion } : {}),
           disaggregated: Boolean(opts.disagg),
+          attentionDp: opts.attentionDp,
         });
         print(ctx.json, run, () => describeRun(run, Boolean(opts.showRejected)));
       }),

@@ -33,6 +33,15 @@ describe('optimizer through the channel table', () => {
     expect(app.services.audit.list()[0]).toMatchObject({ action: 'optimizer:run', target: run.id });
   });
 
+  it('plans attention DP for an MoE model unless asked not to', async () => {
+    const moe = { ...request, model: 'qwen3-30b-a3b', clusters: [{ name: 'lab', gpus: [{ gpu: 'h100_sxm', count: 8 }] }], slo: {} };
+    const withDp = await app.core.call('optimizer:run', moe, app.token);
+    expect(withDp.result.plans.some((p) => (p.attentionDp ?? 1) > 1)).toBe(true);
+    const without = await app.core.call('optimizer:run', { ...moe, attentionDp: false }, app.token);
+    expect(without.result.plans.some((p) => (p.attentionDp ?? 1) > 1)).toBe(false);
+    expect(without.request.attentionDp).toBe(false);
+  });
+
   it('names the unknown model or GPU and lists what is known', async () => {
     await expect(app.core.call('optimizer:run', { ...request, model: 'llama-9000' }, app.token)).rejects.toMatchObject({
       code: 'INVALID_INPUT',

@@ -46,6 +46,8 @@ export const OptimizeInputSchema = z
       .optional(),
     /** Also plan disaggregated prefill/decode units (worker ratios chosen by the search). */
     disaggregated: z.boolean().default(false),
+    /** For an MoE model, also plan attention data parallelism with the experts expert-parallel ("dp8 ep8"). */
+    attentionDp: z.boolean().default(true),
   })
   .strict();
 
@@ -126,7 +128,7 @@ export function createOptimizerService(db: Db) {
       check(input);
       let result: OptimizeResult;
       try {
-        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, disaggregated: input.disaggregated });
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, disaggregated: input.disaggregated, space: { attentionDp: input.attentionDp } });
       } catch (cause) {
         throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
       }

@@ -121,6 +121,14 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
               onChange={(e) => setForm({ disaggregated: e.currentTarget.checked })}
               data-testid="optimizer-disagg"
             />
+            <Checkbox
+              mt={6}
+              size="xs"
+              label="MoE: also plan attention DP + expert parallelism"
+              checked={form.attentionDp}
+              onChange={(e) => setForm({ attentionDp: e.currentTarget.checked })}
+              data-testid="optimizer-attention-dp"
+            />
           </Grid.Col>
 
           <Grid.Col span={3}>

@@ -71,6 +71,15 @@ describe('the optimizer form', () => {
     expect(toRequest(back)).toEqual({ ...req, backend: 'sglang' });
   });
 
+  it('asks for attention DP by default, carries an opt-out, and reads runs saved before the option as on', () => {
+    expect(toRequest(filled()).attentionDp).toBe(true);
+    const off = toRequest({ ...filled(), attentionDp: false });
+    expect(off.attentionDp).toBe(false);
+    expect(fromRequest({ ...off, name: undefined, slo: off.slo ?? {}, backend: off.backend ?? 'vllm' }).attentionDp).toBe(false);
+    const { attentionDp: _dropped, ...older } = off;
+    expect(fromRequest({ ...older, name: undefined, slo: older.slo ?? {}, backend: older.backend ?? 'vllm' }).attentionDp).toBe(true);
+  });
+
   it('sends an engine release only when one is given, and refuses one that is not a release number', () => {
     expect(toRequest(filled()).engineVersion).toBeUndefined();
     expect(toRequest({ ...filled(), engineVersion: ' 0.19.0 ' }).engineVersion).toBe('0.19.0');

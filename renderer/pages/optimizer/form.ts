@@ -29,6 +29,8 @@ export interface OptimizerForm {
   engineVersion: string;
   /** Also plan disaggregated prefill/decode units. */
   disaggregated: boolean;
+  /** For an MoE model, also plan attention DP with expert parallelism. */
+  attentionDp: boolean;
   ttftMs: Num;
   ttftPercentile: 'mean' | 'p90';
   tpotMs: Num;
@@ -47,7 +49,7 @@ export function newPool(cluster = 'local'): PoolRow {
 }
 
 export function defaultForm(): OptimizerForm {
-  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
+  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, attentionDp: true, ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
 }
 
 /** NumberInput hands back strings while a value is half typed; only finite numbers count. */
@@ -138,11 +140,12 @@ export function toRequest(form: OptimizerForm): RunInput {
     backend: form.backend,
     ...(form.engineVersion.trim() ? { engineVersion: form.engineVersion.trim() } : {}),
     disaggregated: form.disaggregated,
+    attentionDp: form.attentionDp,
   };
 }
 
 /** Fills the form from a saved run, so it can be changed and run again. */
-export function fromRequest(req: Omit<OptimizeInput, 'disaggregated'> & { disaggregated?: boolean }): OptimizerForm {
+export function fromRequest(req: Omit<OptimizeInput, 'disaggregated' | 'attentionDp'> & { disaggregated?: boolean; attentionDp?: boolean }): OptimizerForm {
   return {
     name: '',
     model: req.model,
@@ -152,6 +155,7 @@ export function fromRequest(req: Omit<OptimizeInput, 'disaggregated'> & { disagg
     engineVersion: req.engineVersion ?? '',
     // Runs saved before disaggregation was offered lack the field.
     disaggregated: req.disaggregated ?? false,
+    attentionDp: req.attentionDp ?? true,
     ttftMs: req.slo.ttftMs ?? '',
     ttftPercentile: req.slo.ttftPercentile ?? 'mean',
     tpotMs: req.slo.tpotMs ?? '',
