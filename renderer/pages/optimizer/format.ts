@@ -37,7 +37,7 @@ export function formatContext(tokens: number): string {
   return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}k ctx` : `${nf(0).format(tokens)} ctx`;
 }
 
-/** "tp4 pp1"; attention DP with its experts expert-parallel: "dp8 ep8". */
+/** "tp4 pp1"; attention DP with its experts expert-parallel: "dp8 ep8" (the library's layoutLabel; the renderer may not import its values). */
 export const replicaLayout = (p: Pick<Rejected, 'tp' | 'pp' | 'attentionDp'>): string =>
   p.attentionDp && p.attentionDp > 1 ? `dp${p.attentionDp} ep${p.attentionDp}` : `tp${p.tp} pp${p.pp}`;
 
