@@ -76,7 +76,7 @@ describe.skipIf(!available)('limits store sync (real API servers)', () => {
     await core.call('clusters:setLimitsStore', { clusterId: ids.east!, redisUrl: URL_2 }, admin);
     await eventually(async () => (await limitKeys('east')).join() === 'limits-redis-url-r2', 20_000, 'the new URL in east');
     expect(decode((await secret('east'))!.data['limits-redis-url-r2']!)).toBe(URL_2);
-    expect((await limitsIn('east')).limits.redis_url_file).toBe('/etc/foundry-gateway/secrets/limits-redis-url-r2');
+    await eventually(async () => (await limitsIn('east')).limits.redis_url_file === '/etc/foundry-gateway/secrets/limits-redis-url-r2', 20_000, 'east naming the new file');
     await eventually(async () => (await core.call('clusters:list', {}, admin)).every((c) => c.gateway?.state === 'synced'), 20_000, 'both clusters synced');
     const auto = (await core.call('jobs:list', {}, admin)).filter((j) => j.createdBy === 'foundry');
     expect(auto.map((j) => j.title)).toEqual([expect.stringMatching(/^Resync gateway config to east \(/)]);
@@ -84,7 +84,9 @@ describe.skipIf(!available)('limits store sync (real API servers)', () => {
 
     await core.call('clusters:clearLimitsStore', { clusterId: ids.east! }, admin);
     await eventually(async () => (await limitKeys('east')).length === 0, 20_000, 'the URL gone from east');
-    expect((await limitsIn('east')).limits.backend).toBe('memory');
+    // The sync applies the Secret before the ConfigMap (a new URL's file exists before the config names it), so
+    // the Secret can be seen cleared a moment before the ConfigMap is.
+    await eventually(async () => (await limitsIn('east')).limits.backend === 'memory', 20_000, 'east counting in memory again');
     await eventually(async () => (await core.call('clusters:list', {}, admin))[0]!.gateway?.state === 'synced', 20_000, 'east synced');
     // Both clusters now have the same config again.
     const [a, b] = await Promise.all([configMap('east'), configMap('west')]);
