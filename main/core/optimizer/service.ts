@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ENGINE_RELEASE_PATTERN, GPUS, MODELS, NEWEST_ENGINE_RELEASES, findGpu, findModel, optimize, paramCounts, type OptimizeResult } from '../../../optimizer/src/index';
+import { ENGINE_RELEASE_PATTERN, ENGINES, GPUS, MODELS, NEWEST_ENGINE_RELEASES, findGpu, findModel, optimize, paramCounts, type OptimizeResult } from '../../../optimizer/src/index';
 import { FoundryError, invalid, notFound } from '../errors';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
@@ -36,7 +36,7 @@ export const OptimizeInputSchema = z
       })
       .strict()
       .default({}),
-    backend: z.enum(['vllm', 'sglang', 'trtllm']).default('vllm'),
+    backend: z.enum(ENGINES).default('vllm'),
     /** The engine release to plan for, e.g. 0.19.0; without it the newest release the optimizer was trained on. */
     engineVersion: z
       .string()
