@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getGpu } from '../gpus.js';
 import { layout } from '../layout.js';
 import { getModel } from '../models.js';
+import { kvCost } from '../memory.js';
 import { F } from './features.js';
 import { stepModel, type StepShape } from './step.js';
 
@@ -45,5 +46,17 @@ describe('MLA attention FLOPs', () => {
     const d = decode(64, 4096);
     const decodeAttn = m.balance(d).tCmp - m.balance({ ...d, decodeContext: 0 }).tCmp;
     expect(decodeAttn).toBeCloseTo(64 * 4096 * perPair(2 * mla.kvLoraRank + mla.qkRopeHeadDim), 9);
+  });
+});
+
+describe('linear-attention state traffic', () => {
+  it('reads and writes each sequence’s whole state every decode step', () => {
+    const a = getModel('Qwen/Qwen3.5-27B');
+    const l = layout({ tp: 1 });
+    const m = stepModel(a, b200, l, { weights: 'bf16', kvCache: 'bf16' });
+    const state = kvCost(a, l, 'bf16').perSequenceFixed;
+    // No context, so only the fixed state differs between 8 and 4 sequences (a dense model reads its weights once either way).
+    const extra = m.balance({ ...decode(8, 0) }).tMem - m.balance({ ...decode(4, 0) }).tMem;
+    expect(extra).toBeCloseTo((4 * 2 * state) / (b200.bandwidthTBs * 1e12), 12);
   });
 });

@@ -77,7 +77,9 @@ export function stepModel(a: ModelArch, g: GpuSpec, l: Layout, p: Precision): St
     const tokens = s.decodeSeqs + s.prefillTokens;
     const allTokens = tokens * l.dp; // the MoE layers see every dp rank's tokens
     const touched = expertsTouched(a, allTokens);
-    const kvRead = kv.perTokenFull * s.decodeContext + kv.perTokenSliding * Math.min(s.decodeContext, s.decodeSeqs * window) + kv.perSequenceFixed * s.decodeSeqs;
+    // A decode step reads each sequence's KV; a linear-attention state it also writes back whole (the recurrence
+    // updates it in place), where the KV cache only gains one token.
+    const kvRead = kv.perTokenFull * s.decodeContext + kv.perTokenSliding * Math.min(s.decodeContext, s.decodeSeqs * window) + 2 * kv.perSequenceFixed * s.decodeSeqs;
     const memBytes = denseBytes + touched * moeLayers * expertBytes + kvRead;
     const tMem = memBytes / bw;
     const logits = s.decodeSeqs + s.prefillSeqs;
