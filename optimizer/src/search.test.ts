@@ -102,12 +102,21 @@ describe('optimize', () => {
     expect(pcie.rejected.find((x) => x.attentionDp === 16)).toMatchObject({ kind: 'tp_beyond_link_domain', reason: expect.stringMatching(/dp=16 .* all-to-all over the network/) });
   });
 
-  it('recommends, among plans of equal cost, the one that serves the most requests', () => {
-    const small = optimize({ model: 'llama-3.1-8b', clusters: [{ name: 'one', gpus: [{ gpu: 'h100_sxm', count: 1 }] }], workload: { isl: 1024, osl: 256 }, slo: { tpotMs: 100 }, space: { tp: [1], pp: [1], concurrency: [1, 8, 64] } });
-    const sameCost = small.plans.filter((p) => p.meetsSlo && p.costPerHour === small.recommended!.costPerHour);
+  it('recommends, with a target rate, the cheapest deployment and among equal costs the one with the most headroom', () => {
+    const small = optimize({ model: 'llama-3.1-8b', clusters: [{ name: 'one', gpus: [{ gpu: 'h100_sxm', count: 1 }] }], workload: { isl: 1024, osl: 256 }, slo: { tpotMs: 100, targetRequestsPerSec: 0.5 }, space: { tp: [1], pp: [1], concurrency: [1, 8, 64] } });
+    const sameCost = small.plans.filter((p) => p.meetsSlo && p.fitsCluster && p.costPerHour === small.recommended!.costPerHour);
     expect(sameCost.length).toBeGreaterThan(1);
     expect(small.recommended!.prediction.requestsPerSec).toBe(Math.max(...sameCost.map((p) => p.prediction.requestsPerSec)));
     expect(small.recommended!.maxConcurrency).toBe(64);
+  });
+
+  it('recommends, without a target rate, the plan that serves a token most cheaply, not the smallest replica', () => {
+    // DeepSeek-R1 FP8 fits four B200s with room for one sequence: the cheapest per hour, and $50 per million tokens.
+    const ds = optimize({ model: 'deepseek-ai/DeepSeek-R1', clusters: [{ name: 'b', gpus: [{ gpu: 'b200_sxm', count: 8 }] }], workload: { isl: 1024, osl: 1024 }, precision: { weights: 'fp8' }, slo: { tpotMs: 40 }, backend: 'sglang', space: { tp: [4, 8], pp: [1], concurrency: [1, 16, 128], attentionDp: false } });
+    const feasible = ds.plans.filter((p) => p.meetsSlo && p.fitsCluster);
+    expect(feasible.some((p) => p.gpusPerReplica === 4)).toBe(true);
+    expect(ds.recommended!.costPerMillionOutputTokens).toBe(Math.min(...feasible.map((p) => p.costPerMillionOutputTokens)));
+    expect(ds.recommended!.gpusPerReplica).toBe(8);
   });
 
   it('carries each plan’s memory report: it fits, and holds the plan’s sequences at max_model_len', () => {

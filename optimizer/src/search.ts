@@ -256,10 +256,15 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     }
   }
   const feasible = plans.filter((p) => p.meetsSlo && p.fitsCluster);
-  // Among plans of equal cost the one that serves the most requests wins (headroom, or capacity when no rate is
-  // given): breaking the tie on latency alone picked max_num_seqs 1, a replica that serves one client at a time.
+  // With a target rate the replicas already buy the capacity it needs, so the cheapest deployment per hour wins, and
+  // among equal costs the one with the most headroom. Without one, the cheapest per hour is merely the smallest
+  // replica at max_num_seqs 1 (one client at a time); the plan that serves a token most cheaply wins instead.
   const capacity = (p: Plan) => p.replicas * p.prediction.requestsPerSec;
-  const recommended = [...feasible].sort((a, b) => a.costPerHour - b.costPerHour || capacity(b) - capacity(a) || a.prediction.e2eMs - b.prediction.e2eMs)[0] ?? null;
+  const order =
+    slo.targetRequestsPerSec !== undefined
+      ? (a: Plan, b: Plan) => a.costPerHour - b.costPerHour || capacity(b) - capacity(a) || a.prediction.e2eMs - b.prediction.e2eMs
+      : (a: Plan, b: Plan) => a.costPerMillionOutputTokens - b.costPerMillionOutputTokens || a.prediction.e2eMs - b.prediction.e2eMs;
+  const recommended = [...feasible].sort(order)[0] ?? null;
   return {
     recommended,
     noPlanReason: recommended ? undefined : plans.length === 0 ? 'no configuration fits in memory on the given GPUs' : 'no configuration meets the SLOs with the GPUs available',
