@@ -6,7 +6,8 @@ import { MEASURED_ACCURACY, type MeasuredAccuracy } from './accuracy.js';
 import type { ModelArch } from './arch.js';
 import { getGpu, type GpuSpec } from './gpus.js';
 import { engineUnsupportedReason } from './engines.js';
-import { candidateLayouts, gpusOf, layoutRejection } from './search-layouts.js';
+import { candidateLayouts, layoutRejection } from './search-layouts.js';
+import { gpusPerReplica } from './layout.js';
 import type { MemoryReport } from './memory.js';
 import { getModel } from './models.js';
 import { paretoFront, type Objective } from './pareto.js';
@@ -188,7 +189,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
       }
       for (const l of candidateLayouts(arch, space)) {
         const base = { cluster: cluster.name, gpu: gpu.id, tp: l.tp, pp: l.pp, ...(l.dp > 1 ? { attentionDp: l.dp } : {}) };
-        const n = gpusOf(l);
+        const n = gpusPerReplica(l);
         const bad = layoutRejection(arch, gpu, pool.count, l);
         if (bad) {
           rejected.push({ ...base, ...bad });
