@@ -4,6 +4,9 @@ import type { GpuSpec } from './gpus.js';
 export const ENGINES = ['vllm', 'sglang', 'trtllm'] as const;
 export type Engine = (typeof ENGINES)[number];
 
+/** An engine name as requests give it; none means vLLM, the predictor's default. */
+const engineName = (engine: string | undefined): string => (engine ?? 'vllm').toLowerCase();
+
 const SUPPORT: Record<Engine, { label: string; vendors: readonly GpuSpec['vendor'][] }> = {
   // ROCm and Intel XPU builds are part of vLLM's own install guide.
   vllm: { label: 'vLLM', vendors: ['nvidia', 'amd', 'intel'] },
@@ -15,7 +18,7 @@ const SUPPORT: Record<Engine, { label: string; vendors: readonly GpuSpec['vendor
 
 /** Why `engine` cannot serve on `gpu`, or null when it can (and for engines the table does not know). */
 export function engineUnsupportedReason(engine: string | undefined, gpu: GpuSpec): string | null {
-  const s = SUPPORT[(engine ?? 'vllm').toLowerCase() as Engine];
+  const s = SUPPORT[engineName(engine) as Engine];
   if (!s || s.vendors.includes(gpu.vendor)) return null;
   const others = ENGINES.filter((e) => SUPPORT[e].vendors.includes(gpu.vendor)).map((e) => SUPPORT[e].label);
   return `${s.label} does not run on ${gpu.name} (${gpu.vendor.toUpperCase()}): plan it with ${others.join(' or ')}`;
@@ -31,6 +34,6 @@ export function engineUnsupportedReason(engine: string | undefined, gpu: GpuSpec
  * vLLM and SGLang have no such mode.
  */
 export function prefillWaves(engine: string | undefined, balance?: boolean): { timeoutSteps: number; batchingSteps: number } | undefined {
-  const on = balance ?? (engine ?? 'vllm').toLowerCase() === 'trtllm';
+  const on = balance ?? engineName(engine) === 'trtllm';
   return on ? { timeoutSteps: 50, batchingSteps: 10 } : undefined;
 }

@@ -38,7 +38,7 @@ export function nameQuantization(name: string): WeightDtype | undefined {
   if (tag === 'fp8') return 'fp8';
   if (tag === 'nvfp4' || tag === 'fp4') return 'fp4';
   if (tag === 'mxfp4') return 'mxfp4';
-  if (tag === 'int8' || /^w8a/.test(tag) || /w8a\d+$/.test(tag)) return 'int8';
+  if (tag === 'int8' || /w8a\d+$/.test(tag)) return 'int8'; // w8a8, w8a16, quantized.w8a8
   return 'int4'; // int4, awq, gptq, w4a16, w4a8, bnb-4bit, quantized.w4a16
 }
 
