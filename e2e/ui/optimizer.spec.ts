@@ -110,7 +110,7 @@ test('a run over two clusters recommends a plan and shows the front, the plans a
   await expect(breakdown.getByTestId('breakdown-ttft')).toContainText('Roofline');
   await expect(breakdown.getByTestId('breakdown-tpot')).toContainText('%');
   await expect(breakdown.getByTestId('breakdown-tpot').getByTestId('breakdown-correction')).toContainText('Learned correction');
-  await expect(breakdown.getByTestId('plan-memory')).toContainText(/weights \d+\.\d GiB .* room for \d+ sequences/);
+  await expect(breakdown.getByTestId('plan-memory')).toContainText(/Memory per GPU \((vLLM gpu_memory_utilization|SGLang mem_fraction_static|TensorRT-LLM free_gpu_memory_fraction) [\d.]+\): .*weights \d+\.\d GiB .* room for \d+ sequences/);
   await center('plan-breakdown');
   await shot('21-optimizer-breakdown');
 

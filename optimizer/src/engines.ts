@@ -37,3 +37,13 @@ export function prefillWaves(engine: string | undefined, balance?: boolean): { t
   const on = balance ?? engineName(engine) === 'trtllm';
   return on ? { timeoutSteps: 50, batchingSteps: 10 } : undefined;
 }
+
+/**
+ * The context each running sequence occupies in the KV cache, on average over a steady closed-loop run. vLLM and
+ * SGLang allocate cache pages as a sequence grows (and preempt one when the cache runs out), so sequences at every
+ * stage of their output share it: on average the prompt plus half the output. TensorRT-LLM's default capacity
+ * policy (GUARANTEED_NO_EVICT) admits a request only when its whole length fits, so each one holds isl + osl.
+ */
+export function kvHeldContext(engine: string | undefined, isl: number, osl: number): number {
+  return engineName(engine) === 'trtllm' ? isl + osl : isl + Math.ceil(osl / 2);
+}

@@ -23,7 +23,7 @@ describe('memory model, hand-computed cases', () => {
   it('Llama-3.1-70B BF16 does not fit one H100 and says so in GiB', () => {
     const r = memoryReport(getModel('llama-3.1-70b'), h100, { layout: layout({ tp: 1 }), precision: bf16, contextTokens: 4096 });
     expect(r.fits).toBe(false);
-    expect(r.reasons.join()).toMatch(/weights need 131\.\d GiB per GPU but only 71\.7 GiB is usable/);
+    expect(r.reasons.join()).toMatch(/weights need 131\.\d GiB per GPU but vLLM's gpu_memory_utilization 0\.9 leaves 71\.7 GiB of the GPU's 79\.6 GiB/);
   });
 
   it('Llama-3.1-70B BF16 on 2×H100 fits at 8k context but not at 128k', () => {
@@ -98,7 +98,7 @@ describe('memory model, hand-computed cases', () => {
   });
 
   it('rejects a gpu_memory_utilization outside (0, 1]', () => {
-    expect(() => memoryReport(getModel('llama-3.1-8b'), h100, { layout: layout({ tp: 1 }), precision: bf16, contextTokens: 10, options: { gpuMemoryUtilization: 1.5 } })).toThrow(/gpuMemoryUtilization/);
+    expect(() => memoryReport(getModel('llama-3.1-8b'), h100, { layout: layout({ tp: 1 }), precision: bf16, contextTokens: 10, options: { memoryFraction: 1.5 } })).toThrow(/gpu_memory_utilization must be in \(0, 1\]/);
   });
 
   it('reports in GiB consistent with the byte counts', () => {

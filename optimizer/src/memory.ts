@@ -1,8 +1,9 @@
 // Exact-as-published memory model of one GPU of a replica: weights, KV cache, activations, CUDA graphs and the
-// framework's reserve, under vLLM's gpu_memory_utilization semantics (the fraction of the whole GPU the engine
-// may use, everything included). Every number is returned so the UI can show why a configuration does not fit.
+// framework's reserve, with the KV cache sized the way the serving engine sizes it (kv-budget.ts). Every number is
+// returned so the UI can show why a configuration does not fit.
 import { expertParams, kvLayers, moeLayerCount, paramCounts, type ModelArch } from './arch.js';
 import type { GpuSpec } from './gpus.js';
+import { kvBudget, kvRuleOf, type KvBudget } from './kv-budget.js';
 import { stageGpus, type Layout } from './layout.js';
 import { bytesPerParam, kvBytesPerElement, type Precision } from './quant.js';
 
@@ -11,7 +12,13 @@ const GiB = 1024 ** 3;
 const VISIBLE_FRACTION = 0.9956;
 
 export interface MemoryOptions {
-  gpuMemoryUtilization?: number; // vLLM default 0.9
+  /** Serving engine: vllm (default), sglang or trtllm. Selects its fitted coefficients, and its rule for sizing the KV cache (kv-budget.ts). */
+  backend?: string;
+  /**
+   * The engine's memory knob: vLLM's gpu_memory_utilization, SGLang's mem_fraction_static or TensorRT-LLM's
+   * free_gpu_memory_fraction. Absent: the engine's default (0.9, SGLang's derived from the GPU and the layout).
+   */
+  memoryFraction?: number;
   maxNumBatchedTokens?: number; // vLLM default 8192
   maxNumSeqs?: number; // vLLM default 256
   /** Captured CUDA graphs: assumed 1 GiB (vLLM logs 0.3–1.5 GiB for common models). */
@@ -82,7 +89,7 @@ export function kvBytesPerSequence(k: KvCost, contextTokens: number): number {
 }
 
 /** Peak activation memory of the profiling forward pass (max_num_batched_tokens tokens) plus the sampler's logits. */
-export function activationBytes(a: ModelArch, l: Layout, o: Required<MemoryOptions>): number {
+export function activationBytes(a: ModelArch, l: Layout, o: { maxNumBatchedTokens: number; maxNumSeqs: number }): number {
   const tokens = o.maxNumBatchedTokens;
   const mlpWidth = Math.max(a.intermediate, a.moe ? a.moe.expertIntermediate * a.moe.activeExperts : 0) / l.tp;
   const qkv = ((a.heads + 2 * a.kvHeads) * a.headDim) / l.tp;
@@ -96,7 +103,10 @@ export interface MemoryReport {
   fits: boolean;
   reasons: string[];
   gpuBytes: number;
+  /** What the engine may allocate in all, weights included, under its memory knob (`budget`). */
   usableBytes: number;
+  /** The engine's rule and knob that sized the KV cache. */
+  budget: Pick<KvBudget, 'rule' | 'knob' | 'fraction'>;
   weights: WeightBreakdown;
   activationBytes: number;
   cudaGraphBytes: number;
@@ -108,9 +118,12 @@ export interface MemoryReport {
   contextTokens: number;
 }
 
-export function defaults(o: MemoryOptions = {}): Required<MemoryOptions> {
+export type ResolvedMemoryOptions = Required<Omit<MemoryOptions, 'backend' | 'memoryFraction'>> & Pick<MemoryOptions, 'backend' | 'memoryFraction'>;
+
+export function defaults(o: MemoryOptions = {}): ResolvedMemoryOptions {
   return {
-    gpuMemoryUtilization: o.gpuMemoryUtilization ?? 0.9,
+    backend: o.backend,
+    memoryFraction: o.memoryFraction,
     maxNumBatchedTokens: o.maxNumBatchedTokens ?? 8192,
     maxNumSeqs: o.maxNumSeqs ?? 256,
     cudaGraphBytes: o.cudaGraphBytes ?? 1 * GiB,
@@ -125,26 +138,25 @@ export function memoryReport(a: ModelArch, g: GpuSpec, setup: { layout: Layout; 
   const o = defaults(setup.options);
   const l = setup.layout;
   const reasons: string[] = [];
-  if (o.gpuMemoryUtilization <= 0 || o.gpuMemoryUtilization > 1) throw new Error(`gpuMemoryUtilization must be in (0, 1], got ${o.gpuMemoryUtilization}`);
   if (setup.contextTokens > a.maxContext) reasons.push(`context ${setup.contextTokens} exceeds the model's maximum of ${a.maxContext} tokens`);
   if (a.heads % l.tp !== 0) reasons.push(`tp=${l.tp} does not divide the ${a.heads} attention heads`);
   if (l.pp > a.layers) reasons.push(`pp=${l.pp} exceeds the ${a.layers} layers`);
   const gpuBytes = g.memoryGB * GiB * VISIBLE_FRACTION;
-  const usableBytes = gpuBytes * o.gpuMemoryUtilization;
   const weights = weightBytesPerGpu(a, l, setup.precision);
   const act = activationBytes(a, l, o);
-  const kvBudgetBytes = usableBytes - weights.total - act - o.cudaGraphBytes - o.frameworkReserveBytes;
+  const budget = kvBudget({ rule: kvRuleOf(o.backend), fraction: o.memoryFraction, gpuBytes, weightBytes: weights.total, otherBytes: act + o.cudaGraphBytes + o.frameworkReserveBytes, layout: l });
+  const kvBudgetBytes = budget.kvBytes;
   const kv = kvCost(a, l, setup.precision.kvCache);
   const perSeq = kvBytesPerSequence(kv, setup.contextTokens);
   const maxConcurrency = kvBudgetBytes > 0 ? Math.min(o.maxNumSeqs, Math.floor(kvBudgetBytes / perSeq)) : 0;
-  if (weights.total > usableBytes) {
-    reasons.push(`weights need ${gib(weights.total)} per GPU but only ${gib(usableBytes)} is usable (${g.memoryGB} GB × ${o.gpuMemoryUtilization})`);
-  } else if (kvBudgetBytes <= 0) {
-    reasons.push(`weights ${gib(weights.total)} + activations ${gib(act)} + CUDA graphs and reserve ${gib(o.cudaGraphBytes + o.frameworkReserveBytes)} exceed the usable ${gib(usableBytes)}: no room for a KV cache`);
-  } else if (maxConcurrency < 1) {
-    reasons.push(`one sequence of ${setup.contextTokens} tokens needs ${gib(perSeq)} of KV cache per GPU; only ${gib(kvBudgetBytes)} is left after weights`);
-  }
-  return { fits: reasons.length === 0, reasons, gpuBytes, usableBytes, weights, activationBytes: act, cudaGraphBytes: o.cudaGraphBytes, frameworkReserveBytes: o.frameworkReserveBytes, kvBudgetBytes, kv, maxConcurrency, contextTokens: setup.contextTokens };
+  if (budget.problem) reasons.push(budget.problem);
+  else if (maxConcurrency < 1) reasons.push(`one sequence of ${setup.contextTokens} tokens needs ${gib(perSeq)} of KV cache per GPU; only ${gib(kvBudgetBytes)} is left after weights`);
+  return { fits: reasons.length === 0, reasons, gpuBytes, usableBytes: budget.usableBytes, budget: { rule: budget.rule, knob: budget.knob, fraction: budget.fraction }, weights, activationBytes: act, cudaGraphBytes: o.cudaGraphBytes, frameworkReserveBytes: o.frameworkReserveBytes, kvBudgetBytes, kv, maxConcurrency, contextTokens: setup.contextTokens };
+}
+
+/** Sequences of `contextTokens` the report's KV cache holds at once (before max_num_seqs). */
+export function sequencesThatFit(m: Pick<MemoryReport, 'kv' | 'kvBudgetBytes'>, contextTokens: number): number {
+  return m.kvBudgetBytes > 0 ? Math.floor(m.kvBudgetBytes / kvBytesPerSequence(m.kv, contextTokens)) : 0;
 }
 
 /** Expected number of distinct experts a layer reads for `tokens` routed tokens (uniform routing). */

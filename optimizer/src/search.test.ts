@@ -111,8 +111,9 @@ describe('optimize', () => {
   });
 
   it('recommends, without a target rate, the plan that serves a token most cheaply, not the smallest replica', () => {
-    // DeepSeek-R1 FP8 fits four B200s with room for one sequence: the cheapest per hour, and $50 per million tokens.
-    const ds = optimize({ model: 'deepseek-ai/DeepSeek-R1', clusters: [{ name: 'b', gpus: [{ gpu: 'b200_sxm', count: 8 }] }], workload: { isl: 1024, osl: 1024 }, precision: { weights: 'fp8' }, slo: { tpotMs: 40 }, backend: 'sglang', space: { tp: [4, 8], pp: [1], concurrency: [1, 16, 128], attentionDp: false } });
+    // DeepSeek-R1 FP8 fits four B200s under TensorRT-LLM's memory rule with room for a few sequences: the cheapest
+    // per hour, and several times the cost per token of eight GPUs at a larger batch.
+    const ds = optimize({ model: 'deepseek-ai/DeepSeek-R1', clusters: [{ name: 'b', gpus: [{ gpu: 'b200_sxm', count: 8 }] }], workload: { isl: 1024, osl: 1024 }, precision: { weights: 'fp8' }, slo: { tpotMs: 40 }, backend: 'trtllm', space: { tp: [4, 8], pp: [1], concurrency: [1, 16, 128], attentionDp: false } });
     const feasible = ds.plans.filter((p) => p.meetsSlo && p.fitsCluster);
     expect(feasible.some((p) => p.gpusPerReplica === 4)).toBe(true);
     expect(ds.recommended!.costPerMillionOutputTokens).toBe(Math.min(...feasible.map((p) => p.costPerMillionOutputTokens)));

@@ -13,7 +13,8 @@
 import type { ModelArch } from '../arch.js';
 import { groupLinkBytesPerSec, type GpuSpec } from '../gpus.js';
 import { gpusPerReplica, type Layout } from '../layout.js';
-import { kvBytesPerSequence, kvCost, memoryReport, type MemoryOptions, type MemoryReport } from '../memory.js';
+import { kvHeldContext } from '../engines.js';
+import { kvBytesPerSequence, kvCost, memoryReport, sequencesThatFit, type MemoryOptions, type MemoryReport } from '../memory.js';
 import type { Precision } from '../quant.js';
 import { dot, F, NF, UNIT, zeros, type Vec } from './features.js';
 import type { SimParts, SimResult } from './scheduler.js';
@@ -88,7 +89,7 @@ export function simulateDisagg(s: DisaggSetup): DisaggParts {
 
   // Decode side: every running sequence decodes every step; clients beyond the KV cache wait for a slot.
   const clientsPerRank = Math.max(1, Math.ceil(c / (decode.workers * decode.layout.dp)));
-  const admit = Math.max(1, Math.min(s.options.maxNumSeqs, decodeMemory.fits ? decodeMemory.maxConcurrency : Number.POSITIVE_INFINITY));
+  const admit = Math.max(1, Math.min(s.options.maxNumSeqs, decodeMemory.fits ? sequencesThatFit(decodeMemory, kvHeldContext(backend, I, osl)) : Number.POSITIVE_INFINITY));
   const running = Math.min(clientsPerRank, admit);
   if (clientsPerRank > admit) warnings.push(`decode KV cache holds ${admit} sequences per rank; the other ${clientsPerRank - admit} clients wait for a slot`);
   const fDecode = mD.features({ decodeSeqs: running, decodeContext: running * (I + (q + 1) / 2), prefillTokens: 0, prefillPairs: 0, prefillSeqs: 0 });

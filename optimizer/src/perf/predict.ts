@@ -4,7 +4,7 @@
 import type { ModelArch } from '../arch.js';
 import { getGpu, type GpuSpec } from '../gpus.js';
 import { layout as makeLayout, gpusPerReplica, type Layout } from '../layout.js';
-import { defaults, memoryReport, type MemoryOptions, type MemoryReport } from '../memory.js';
+import { defaults, memoryReport, sequencesThatFit, type MemoryOptions, type MemoryReport } from '../memory.js';
 import { getModel } from '../models.js';
 import type { Precision } from '../quant.js';
 import { coefficientsFor, DEFAULT_COEFFICIENTS, roundsFor, type Coefficients } from './coefficients.js';
@@ -13,14 +13,12 @@ import { combineRounds, simulateParts, type SimParts, type SimResult } from './s
 import { stepModel, type StepModel } from './step.js';
 import { simulateDisagg } from './disagg.js';
 import { engineVersionNumber } from './engine-version.js';
-import { prefillWaves } from '../engines.js';
+import { kvHeldContext, prefillWaves } from '../engines.js';
 import { DEFAULT_CORRECTION } from '../correction/default.js';
 import { correctionFeatures } from '../correction/features.js';
 import { correctionFactors, type Correction } from '../correction/model.js';
 
 export interface EngineOptions extends MemoryOptions {
-  /** Serving engine: vllm (default), sglang or trtllm; selects its fitted coefficients. */
-  backend?: string;
   /** Requests each client sends; default from the coefficients (what the fit assumed). */
   rounds?: number;
   /**
@@ -139,9 +137,12 @@ export function prepare(req: PredictRequest, rounds: number): Prepared {
   const concurrencyPerRank = Math.max(1, Math.ceil(concurrency / l.dp));
   let kvCapacityTokens = Number.POSITIVE_INFINITY;
   if (memory.fits) {
-    kvCapacityTokens = memory.maxConcurrency * (isl + osl);
-    if (memory.maxConcurrency < Math.min(concurrencyPerRank, o.maxNumSeqs)) {
-      warnings.push(`KV cache holds ${memory.maxConcurrency} sequences of ${isl + osl} tokens per rank; the other ${concurrencyPerRank - memory.maxConcurrency} clients queue`);
+    const heldContext = kvHeldContext(req.engine?.backend, isl, osl);
+    const held = sequencesThatFit(memory, heldContext);
+    // The simulator admits by whole requests: a capacity of `held` requests of isl + osl tokens.
+    kvCapacityTokens = held * (isl + osl);
+    if (held < Math.min(concurrencyPerRank, o.maxNumSeqs)) {
+      warnings.push(`KV cache holds ${held} sequences of ${heldContext} tokens (their average length) per rank; the other ${Math.min(concurrencyPerRank, o.maxNumSeqs) - held} clients queue`);
     }
   } else {
     warnings.push(`does not fit: ${memory.reasons.join('; ')} (predicted as if it did)`);

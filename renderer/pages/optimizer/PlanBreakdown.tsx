@@ -63,12 +63,19 @@ function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Reco
 
 const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
 
+const ENGINE_LABEL: Record<string, string> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
+
+/** The engine's memory knob that sized the KV cache; runs saved before plans carried it have none. */
+function budgetLabel(b: Plan['memory']['budget'] | undefined): string {
+  return b ? ` (${ENGINE_LABEL[b.rule] ?? b.rule} ${b.knob} ${b.fraction})` : '';
+}
+
 /** One GPU's memory under the plan (absent from runs saved before plans carried it). */
 function MemoryLine({ plan }: { plan: Plan }) {
   const m = plan.memory;
   return (
     <Text size="xs" c="dimmed" data-testid="plan-memory">
-      Memory per GPU: {gib(m.usableBytes)} usable of {gib(m.gpuBytes)} · weights {gib(m.weights.total)} · activations {gib(m.activationBytes)} · CUDA graphs and reserve{' '}
+      Memory per GPU{budgetLabel(m.budget)}: {gib(m.usableBytes)} usable of {gib(m.gpuBytes)} · weights {gib(m.weights.total)} · activations {gib(m.activationBytes)} · CUDA graphs and reserve{' '}
       {gib(m.cudaGraphBytes + m.frameworkReserveBytes)} · KV cache {gib(Math.max(0, m.kvBudgetBytes))}, room for {m.maxConcurrency.toLocaleString('en-US')} sequences of{' '}
       {m.contextTokens.toLocaleString('en-US')} tokens
     </Text>
