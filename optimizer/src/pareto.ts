@@ -1,5 +1,5 @@
-// Non-dominated filtering. The candidate sets here are a few thousand at most, so the O(n²) scan is simpler
-// and fast enough; NSGA-II would only pay off for spaces too big to enumerate.
+// Non-dominated filtering of the predicted plans. They number a few thousand at most (a larger space is sampled by
+// nsga2.ts under a prediction budget), so the O(n²) scan is simpler and fast enough.
 export type Objective<T> = { get: (t: T) => number; sense: 'min' | 'max' };
 
 /** a dominates b: no worse on every objective and strictly better on one. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dominates, paretoFront, type Objective } from './pareto.js';
 import { MEASURED_ACCURACY } from './accuracy.js';
-import { optimize, PARETO_OBJECTIVES, REJECTION_KINDS, type RejectionKind } from './search.js';
+import { optimize, PARETO_OBJECTIVES, REJECTION_KINDS, type Plan, type RejectionKind } from './search.js';
 
 const small = { tp: [1, 2, 4, 8, 16], pp: [1, 2], concurrency: [1, 8, 64] };
 
@@ -139,6 +139,42 @@ describe('optimize', () => {
     expect(none.recommended).toBeNull();
     expect(none.noPlanReason).toMatch(/SLO/);
     expect(none.rejected.some((x) => /TPOT .* > SLO 0.5 ms/.test(x.reason))).toBe(true);
+  });
+});
+
+describe('optimize over a space larger than its prediction budget', () => {
+  // Llama-3.1-70B FP8 at every max concurrency from 1 to 256 on two pools: 1,792 (layout, concurrency) points.
+  const req = {
+    model: 'llama-3.1-70b',
+    clusters: [{ name: 'a', gpus: [{ gpu: 'h100_sxm', count: 16 }] }, { name: 'b', gpus: [{ gpu: 'b200_sxm', count: 8 }] }],
+    workload: { isl: 2048, osl: 256 },
+    precision: { weights: 'fp8' as const },
+    slo: { ttftMs: 2000, tpotMs: 60 },
+  };
+  const space = { tp: [1, 2, 4, 8], pp: [1], concurrency: Array.from({ length: 256 }, (_, i) => i + 1) };
+  const all = optimize({ ...req, space: { ...space, maxPredictions: 10_000 } });
+  const evolved = optimize({ ...req, space: { ...space, maxPredictions: 400 } });
+
+  it('enumerates within the budget and searches with NSGA-II beyond it, predicting no more than the budget', () => {
+    expect(all.search).toEqual({ method: 'enumeration', candidates: 1792, predicted: 1792 });
+    expect(evolved.search.method).toBe('nsga2');
+    expect(evolved.search.candidates).toBe(1792);
+    expect(evolved.evaluated).toBe(400);
+    expect(evolved.plans.length).toBeLessThanOrEqual(400);
+  });
+
+  it('finds the exhaustive front: each of its points within 5% on all three objectives, from a quarter of the predictions', () => {
+    const v = (p: Plan) => [p.prediction.e2eMs, p.prediction.outputTokensPerSec / p.gpusPerReplica, p.costPerMillionOutputTokens] as const;
+    const near = (a: Plan, b: Plan) => v(b)[0] <= v(a)[0] * 1.05 && v(b)[1] >= v(a)[1] / 1.05 && v(b)[2] <= v(a)[2] * 1.05;
+    const covered = all.pareto.filter((a) => evolved.plans.some((b) => near(a, b)));
+    expect(all.pareto.length).toBeGreaterThan(100);
+    expect(covered.length / all.pareto.length).toBeGreaterThanOrEqual(0.98);
+  });
+
+  it('recommends a plan within 3% of the exhaustive search’s cost per token, and the same one every time', () => {
+    expect(evolved.recommended!.costPerMillionOutputTokens).toBeLessThanOrEqual(all.recommended!.costPerMillionOutputTokens * 1.03);
+    const again = optimize({ ...req, space: { ...space, maxPredictions: 400 } });
+    expect(again.plans.map((p) => `${p.gpu}/${p.tp}/${p.maxConcurrency}`)).toEqual(evolved.plans.map((p) => `${p.gpu}/${p.tp}/${p.maxConcurrency}`));
   });
 });
 

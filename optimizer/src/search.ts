@@ -1,20 +1,20 @@
-// optimize(): enumerates replica layouts (cluster × GPU type × TP × PP × max concurrency), predicts each with
-// the memory model and the simulated engine, and returns the Pareto front over latency, throughput and cost,
-// the plan recommended for the SLOs, and every rejected option with its reason. The space is small enough to
-// enumerate (a few thousand points), so no evolutionary search is used.
+// optimize(): searches replica layouts (cluster × GPU type × TP × PP × max concurrency, search-replicas.ts) and, when
+// asked, disaggregated prefill/decode units (search-disagg.ts), predicts each with the memory model and the simulated
+// engine, and returns the Pareto front over latency, throughput and cost, the plan recommended for the SLOs, and
+// every rejected option with its reason. The usual space is enumerated; one too large for that is searched with
+// NSGA-II under a prediction budget.
 import { MEASURED_ACCURACY, type MeasuredAccuracy } from './accuracy.js';
 import type { ModelArch } from './arch.js';
-import { getGpu, type GpuSpec } from './gpus.js';
+import { getGpu } from './gpus.js';
 import { engineUnsupportedReason } from './engines.js';
-import { candidateLayouts, layoutRejection } from './search-layouts.js';
-import { gpusPerReplica } from './layout.js';
 import type { MemoryReport } from './memory.js';
 import { getModel } from './models.js';
 import { paretoFront, type Objective } from './pareto.js';
 import { DEFAULT_COEFFICIENTS, type Coefficients } from './perf/coefficients.js';
-import { predict, type Prediction } from './perf/predict.js';
+import type { Prediction } from './perf/predict.js';
 import type { Precision } from './quant.js';
 import { DEFAULT_DISAGG_RATIOS, enumerateDisagg, type DisaggCandidate } from './search-disagg.js';
+import { searchReplicas, sloViolation, type SearchMethod } from './search-replicas.js';
 
 export interface ClusterSpec {
   name: string;
@@ -39,8 +39,12 @@ export interface OptimizeRequest {
   backend?: string;
   /** The engine release to plan for (e.g. "0.19.0"); default: the newest the learned correction knows. */
   engineVersion?: string;
-  /** attentionDp: for MoE models, also try attention DP with expert parallelism over each GPU count in `tp` (default on). */
-  space?: { tp?: number[]; pp?: number[]; concurrency?: number[]; prefillDecodeRatios?: [number, number][]; attentionDp?: boolean };
+  /**
+   * attentionDp: for MoE models, also try attention DP with expert parallelism over each GPU count in `tp` (default on).
+   * maxPredictions: enumerate up to this many (layout, concurrency) points, search a larger space with NSGA-II under
+   * this budget (default 2,000, about a second).
+   */
+  space?: { tp?: number[]; pp?: number[]; concurrency?: number[]; prefillDecodeRatios?: [number, number][]; attentionDp?: boolean; maxPredictions?: number };
   /** Also consider disaggregated prefill/decode units (prefill:decode worker ratios from the space). */
   disaggregated?: boolean;
   coefficients?: Coefficients;
@@ -122,25 +126,23 @@ export interface OptimizeResult {
   pareto: Plan[];
   plans: Plan[];
   rejected: Rejected[];
+  /** predict() calls made. */
   evaluated: number;
+  /** How the replica layouts were searched: every point, or NSGA-II over a space larger than the budget. */
+  search: SearchMethod;
   /** The library's measured error on held-out models and GPUs: how far to trust these predictions. */
   accuracy: MeasuredAccuracy;
 }
 
-const DEFAULT_SPACE = { tp: [1, 2, 4, 8], pp: [1, 2, 4], concurrency: [1, 2, 4, 8, 16, 32, 64, 128, 256] };
+const DEFAULT_SPACE = { tp: [1, 2, 4, 8], pp: [1, 2, 4], concurrency: [1, 2, 4, 8, 16, 32, 64, 128, 256], maxPredictions: 2000 };
+/** NSGA-II's seed: the same request searches the same points. */
+const SEARCH_SEED = 20_240_611;
 
 export const PARETO_OBJECTIVES: Objective<Plan>[] = [
   { get: (p) => p.prediction.e2eMs, sense: 'min' },
   { get: (p) => p.prediction.outputTokensPerSec / p.gpusPerReplica, sense: 'max' },
   { get: (p) => p.costPerMillionOutputTokens, sense: 'min' },
 ];
-
-function sloViolation(p: Prediction, slo: Slo): { kind: RejectionKind; reason: string } | undefined {
-  const ttft = slo.ttftPercentile === 'p90' ? p.ttftP90Ms : p.ttftMs;
-  if (slo.ttftMs !== undefined && ttft > slo.ttftMs) return { kind: 'misses_ttft_slo', reason: `predicted ${slo.ttftPercentile ?? 'mean'} TTFT ${ttft.toFixed(0)} ms > SLO ${slo.ttftMs} ms` };
-  if (slo.tpotMs !== undefined && p.tpotMs > slo.tpotMs) return { kind: 'misses_tpot_slo', reason: `predicted TPOT ${p.tpotMs.toFixed(1)} ms > SLO ${slo.tpotMs} ms` };
-  return undefined;
-}
 
 function disaggPlan(c: DisaggCandidate, cluster: string, gpu: string, price: number, poolCount: number, slo: Slo, maxModelLen: number): Plan {
   const p = c.prediction;
@@ -176,65 +178,12 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
   const { isl, osl } = req.workload;
   const plans: Plan[] = [];
   const rejected: Rejected[] = [];
-  const cache = new Map<string, Prediction>();
-  let evaluated = 0;
-  for (const cluster of req.clusters) {
-    for (const pool of cluster.gpus) {
-      const gpu: GpuSpec = getGpu(pool.gpu);
-      const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
-      const unsupported = engineUnsupportedReason(req.backend, gpu);
-      if (unsupported) {
-        rejected.push({ cluster: cluster.name, gpu: gpu.id, tp: 1, pp: 1, kind: 'engine_not_on_gpu', reason: unsupported });
-        continue;
-      }
-      for (const l of candidateLayouts(arch, space)) {
-        const base = { cluster: cluster.name, gpu: gpu.id, tp: l.tp, pp: l.pp, ...(l.dp > 1 ? { attentionDp: l.dp } : {}) };
-        const n = gpusPerReplica(l);
-        const bad = layoutRejection(arch, gpu, pool.count, l);
-        if (bad) {
-          rejected.push({ ...base, ...bad });
-          continue;
-        }
-        for (const conc of space.concurrency) {
-          const key = `${gpu.id}/${l.tp}/${l.pp}/${l.dp}/${conc}`;
-          let p = cache.get(key);
-          if (!p) {
-            evaluated++;
-            p = predict({ model: arch, gpu, layout: l, precision: req.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: Math.ceil(conc / l.dp), backend: req.backend, version: req.engineVersion } }, coeffs);
-            cache.set(key, p);
-          }
-          if (!p.memory.fits) {
-            rejected.push({ ...base, maxConcurrency: conc, kind: 'does_not_fit', reason: p.memory.reasons.join('; ') });
-            break; // memory does not depend on concurrency beyond this point: every larger value fails too
-          }
-          if (p.memory.maxConcurrency * l.dp < conc) {
-            rejected.push({ ...base, maxConcurrency: conc, kind: 'kv_cache_too_small', reason: `KV cache holds only ${p.memory.maxConcurrency * l.dp} sequences of ${isl + osl} tokens${l.dp > 1 ? ` (${p.memory.maxConcurrency} on each of ${l.dp} ranks)` : ''}` });
-            continue;
-          }
-          const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
-          const violation = sloViolation(p, slo);
-          const totalGpus = replicas * n;
-          const plan: Plan = {
-            ...base,
-            maxConcurrency: conc,
-            maxModelLen: isl + osl,
-            replicas,
-            gpusPerReplica: n,
-            totalGpus,
-            costPerHour: totalGpus * price,
-            costPerMillionOutputTokens: ((n * price) / (p.outputTokensPerSec * 3600)) * 1e6,
-            prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
-            memory: p.memory,
-            meetsSlo: violation === undefined,
-            fitsCluster: totalGpus <= pool.count,
-          };
-          plans.push(plan);
-          if (violation) rejected.push({ ...base, maxConcurrency: conc, ...violation });
-          else if (totalGpus > pool.count) rejected.push({ ...base, maxConcurrency: conc, kind: 'too_few_gpus_for_rate', reason: `needs ${replicas} replicas × ${n} GPUs = ${totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
-        }
-      }
-    }
-  }
+  const search = searchReplicas(
+    { arch, clusters: req.clusters, workload: req.workload, slo, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, coeffs, space, maxPredictions: space.maxPredictions, objectives: PARETO_OBJECTIVES, seed: SEARCH_SEED },
+    plans,
+    rejected,
+  );
+  let evaluated = search.predicted;
   if (req.disaggregated) {
     for (const cluster of req.clusters) {
       for (const pool of cluster.gpus) {
@@ -274,6 +223,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     plans,
     rejected,
     evaluated,
+    search,
     accuracy: MEASURED_ACCURACY,
   };
 }

@@ -3,7 +3,7 @@ import { tempDir } from '../../core/testing/harness';
 import { cliRunner } from '../testing';
 import { optimize } from '../../../optimizer/src/index';
 import type { OptimizerRun } from '../../core/optimizer/service';
-import { describeRun, parseGpus, parseSlo, rejectedRow } from './optimize';
+import { describeRun, parseConcurrency, parseGpus, parseSlo, rejectedRow } from './optimize';
 
 // The last block runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
 vi.setConfig({ testTimeout: 120_000 });
@@ -19,6 +19,15 @@ describe('foundry optimize arguments', () => {
 
   it('says what a malformed --gpus item should look like', () => {
     expect(() => parseGpus(['eks=h100_sxm'])).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining('GPU:COUNT') }));
+  });
+
+  it('reads --concurrency as values and ranges, and says what a bad one should look like', () => {
+    expect(parseConcurrency('8,16,64')).toEqual([8, 16, 64]);
+    expect(parseConcurrency('1-4, 32')).toEqual([1, 2, 3, 4, 32]);
+    expect(parseConcurrency('1-512')).toHaveLength(512);
+    for (const bad of ['0', '8-4', 'abc', '1-', '2.5']) {
+      expect(() => parseConcurrency(bad)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(`"${bad}" is not a positive number or a range like 1-256`) }));
+    }
   });
 
   it('reads SLOs and refuses unknown keys', () => {
@@ -88,5 +97,14 @@ describe('foundry optimize --no-attention-dp', () => {
     expect(without.code, without.err).toBe(0);
     expect(dpPlans(without.out)).toEqual([]);
     expect(foundry(['optimize', '-m', 'qwen3-30b-a3b', '-g', 'lab=h100_sxm:8']).out).toMatch(/dp\d ep\d|tp\d pp\d/);
+  });
+
+  it('searches a fine concurrency grid with NSGA-II and says so', () => {
+    const r = foundry(['optimize', '-m', 'llama-3.1-70b', '-g', 'lab=h100_sxm:16', '--concurrency', '1-1024']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/NSGA-II: 2000 of \d{4,} layout × concurrency points predicted/);
+    const tooMany = foundry(['optimize', '-m', 'llama-3.1-70b', '-g', 'lab=h100_sxm:16', '--concurrency', '1-5000']);
+    expect(tooMany.code).not.toBe(0);
+    expect(tooMany.err).toMatch(/at most 4,096 concurrency values/);
   });
 });

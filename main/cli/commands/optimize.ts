@@ -63,11 +63,27 @@ export const rejectedRow = (r: OptimizerRun['result']['rejected'][number]) => ({
   reason: r.reason,
 });
 
+/** "1-256", "8,16,64" or "1-64,128,256": the max concurrency values to plan. */
+export function parseConcurrency(value: string): number[] {
+  const out: number[] = [];
+  for (const part of value.split(',').map((p) => p.trim())) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const lo = m ? Number(m[1]) : NaN;
+    const hi = m ? Number(m[2] ?? m[1]) : NaN;
+    if (!m || lo < 1 || hi < lo || hi - lo >= 65_536) {
+      throw new FoundryError({ code: 'INVALID_INPUT', message: `--concurrency: "${part}" is not a positive number or a range like 1-256.`, hint: 'Example: --concurrency 1-256 or --concurrency 8,16,64,128' });
+    }
+    for (let c = lo; c <= hi; c++) out.push(c);
+  }
+  return out;
+}
+
 export function describeRun(run: OptimizerRun, showRejected: boolean): string {
   const { result } = run;
   const { backend, engineVersion } = run.request;
   const engine = `${backend} ${engineVersion ?? `${NEWEST_ENGINE_RELEASES[backend] ?? 'newest'} (newest known)`}`;
-  const lines = [`Run ${run.id}: ${run.name} (${result.evaluated} layouts evaluated, ${engine})`, ''];
+  const how = result.search?.method === 'nsga2' ? `NSGA-II: ${result.evaluated} of ${result.search.candidates} layout × concurrency points predicted` : `${result.evaluated} layouts evaluated`;
+  const lines = [`Run ${run.id}: ${run.name} (${how}, ${engine})`, ''];
   if (result.recommended) {
     lines.push('Recommended:', table([planRow(result.recommended)], [...PLAN_COLUMNS]));
     const d = result.recommended.disagg;
@@ -103,9 +119,10 @@ export function registerOptimize(program: Command): void {
     .option('--name <text>', 'a name for the saved run')
     .option('--disagg', 'also plan disaggregated prefill/decode units (prefill:decode worker ratio chosen)')
     .option('--no-attention-dp', 'for an MoE model, plan tensor-parallel layouts only (no attention DP with expert parallelism)')
+    .option('--concurrency <list>', 'max concurrency values to plan: 1-256, 8,16,64 … (default 1,2,4 … 256; a grid too large to predict at every point is searched with NSGA-II)')
     .option('--show-rejected', 'list every rejected option with its kind and reason')
     .action(
-      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; attentionDp: boolean; showRejected?: boolean }) => {
+      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; attentionDp: boolean; concurrency?: string; showRejected?: boolean }) => {
         if (opts.gpus.length === 0) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Name the GPUs to plan for with --gpus.', hint: 'Example: --gpus eks-prod=h100_sxm:16' });
         const run = await ctx.call('optimizer:run', {
           name: opts.name,
@@ -117,6 +134,7 @@ export function registerOptimize(program: Command): void {
           ...(opts.engineVersion ? { engineVersion: opts.engineVersion } : {}),
           disaggregated: Boolean(opts.disagg),
           attentionDp: opts.attentionDp,
+          ...(opts.concurrency ? { concurrency: parseConcurrency(opts.concurrency) } : {}),
         });
         print(ctx.json, run, () => describeRun(run, Boolean(opts.showRejected)));
       }),

@@ -42,6 +42,17 @@ describe('optimizer through the channel table', () => {
     expect(without.request.attentionDp).toBe(false);
   });
 
+  it('plans the concurrency values it is given (deduplicated, sorted), and searches a large grid with NSGA-II', async () => {
+    const listed = await app.core.call('optimizer:run', { ...request, concurrency: [64, 8, 64, 16] }, app.token);
+    expect(listed.request.concurrency).toEqual([8, 16, 64]);
+    expect(new Set(listed.result.plans.map((p) => p.maxConcurrency))).toEqual(new Set([8, 16, 64]));
+    expect(listed.result.search.method).toBe('enumeration');
+    const grid = await app.core.call('optimizer:run', { ...request, concurrency: Array.from({ length: 1024 }, (_, i) => i + 1) }, app.token);
+    expect(grid.result.search).toMatchObject({ method: 'nsga2', predicted: 2000 });
+    expect(grid.recommended).not.toBeNull();
+    await expect(app.core.call('optimizer:run', { ...request, concurrency: [0] }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('concurrency') });
+  });
+
   it('names the unknown model or GPU and lists what is known', async () => {
     await expect(app.core.call('optimizer:run', { ...request, model: 'llama-9000' }, app.token)).rejects.toMatchObject({
       code: 'INVALID_INPUT',

@@ -48,6 +48,16 @@ export const OptimizeInputSchema = z
     disaggregated: z.boolean().default(false),
     /** For an MoE model, also plan attention data parallelism with the experts expert-parallel ("dp8 ep8"). */
     attentionDp: z.boolean().default(true),
+    /**
+     * The max concurrency values to plan (default 1, 2, 4 … 256). A grid too large to predict at every point (e.g.
+     * every value from 1 to 512) is searched with NSGA-II, and the result says so.
+     */
+    concurrency: z
+      .array(z.number().int().positive().max(65_536, 'max concurrency above 65,536 is not a deployment'))
+      .min(1)
+      .max(4096, 'give at most 4,096 concurrency values')
+      .transform((v) => [...new Set(v)].sort((a, b) => a - b))
+      .optional(),
   })
   .strict();
 
@@ -128,7 +138,7 @@ export function createOptimizerService(db: Db) {
       check(input);
       let result: OptimizeResult;
       try {
-        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, disaggregated: input.disaggregated, space: { attentionDp: input.attentionDp } });
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, disaggregated: input.disaggregated, space: { attentionDp: input.attentionDp, ...(input.concurrency ? { concurrency: input.concurrency } : {}) } });
       } catch (cause) {
         throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
       }

@@ -55,8 +55,8 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
             by {run.createdBy} · <Time iso={run.createdAt} size="xs" />
           </Text>
           <Group gap={4}>
-            <Badge size="sm" color="gray">
-              {result.evaluated} predicted
+            <Badge size="sm" color="gray" title={result.search?.method === 'nsga2' ? `NSGA-II searched ${result.search.candidates.toLocaleString('en-US')} layout × concurrency points` : undefined}>
+              {result.evaluated} predicted{result.search?.method === 'nsga2' ? ` (NSGA-II of ${result.search.candidates.toLocaleString('en-US')})` : ''}
             </Badge>
             <Badge size="sm" color="gray">
               {result.plans.length} plans
