@@ -38,6 +38,7 @@ export interface DisaggSearch {
   workload: { isl: number; osl: number };
   precision?: Partial<Precision>;
   backend?: string;
+  memoryFraction?: number;
   engineVersion?: string;
   coeffs: Coefficients;
 }
@@ -73,7 +74,7 @@ export function enumerateDisagg(s: DisaggSearch, onCandidate: (c: DisaggCandidat
               disagg: { prefill: { layout: { tp: tpP }, workers: pw }, decodeWorkers: dw },
               precision: s.precision,
               workload: { ...s.workload, concurrency: conc },
-              engine: { maxNumSeqs: Math.max(1, Math.ceil(conc / dw)), backend: s.backend, version: s.engineVersion },
+              engine: { maxNumSeqs: Math.max(1, Math.ceil(conc / dw)), backend: s.backend, version: s.engineVersion, memoryFraction: s.memoryFraction },
             },
             s.coeffs,
           );

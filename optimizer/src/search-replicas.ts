@@ -24,6 +24,7 @@ export interface ReplicaSearch {
   precision?: Partial<Precision>;
   backend?: string;
   engineVersion?: string;
+  memoryFraction?: number;
   coeffs: Coefficients;
   space: { tp: number[]; pp: number[]; concurrency: number[]; attentionDp?: boolean };
   /** Enumerate up to this many (layout, concurrency) points; search a larger space with NSGA-II, evaluating this many. */
@@ -86,7 +87,7 @@ export function searchReplicas(s: ReplicaSearch, plans: Plan[], rejected: Reject
         }
         // Memory does not depend on the concurrency beyond the first value: one verdict per layout.
         const first = s.space.concurrency[0]!;
-        const memory = memoryReport(arch, gpu, { layout: l, precision: resolvePrecision(arch, s.precision), contextTokens: isl + osl, options: { maxNumSeqs: Math.ceil(first / l.dp), backend: s.backend } });
+        const memory = memoryReport(arch, gpu, { layout: l, precision: resolvePrecision(arch, s.precision), contextTokens: isl + osl, options: { maxNumSeqs: Math.ceil(first / l.dp), backend: s.backend, memoryFraction: s.memoryFraction } });
         if (!memory.fits) {
           rejected.push({ ...base, maxConcurrency: first, kind: 'does_not_fit', reason: memory.reasons.join('; ') });
           continue;
@@ -106,7 +107,7 @@ export function searchReplicas(s: ReplicaSearch, plans: Plan[], rejected: Reject
     let p = cache.get(key);
     if (!p) {
       predicted++;
-      p = predict({ model: arch, gpu, layout: l, precision: s.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: Math.ceil(conc / l.dp), backend: s.backend, version: s.engineVersion } }, s.coeffs);
+      p = predict({ model: arch, gpu, layout: l, precision: s.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: Math.ceil(conc / l.dp), backend: s.backend, version: s.engineVersion, memoryFraction: s.memoryFraction } }, s.coeffs);
       cache.set(key, p);
     }
     const held = p.memory.maxConcurrency * l.dp;

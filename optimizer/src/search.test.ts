@@ -120,6 +120,17 @@ describe('optimize', () => {
     expect(ds.recommended!.gpusPerReplica).toBe(8);
   });
 
+  it('sizes memory by the engine: DeepSeek-R1 FP8 on four B200s fits SGLang only with a hand-set mem_fraction_static', () => {
+    const base = { model: 'deepseek-ai/DeepSeek-R1', clusters: [{ name: 'b', gpus: [{ gpu: 'b200_sxm', count: 4 }] }], workload: { isl: 1024, osl: 1024 }, precision: { weights: 'fp8' as const }, space: { tp: [4], pp: [1], concurrency: [8], attentionDp: false } };
+    const sglang = optimize({ ...base, backend: 'sglang' });
+    expect(sglang.plans).toEqual([]);
+    expect(sglang.rejected[0]).toMatchObject({ kind: 'does_not_fit', reason: expect.stringMatching(/SGLang's mem_fraction_static 0\.85\d? leaves/) });
+    const handSet = optimize({ ...base, backend: 'sglang', memoryFraction: 0.95 });
+    expect(handSet.plans).toHaveLength(1);
+    expect(handSet.plans[0]!.memory.budget).toEqual({ rule: 'sglang', knob: 'mem_fraction_static', fraction: 0.95 });
+    expect(optimize({ ...base, backend: 'trtllm' }).plans).toHaveLength(1); // TensorRT-LLM's default: 0.9 of what is free
+  });
+
   it('carries each plan’s memory report: it fits, and holds the plan’s sequences at max_model_len', () => {
     const p = r.recommended!;
     expect(p.memory.fits).toBe(true);

@@ -39,6 +39,8 @@ export interface OptimizeRequest {
   backend?: string;
   /** The engine release to plan for (e.g. "0.19.0"); default: the newest the learned correction knows. */
   engineVersion?: string;
+  /** The engine's memory knob (gpu_memory_utilization, mem_fraction_static or free_gpu_memory_fraction); default: the engine's own. */
+  memoryFraction?: number;
   /**
    * attentionDp: for MoE models, also try attention DP with expert parallelism over each GPU count in `tp` (default on).
    * maxPredictions: enumerate up to this many (layout, concurrency) points, search a larger space with NSGA-II under
@@ -179,7 +181,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
   const plans: Plan[] = [];
   const rejected: Rejected[] = [];
   const search = searchReplicas(
-    { arch, clusters: req.clusters, workload: req.workload, slo, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, coeffs, space, maxPredictions: space.maxPredictions, objectives: PARETO_OBJECTIVES, seed: SEARCH_SEED },
+    { arch, clusters: req.clusters, workload: req.workload, slo, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, memoryFraction: req.memoryFraction, coeffs, space, maxPredictions: space.maxPredictions, objectives: PARETO_OBJECTIVES, seed: SEARCH_SEED },
     plans,
     rejected,
   );
@@ -191,7 +193,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
         if (engineUnsupportedReason(req.backend, gpu)) continue; // rejected once above
         const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
         evaluated += enumerateDisagg(
-          { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, coeffs },
+          { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, memoryFraction: req.memoryFraction, coeffs },
           (c) => {
             const plan = disaggPlan(c, cluster.name, gpu.id, price, pool.count, slo, isl + osl);
             plans.push(plan);

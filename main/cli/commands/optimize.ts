@@ -120,9 +120,10 @@ export function registerOptimize(program: Command): void {
     .option('--disagg', 'also plan disaggregated prefill/decode units (prefill:decode worker ratio chosen)')
     .option('--no-attention-dp', 'for an MoE model, plan tensor-parallel layouts only (no attention DP with expert parallelism)')
     .option('--concurrency <list>', 'max concurrency values to plan: 1-256, 8,16,64 … (default 1,2,4 … 256; a grid too large to predict at every point is searched with NSGA-II)')
+    .option('--memory-fraction <f>', "the engine's memory knob: vLLM gpu_memory_utilization, SGLang mem_fraction_static, TensorRT-LLM free_gpu_memory_fraction (default: the engine's own)")
     .option('--show-rejected', 'list every rejected option with its kind and reason')
     .action(
-      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; attentionDp: boolean; concurrency?: string; showRejected?: boolean }) => {
+      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; attentionDp: boolean; concurrency?: string; memoryFraction?: string; showRejected?: boolean }) => {
         if (opts.gpus.length === 0) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Name the GPUs to plan for with --gpus.', hint: 'Example: --gpus eks-prod=h100_sxm:16' });
         const run = await ctx.call('optimizer:run', {
           name: opts.name,
@@ -135,6 +136,7 @@ export function registerOptimize(program: Command): void {
           disaggregated: Boolean(opts.disagg),
           attentionDp: opts.attentionDp,
           ...(opts.concurrency ? { concurrency: parseConcurrency(opts.concurrency) } : {}),
+          ...(opts.memoryFraction !== undefined ? { memoryFraction: Number(opts.memoryFraction) } : {}),
         });
         print(ctx.json, run, () => describeRun(run, Boolean(opts.showRejected)));
       }),

@@ -53,6 +53,12 @@ describe('optimizer through the channel table', () => {
     await expect(app.core.call('optimizer:run', { ...request, concurrency: [0] }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('concurrency') });
   });
 
+  it("passes the engine's memory knob to the plans, and refuses a share above 1", async () => {
+    const run = await app.core.call('optimizer:run', { ...request, backend: 'trtllm', memoryFraction: 0.5 }, app.token);
+    expect(run.result.plans[0]!.memory.budget).toEqual({ rule: 'trtllm', knob: 'free_gpu_memory_fraction', fraction: 0.5 });
+    await expect(app.core.call('optimizer:run', { ...request, memoryFraction: 1.5 }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('at most 1') });
+  });
+
   it('names the unknown model or GPU and lists what is known', async () => {
     await expect(app.core.call('optimizer:run', { ...request, model: 'llama-9000' }, app.token)).rejects.toMatchObject({
       code: 'INVALID_INPUT',

@@ -49,6 +49,11 @@ export const OptimizeInputSchema = z
     /** For an MoE model, also plan attention data parallelism with the experts expert-parallel ("dp8 ep8"). */
     attentionDp: z.boolean().default(true),
     /**
+     * The engine's memory knob: vLLM's gpu_memory_utilization, SGLang's mem_fraction_static, TensorRT-LLM's
+     * free_gpu_memory_fraction. Without it, the engine's own default.
+     */
+    memoryFraction: z.number().gt(0, 'the memory fraction must be above 0').max(1, 'the memory fraction is a share of memory: at most 1').optional(),
+    /**
      * The max concurrency values to plan (default 1, 2, 4 … 256). A grid too large to predict at every point (e.g.
      * every value from 1 to 512) is searched with NSGA-II, and the result says so.
      */
@@ -138,7 +143,7 @@ export function createOptimizerService(db: Db) {
       check(input);
       let result: OptimizeResult;
       try {
-        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, disaggregated: input.disaggregated, space: { attentionDp: input.attentionDp, ...(input.concurrency ? { concurrency: input.concurrency } : {}) } });
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, memoryFraction: input.memoryFraction, disaggregated: input.disaggregated, space: { attentionDp: input.attentionDp, ...(input.concurrency ? { concurrency: input.concurrency } : {}) } });
       } catch (cause) {
         throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
       }
