@@ -16,6 +16,11 @@ const SUPPORT: Record<Engine, { label: string; vendors: readonly GpuSpec['vendor
   trtllm: { label: 'TensorRT-LLM', vendors: ['nvidia'] },
 };
 
+/** The engine's own name ("TensorRT-LLM"); an unknown one as given. */
+export function engineLabel(engine: string | undefined): string {
+  return SUPPORT[engineName(engine) as Engine]?.label ?? engine ?? 'vLLM';
+}
+
 /** Why `engine` cannot serve on `gpu`, or null when it can (and for engines the table does not know). */
 export function engineUnsupportedReason(engine: string | undefined, gpu: GpuSpec): string | null {
   const s = SUPPORT[engineName(engine) as Engine];

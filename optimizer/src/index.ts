@@ -26,4 +26,4 @@ export { DEFAULT_CORRECTION } from './correction/default.js';
 export { CORRECTION_FEATURES } from './correction/features.js';
 export { dominates, paretoFront } from './pareto.js';
 export { layoutLabel } from './search-layouts.js';
-export { ENGINES, type Engine } from './engines.js';
+export { ENGINES, engineLabel, type Engine } from './engines.js';

@@ -166,6 +166,11 @@ describe('optimize over a space larger than its prediction budget', () => {
   const all = optimize({ ...req, space: { ...space, maxPredictions: 10_000 } });
   const evolved = optimize({ ...req, space: { ...space, maxPredictions: 400 } });
 
+  it('lists the front fastest first, whatever order the search visited it in', () => {
+    const e2e = evolved.pareto.map((p) => p.prediction.e2eMs);
+    expect(e2e).toEqual([...e2e].sort((a, b) => a - b));
+  });
+
   it('enumerates within the budget and searches with NSGA-II beyond it, predicting no more than the budget', () => {
     expect(all.search).toEqual({ method: 'enumeration', candidates: 1792, predicted: 1792 });
     expect(evolved.search.method).toBe('nsga2');

@@ -220,8 +220,9 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
   return {
     recommended,
     noPlanReason: recommended ? undefined : plans.length === 0 ? 'no configuration fits in memory on the given GPUs' : 'no configuration meets the SLOs with the GPUs available',
-    // Only plans the fleet can actually run compete on the front; the others stay in plans/rejected.
-    pareto: paretoFront(plans.filter((p) => p.fitsCluster), PARETO_OBJECTIVES),
+    // Only plans the fleet can actually run compete on the front; the others stay in plans/rejected. Fastest first,
+    // whatever order the search visited them in.
+    pareto: paretoFront(plans.filter((p) => p.fitsCluster), PARETO_OBJECTIVES).sort((a, b) => a.prediction.e2eMs - b.prediction.e2eMs),
     plans,
     rejected,
     evaluated,

@@ -3,7 +3,7 @@ import { tempDir } from '../../core/testing/harness';
 import { cliRunner } from '../testing';
 import { optimize } from '../../../optimizer/src/index';
 import type { OptimizerRun } from '../../core/optimizer/service';
-import { describeRun, parseConcurrency, parseGpus, parseSlo, rejectedRow } from './optimize';
+import { breakdownLines, describeRun, parseConcurrency, parseGpus, parseSlo, rejectedRow } from './optimize';
 
 // The last block runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
 vi.setConfig({ testTimeout: 120_000 });
@@ -60,6 +60,22 @@ describe('foundry optimize output', () => {
       expect(line).toContain(r.kind);
     }
     expect(rejectedRow({ ...result.rejected[0]!, kind: undefined as never }).kind).toBe('-');
+  });
+
+  it('prints where the recommended plan’s time goes and the memory it was sized with, not raw JSON', () => {
+    const plan = result.recommended!;
+    const [ttft, tpot, memory] = breakdownLines(plan);
+    expect(ttft).toMatch(/^TTFT [\d,]+ ms = roofline [\d,]+ \+ overlap [\d,]+ \+ /);
+    expect(tpot).toMatch(/^TPOT [\d.]+ ms = roofline [\d.]+ \+ /);
+    // The terms and the correction add up to the total (each rounded to the millisecond).
+    const [head, rhs] = ttft!.split(' = ') as [string, string];
+    const [physics, correction] = rhs.split(', learned correction ');
+    const num = (x: string) => Number(x.replace(/,/g, '').replace('−', '-'));
+    const terms = physics!.split(' + ').map((t) => num(t.split(' ').pop()!));
+    const total = terms.reduce((a, b) => a + b, 0) + (correction ? num(correction) : 0);
+    expect(Math.abs(total - num(head.split(' ')[1]!))).toBeLessThanOrEqual(terms.length * 0.5 + 1);
+    expect(memory).toMatch(/^Memory per GPU \(vLLM gpu_memory_utilization 0\.9\): weights [\d.]+ GiB, KV cache [\d.]+ GiB, room for [\d,]+ sequences of 4,352 tokens$/);
+    expect(describeRun(run, false)).not.toContain('{"ttft"');
   });
 
   it('names the engine release the run planned for, the newest known when the request named none', () => {

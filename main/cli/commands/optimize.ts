@@ -3,7 +3,7 @@ import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
 import type { OptimizerRun } from '../../core/optimizer/service';
-import { layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
+import { engineLabel, FEATURE_NAMES, layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
 
 /** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
 export function parseGpus(values: string[]): { name: string; gpus: { gpu: string; count: number; pricePerGpuHour?: number }[] }[] {
@@ -78,6 +78,26 @@ export function parseConcurrency(value: string): number[] {
   return out;
 }
 
+/** Where the recommended plan's time goes, term by term, and its memory: what the page's breakdown shows. */
+export function breakdownLines(plan: Plan): string[] {
+  const { breakdown, ttftMs, tpotMs } = plan.prediction;
+  const fmt = (ms: number, digits: number) => ms.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const sum = (what: 'ttft' | 'tpot', total: number, digits: number) => {
+    const b = breakdown[what];
+    const terms = FEATURE_NAMES.filter((t) => Math.abs(b[t]) >= 0.05).map((t) => `${t} ${fmt(b[t], digits)}`);
+    const correction = b.correction ? `, learned correction ${b.correction > 0 ? '+' : '−'}${fmt(Math.abs(b.correction), digits)}` : '';
+    return `${what.toUpperCase()} ${fmt(total, digits)} ms = ${terms.join(' + ')}${correction}`;
+  };
+  const out = breakdown ? [sum('ttft', ttftMs, 0), sum('tpot', tpotMs, 1)] : [];
+  const m = plan.memory;
+  if (m) {
+    const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
+    const knob = m.budget ? ` (${engineLabel(m.budget.rule)} ${m.budget.knob} ${m.budget.fraction})` : '';
+    out.push(`Memory per GPU${knob}: weights ${gib(m.weights.total)}, KV cache ${gib(Math.max(0, m.kvBudgetBytes))}, room for ${m.maxConcurrency.toLocaleString('en-US')} sequences of ${m.contextTokens.toLocaleString('en-US')} tokens`);
+  }
+  return out;
+}
+
 export function describeRun(run: OptimizerRun, showRejected: boolean): string {
   const { result } = run;
   const { backend, engineVersion } = run.request;
@@ -94,8 +114,7 @@ export function describeRun(run: OptimizerRun, showRejected: boolean): string {
           `KV hand-off ${d.kvTransferMs.toFixed(2)} ms of link time per request; throughput bounded by the ${d.bottleneck} pool.`,
       );
     }
-    const b = result.recommended.prediction.breakdown as unknown;
-    if (b) lines.push('', `Breakdown: ${JSON.stringify(b)}`);
+    lines.push('', ...breakdownLines(result.recommended));
   } else {
     lines.push(`No plan meets the SLOs: ${result.noPlanReason ?? 'see the rejected options'}`);
   }

@@ -7,14 +7,10 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../stores/abilities';
 import { ClusterPoolsTable } from './ClusterPoolsTable';
 import { toNum, toRequest, validate, type Backend, type FormErrors } from './form';
-import { formatContext, paramsLine } from './format';
+import { BACKENDS, formatContext, paramsLine } from './format';
 import { useOptimizer } from './state';
 
-const BACKENDS: { value: Backend; label: string }[] = [
-  { value: 'vllm', label: 'vLLM' },
-  { value: 'sglang', label: 'SGLang' },
-  { value: 'trtllm', label: 'TRT-LLM' },
-];
+const BACKEND_CHOICES = BACKENDS.map(({ value, label }) => ({ value, label }));
 // "Required" errors wait for the first Run; a wrong value shows at once.
 const REQUIRED = /^(Choose|Enter|Name|Add)/;
 
@@ -100,7 +96,7 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
           </Grid.Col>
           <Grid.Col span={3}>
             <Input.Wrapper label="Engine" description="Selects the fitted coefficients">
-              <SegmentedControl fullWidth size="sm" data={BACKENDS} value={form.backend} onChange={(v) => setForm({ backend: v as Backend })} data-testid="optimizer-backend" />
+              <SegmentedControl fullWidth size="sm" data={BACKEND_CHOICES} value={form.backend} onChange={(v) => setForm({ backend: v as Backend })} data-testid="optimizer-backend" />
             </Input.Wrapper>
             <TextInput
               mt={6}

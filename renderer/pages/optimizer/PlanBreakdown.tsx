@@ -2,7 +2,7 @@ import { Alert, Group, List, Progress, SimpleGrid, Stack, Table, Text, Tooltip }
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { Plan } from '../../../optimizer/src/search';
 import { breakdownRows, formatPct } from './breakdown';
-import { formatMs, formatTokensPerSec, formatUsd, layoutLabel } from './format';
+import { backendName, formatMs, formatTokensPerSec, formatUsd, layoutLabel } from './format';
 
 function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Record<string, number>>; testId: string }) {
   const { rows, totalMs, correction } = breakdownRows(terms);
@@ -63,11 +63,9 @@ function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Reco
 
 const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
 
-const ENGINE_LABEL: Record<string, string> = { vllm: 'vLLM', sglang: 'SGLang', trtllm: 'TensorRT-LLM' };
-
 /** The engine's memory knob that sized the KV cache; runs saved before plans carried it have none. */
 function budgetLabel(b: Plan['memory']['budget'] | undefined): string {
-  return b ? ` (${ENGINE_LABEL[b.rule] ?? b.rule} ${b.knob} ${b.fraction})` : '';
+  return b ? ` (${backendName(b.rule)} ${b.knob} ${b.fraction})` : '';
 }
 
 /** One GPU's memory under the plan (absent from runs saved before plans carried it). */

@@ -1,6 +1,16 @@
 /** Display formatting for optimizer numbers and plans; pure so it is tested without a DOM. */
 import type { OptimizerRunSummary } from '../../../main/core/optimizer/service';
 import type { Plan, Rejected } from '../../../optimizer/src/search';
+import type { Backend } from './form';
+
+/** The engines a run can plan for: a short label for the picker, the full name for sentences. */
+export const BACKENDS: { value: Backend; label: string; name: string }[] = [
+  { value: 'vllm', label: 'vLLM', name: 'vLLM' },
+  { value: 'sglang', label: 'SGLang', name: 'SGLang' },
+  { value: 'trtllm', label: 'TRT-LLM', name: 'TensorRT-LLM' },
+];
+
+export const backendName = (b: string): string => BACKENDS.find((x) => x.value === b)?.name ?? b;
 
 const nf = (digits: number) => new Intl.NumberFormat('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
