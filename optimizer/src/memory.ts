@@ -148,7 +148,7 @@ export function memoryReport(a: ModelArch, g: GpuSpec, setup: { layout: Layout; 
   const kvBudgetBytes = budget.kvBytes;
   const kv = kvCost(a, l, setup.precision.kvCache);
   const perSeq = kvBytesPerSequence(kv, setup.contextTokens);
-  const maxConcurrency = kvBudgetBytes > 0 ? Math.min(o.maxNumSeqs, Math.floor(kvBudgetBytes / perSeq)) : 0;
+  const maxConcurrency = Math.min(o.maxNumSeqs, sequencesThatFit({ kv, kvBudgetBytes }, setup.contextTokens));
   if (budget.problem) reasons.push(budget.problem);
   else if (maxConcurrency < 1) reasons.push(`one sequence of ${setup.contextTokens} tokens needs ${gib(perSeq)} of KV cache per GPU; only ${gib(kvBudgetBytes)} is left after weights`);
   return { fits: reasons.length === 0, reasons, gpuBytes, usableBytes: budget.usableBytes, budget: { rule: budget.rule, knob: budget.knob, fraction: budget.fraction }, weights, activationBytes: act, cudaGraphBytes: o.cudaGraphBytes, frameworkReserveBytes: o.frameworkReserveBytes, kvBudgetBytes, kv, maxConcurrency, contextTokens: setup.contextTokens };
