@@ -75,6 +75,20 @@ test('a run over two clusters recommends a plan and shows the front, the plans a
   await expect(page.getByText('A release number, e.g. 0.19.0 or 1.2.0rc6')).toBeVisible();
   await page.locator('input[name=engineVersion]').fill('');
 
+  // The memory knob is named the way the chosen engine names it; a share above 1 is refused beside the field.
+  const knob = page.getByTestId('optimizer-inputs').getByText('gpu_memory_utilization', { exact: true });
+  await expect(knob).toBeVisible();
+  await page.getByTestId('optimizer-backend').getByText('SGLang').click();
+  await expect(page.getByTestId('optimizer-inputs').getByText('mem_fraction_static', { exact: true })).toBeVisible();
+  await page.getByTestId('optimizer-backend').getByText('vLLM').click();
+  await expect(knob).toBeVisible();
+  await page.locator('input[name=memoryFraction]').fill('1.5');
+  await page.getByTestId('optimizer-run').click();
+  await expect(page.getByText('A share of memory: above 0, at most 1')).toBeVisible();
+  await page.locator('input[name=memoryFraction]').fill('0.85');
+  await center('optimizer-memory-fraction');
+  await shot('19-optimizer-inputs');
+
   await page.locator('input[name=ttftMs]').fill('2000');
   await page.locator('input[name=tpotMs]').fill('80');
   await page.locator('input[name=targetRps]').fill('2');
@@ -110,7 +124,7 @@ test('a run over two clusters recommends a plan and shows the front, the plans a
   await expect(breakdown.getByTestId('breakdown-ttft')).toContainText('Roofline');
   await expect(breakdown.getByTestId('breakdown-tpot')).toContainText('%');
   await expect(breakdown.getByTestId('breakdown-tpot').getByTestId('breakdown-correction')).toContainText('Learned correction');
-  await expect(breakdown.getByTestId('plan-memory')).toContainText(/Memory per GPU \((vLLM gpu_memory_utilization|SGLang mem_fraction_static|TensorRT-LLM free_gpu_memory_fraction) [\d.]+\): .*weights \d+\.\d GiB .* room for \d+ sequences/);
+  await expect(breakdown.getByTestId('plan-memory')).toContainText(/Memory per GPU \(vLLM gpu_memory_utilization 0\.85\): .*weights \d+\.\d GiB .* room for \d+ sequences/);
   await center('plan-breakdown');
   await shot('21-optimizer-breakdown');
 
@@ -144,6 +158,7 @@ test('the run is saved and opens again after a reload', async () => {
   await expect(page.getByTestId('optimizer-recommended')).toBeVisible();
   await expect(page.getByTestId('optimizer-model')).toHaveValue(MODEL);
   await expect(page.getByTestId('pool-row')).toHaveCount(2);
+  await expect(page.locator('input[name=memoryFraction]')).toHaveValue('0.85');
   await expect(page.getByTestId('optimizer-result-name')).toContainText('Llama-3.1-70B-Instruct');
   await expect(page.getByTestId('optimizer-result-name')).toBeInViewport();
   await shot('22-optimizer-saved');

@@ -109,6 +109,24 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
               error={errors.engineVersion}
               data-testid="optimizer-engine-version"
             />
+            <NumberInput
+              mt={6}
+              size="xs"
+              label={BACKENDS.find((b) => b.value === form.backend)!.memoryKnob}
+              description="The engine's memory knob, as it reads it"
+              name="memoryFraction"
+              placeholder="engine default"
+              min={0}
+              max={1}
+              clampBehavior="none"
+              step={0.01}
+              decimalScale={3}
+              hideControls
+              value={form.memoryFraction}
+              onChange={(v) => setForm({ memoryFraction: toNum(v) })}
+              error={errors.memoryFraction}
+              data-testid="optimizer-memory-fraction"
+            />
             <Checkbox
               mt={6}
               size="xs"

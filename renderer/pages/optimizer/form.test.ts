@@ -80,6 +80,16 @@ describe('the optimizer form', () => {
     expect(fromRequest({ ...older, name: undefined, slo: older.slo ?? {}, backend: older.backend ?? 'vllm' }).attentionDp).toBe(true);
   });
 
+  it('sends the engine memory knob only when one is given, as a share of memory, and carries it through a saved run', () => {
+    expect(toRequest(filled()).memoryFraction).toBeUndefined();
+    expect(toRequest({ ...filled(), memoryFraction: 0.95 }).memoryFraction).toBe(0.95);
+    expect(validate({ ...filled(), memoryFraction: 0.95 }, catalog)).toEqual({});
+    for (const bad of [0, 1.2, -0.5]) expect(validate({ ...filled(), memoryFraction: bad }, catalog).memoryFraction).toBe('A share of memory: above 0, at most 1');
+    const req = toRequest({ ...filled(), memoryFraction: 0.8 });
+    expect(fromRequest({ ...req, name: undefined, slo: req.slo ?? {}, backend: req.backend ?? 'vllm' }).memoryFraction).toBe(0.8);
+    expect(fromRequest({ ...toRequest(filled()), name: undefined, slo: {}, backend: 'vllm' }).memoryFraction).toBe('');
+  });
+
   it('sends an engine release only when one is given, and refuses one that is not a release number', () => {
     expect(toRequest(filled()).engineVersion).toBeUndefined();
     expect(toRequest({ ...filled(), engineVersion: ' 0.19.0 ' }).engineVersion).toBe('0.19.0');

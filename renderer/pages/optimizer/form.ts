@@ -31,6 +31,8 @@ export interface OptimizerForm {
   disaggregated: boolean;
   /** For an MoE model, also plan attention DP with expert parallelism. */
   attentionDp: boolean;
+  /** The engine's memory knob (gpu_memory_utilization, mem_fraction_static, free_gpu_memory_fraction); blank: its default. */
+  memoryFraction: Num;
   ttftMs: Num;
   ttftPercentile: 'mean' | 'p90';
   tpotMs: Num;
@@ -49,7 +51,7 @@ export function newPool(cluster = 'local'): PoolRow {
 }
 
 export function defaultForm(): OptimizerForm {
-  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, attentionDp: true, ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
+  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, attentionDp: true, memoryFraction: '', ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
 }
 
 /** NumberInput hands back strings while a value is half typed; only finite numbers count. */
@@ -89,6 +91,7 @@ export function validate(form: OptimizerForm, catalog: Pick<OptimizerCatalog, 'm
   if (model && !e.isl && !e.osl && (form.isl as number) + (form.osl as number) > model.maxContext) {
     e.isl = `Input + output (${((form.isl as number) + (form.osl as number)).toLocaleString('en-US')}) exceeds the model's ${model.maxContext.toLocaleString('en-US')}-token context`;
   }
+  if (form.memoryFraction !== '' && !(form.memoryFraction > 0 && form.memoryFraction <= 1)) e.memoryFraction = 'A share of memory: above 0, at most 1';
   set('ttftMs', optionalPositive(form.ttftMs));
   set('tpotMs', optionalPositive(form.tpotMs));
   set('targetRps', optionalPositive(form.targetRps, LIMITS.rps));
@@ -141,6 +144,7 @@ export function toRequest(form: OptimizerForm): RunInput {
     ...(form.engineVersion.trim() ? { engineVersion: form.engineVersion.trim() } : {}),
     disaggregated: form.disaggregated,
     attentionDp: form.attentionDp,
+    ...(form.memoryFraction === '' ? {} : { memoryFraction: form.memoryFraction }),
   };
 }
 
@@ -156,6 +160,7 @@ export function fromRequest(req: Omit<OptimizeInput, 'disaggregated' | 'attentio
     // Runs saved before disaggregation was offered lack the field.
     disaggregated: req.disaggregated ?? false,
     attentionDp: req.attentionDp ?? true,
+    memoryFraction: req.memoryFraction ?? '',
     ttftMs: req.slo.ttftMs ?? '',
     ttftPercentile: req.slo.ttftPercentile ?? 'mean',
     tpotMs: req.slo.tpotMs ?? '',

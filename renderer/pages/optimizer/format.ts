@@ -3,11 +3,14 @@ import type { OptimizerRunSummary } from '../../../main/core/optimizer/service';
 import type { Plan, Rejected } from '../../../optimizer/src/search';
 import type { Backend } from './form';
 
-/** The engines a run can plan for: a short label for the picker, the full name for sentences. */
-export const BACKENDS: { value: Backend; label: string; name: string }[] = [
-  { value: 'vllm', label: 'vLLM', name: 'vLLM' },
-  { value: 'sglang', label: 'SGLang', name: 'SGLang' },
-  { value: 'trtllm', label: 'TRT-LLM', name: 'TensorRT-LLM' },
+/**
+ * The engines a run can plan for: a short label for the picker, the full name for sentences, and the engine's own
+ * memory knob (the optimizer's kv-budget.ts; the renderer may not import its values).
+ */
+export const BACKENDS: { value: Backend; label: string; name: string; memoryKnob: string }[] = [
+  { value: 'vllm', label: 'vLLM', name: 'vLLM', memoryKnob: 'gpu_memory_utilization' },
+  { value: 'sglang', label: 'SGLang', name: 'SGLang', memoryKnob: 'mem_fraction_static' },
+  { value: 'trtllm', label: 'TRT-LLM', name: 'TensorRT-LLM', memoryKnob: 'free_gpu_memory_fraction' },
 ];
 
 export const backendName = (b: string): string => BACKENDS.find((x) => x.value === b)?.name ?? b;
