@@ -166,6 +166,18 @@ describe('optimize over a space larger than its prediction budget', () => {
   const all = optimize({ ...req, space: { ...space, maxPredictions: 10_000 } });
   const evolved = optimize({ ...req, space: { ...space, maxPredictions: 400 } });
 
+  it('searches disaggregated units in the same space, under the same budget', () => {
+    const both = optimize({ ...req, clusters: [req.clusters[0]!], disaggregated: true, space: { ...space, maxPredictions: 600 } });
+    expect(both.search.method).toBe('nsga2');
+    expect(both.evaluated).toBeLessThanOrEqual(600);
+    expect(both.plans.some((p) => p.disagg)).toBe(true);
+    expect(both.plans.some((p) => !p.disagg)).toBe(true);
+    // Every disaggregated unit and every replica layout of the pool is a gene value: 4 × 4 TP pairs × 4 ratios, less
+    // the ratios that need more than 16 GPUs, plus the layouts that fit.
+    expect(both.search.candidates % 256).toBe(0);
+    expect(both.search.candidates / 256).toBeGreaterThan(20);
+  });
+
   it('lists the front fastest first, whatever order the search visited it in', () => {
     const e2e = evolved.pareto.map((p) => p.prediction.e2eMs);
     expect(e2e).toEqual([...e2e].sort((a, b) => a - b));

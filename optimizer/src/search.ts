@@ -1,20 +1,18 @@
-// optimize(): searches replica layouts (cluster × GPU type × TP × PP × max concurrency, search-replicas.ts) and, when
-// asked, disaggregated prefill/decode units (search-disagg.ts), predicts each with the memory model and the simulated
-// engine, and returns the Pareto front over latency, throughput and cost, the plan recommended for the SLOs, and
-// every rejected option with its reason. The usual space is enumerated; one too large for that is searched with
-// NSGA-II under a prediction budget.
+// optimize(): searches replica layouts (cluster × GPU type × TP × PP, search-replicas.ts) and, when asked,
+// disaggregated prefill/decode units (search-disagg.ts) at each max concurrency (search-space.ts), predicts each point
+// with the memory model and the simulated engine, and returns the Pareto front over latency, throughput and cost,
+// the plan recommended for the SLOs, and every rejected option with its reason. The usual space is enumerated; one
+// too large for that is searched with NSGA-II under a prediction budget.
 import { MEASURED_ACCURACY, type MeasuredAccuracy } from './accuracy.js';
 import type { ModelArch } from './arch.js';
-import { getGpu } from './gpus.js';
-import { engineUnsupportedReason } from './engines.js';
 import type { MemoryReport } from './memory.js';
 import { getModel } from './models.js';
 import { paretoFront, type Objective } from './pareto.js';
 import { DEFAULT_COEFFICIENTS, type Coefficients } from './perf/coefficients.js';
 import type { Prediction } from './perf/predict.js';
 import type { Precision } from './quant.js';
-import { DEFAULT_DISAGG_RATIOS, enumerateDisagg, type DisaggCandidate } from './search-disagg.js';
-import { searchReplicas, sloViolation, type SearchMethod } from './search-replicas.js';
+import { DEFAULT_DISAGG_RATIOS } from './search-disagg.js';
+import { searchSpace, type SearchMethod } from './search-space.js';
 
 export interface ClusterSpec {
   name: string;
@@ -146,67 +144,34 @@ export const PARETO_OBJECTIVES: Objective<Plan>[] = [
   { get: (p) => p.costPerMillionOutputTokens, sense: 'min' },
 ];
 
-function disaggPlan(c: DisaggCandidate, cluster: string, gpu: string, price: number, poolCount: number, slo: Slo, maxModelLen: number): Plan {
-  const p = c.prediction;
-  const d = p.disagg!;
-  const replicas = slo.targetRequestsPerSec ? Math.max(1, Math.ceil(slo.targetRequestsPerSec / p.requestsPerSec)) : 1;
-  const totalGpus = replicas * c.gpus;
-  return {
-    cluster,
-    gpu,
-    tp: c.decodeTp,
-    pp: 1,
-    maxConcurrency: c.concurrency,
-    maxModelLen,
-    replicas,
-    gpusPerReplica: c.gpus,
-    totalGpus,
-    costPerHour: totalGpus * price,
-    costPerMillionOutputTokens: ((c.gpus * price) / (p.outputTokensPerSec * 3600)) * 1e6,
-    prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
-    memory: p.memory,
-    meetsSlo: sloViolation(p, slo) === undefined,
-    fitsCluster: totalGpus <= poolCount,
-    disagg: { prefillTp: c.prefillTp, prefillWorkers: c.prefillWorkers, decodeTp: c.decodeTp, decodeWorkers: c.decodeWorkers, prefillGpus: d.prefillGpus, decodeGpus: d.decodeGpus, bottleneck: d.bottleneck, kvTransferMs: d.kvTransferMs },
-  };
-}
-
 /** Finds the best serving plan. Input is trusted to be validated by the caller (main/core parses it with zod). */
 export function optimize(req: OptimizeRequest): OptimizeResult {
   const arch = typeof req.model === 'string' ? getModel(req.model) : req.model;
   const space = { ...DEFAULT_SPACE, ...req.space };
   const slo = req.slo ?? {};
   const coeffs = req.coefficients ?? DEFAULT_COEFFICIENTS;
-  const { isl, osl } = req.workload;
   const plans: Plan[] = [];
   const rejected: Rejected[] = [];
-  const search = searchReplicas(
-    { arch, clusters: req.clusters, workload: req.workload, slo, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, memoryFraction: req.memoryFraction, coeffs, space, maxPredictions: space.maxPredictions, objectives: PARETO_OBJECTIVES, seed: SEARCH_SEED },
+  const search = searchSpace(
+    {
+      arch,
+      clusters: req.clusters,
+      workload: req.workload,
+      slo,
+      precision: req.precision,
+      backend: req.backend,
+      engineVersion: req.engineVersion,
+      memoryFraction: req.memoryFraction,
+      coeffs,
+      space,
+      disaggRatios: req.disaggregated ? (space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS) : null,
+      maxPredictions: space.maxPredictions,
+      objectives: PARETO_OBJECTIVES,
+      seed: SEARCH_SEED,
+    },
     plans,
     rejected,
   );
-  let evaluated = search.predicted;
-  if (req.disaggregated) {
-    for (const cluster of req.clusters) {
-      for (const pool of cluster.gpus) {
-        const gpu = getGpu(pool.gpu);
-        if (engineUnsupportedReason(req.backend, gpu)) continue; // rejected once above
-        const price = pool.pricePerGpuHour ?? gpu.pricePerGpuHour;
-        evaluated += enumerateDisagg(
-          { arch, gpu, poolCount: pool.count, cluster: cluster.name, tps: space.tp, ratios: space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS, concurrency: space.concurrency, workload: req.workload, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, memoryFraction: req.memoryFraction, coeffs },
-          (c) => {
-            const plan = disaggPlan(c, cluster.name, gpu.id, price, pool.count, slo, isl + osl);
-            plans.push(plan);
-            const base = { cluster: cluster.name, gpu: gpu.id, tp: c.decodeTp, pp: 1, maxConcurrency: c.concurrency, disaggregated: true, prefillTp: c.prefillTp };
-            const violation = sloViolation(c.prediction, slo);
-            if (violation) rejected.push({ ...base, ...violation });
-            else if (!plan.fitsCluster) rejected.push({ ...base, kind: 'too_few_gpus_for_rate', reason: `needs ${plan.replicas} replicas (prefill + decode units) × ${c.gpus} GPUs = ${plan.totalGpus} for ${slo.targetRequestsPerSec} req/s, cluster has ${pool.count}` });
-          },
-          (r) => rejected.push(r),
-        );
-      }
-    }
-  }
   const feasible = plans.filter((p) => p.meetsSlo && p.fitsCluster);
   // With a target rate the replicas already buy the capacity it needs, so the cheapest deployment per hour wins, and
   // among equal costs the one with the most headroom. Without one, the cheapest per hour is merely the smallest
@@ -225,7 +190,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     pareto: paretoFront(plans.filter((p) => p.fitsCluster), PARETO_OBJECTIVES).sort((a, b) => a.prediction.e2eMs - b.prediction.e2eMs),
     plans,
     rejected,
-    evaluated,
+    evaluated: search.predicted,
     search,
     accuracy: MEASURED_ACCURACY,
   };
