@@ -52,8 +52,11 @@ export type Predictor = (req: PredictRequest, key?: string) => Prediction;
 /** A point that does not run at all (its sequences do not fit) loses to any plan that does. */
 export const NO_PLAN_VIOLATION = 10;
 
+/** The TTFT the SLO is written against: the mean, or the p90 when it says so. */
+const sloTtftMs = (p: Prediction, slo: Slo): number => (slo.ttftPercentile === 'p90' ? p.ttftP90Ms : p.ttftMs);
+
 export function sloViolation(p: Prediction, slo: Slo): { kind: RejectionKind; reason: string } | undefined {
-  const ttft = slo.ttftPercentile === 'p90' ? p.ttftP90Ms : p.ttftMs;
+  const ttft = sloTtftMs(p, slo);
   if (slo.ttftMs !== undefined && ttft > slo.ttftMs) return { kind: 'misses_ttft_slo', reason: `predicted ${slo.ttftPercentile ?? 'mean'} TTFT ${ttft.toFixed(0)} ms > SLO ${slo.ttftMs} ms` };
   if (slo.tpotMs !== undefined && p.tpotMs > slo.tpotMs) return { kind: 'misses_tpot_slo', reason: `predicted TPOT ${p.tpotMs.toFixed(1)} ms > SLO ${slo.tpotMs} ms` };
   return undefined;
@@ -61,7 +64,7 @@ export function sloViolation(p: Prediction, slo: Slo): { kind: RejectionKind; re
 
 /** How far a prediction misses the SLOs and the pool, as a sum of relative excesses; 0 when it meets them all. */
 export function excess(p: Prediction, slo: Slo, totalGpus: number, poolCount: number): number {
-  const ttft = slo.ttftPercentile === 'p90' ? p.ttftP90Ms : p.ttftMs;
+  const ttft = sloTtftMs(p, slo);
   const over = (x: number, limit: number | undefined) => (limit !== undefined && x > limit ? x / limit - 1 : 0);
   return over(ttft, slo.ttftMs) + over(p.tpotMs, slo.tpotMs) + over(totalGpus, poolCount);
 }
