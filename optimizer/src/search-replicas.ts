@@ -21,6 +21,8 @@ export function replicaUnits(ctx: SearchContext, pools: Pool[], rejected: Reject
   const { arch } = ctx;
   const { isl, osl } = ctx.workload;
   const units: ReplicaUnit[] = [];
+  const precision = resolvePrecision(arch, ctx.precision);
+  const first = ctx.space.concurrency[0]!;
   for (const pool of pools) {
     for (const l of candidateLayouts(arch, ctx.space)) {
       const base = baseOf(pool, l);
@@ -30,8 +32,7 @@ export function replicaUnits(ctx: SearchContext, pools: Pool[], rejected: Reject
         continue;
       }
       // Memory does not depend on the concurrency beyond the first value: one verdict per layout.
-      const first = ctx.space.concurrency[0]!;
-      const memory = memoryReport(arch, pool.gpu, { layout: l, precision: resolvePrecision(arch, ctx.precision), contextTokens: isl + osl, options: { maxNumSeqs: Math.ceil(first / l.dp), backend: ctx.backend, memoryFraction: ctx.memoryFraction } });
+      const memory = memoryReport(arch, pool.gpu, { layout: l, precision, contextTokens: isl + osl, options: { maxNumSeqs: Math.ceil(first / l.dp), backend: ctx.backend, memoryFraction: ctx.memoryFraction } });
       if (!memory.fits) {
         rejected.push({ ...base, maxConcurrency: first, kind: 'does_not_fit', reason: memory.reasons.join('; ') });
         continue;
