@@ -66,7 +66,7 @@ const BREAKER_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 
 export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; gateway: Gateway } | { ok: false; errors: string[] }> {
   const secrets = opts.secrets ?? processSecrets;
-  const shared: SharedState = { pools: new Map(), targets: new Map() };
+  const shared: SharedState = { pools: new Map(), h1Pools: new Map(), targets: new Map() };
   const storeResult = createLimitStore(opts.config.limits, secrets);
   if (!storeResult.ok) return storeResult;
   let store: LimitStore = storeResult.store;
@@ -171,7 +171,7 @@ export async function createGateway(opts: GatewayOptions): Promise<{ ok: true; g
       clearTimeout(timer);
       current.dispose();
       await store.close();
-      await Promise.all([...shared.pools.values()].map((p) => p.close().catch(() => undefined)));
+      await Promise.all([...shared.pools.values(), ...shared.h1Pools.values()].map((p) => p.close().catch(() => undefined)));
       // The runtime leaves the key set it shares for the next reload open: nothing reloads now.
       await shared.keySet?.client.close().catch(() => undefined);
       accessLog?.close();

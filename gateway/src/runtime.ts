@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { Pool } from 'undici';
+import { H1Pool } from './upstream/h1-pool';
 import { ApiKeyTable } from './auth/api-keys';
 import { FailedAuthLimiter } from './auth/failed-auth';
 import { createKeySetClient, type KeySetClient, type KeySetError } from './auth/jwks-fetch';
@@ -31,6 +32,8 @@ export interface Target extends RoutedTarget {
   id: string;
   provider: Provider;
   pool: Pool;
+  /** Buffered calls to a plain-http origin go through this lean HTTP/1.1 pool; null for TLS origins. */
+  h1: H1Pool | null;
   upstreamModel: string;
   rewriteModel: boolean;
 }
@@ -70,6 +73,7 @@ export interface Runtime {
 /** State that outlives reloads: connection pools and per-target health. */
 export interface SharedState {
   pools: Map<string, Pool>;
+  h1Pools: Map<string, H1Pool>;
   targets: Map<string, TargetState>;
   /** Failed-auth buckets survive reloads, so a reload never forgives a key-guessing client. */
   failedAuth?: FailedAuthLimiter;
@@ -106,6 +110,9 @@ export interface BuildDeps {
 
 export type BuildResult = { ok: true; runtime: Runtime } | { ok: false; errors: string[] };
 
+/** A non-streaming answer larger than this is an upstream fault, not something to hold in memory (embeddings of 2,048 inputs at 3,072 dimensions are ~60 MB). */
+const MAX_UNARY_RESPONSE_BYTES = 256 * 1024 * 1024;
+
 /** Pools are per origin, and per CA bundle where a provider has one: its trust never leaks to another provider. */
 function pool(shared: SharedState, origin: string, connections: number, ca?: string): Pool {
   const key = ca ? `${origin} ca:${createHash('sha256').update(ca).digest('hex')}` : origin;
@@ -113,6 +120,17 @@ function pool(shared: SharedState, origin: string, connections: number, ca?: str
   if (!p) {
     p = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 5_000, ...(ca ? { ca } : {}) } });
     shared.pools.set(key, p);
+  }
+  return p;
+}
+
+/** The plain-http origin's H1 pool (same connection count and keep-alive as its undici pool); null for https. */
+function h1Pool(shared: SharedState, origin: string, connections: number): H1Pool | null {
+  if (!origin.startsWith('http:')) return null;
+  let p = shared.h1Pools.get(origin);
+  if (!p) {
+    p = new H1Pool(origin, { connections, keepAliveMs: 30_000, connectTimeoutMs: 5_000, maxResponseBytes: MAX_UNARY_RESPONSE_BYTES });
+    shared.h1Pools.set(origin, p);
   }
   return p;
 }
@@ -199,7 +217,7 @@ export async function buildRuntime(config: GatewayConfig, deps: BuildDeps): Prom
         deps.shared.targets.set(id, state);
       }
       const conns = config.providers[t.provider]!.connections;
-      return { id, provider, pool: pool(deps.shared, provider.origin, conns, caBundles.get(t.provider)), upstreamModel, rewriteModel: upstreamModel !== name, weight: t.weight, state };
+      return { id, provider, pool: pool(deps.shared, provider.origin, conns, caBundles.get(t.provider)), h1: h1Pool(deps.shared, provider.origin, conns), upstreamModel, rewriteModel: upstreamModel !== name, weight: t.weight, state };
     });
     if (m.strategy === 'kv_cache') {
       const scrape = m.targets.map((t, i) => {

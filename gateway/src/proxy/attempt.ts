@@ -32,18 +32,21 @@ function prepare(call: Call, target: Target) {
   return prepared;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'H1_TIMEOUT']);
 
 /**
- * Non-streaming: undici's own header/body timeouts bound the attempt, so the hot path allocates
- * no AbortController or timer. A client that leaves early lets this finish (bounded by the timeout).
+ * Non-streaming: the pool's inactivity timeouts bound the attempt (the H1 pool's for plain-http
+ * origins, undici's header/body timeouts for TLS ones), so the hot path allocates no
+ * AbortController or timer. A client that leaves early lets this finish (bounded by the timeout).
  */
 async function attemptUnary(call: Call, target: Target, o: AttemptOptions): Promise<AttemptResult> {
   const prepared = prepare(call, target);
   const started = performance.now();
   target.state.outstanding += 1;
   try {
-    const res = await unaryRequest(target.pool, { path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
+    const res = target.h1
+      ? await target.h1.request({ path: prepared.path, headers: prepared.headers, body: prepared.body, timeoutMs: o.timeoutMs })
+      : await unaryRequest(target.pool, { path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
     if (res.status !== 200) {
       return classifyStatus(target.provider, res.status, res.body.toString('utf8', 0, 16_384), res.retryAfter, performance.now() - started);
     }

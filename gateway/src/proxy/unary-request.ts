@@ -1,15 +1,10 @@
 /**
- * One buffered upstream request on undici's dispatch API: the answer's chunks go straight into an
- * array, with no Readable stream, async iterator or event listeners in between. This runs once per
- * non-streaming request, where that machinery was a measurable part of the gateway's own cost.
+ * One buffered upstream request on undici's dispatch API, for TLS origins (plain-http origins use
+ * upstream/h1-pool.ts): the answer's chunks go straight into an array, with no Readable stream,
+ * async iterator or event listeners in between.
  */
 import type { Dispatcher, Pool } from 'undici';
-
-export interface UnaryResponse {
-  status: number;
-  retryAfter: string | undefined;
-  body: Buffer;
-}
+import type { UnaryResponse } from '../upstream/h1-pool';
 
 /** Bodies of non-200 answers are only read for their error message: keep the first 16 KiB. */
 const ERROR_BODY_LIMIT = 16_384;
