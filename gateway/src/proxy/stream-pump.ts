@@ -1,5 +1,6 @@
 /**
- * One streaming attempt on undici's dispatch API: the upstream's event-stream bytes arrive in
+ * One streaming attempt, on the gateway's H1 pool for plain-http origins and on undici's dispatch
+ * API for TLS ones (both call the same handler methods): the upstream's event-stream bytes arrive in
  * `onResponseData` and go through the provider's translator straight to the client, with no
  * Readable body or AbortSignal wiring in between (undici's `request()` built both for every stream;
  * the unary path left it the same way, see unary-request.ts). Backpressure is the dispatch
@@ -23,7 +24,7 @@ import type { AttemptResult, Call } from './types';
 
 /** Bodies of non-200 answers are only read for their error message. */
 const ERROR_BODY_LIMIT = 16_384;
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'H1_TIMEOUT']);
 const CLIENT_GONE = new Error('client went away');
 const TIMED_OUT = new Error('upstream stream timed out');
 
@@ -39,7 +40,8 @@ export interface StreamRequest {
 export function streamAttempt(call: Call, target: Target, r: StreamRequest): Promise<AttemptResult> {
   return new Promise((resolve) => {
     const pump = new StreamPump(call, target, r.startStream, r.timeoutMs, resolve);
-    target.pool.dispatch({ path: r.path, method: 'POST', headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs }, pump);
+    if (target.h1) target.h1.dispatch({ path: r.path, headers: r.headers, body: r.body, timeoutMs: r.timeoutMs }, pump);
+    else target.pool.dispatch({ path: r.path, method: 'POST', headers: r.headers, body: r.body, headersTimeout: r.timeoutMs, bodyTimeout: r.timeoutMs }, pump);
   });
 }
 

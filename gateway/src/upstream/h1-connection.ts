@@ -1,17 +1,16 @@
 /**
  * One keep-alive HTTP/1.1 connection of an H1Pool (h1-pool.ts): writes a request as one corked
- * head + body, frames the answer with the strict parser, and reports back to its pool when it is
- * free again, broken, or closed. A request that meets a keep-alive connection the server has just
- * closed goes out once more on a new one.
+ * head + body, frames the answer with the strict parser and hands it to the request's handler as
+ * it arrives, then reports back to its pool when it is free again, broken, or closed. A request
+ * that meets a keep-alive connection the server has just closed goes out once more on a new one.
+ *
+ * Handlers speak the subset of undici's DispatchHandler that the gateway uses (start, data, end,
+ * error, with a controller that aborts, pauses and resumes), so the stream pump runs unchanged on
+ * either client.
  */
 import { connect, type Socket } from 'node:net';
+import type { Dispatcher } from 'undici';
 import { ResponseParser, type ResponseHead, type ResponseSink } from './h1-response';
-
-export interface UnaryResponse {
-  status: number;
-  retryAfter: string | undefined;
-  body: Buffer;
-}
 
 export interface H1Request {
   path: string;
@@ -42,13 +41,8 @@ export class H1Error extends Error {
   }
 }
 
-export interface Pending {
-  req: H1Request;
-  resolve(r: UnaryResponse): void;
-  reject(e: Error): void;
-  /** Whether this request already went out once on a reused connection that died before answering. */
-  retried: boolean;
-}
+/** The parts of undici's handler interface an H1 request calls. */
+export type H1Handler = Pick<Required<Dispatcher.DispatchHandler>, 'onResponseStart' | 'onResponseData' | 'onResponseEnd' | 'onResponseError'> & Pick<Dispatcher.DispatchHandler, 'onRequestStart'>;
 
 /** What a connection needs from its pool. */
 export interface ConnOwner {
@@ -56,15 +50,79 @@ export interface ConnOwner {
   /** The Host header value. */
   readonly host: string;
   release(c: Conn): void;
-  enqueue(job: Pending, fresh: boolean): void;
+  enqueue(job: Job, fresh: boolean): void;
+  dequeue(job: Job): void;
   discard(c: Conn): void;
   closed(c: Conn): void;
+}
+
+const NO_TRAILERS = Object.freeze({});
+
+/** One request from queueing to its last callback; its controller for the handler. */
+export class Job implements Dispatcher.DispatchController {
+  conn: Conn | null = null;
+  /** Whether this request already went out once on a reused connection that died before answering. */
+  retried = false;
+  /** Set once the handler has had its last callback (end or error). */
+  settled = false;
+  private _aborted = false;
+  private _paused = false;
+  private _reason: Error | null = null;
+
+  constructor(
+    readonly req: H1Request,
+    readonly handler: H1Handler,
+    private readonly owner: ConnOwner,
+  ) {}
+
+  get aborted(): boolean {
+    return this._aborted;
+  }
+  get paused(): boolean {
+    return this._paused;
+  }
+  get reason(): Error | null {
+    return this._reason;
+  }
+
+  /** HTTP/1.1 cannot cancel a request in flight: its connection is closed. */
+  abort(reason: Error): void {
+    if (this._aborted || this.settled) return;
+    this._aborted = true;
+    this._reason = reason;
+    const c = this.conn;
+    if (c) c.drop();
+    else this.owner.dequeue(this);
+    this.error(reason);
+  }
+
+  pause(): void {
+    this._paused = true;
+    this.conn?.pause();
+  }
+
+  resume(): void {
+    this._paused = false;
+    this.conn?.resume();
+  }
+
+  end(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.handler.onResponseEnd(this, NO_TRAILERS);
+  }
+
+  error(err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.handler.onResponseError(this, err);
+  }
 }
 
 export class Conn implements ResponseSink {
   readonly socket: Socket;
   parser: ResponseParser | null = null;
-  job: Pending | null = null;
+  job: Job | null = null;
   /** Requests this connection has carried: a first request cannot have met a stale keep-alive. */
   served = 0;
   received = 0;
@@ -74,11 +132,7 @@ export class Conn implements ResponseSink {
   private sentAt = 0;
   /** The socket's inactivity timeout as last set: re-arming it allocates, so it is set only when it changes. */
   private armed: number;
-  private status = 0;
-  private retryAfter: string | undefined;
   private reusable = false;
-  private chunks: Buffer[] = [];
-  private size = 0;
 
   constructor(
     private readonly pool: ConnOwner,
@@ -89,7 +143,9 @@ export class Conn implements ResponseSink {
     this.armed = pool.options.connectTimeoutMs;
     this.socket = connect({ host, port, noDelay: true });
     this.socket.setTimeout(this.armed);
-    this.socket.once('connect', () => this.job && this.arm(this.job.req.timeoutMs));
+    this.socket.once('connect', () => {
+      if (this.job && !this.job.paused) this.arm(this.job.req.timeoutMs);
+    });
     this.socket.on('data', (d: Buffer) => this.onData(d));
     this.socket.on('timeout', () => this.onTimeout());
     this.socket.on('error', (e: NodeJS.ErrnoException) => this.fail(new H1Error(e.code ?? 'ECONNRESET', e.message)));
@@ -100,12 +156,11 @@ export class Conn implements ResponseSink {
     });
   }
 
-  send(job: Pending): void {
+  send(job: Job): void {
     this.job = job;
+    job.conn = this;
     this.received = 0;
-    this.chunks = [];
-    this.size = 0;
-    this.status = 0;
+    this.reusable = false;
     this.parser = new ResponseParser(this);
     const { path, headers, body, timeoutMs } = job.req;
     let head = `POST ${path} HTTP/1.1\r\nhost: ${this.pool.host}\r\n`;
@@ -113,7 +168,8 @@ export class Conn implements ResponseSink {
     const bytes = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     head += `content-length: ${bytes}\r\n\r\n`;
     this.sentAt = performance.now();
-    if (!this.socket.connecting) this.arm(timeoutMs);
+    if (job.paused) this.pause();
+    else if (!this.socket.connecting) this.arm(timeoutMs);
     this.socket.cork();
     this.socket.write(head, 'latin1');
     this.socket.write(body);
@@ -121,26 +177,37 @@ export class Conn implements ResponseSink {
   }
 
   head(h: ResponseHead): void {
-    this.status = h.status;
-    this.retryAfter = h.retryAfter;
     if (h.keepAliveS !== undefined) this.idleMs = Math.min(this.pool.options.keepAliveMs, Math.max(0, h.keepAliveS * 1000 - 1000));
+    const job = this.job;
+    if (job) job.handler.onResponseStart(job, h.status, h.retryAfter === undefined ? {} : { 'retry-after': h.retryAfter });
   }
 
   data(chunk: Buffer): void {
-    const o = this.pool.options;
-    if (this.status !== 200) {
-      const room = (o.errorBodyLimit ?? 16_384) - this.size;
-      if (room <= 0) return;
-      if (chunk.length > room) chunk = chunk.subarray(0, room);
-    } else if (this.size + chunk.length > (o.maxResponseBytes ?? Infinity)) {
-      throw new H1Error('H1_RESPONSE_TOO_LARGE', `upstream answer over ${o.maxResponseBytes} bytes`);
-    }
-    this.size += chunk.length;
-    this.chunks.push(chunk);
+    const job = this.job;
+    if (job) job.handler.onResponseData(job, chunk);
   }
 
   end(reusable: boolean): void {
     this.reusable = reusable;
+  }
+
+  /** The job let go of this connection (it aborted): nothing more reaches it, and the connection closes. */
+  drop(): void {
+    if (this.job) this.job.conn = null;
+    this.job = null;
+    this.parser = null;
+    this.socket.destroy();
+  }
+
+  /** A paused job reads nothing; the upstream waits on TCP backpressure, and no timeout runs meanwhile. */
+  pause(): void {
+    this.socket.pause();
+    this.arm(0);
+  }
+
+  resume(): void {
+    this.socket.resume();
+    if (this.job) this.arm(this.job.req.timeoutMs);
   }
 
   private arm(ms: number): void {
@@ -149,18 +216,16 @@ export class Conn implements ResponseSink {
     this.socket.setTimeout(ms);
   }
 
-  /** Hands the whole answer over, then frees the connection (after the parser has returned). */
+  /** The answer ended: the connection goes back to the pool (or closes), then the handler hears of it. */
   private complete(): void {
     const job = this.job!;
-    const c = this.chunks;
-    const res = { status: this.status, retryAfter: this.retryAfter, body: c.length === 1 ? c[0]! : Buffer.concat(c, this.size) };
+    job.conn = null;
     this.job = null;
     this.parser = null;
-    this.chunks = [];
     this.served += 1;
     if (this.reusable) this.pool.release(this);
     else this.socket.destroy();
-    job.resolve(res);
+    job.end();
   }
 
   private onData(d: Buffer): void {
@@ -174,7 +239,7 @@ export class Conn implements ResponseSink {
       if (!p.done) return this.fail(e instanceof H1Error ? e : new H1Error('H1_PROTOCOL', (e as Error).message));
       this.reusable = false;
     }
-    if (p.done) this.complete();
+    if (p.done && this.parser === p) this.complete();
   }
 
   private onEnd(): void {
@@ -185,7 +250,7 @@ export class Conn implements ResponseSink {
       } catch (e) {
         return this.fail(new H1Error('ECONNRESET', (e as Error).message));
       }
-      if (p.done) this.complete();
+      if (p.done && this.parser === p) this.complete();
     }
     this.socket.destroy();
   }
@@ -198,7 +263,7 @@ export class Conn implements ResponseSink {
       this.armed = -1;
       return this.arm(job.req.timeoutMs);
     }
-    if (this.job) this.fail(new H1Error(this.socket.connecting ? 'H1_CONNECT_TIMEOUT' : 'H1_TIMEOUT', this.socket.connecting ? 'connect timed out' : 'upstream did not answer in time'));
+    if (job) this.fail(new H1Error(this.socket.connecting ? 'H1_CONNECT_TIMEOUT' : 'H1_TIMEOUT', this.socket.connecting ? 'connect timed out' : 'upstream did not answer in time'));
     else this.pool.discard(this);
   }
 
@@ -209,12 +274,13 @@ export class Conn implements ResponseSink {
     this.parser = null;
     this.socket.destroy();
     if (!job) return;
+    job.conn = null;
     // A server may close an idle keep-alive connection just as a request is written to it; the
     // request never reached it, and it goes out again once on a new connection (as browsers do).
     const stale = this.served > 0 && this.received === 0 && !job.retried && (err.code === 'ECONNRESET' || err.code === 'EPIPE');
     if (stale) {
       job.retried = true;
       this.pool.enqueue(job, true);
-    } else job.reject(err);
+    } else job.error(err);
   }
 }

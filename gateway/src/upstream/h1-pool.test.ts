@@ -1,7 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { H1Pool, type H1PoolOptions } from './h1-pool';
+import type { Dispatcher } from 'undici';
+import { H1Pool, type H1Handler, type H1PoolOptions } from './h1-pool';
 
 const OPTS: H1PoolOptions = { connections: 8, keepAliveMs: 30_000, connectTimeoutMs: 2_000 };
 const open: { close(): unknown }[] = [];
@@ -216,5 +217,122 @@ describe('H1Pool', () => {
 
   it('takes only plain http origins', () => {
     expect(() => new H1Pool('https://api.example.com', OPTS)).toThrow(/plain http/);
+  });
+});
+
+describe('H1Pool.dispatch (streams)', () => {
+  /** A handler that records what it is told, and can act on the controller from inside a callback. */
+  function recorder(onData?: (c: Dispatcher.DispatchController, chunks: string[]) => void) {
+    const seen = { status: 0, chunks: [] as string[], ended: false, error: null as Error | null, controller: null as Dispatcher.DispatchController | null };
+    let settle!: () => void;
+    const settled = new Promise<void>((r) => (settle = r));
+    const handler: H1Handler = {
+      onRequestStart: (c) => (seen.controller = c),
+      onResponseStart: (_c, status) => (seen.status = status),
+      onResponseData: (c, chunk) => {
+        seen.chunks.push(chunk.toString());
+        onData?.(c, seen.chunks);
+      },
+      onResponseEnd: () => {
+        seen.ended = true;
+        settle();
+      },
+      onResponseError: (_c, e) => {
+        seen.error = e;
+        settle();
+      },
+    };
+    return { seen, settled, handler };
+  }
+  const req = { path: '/v1/chat/completions', headers: { 'content-type': 'application/json' }, body: '{"stream":true}', timeoutMs: 2_000 };
+
+  it('hands each chunk over as it arrives, then returns the connection to the pool', async () => {
+    const up = await httpUpstream((_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      setTimeout(() => res.end('data: [DONE]\n\n'), 50);
+    });
+    const p = pool(up.origin);
+    const r = recorder();
+    const t0 = performance.now();
+    let firstAt = 0;
+    r.handler.onResponseData = (_c, chunk) => {
+      firstAt ||= performance.now() - t0;
+      r.seen.chunks.push(chunk.toString());
+    };
+    p.dispatch(req, r.handler);
+    await r.settled;
+    expect(r.seen.status).toBe(200);
+    expect(r.seen.chunks.join('')).toBe('data: 1\n\ndata: [DONE]\n\n');
+    expect(firstAt).toBeLessThan(45);
+    expect(r.seen.ended).toBe(true);
+    expect(p.stats).toEqual({ connections: 1, idle: 1, queued: 0 });
+  });
+
+  it('closes the connection when the handler aborts mid-stream, and tells the handler once', async () => {
+    let upstreamSawClose = false;
+    const up = await httpUpstream((q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const t = setInterval(() => res.write('data: x\n\n'), 5);
+      q.socket.on('close', () => {
+        upstreamSawClose = true;
+        clearInterval(t);
+      });
+    });
+    const p = pool(up.origin);
+    const reason = new Error('client went away');
+    const r = recorder((c, chunks) => chunks.length === 3 && c.abort(reason));
+    p.dispatch(req, r.handler);
+    await r.settled;
+    expect(r.seen.error).toBe(reason);
+    expect(r.seen.controller!.aborted).toBe(true);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(upstreamSawClose).toBe(true);
+    expect(r.seen.chunks.length).toBe(3);
+    expect(p.stats.connections).toBe(0);
+  });
+
+  it('reads nothing while paused and no timeout runs meanwhile; resume delivers the rest', async () => {
+    const up = await httpUpstream((_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: 1\n\n');
+      setTimeout(() => res.end('data: 2\n\n'), 20);
+    });
+    const p = pool(up.origin);
+    const r = recorder((c, chunks) => chunks.length === 1 && c.pause());
+    p.dispatch({ ...req, timeoutMs: 100 }, r.handler);
+    await new Promise((res) => setTimeout(res, 250));
+    expect(r.seen.chunks).toEqual(['data: 1\n\n']);
+    expect(r.seen.error).toBeNull();
+    expect(r.seen.controller!.paused).toBe(true);
+    r.seen.controller!.resume();
+    await r.settled;
+    expect(r.seen.chunks.join('')).toBe('data: 1\n\ndata: 2\n\n');
+    expect(r.seen.ended).toBe(true);
+  });
+
+  it('takes an abort while the request waits for a connection out of the queue', async () => {
+    const up = await httpUpstream((_q, res) => setTimeout(() => res.end('{}'), 30));
+    const p = pool(up.origin, { connections: 1 });
+    const busy = post(p);
+    const r = recorder();
+    p.dispatch(req, r.handler);
+    expect(p.stats.queued).toBe(1);
+    r.seen.controller!.abort(new Error('gone'));
+    expect(p.stats.queued).toBe(0);
+    await r.settled;
+    expect(r.seen.error?.message).toBe('gone');
+    expect((await busy).status).toBe(200);
+    expect(up.requests.length).toBe(1);
+  });
+
+  it('does not send a request whose handler aborted in onRequestStart', async () => {
+    const up = await httpUpstream((_q, res) => res.end('{}'));
+    const r = recorder();
+    r.handler.onRequestStart = (c) => c.abort(new Error('already gone'));
+    pool(up.origin).dispatch(req, r.handler);
+    await r.settled;
+    expect(r.seen.error?.message).toBe('already gone');
+    expect(up.connections).toBe(0);
   });
 });

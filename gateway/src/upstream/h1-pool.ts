@@ -12,9 +12,15 @@
  * the semantics of undici's headersTimeout/bodyTimeout, so a request allocates no timer; idle
  * connections are closed by one sweep per pool, a second before the server's keep-alive ends.
  */
-import { Conn, H1Error, type ConnOwner, type H1PoolOptions, type H1Request, type Pending, type UnaryResponse } from './h1-connection';
+import { Conn, H1Error, Job, type ConnOwner, type H1Handler, type H1PoolOptions, type H1Request } from './h1-connection';
 
-export { H1Error, type H1PoolOptions, type H1Request, type UnaryResponse } from './h1-connection';
+export { H1Error, type H1Handler, type H1PoolOptions, type H1Request } from './h1-connection';
+
+export interface UnaryResponse {
+  status: number;
+  retryAfter: string | undefined;
+  body: Buffer;
+}
 
 const SWEEP_MS = 250;
 const BAD_VALUE = /[\0\r\n]/;
@@ -25,7 +31,7 @@ export class H1Pool implements ConnOwner {
   private readonly hostname: string;
   private readonly port: number;
   private readonly idle: Conn[] = [];
-  private readonly queue: Pending[] = [];
+  private readonly queue: Job[] = [];
   private readonly all = new Set<Conn>();
   private closing: (() => void) | null = null;
   private sweeper: NodeJS.Timeout | null = null;
@@ -43,13 +49,20 @@ export class H1Pool implements ConnOwner {
 
   /** Sends one POST and resolves with the whole answer; rejects with an H1Error (its code says why). */
   request(req: H1Request): Promise<UnaryResponse> {
-    return new Promise((resolve, reject) => {
-      if (BAD_PATH.test(req.path)) return reject(new H1Error('H1_INVALID_REQUEST', 'request path has a space or control character'));
-      for (const name in req.headers) {
-        if (BAD_VALUE.test(req.headers[name]!) || BAD_VALUE.test(name) || name.includes(':')) return reject(new H1Error('H1_INVALID_REQUEST', `header ${JSON.stringify(name.slice(0, 40))} has a forbidden character`));
-      }
-      this.enqueue({ req, resolve, reject, retried: false }, false);
-    });
+    return new Promise((resolve, reject) => this.dispatch(req, new Collector(this.options, resolve, reject)));
+  }
+
+  /**
+   * Sends one POST and hands the answer to `handler` as it arrives, undici's DispatchHandler way:
+   * onRequestStart with the controller (abort, pause, resume), then start, data and end, or error.
+   */
+  dispatch(req: H1Request, handler: H1Handler): void {
+    const job = new Job(req, handler, this);
+    handler.onRequestStart?.(job, null);
+    if (job.aborted) return;
+    const invalid = invalidRequest(req);
+    if (invalid) return job.error(invalid);
+    this.enqueue(job, false);
   }
 
   /** In flight plus idle connections, and requests waiting for one. */
@@ -59,7 +72,7 @@ export class H1Pool implements ConnOwner {
 
   /** Closes idle connections now and busy ones as their answers end; queued requests fail. */
   close(): Promise<void> {
-    for (const job of this.queue.splice(0)) job.reject(new H1Error('H1_CLOSED', 'the gateway is shutting down'));
+    for (const job of this.queue.splice(0)) job.error(new H1Error('H1_CLOSED', 'the gateway is shutting down'));
     for (const c of this.idle.splice(0)) c.socket.destroy();
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = null;
@@ -68,12 +81,18 @@ export class H1Pool implements ConnOwner {
   }
 
   /** @internal */
-  enqueue(job: Pending, fresh: boolean): void {
-    if (this.closing) return job.reject(new H1Error('H1_CLOSED', 'the gateway is shutting down'));
+  enqueue(job: Job, fresh: boolean): void {
+    if (this.closing) return job.error(new H1Error('H1_CLOSED', 'the gateway is shutting down'));
     const c = fresh ? undefined : this.idle.pop();
     if (c) return c.send(job);
     if (this.all.size < this.options.connections || fresh) return this.open().send(job);
     this.queue.push(job);
+  }
+
+  /** @internal A queued request was aborted before a connection took it. */
+  dequeue(job: Job): void {
+    const i = this.queue.indexOf(job);
+    if (i >= 0) this.queue.splice(i, 1);
   }
 
   /** @internal A connection finished an answer and may carry another. */
@@ -119,5 +138,53 @@ export class H1Pool implements ConnOwner {
     const c = new Conn(this, this.hostname, this.port);
     this.all.add(c);
     return c;
+  }
+}
+
+function invalidRequest(req: H1Request): H1Error | null {
+  if (BAD_PATH.test(req.path)) return new H1Error('H1_INVALID_REQUEST', 'request path has a space or control character');
+  for (const name in req.headers) {
+    if (BAD_VALUE.test(req.headers[name]!) || BAD_VALUE.test(name) || name.includes(':')) return new H1Error('H1_INVALID_REQUEST', `header ${JSON.stringify(name.slice(0, 40))} has a forbidden character`);
+  }
+  return null;
+}
+
+/** Collects a whole answer for `request()`: error bodies up to their limit, success bodies up to the response limit. */
+class Collector implements H1Handler {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private status = 0;
+  private retryAfter: string | undefined;
+
+  constructor(
+    private readonly o: H1PoolOptions,
+    private readonly resolve: (r: UnaryResponse) => void,
+    private readonly reject: (e: Error) => void,
+  ) {}
+
+  onResponseStart(_c: unknown, status: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = status;
+    this.retryAfter = headers['retry-after'] as string | undefined;
+  }
+
+  onResponseData(_c: unknown, chunk: Buffer): void {
+    if (this.status !== 200) {
+      const room = (this.o.errorBodyLimit ?? 16_384) - this.size;
+      if (room <= 0) return;
+      if (chunk.length > room) chunk = chunk.subarray(0, room);
+    } else if (this.size + chunk.length > (this.o.maxResponseBytes ?? Infinity)) {
+      throw new H1Error('H1_RESPONSE_TOO_LARGE', `upstream answer over ${this.o.maxResponseBytes} bytes`);
+    }
+    this.size += chunk.length;
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    const c = this.chunks;
+    this.resolve({ status: this.status, retryAfter: this.retryAfter, body: c.length === 1 ? c[0]! : Buffer.concat(c, this.size) });
+  }
+
+  onResponseError(_c: unknown, err: Error): void {
+    this.reject(err);
   }
 }
