@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { JWTVerifyGetKey } from 'jose';
 import { Pool } from 'undici';
+import { ERROR_BODY_LIMIT } from './proxy/classify';
 import { H1Pool } from './upstream/h1-pool';
 import { ApiKeyTable } from './auth/api-keys';
 import { FailedAuthLimiter } from './auth/failed-auth';
@@ -32,7 +33,7 @@ export interface Target extends RoutedTarget {
   id: string;
   provider: Provider;
   pool: Pool;
-  /** Buffered calls to a plain-http origin go through this lean HTTP/1.1 pool; null for TLS origins. */
+  /** Calls to a plain-http origin, buffered and streamed, go through this lean HTTP/1.1 pool; null for TLS origins. */
   h1: H1Pool | null;
   upstreamModel: string;
   rewriteModel: boolean;
@@ -112,13 +113,16 @@ export type BuildResult = { ok: true; runtime: Runtime } | { ok: false; errors: 
 
 /** A non-streaming answer larger than this is an upstream fault, not something to hold in memory (embeddings of 2,048 inputs at 3,072 dimensions are ~60 MB). */
 const MAX_UNARY_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** Both upstream clients keep idle connections this long and give a connect this long. */
+const KEEP_ALIVE_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /** Pools are per origin, and per CA bundle where a provider has one: its trust never leaks to another provider. */
 function pool(shared: SharedState, origin: string, connections: number, ca?: string): Pool {
   const key = ca ? `${origin} ca:${createHash('sha256').update(ca).digest('hex')}` : origin;
   let p = shared.pools.get(key);
   if (!p) {
-    p = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 30_000, connect: { timeout: 5_000, ...(ca ? { ca } : {}) } });
+    p = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: KEEP_ALIVE_MS, connect: { timeout: CONNECT_TIMEOUT_MS, ...(ca ? { ca } : {}) } });
     shared.pools.set(key, p);
   }
   return p;
@@ -129,7 +133,7 @@ function h1Pool(shared: SharedState, origin: string, connections: number): H1Poo
   if (!origin.startsWith('http:')) return null;
   let p = shared.h1Pools.get(origin);
   if (!p) {
-    p = new H1Pool(origin, { connections, keepAliveMs: 30_000, connectTimeoutMs: 5_000, maxResponseBytes: MAX_UNARY_RESPONSE_BYTES });
+    p = new H1Pool(origin, { connections, keepAliveMs: KEEP_ALIVE_MS, connectTimeoutMs: CONNECT_TIMEOUT_MS, errorBodyLimit: ERROR_BODY_LIMIT, maxResponseBytes: MAX_UNARY_RESPONSE_BYTES });
     shared.h1Pools.set(origin, p);
   }
   return p;

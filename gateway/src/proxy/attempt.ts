@@ -6,7 +6,7 @@
 import { GatewayError } from '../errors';
 import type { Usage } from '../providers/types';
 import type { Target } from '../runtime';
-import { classifyStatus, classifyThrown } from './classify';
+import { classifyStatus, classifyThrown, ERROR_BODY_LIMIT, isTimeout } from './classify';
 import { streamAttempt } from './stream-pump';
 import type { AttemptResult, Call } from './types';
 import { unaryRequest } from './unary-request';
@@ -32,8 +32,6 @@ function prepare(call: Call, target: Target) {
   return prepared;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'H1_TIMEOUT']);
-
 /**
  * Non-streaming: the pool's inactivity timeouts bound the attempt (the H1 pool's for plain-http
  * origins, undici's header/body timeouts for TLS ones), so the hot path allocates no
@@ -48,7 +46,7 @@ async function attemptUnary(call: Call, target: Target, o: AttemptOptions): Prom
       ? await target.h1.request({ path: prepared.path, headers: prepared.headers, body: prepared.body, timeoutMs: o.timeoutMs })
       : await unaryRequest(target.pool, { path: prepared.path, method: 'POST', headers: prepared.headers, body: prepared.body, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs });
     if (res.status !== 200) {
-      return classifyStatus(target.provider, res.status, res.body.toString('utf8', 0, 16_384), res.retryAfter, performance.now() - started);
+      return classifyStatus(target.provider, res.status, res.body.toString('utf8', 0, ERROR_BODY_LIMIT), res.retryAfter, performance.now() - started);
     }
     const buf = res.body;
     const upstreamMs = performance.now() - started;
@@ -62,7 +60,7 @@ async function attemptUnary(call: Call, target: Target, o: AttemptOptions): Prom
     if (delivering) await delivering;
     return { kind: 'done', usage: out.usage, deltas: 0, upstreamMs, status: 200, aborted: false };
   } catch (err) {
-    return classifyThrown(target.provider, err, TIMEOUT_CODES.has((err as { code?: string })?.code ?? ''), performance.now() - started);
+    return classifyThrown(target.provider, err, isTimeout(err), performance.now() - started);
   } finally {
     target.state.outstanding -= 1;
   }

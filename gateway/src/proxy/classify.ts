@@ -3,6 +3,16 @@ import { GatewayError } from '../errors';
 import type { Provider } from '../providers/types';
 import type { AttemptResult } from './types';
 
+/** Bodies of non-200 answers are only read for their error message: the first 16 KiB are kept. */
+export const ERROR_BODY_LIMIT = 16_384;
+
+/** The codes both upstream clients give a request that went quiet: undici's, and the H1 pool's. */
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'H1_TIMEOUT']);
+
+export function isTimeout(err: unknown): boolean {
+  return TIMEOUT_CODES.has((err as { code?: string } | null)?.code ?? '');
+}
+
 export function classifyStatus(provider: Provider, status: number, body: string, retryAfter: string | undefined, upstreamMs: number): AttemptResult {
   const msg = `${provider.name}: HTTP ${status}: ${provider.errorMessage(body)}`;
   if (status === 429) {

@@ -19,12 +19,9 @@ import { GuardedStream } from '../guardrails/stream';
 import { addReportTrailer } from '../guardrails/stream-report';
 import type { StreamTranslator } from '../providers/types';
 import type { Target } from '../runtime';
-import { classifyStatus, classifyThrown } from './classify';
+import { classifyStatus, classifyThrown, ERROR_BODY_LIMIT, isTimeout } from './classify';
 import type { AttemptResult, Call } from './types';
 
-/** Bodies of non-200 answers are only read for their error message. */
-const ERROR_BODY_LIMIT = 16_384;
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'H1_TIMEOUT']);
 const CLIENT_GONE = new Error('client went away');
 const TIMED_OUT = new Error('upstream stream timed out');
 
@@ -122,7 +119,7 @@ class StreamPump implements Dispatcher.DispatchHandler {
     const tr = this.tr;
     // Before an answer started, a client that left is a 499; once it streams, the stream's 200 stands.
     if (this.call.clientGone.aborted) return this.finish({ kind: 'done', usage: tr.usage, deltas: tr.deltas, upstreamMs: this.upstreamMs, status: this.status === 200 ? 200 : 499, aborted: true });
-    const timedOut = this.timedOut || TIMEOUT_CODES.has((err as { code?: string } | null)?.code ?? '');
+    const timedOut = this.timedOut || isTimeout(err);
     if (!this.sent) return this.finish(classifyThrown(this.target.provider, err, timedOut, performance.now() - this.started));
     tr.error = timedOut ? 'upstream stream timed out' : 'upstream connection was lost mid-stream';
     this.end();

@@ -5,9 +5,7 @@
  */
 import type { Dispatcher, Pool } from 'undici';
 import type { UnaryResponse } from '../upstream/h1-pool';
-
-/** Bodies of non-200 answers are only read for their error message: keep the first 16 KiB. */
-const ERROR_BODY_LIMIT = 16_384;
+import { ERROR_BODY_LIMIT } from './classify';
 
 class Collector implements Dispatcher.DispatchHandler {
   private chunks: Buffer[] = [];

@@ -27,7 +27,7 @@ export interface H1PoolOptions {
   keepAliveMs: number;
   connectTimeoutMs: number;
   /** Bodies of non-200 answers are only read for their error message: kept up to this size. */
-  errorBodyLimit?: number;
+  errorBodyLimit: number;
   /** A 200 answer larger than this fails with H1_RESPONSE_TOO_LARGE rather than fill memory. */
   maxResponseBytes?: number;
 }
@@ -56,7 +56,8 @@ export interface ConnOwner {
   closed(c: Conn): void;
 }
 
-const NO_TRAILERS = Object.freeze({});
+/** Answers without a Retry-After, and every answer's trailers (the parser drops them): one shared empty object. */
+const NO_HEADERS = Object.freeze({});
 
 /** One request from queueing to its last callback; its controller for the handler. */
 export class Job implements Dispatcher.DispatchController {
@@ -109,7 +110,7 @@ export class Job implements Dispatcher.DispatchController {
   end(): void {
     if (this.settled) return;
     this.settled = true;
-    this.handler.onResponseEnd(this, NO_TRAILERS);
+    this.handler.onResponseEnd(this, NO_HEADERS);
   }
 
   error(err: Error): void {
@@ -179,7 +180,7 @@ export class Conn implements ResponseSink {
   head(h: ResponseHead): void {
     if (h.keepAliveS !== undefined) this.idleMs = Math.min(this.pool.options.keepAliveMs, Math.max(0, h.keepAliveS * 1000 - 1000));
     const job = this.job;
-    if (job) job.handler.onResponseStart(job, h.status, h.retryAfter === undefined ? {} : { 'retry-after': h.retryAfter });
+    if (job) job.handler.onResponseStart(job, h.status, h.retryAfter === undefined ? NO_HEADERS : { 'retry-after': h.retryAfter });
   }
 
   data(chunk: Buffer): void {

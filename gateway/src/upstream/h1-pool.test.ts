@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Dispatcher } from 'undici';
 import { H1Pool, type H1Handler, type H1PoolOptions } from './h1-pool';
 
-const OPTS: H1PoolOptions = { connections: 8, keepAliveMs: 30_000, connectTimeoutMs: 2_000 };
+const OPTS: H1PoolOptions = { connections: 8, keepAliveMs: 30_000, connectTimeoutMs: 2_000, errorBodyLimit: 16_384 };
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();

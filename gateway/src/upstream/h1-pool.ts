@@ -1,12 +1,12 @@
 /**
- * A keep-alive pool of plain HTTP/1.1 connections to one upstream origin, for buffered
- * (non-streaming) calls. In-cluster runtimes (vLLM, SGLang, llama.cpp) speak plain HTTP on the pod
- * network, and this is the gateway's hottest path: the request goes out as one write of a
- * pre-built head plus the client's own body bytes, and the answer is framed by a strict parser
- * (h1-response.ts) that reads only the status, the framing and two headers. Compared with undici's
- * dispatch API it skips per-request header validation objects, handler wrapping and a deferred
- * write, which the gateway's benchmark measured (gateway/README.md). TLS origins, streams and
- * everything else keep using undici.
+ * A keep-alive pool of plain HTTP/1.1 connections to one upstream origin, for buffered calls
+ * (`request`) and streams (`dispatch`). In-cluster runtimes (vLLM, SGLang, llama.cpp) speak plain
+ * HTTP on the pod network, and this is the gateway's hottest path: the request goes out as one
+ * write of a pre-built head plus the client's own body bytes, and the answer is framed by a strict
+ * parser (h1-response.ts) that reads only the status, the framing and two headers. Compared with
+ * undici's dispatch API it skips per-request header validation objects, handler wrapping and a
+ * deferred write, which the gateway's benchmark measured (gateway/README.md). TLS origins keep
+ * using undici.
  *
  * Timeouts are inactivity timeouts on the socket (Node re-arms one timer per socket as bytes move),
  * the semantics of undici's headersTimeout/bodyTimeout, so a request allocates no timer; idle
@@ -118,20 +118,23 @@ export class H1Pool implements ConnOwner {
 
   /** @internal Closes an idle connection, taking it out of the idle list at once (its 'close' event comes later). */
   discard(c: Conn): void {
-    const i = this.idle.indexOf(c);
-    if (i >= 0) this.idle.splice(i, 1);
+    this.unidle(c);
     c.socket.destroy();
   }
 
   /** @internal A socket closed, whatever the reason. */
   closed(c: Conn): void {
     this.all.delete(c);
-    const i = this.idle.indexOf(c);
-    if (i >= 0) this.idle.splice(i, 1);
+    this.unidle(c);
     if (this.closing && this.all.size === 0) return this.closing();
     // A waiting request takes the freed slot.
     const next = this.queue.shift();
     if (next) this.open().send(next);
+  }
+
+  private unidle(c: Conn): void {
+    const i = this.idle.indexOf(c);
+    if (i >= 0) this.idle.splice(i, 1);
   }
 
   private open(): Conn {
@@ -169,7 +172,7 @@ class Collector implements H1Handler {
 
   onResponseData(_c: unknown, chunk: Buffer): void {
     if (this.status !== 200) {
-      const room = (this.o.errorBodyLimit ?? 16_384) - this.size;
+      const room = this.o.errorBodyLimit - this.size;
       if (room <= 0) return;
       if (chunk.length > room) chunk = chunk.subarray(0, room);
     } else if (this.size + chunk.length > (this.o.maxResponseBytes ?? Infinity)) {
