@@ -48,8 +48,9 @@ export interface KvBudget {
   problem: string | null;
 }
 
-const GiB = 1024 ** 3;
-const gib = (b: number) => `${(b / GiB).toFixed(1)} GiB`;
+export const GiB = 1024 ** 3;
+/** Bytes as GiB with one decimal, the way memory verdicts quote them. */
+export const gib = (b: number) => `${(b / GiB).toFixed(1)} GiB`;
 
 export function kvBudget(i: KvBudgetInput): KvBudget {
   const knob = KNOB[i.rule];

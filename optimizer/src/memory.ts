@@ -3,11 +3,10 @@
 // returned so the UI can show why a configuration does not fit.
 import { expertParams, kvLayers, moeLayerCount, paramCounts, type ModelArch } from './arch.js';
 import type { GpuSpec } from './gpus.js';
-import { kvBudget, kvRuleOf, type KvBudget } from './kv-budget.js';
+import { GiB, gib, kvBudget, kvRuleOf, type KvBudget } from './kv-budget.js';
 import { stageGpus, type Layout } from './layout.js';
 import { bytesPerParam, kvBytesPerElement, type Precision } from './quant.js';
 
-const GiB = 1024 ** 3;
 /** nvidia-smi shows 81,559 MiB on an "80 GB" H100: about 99.5% of the nominal GiB. */
 const VISIBLE_FRACTION = 0.9956;
 
@@ -130,8 +129,6 @@ export function defaults(o: MemoryOptions = {}): ResolvedMemoryOptions {
     frameworkReserveBytes: o.frameworkReserveBytes ?? 1.5 * GiB,
   };
 }
-
-const gib = (b: number) => `${(b / GiB).toFixed(1)} GiB`;
 
 /** Does the model fit one GPU of the layout, and how many sequences of `contextTokens` can run at once? */
 export function memoryReport(a: ModelArch, g: GpuSpec, setup: { layout: Layout; precision: Precision; contextTokens: number; options?: MemoryOptions }): MemoryReport {
