@@ -9,6 +9,7 @@ export type { Layout } from './layout.js';
 export type { Precision, KvDtype } from './quant.js';
 export type { MemoryOptions, MemoryReport, WeightBreakdown } from './memory.js';
 export { memoryReport, weightBytesPerGpu, kvCost } from './memory.js';
+export { gib } from './kv-budget.js';
 export type { PredictRequest, Prediction, Breakdown, EngineOptions } from './perf/predict.js';
 export { predict } from './perf/predict.js';
 export { ENGINE_RELEASE_PATTERN, engineVersionNumber } from './perf/engine-version.js';

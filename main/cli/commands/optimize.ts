@@ -3,7 +3,7 @@ import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
 import type { OptimizerRun } from '../../core/optimizer/service';
-import { engineLabel, FEATURE_NAMES, layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
+import { engineLabel, FEATURE_NAMES, gib, layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
 
 /** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
 export function parseGpus(values: string[]): { name: string; gpus: { gpu: string; count: number; pricePerGpuHour?: number }[] }[] {
@@ -91,7 +91,6 @@ export function breakdownLines(plan: Plan): string[] {
   const out = breakdown ? [sum('ttft', ttftMs, 0), sum('tpot', tpotMs, 1)] : [];
   const m = plan.memory;
   if (m) {
-    const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
     const knob = m.budget ? ` (${engineLabel(m.budget.rule)} ${m.budget.knob} ${m.budget.fraction})` : '';
     out.push(`Memory per GPU${knob}: weights ${gib(m.weights.total)}, KV cache ${gib(Math.max(0, m.kvBudgetBytes))}, room for ${m.maxConcurrency.toLocaleString('en-US')} sequences of ${m.contextTokens.toLocaleString('en-US')} tokens`);
   }
