@@ -63,6 +63,7 @@ else
 fi
 mv "$tmp" "$bin"
 trap - EXIT
-# Each version is ~120 MB; keep this one and the two most recent others.
-ls -1dt "$cache_root"/v* 2>/dev/null | grep -vx "$out_dir" | tail -n +3 | xargs -r rm -rf
+# Each version is ~120 MB; keep this one and the two most recent others. `|| true`: on a cold cache there
+# is no other version, grep selects nothing and exits 1, which pipefail would turn into a failed build.
+{ ls -1dt "$cache_root"/v* 2>/dev/null | grep -vx "$out_dir" || true; } | tail -n +3 | xargs -r rm -rf
 echo "$bin"
