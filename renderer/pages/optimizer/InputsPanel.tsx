@@ -179,7 +179,20 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
           <Grid.Col span={2}>
             <NumberInput label="Target rate" description="Sets replicas" name="targetRps" placeholder="none" suffix=" req/s" min={0} hideControls value={form.targetRps} onChange={(v) => setForm({ targetRps: toNum(v) })} error={errors.targetRps} />
           </Grid.Col>
-          <Grid.Col span={5}>
+          <Grid.Col span={2}>
+            <TextInput
+              label="Max concurrency"
+              description="Values to plan"
+              name="concurrency"
+              placeholder="1, 2, 4 … 256"
+              title="Values and ranges, e.g. 8,16,64 or 1-512. A grid too large to predict at every point is searched with NSGA-II."
+              value={form.concurrency}
+              onChange={(e) => setForm({ concurrency: e.currentTarget.value })}
+              error={errors.concurrency}
+              data-testid="optimizer-concurrency"
+            />
+          </Grid.Col>
+          <Grid.Col span={3}>
             <TextInput label="Run name" description="Optional; saved with the run" name="runName" placeholder={model ? `${model.id} · ${form.isl}/${form.osl} tokens` : 'model · ISL/OSL tokens'} value={form.name} onChange={(e) => setForm({ name: e.currentTarget.value })} error={errors.name} />
           </Grid.Col>
         </Grid>

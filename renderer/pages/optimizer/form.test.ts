@@ -99,6 +99,18 @@ describe('the optimizer form', () => {
     expect(toRequest(fromRequest({ ...req, name: undefined, slo: req.slo ?? {}, backend: req.backend ?? 'vllm' })).engineVersion).toBe('0.12.0');
   });
 
+  it('sends the concurrency grid only when one is typed, shows a bad one beside the field, and carries it through a saved run', () => {
+    expect(toRequest(filled()).concurrency).toBeUndefined();
+    expect(toRequest({ ...filled(), concurrency: '64,8-10' }).concurrency).toEqual([8, 9, 10, 64]);
+    expect(validate({ ...filled(), concurrency: ' ' }, catalog)).toEqual({});
+    expect(validate({ ...filled(), concurrency: '8,abc' }, catalog).concurrency).toBe('"abc" is not a number or a range like 1-256');
+    const req = toRequest({ ...filled(), concurrency: '1-512' });
+    const back = fromRequest({ ...req, name: undefined, slo: req.slo ?? {}, backend: req.backend ?? 'vllm' });
+    expect(back.concurrency).toBe('1-512');
+    expect(toRequest(back).concurrency).toHaveLength(512);
+    expect(fromRequest({ ...toRequest(filled()), name: undefined, slo: {}, backend: 'vllm' }).concurrency).toBe('');
+  });
+
   it('reads half-typed numbers as blank', () => {
     expect(toNum('')).toBe('');
     expect(toNum('12')).toBe(12);

@@ -5,6 +5,7 @@
  */
 import type { ChannelInput } from '../../../main/core/channels';
 import type { OptimizeInput, OptimizerCatalog } from '../../../main/core/optimizer/service';
+import { formatConcurrency, parseConcurrency } from './concurrency';
 
 export type Backend = 'vllm' | 'sglang' | 'trtllm';
 type Num = number | '';
@@ -33,6 +34,8 @@ export interface OptimizerForm {
   attentionDp: boolean;
   /** The engine's memory knob (gpu_memory_utilization, mem_fraction_static, free_gpu_memory_fraction); blank: its default. */
   memoryFraction: Num;
+  /** Max concurrency values to plan, as typed (`1-256`, `8,16,64`); blank: the optimizer's default grid. */
+  concurrency: string;
   ttftMs: Num;
   ttftPercentile: 'mean' | 'p90';
   tpotMs: Num;
@@ -51,7 +54,7 @@ export function newPool(cluster = 'local'): PoolRow {
 }
 
 export function defaultForm(): OptimizerForm {
-  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, attentionDp: true, memoryFraction: '', ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
+  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, attentionDp: true, memoryFraction: '', concurrency: '', ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
 }
 
 /** NumberInput hands back strings while a value is half typed; only finite numbers count. */
@@ -92,6 +95,10 @@ export function validate(form: OptimizerForm, catalog: Pick<OptimizerCatalog, 'm
     e.isl = `Input + output (${((form.isl as number) + (form.osl as number)).toLocaleString('en-US')}) exceeds the model's ${model.maxContext.toLocaleString('en-US')}-token context`;
   }
   if (form.memoryFraction !== '' && !(form.memoryFraction > 0 && form.memoryFraction <= 1)) e.memoryFraction = 'A share of memory: above 0, at most 1';
+  if (form.concurrency.trim() !== '') {
+    const parsed = parseConcurrency(form.concurrency);
+    if ('error' in parsed) e.concurrency = parsed.error;
+  }
   set('ttftMs', optionalPositive(form.ttftMs));
   set('tpotMs', optionalPositive(form.tpotMs));
   set('targetRps', optionalPositive(form.targetRps, LIMITS.rps));
@@ -145,7 +152,14 @@ export function toRequest(form: OptimizerForm): RunInput {
     disaggregated: form.disaggregated,
     attentionDp: form.attentionDp,
     ...(form.memoryFraction === '' ? {} : { memoryFraction: form.memoryFraction }),
+    ...concurrencyField(form.concurrency),
   };
+}
+
+function concurrencyField(text: string): Pick<RunInput, 'concurrency'> {
+  if (text.trim() === '') return {};
+  const parsed = parseConcurrency(text);
+  return 'values' in parsed ? { concurrency: parsed.values } : {};
 }
 
 /** Fills the form from a saved run, so it can be changed and run again. */
@@ -161,6 +175,7 @@ export function fromRequest(req: Omit<OptimizeInput, 'disaggregated' | 'attentio
     disaggregated: req.disaggregated ?? false,
     attentionDp: req.attentionDp ?? true,
     memoryFraction: req.memoryFraction ?? '',
+    concurrency: req.concurrency ? formatConcurrency(req.concurrency) : '',
     ttftMs: req.slo.ttftMs ?? '',
     ttftPercentile: req.slo.ttftPercentile ?? 'mean',
     tpotMs: req.slo.tpotMs ?? '',
