@@ -59,6 +59,11 @@ async function main() {
   const rssStart = rssKiB(gw.pid);
 
   const tool = haveWrk ? 'wrk -t1 -c64' : 'undici loader, 64 connections';
+  if (!haveWrk) {
+    // On a 2-core machine the in-process loader takes most of a core: every target's req/s came out 1.5–1.8×
+    // lower than with wrk, and the gateway/bare ratio moved towards 1 (0.73 against wrk's 0.58–0.65).
+    console.error('wrk is not installed: falling back to the in-process undici loader, which competes with the gateway for CPU.\n' + '  Figures are not comparable to the README\'s; install wrk (Debian/Ubuntu: apt-get install wrk) and run again.');
+  }
   // Throughput in ROUNDS rounds, the three targets in a rotating order within each, reported as medians
   // (with every run kept): one 5 s run moves ±30% with the shared machine's load, and a single lucky or
   // unlucky sample is not a figure to quote.
