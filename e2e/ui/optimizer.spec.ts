@@ -163,3 +163,55 @@ test('the run is saved and opens again after a reload', async () => {
   await expect(page.getByTestId('optimizer-result-name')).toBeInViewport();
   await shot('22-optimizer-saved');
 });
+
+test("a deployment's measurement is set against the plan's prediction and kept with the run", async () => {
+  const section = page.getByTestId('optimizer-measurements');
+  await section.scrollIntoViewIfNeeded();
+  // The form starts on the recommended plan at its own load; what was measured must be typed.
+  await expect(section.getByTestId('measure-plan')).toHaveValue(/\(recommended\)$/);
+  await page.getByTestId('measure-record').click();
+  await expect(section.getByText('Enter the measured TTFT')).toBeVisible();
+  await page.locator('input[name=measureTtft]').fill('900');
+  await page.locator('input[name=measureTpot]').fill('40');
+  await page.locator('input[name=measureTokensPerSec]').fill('500');
+  await page.locator('input[name=measureNote]').fill('genai-perf, 10 min');
+  await page.getByTestId('measure-record').click();
+  const rows = section.getByTestId('measurement-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('genai-perf, 10 min');
+  await expect(rows.first()).toContainText(/900 ms\s*[\d,.]+ (ms|s)/);
+  for (const id of ['measurement-ttft-error', 'measurement-tpot-error', 'measurement-throughput-error']) await expect(rows.first().getByTestId(id)).toHaveText(/^([+−]\d+|0)%$/);
+  await section.evaluate((el) => {
+    el.scrollIntoView({ block: 'start' });
+    window.scrollBy(0, -64);
+  });
+  await shot('22b-optimizer-measured');
+
+  await page.reload();
+  await page.getByTestId('tab-saved-runs').click();
+  await page.getByTestId('saved-run-row').first().click();
+  await expect(page.getByTestId('measurement-row')).toHaveCount(1);
+  await page.getByTestId('measurement-actions').click();
+  await page.getByTestId('measurement-remove').click();
+  await expect(page.getByTestId('measurement-row')).toHaveCount(0);
+});
+
+test('a fine concurrency grid is searched with NSGA-II, and the grid comes back with the saved run', async () => {
+  const field = page.locator('input[name=concurrency]');
+  await expect(field).toHaveAttribute('placeholder', '1, 2, 4 … 256');
+  await field.fill('8,,16');
+  await expect(page.getByText('An empty item: write values like 8,16,64 or a range like 1-256')).toBeVisible();
+  await field.fill('1-1024');
+  await page.locator('input[name=runName]').fill('fine grid');
+  await page.getByTestId('optimizer-run').click();
+  // 2,000 predictions over two clusters: seconds on a loaded 2-core machine, longer than the default wait.
+  await expect(page.getByTestId('optimizer-result-name')).toContainText('fine grid', { timeout: 30_000 });
+  await expect(page.getByTestId('optimizer-result')).toContainText(/predicted \(NSGA-II of \d{1,3}(,\d{3})+\)/);
+  await expect(page.getByTestId('optimizer-recommended')).toBeVisible();
+
+  await page.reload();
+  await page.getByTestId('tab-saved-runs').click();
+  await page.getByTestId('saved-run-row').filter({ hasText: 'fine grid' }).click();
+  await expect(page.getByTestId('optimizer-result-name')).toContainText('fine grid', { timeout: 30_000 });
+  await expect(field).toHaveValue('1-1024');
+});

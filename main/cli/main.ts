@@ -5,6 +5,7 @@ import { registerAuth } from './commands/auth';
 import { registerAccess } from './commands/access';
 import { registerSystem } from './commands/system';
 import { registerOptimize } from './commands/optimize';
+import { registerOptimizeMeasure } from './commands/optimize-measure';
 import { registerClusters } from './commands/clusters';
 import { registerGuardrails } from './commands/guardrails';
 import { registerEndpoints } from './commands/endpoints';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerAccess(program);
   registerSystem(program);
   registerOptimize(program);
+  registerOptimizeMeasure(program);
   registerClusters(program);
   registerGuardrails(program);
   registerEndpoints(program);

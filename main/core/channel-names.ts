@@ -39,6 +39,8 @@ export const CHANNEL_NAMES = [
   'optimizer:run',
   'optimizer:runs',
   'optimizer:get',
+  'optimizer:measure',
+  'optimizer:measurement-delete',
   'gateway:config',
   'playground:gateways',
   'playground:models',

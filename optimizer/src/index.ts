@@ -28,3 +28,5 @@ export { CORRECTION_FEATURES } from './correction/features.js';
 export { dominates, paretoFront } from './pareto.js';
 export { layoutLabel } from './search-layouts.js';
 export { ENGINES, engineLabel, type Engine } from './engines.js';
+export type { PlanComparison, PlanMeasurement } from './plan-check.js';
+export { comparePlan } from './plan-check.js';

@@ -48,7 +48,7 @@ describe('foundry optimize output', () => {
     attentionDp: true,
   };
   const result = optimize({ ...input, precision: { weights: 'fp8' }, space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] } });
-  const run: OptimizerRun = { id: 'r1', name: 'disagg', model: input.model, workload: input.workload, slo: input.slo, backend: 'vllm', createdAt: '2026-01-01T00:00:00Z', createdBy: 'tester', recommended: result.recommended, request: input, result };
+  const run: OptimizerRun = { id: 'r1', name: 'disagg', model: input.model, workload: input.workload, slo: input.slo, backend: 'vllm', createdAt: '2026-01-01T00:00:00Z', createdBy: 'tester', recommended: result.recommended, request: input, result, measurements: [] };
 
   it('prints each rejected option with its kind code beside its reason', () => {
     const text = describeRun(run, true);
@@ -113,6 +113,23 @@ describe('foundry optimize --no-attention-dp', () => {
     expect(without.code, without.err).toBe(0);
     expect(dpPlans(without.out)).toEqual([]);
     expect(foundry(['optimize', '-m', 'qwen3-30b-a3b', '-g', 'lab=h100_sxm:8']).out).toMatch(/dp\d ep\d|tp\d pp\d/);
+  });
+
+  it("records what a deployed plan measured, shows it with the run, and removes it", () => {
+    const run = JSON.parse(foundry(['optimize', '-m', 'llama-3.1-70b', '-g', 'lab=h100_sxm:8', '--concurrency', '16,64', '--json']).out) as OptimizerRun;
+    const plan = run.recommended!;
+    const r = foundry(['optimize-measure', run.id, '--concurrency', String(plan.maxConcurrency), '--ttft', String(plan.prediction.ttftMs * 2), '--tpot', String(plan.prediction.tpotMs), '--note', 'genai-perf']);
+    expect(r.code, r.err).toBe(0);
+    // Twice the predicted TTFT measured: the prediction is 50% under; TPOT exactly as predicted.
+    expect(r.out).toMatch(/\(-50%\).*\(\+?0%\).*genai-perf/);
+    const shown = foundry(['optimize-runs', run.id]);
+    expect(shown.out).toContain('Measured vs predicted at the measured load');
+    const id = /\b(meas_\S+)/.exec(shown.out)![1]!;
+    const bad = foundry(['optimize-measure', run.id, '--concurrency', '64', '--ttft', 'fast', '--tpot', '30']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--ttft: "fast" is not a positive number/);
+    expect(foundry(['optimize-measure-rm', id]).out).toContain(`Removed ${id}`);
+    expect(foundry(['optimize-runs', run.id]).out).not.toContain('Measured vs predicted');
   });
 
   it('searches a fine concurrency grid with NSGA-II and says so', () => {

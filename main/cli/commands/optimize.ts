@@ -3,6 +3,7 @@ import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
 import type { OptimizerRun } from '../../core/optimizer/service';
+import { measurementsTable } from './optimize-measure';
 import { engineLabel, FEATURE_NAMES, gib, layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
 
 /** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
@@ -120,6 +121,9 @@ export function describeRun(run: OptimizerRun, showRejected: boolean): string {
   lines.push('', `Pareto front (${result.pareto.length} plans over latency, throughput per GPU, cost):`, table(result.pareto.map(planRow), [...PLAN_COLUMNS]));
   if (showRejected) lines.push('', 'Rejected:', table(result.rejected.map(rejectedRow), ['cluster', 'gpu', 'layout', 'maxConcurrency', 'kind', 'reason']));
   else lines.push('', `${result.rejected.length} options rejected (--show-rejected lists them with reasons).`);
+  // Runs saved before measurements existed come back with none.
+  const measured = run.measurements ?? [];
+  if (measured.length > 0) lines.push('', 'Measured vs predicted at the measured load (+: predicted more than measured):', measurementsTable(measured));
   return lines.join('\n');
 }
 

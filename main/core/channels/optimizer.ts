@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MeasurementInputSchema, type OptimizerMeasurement } from '../optimizer/measurements';
 import { OptimizeInputSchema, type OptimizerCatalog, type OptimizerRun, type OptimizerRunSummary } from '../optimizer/service';
 import { channel, empty, id, returns } from './spec';
 
@@ -30,5 +31,19 @@ export const OPTIMIZER_CHANNELS = {
     access: 'model:view',
     mutates: false,
     summary: 'One saved optimizer run with its full result.',
+  }),
+  'optimizer:measure': channel({
+    input: MeasurementInputSchema,
+    output: returns<OptimizerMeasurement>(),
+    access: 'optimizer:run',
+    mutates: true,
+    summary: "Record what a deployed plan of a run measured; it is compared with that plan's prediction at the measured load.",
+  }),
+  'optimizer:measurement-delete': channel({
+    input: z.object({ measurementId: id('measurementId') }).strict(),
+    output: returns<OptimizerMeasurement>(),
+    access: 'optimizer:run',
+    mutates: true,
+    summary: 'Remove a recorded measurement (one typed in by mistake).',
   }),
 };

@@ -4,7 +4,7 @@ import { clusterGatewayConfig, sharedGatewayConfig } from '../gateway/sync-objec
 import { limitsStoreSecret } from '../clusters/limits-store';
 import { layoutLabel } from '../../../optimizer/src/index';
 
-type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'gateway:config'>;
+type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measurement-delete' | 'gateway:config'>;
 
 export const fleetHandlers: FleetHandlers = {
   'optimizer:catalog': { run: ({ core }) => core.optimizer.catalog() },
@@ -21,6 +21,14 @@ export const fleetHandlers: FleetHandlers = {
   },
   'optimizer:runs': { run: ({ core }, input) => core.optimizer.list(input.limit) },
   'optimizer:get': { run: ({ core }, input) => core.optimizer.get(input.runId) },
+  'optimizer:measure': {
+    run: (ctx, input) => ctx.core.optimizer.measure(input, signedIn(ctx).username),
+    audit: (_input, m) => ({ target: m.runId, details: { measurement: m.id, plan: m.plan, concurrency: m.measured.concurrency, errorPct: m.errorPct } }),
+  },
+  'optimizer:measurement-delete': {
+    run: ({ core }, input) => core.optimizer.removeMeasurement(input.measurementId),
+    audit: (_input, m) => ({ target: m.runId, details: { measurement: m.id, plan: m.plan } }),
+  },
   'gateway:config': {
     run: ({ core }, input) => {
       // Exactly what a cluster's ConfigMap gets; a cluster id is resolved first so an unknown one is an error, not the shared part.

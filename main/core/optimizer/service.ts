@@ -4,6 +4,7 @@ import { FoundryError, invalid, notFound } from '../errors';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
 import { newId } from '../access/tokens';
+import { createMeasurements, type OptimizerMeasurement } from './measurements';
 
 /**
  * The desktop's side of the optimizer: checks a request against the model table and GPU catalog
@@ -86,6 +87,8 @@ type SummaryRow = { id: string; name: string; model: string; request: string; cr
 export interface OptimizerRun extends OptimizerRunSummary {
   request: OptimizeInput;
   result: OptimizeResult;
+  /** What deployments of its plans measured, oldest first. */
+  measurements: OptimizerMeasurement[];
 }
 
 export interface OptimizerCatalog {
@@ -112,6 +115,7 @@ function check(input: OptimizeInput): void {
 }
 
 export function createOptimizerService(db: Db) {
+  const measurements = createMeasurements(db);
   const toSummary = (r: SummaryRow): OptimizerRunSummary => {
     const request = JSON.parse(r.request) as OptimizeInput;
     return {
@@ -153,7 +157,7 @@ export function createOptimizerService(db: Db) {
       db.prepare(
         'INSERT INTO optimizer_runs (id, name, model, request, result, recommended, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(id, name, input.model, JSON.stringify(input), JSON.stringify(result), result.recommended ? JSON.stringify(result.recommended) : null, actor, createdAt);
-      return { id, name, model: input.model, workload: input.workload, slo: input.slo, backend: input.backend, createdAt, createdBy: actor, recommended: result.recommended, request: input, result };
+      return { id, name, model: input.model, workload: input.workload, slo: input.slo, backend: input.backend, createdAt, createdBy: actor, recommended: result.recommended, request: input, result, measurements: [] };
     },
 
     list(limit = 50): OptimizerRunSummary[] {
@@ -168,8 +172,11 @@ export function createOptimizerService(db: Db) {
     get(id: string): OptimizerRun {
       const row = db.prepare<[string], { id: string; name: string; model: string; request: string; result: string; recommended: string | null; created_by: string; created_at: string }>('SELECT * FROM optimizer_runs WHERE id = ?').get(id);
       if (!row) throw notFound(`Optimizer run ${id}`);
-      return { ...toSummary(row), request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult };
+      return { ...toSummary(row), request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult, measurements: measurements.forRun(id) };
     },
+
+    measure: measurements.record,
+    removeMeasurement: measurements.remove,
   };
 }
 

@@ -310,6 +310,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE gateway_jwt ADD COLUMN jwks_cache_ms INTEGER NOT NULL DEFAULT 600000;
     `,
   },
+  {
+    name: 'optimizer-measurements',
+    sql: `
+      -- What a deployed plan measured, with the prediction for that plan at the measured load as it was made
+      -- then (body: JSON of plan label, measured, predicted, signed errors, warnings).
+      CREATE TABLE optimizer_measurements (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL REFERENCES optimizer_runs(id) ON DELETE CASCADE,
+        plan_index INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        note TEXT,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX optimizer_measurements_by_run ON optimizer_measurements(run_id, created_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

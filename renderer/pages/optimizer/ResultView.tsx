@@ -5,6 +5,7 @@ import type { OptimizerRun } from '../../../main/core/optimizer/service';
 import { Time } from '../../components/Time';
 import { accuracyLines } from './accuracy';
 import { formatMs, planKey } from './format';
+import { MeasurementsSection } from './MeasurementsSection';
 import { ParetoChart } from './ParetoChart';
 import { PlansTable } from './PlansTable';
 import { RecommendedCard } from './RecommendedCard';
@@ -90,6 +91,7 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
       </Group>
 
       <PlansTable result={result} ttftPercentile={ttftPercentile} selected={selected} onSelect={select} />
+      <MeasurementsSection key={run.id} run={run} />
       <RejectedSection rejected={result.rejected} />
     </Stack>
   );

@@ -3,6 +3,7 @@
  * navigating to another page and back, as an operator comparing plans with the fleet would expect.
  */
 import { create } from 'zustand';
+import type { OptimizerMeasurement } from '../../../main/core/optimizer/measurements';
 import type { OptimizerRun } from '../../../main/core/optimizer/service';
 import { defaultForm, fromRequest, newPool, type OptimizerForm, type PoolRow } from './form';
 
@@ -22,6 +23,9 @@ interface OptimizerState {
   removePool(key: string): void;
   /** Shows a run; a saved run also fills the form, so it can be changed and run again. */
   showRun(run: OptimizerRun, opts?: { fillForm?: boolean }): void;
+  /** Adds or removes a measurement of the shown run (when it is still the one shown). */
+  measured(m: OptimizerMeasurement): void;
+  unmeasured(m: OptimizerMeasurement): void;
   select(key: string | null): void;
   setTab(tab: OptimizerTab): void;
   revealed(): void;
@@ -39,6 +43,8 @@ export const useOptimizer = create<OptimizerState>()((set) => ({
   addPool: () => set((s) => ({ form: { ...s.form, pools: [...s.form.pools, newPool(s.form.pools.at(-1)?.cluster ?? 'local')] } })),
   removePool: (key) => set((s) => ({ form: { ...s.form, pools: s.form.pools.filter((p) => p.key !== key) } })),
   showRun: (run, opts) => set((s) => ({ run, selected: null, tab: 'optimize', reveal: true, form: opts?.fillForm ? { ...fromRequest(run.request), name: '' } : s.form })),
+  measured: (m) => set((s) => (s.run?.id === m.runId ? { run: { ...s.run, measurements: [...(s.run.measurements ?? []), m] } } : {})),
+  unmeasured: (m) => set((s) => (s.run?.id === m.runId ? { run: { ...s.run, measurements: (s.run.measurements ?? []).filter((x) => x.id !== m.id) } } : {})),
   select: (key) => set({ selected: key }),
   setTab: (tab) => set({ tab }),
   revealed: () => set({ reveal: false }),

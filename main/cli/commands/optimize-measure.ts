@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { action } from '../run';
+import { print, table } from '../output';
+import { FoundryError } from '../../core/errors';
+import type { OptimizerMeasurement } from '../../core/optimizer/measurements';
+
+const signed = (pct: number | null) => (pct === null ? '-' : `${pct >= 0 ? '+' : ''}${pct.toFixed(0)}%`);
+const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
+/** The measurements of a run as a table: measured, predicted at that load, and the signed error of each metric. */
+export function measurementsTable(list: OptimizerMeasurement[]): string {
+  return table(
+    list.map((m) => ({
+      id: m.id,
+      plan: m.plan,
+      clients: m.measured.concurrency,
+      'isl/osl': `${m.measured.isl}/${m.measured.osl}`,
+      'ttft ms': `${ms(m.measured.ttftMs)} vs ${ms(m.predicted.ttftMs)} (${signed(m.errorPct.ttft)})`,
+      'tpot ms': `${ms(m.measured.tpotMs)} vs ${ms(m.predicted.tpotMs)} (${signed(m.errorPct.tpot)})`,
+      'tok/s': m.measured.outputTokensPerSec === null ? `- vs ${m.predicted.outputTokensPerSec.toFixed(0)}` : `${m.measured.outputTokensPerSec.toFixed(0)} vs ${m.predicted.outputTokensPerSec.toFixed(0)} (${signed(m.errorPct.throughput)})`,
+      note: m.note ?? '',
+    })),
+    ['id', 'plan', 'clients', 'isl/osl', 'ttft ms', 'tpot ms', 'tok/s', 'note'],
+  );
+}
+
+function positive(flag: string, raw: string | undefined, whole: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!(Number.isFinite(n) && n > 0) || (whole && !Number.isInteger(n))) {
+    throw new FoundryError({ code: 'INVALID_INPUT', message: `${flag}: "${raw}" is not a positive ${whole ? 'whole ' : ''}number.`, hint: 'Example: foundry optimize-measure RUN_ID --concurrency 64 --ttft 850 --tpot 31.5' });
+  }
+  return n;
+}
+
+interface MeasureOptions {
+  concurrency: string;
+  ttft: string;
+  tpot: string;
+  throughput?: string;
+  plan?: string;
+  isl?: string;
+  osl?: string;
+  note?: string;
+  remove?: boolean;
+}
+
+export function registerOptimizeMeasure(program: Command): void {
+  program
+    .command('optimize-measure <runId>')
+    .description("record what one replica of a run's deployed plan measured; prints it beside the prediction for that plan at the measured load")
+    .requiredOption('--concurrency <n>', 'concurrent clients on the replica while measuring')
+    .requiredOption('--ttft <ms>', 'measured mean time to first token, ms')
+    .requiredOption('--tpot <ms>', 'measured mean time per output token, ms')
+    .option('--throughput <tok/s>', "measured output tokens per second of the replica")
+    .option('--plan <index>', "the plan's index in the run's plans (default: the recommended plan)")
+    .option('--isl <tokens>', "the benchmark's input tokens (default: the run's)")
+    .option('--osl <tokens>', "the benchmark's output tokens (default: the run's)")
+    .option('--note <text>', 'how it was measured (tool, duration)')
+    .action(
+      action(program, async (ctx, runId: string, opts: MeasureOptions) => {
+        const planIndex = opts.plan === undefined ? undefined : Number(opts.plan);
+        if (planIndex !== undefined && !(Number.isInteger(planIndex) && planIndex >= 0)) {
+          throw new FoundryError({ code: 'INVALID_INPUT', message: `--plan: "${opts.plan}" is not a plan index (0, 1, 2 …).`, hint: 'foundry optimize-runs RUN_ID --json lists the plans in order.' });
+        }
+        const m = await ctx.call('optimizer:measure', {
+          runId,
+          ...(planIndex === undefined ? {} : { planIndex }),
+          concurrency: positive('--concurrency', opts.concurrency, true)!,
+          ttftMs: positive('--ttft', opts.ttft, false)!,
+          tpotMs: positive('--tpot', opts.tpot, false)!,
+          ...(opts.throughput === undefined ? {} : { outputTokensPerSec: positive('--throughput', opts.throughput, false) }),
+          ...(opts.isl === undefined ? {} : { isl: positive('--isl', opts.isl, true) }),
+          ...(opts.osl === undefined ? {} : { osl: positive('--osl', opts.osl, true) }),
+          ...(opts.note ? { note: opts.note } : {}),
+        });
+        print(ctx.json, m, () => [measurementsTable([m]), ...m.warnings.map((w) => `warning: ${w}`)].join('\n'));
+      }),
+    );
+
+  program
+    .command('optimize-measure-rm <measurementId>')
+    .description('remove a recorded measurement')
+    .action(
+      action(program, async (ctx, measurementId: string) => {
+        const m = await ctx.call('optimizer:measurement-delete', { measurementId });
+        print(ctx.json, m, () => `Removed ${m.id} (${m.plan}).`);
+      }),
+    );
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { comparePlan, layoutLabel, type OptimizeResult, type Plan } from '../../../optimizer/src/index';
+import { FoundryError, invalid, notFound } from '../errors';
+import type { Db } from '../store/db';
+import { nowIso } from '../store/db';
+import { newId } from '../access/tokens';
+import { id } from '../channels/spec';
+import type { OptimizeInput } from './service';
+
+/**
+ * What a deployed plan measured, kept beside the run that recommended it. Each measurement is compared with the
+ * prediction for the same plan at the load it was measured under (the optimizer library's comparePlan), and that
+ * prediction is stored with it: a later release of the optimizer must not rewrite what was predicted back then.
+ */
+
+export const MeasurementInputSchema = z
+  .object({
+    runId: id('runId'),
+    /** The plan's position in the run's result.plans; without it, the run's recommended plan. */
+    planIndex: z.number().int().min(0).optional(),
+    /** Concurrent clients on one replica while measuring. */
+    concurrency: z.number().int().positive().max(65_536, 'concurrency above 65,536 is not one replica'),
+    /** Prompt and output lengths of the benchmark; default: the run's workload. */
+    isl: z.number().int().positive().max(1_048_576).optional(),
+    osl: z.number().int().positive().max(262_144).optional(),
+    ttftMs: z.number().positive('TTFT must be above 0 ms').max(3_600_000, 'TTFT above an hour is not a measurement'),
+    tpotMs: z.number().positive('TPOT must be above 0 ms').max(600_000, 'TPOT above ten minutes is not a measurement'),
+    /** Output tokens per second of one replica. */
+    outputTokensPerSec: z.number().positive().max(1e9).optional(),
+    note: z.string().trim().max(200).optional(),
+  })
+  .strict();
+
+export type MeasurementInput = z.output<typeof MeasurementInputSchema>;
+
+export interface OptimizerMeasurement {
+  id: string;
+  runId: string;
+  planIndex: number;
+  /** "lab · h100_sxm · tp4 pp1 · 64 seqs": which plan was deployed. */
+  plan: string;
+  measured: { concurrency: number; isl: number; osl: number; ttftMs: number; tpotMs: number; outputTokensPerSec: number | null };
+  predicted: { ttftMs: number; tpotMs: number; outputTokensPerSec: number };
+  /** Signed % of the measurement: + means the optimizer predicted more (slower TTFT/TPOT, more throughput) than measured. */
+  errorPct: { ttft: number; tpot: number; throughput: number | null };
+  warnings: string[];
+  note: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+type Stored = Pick<OptimizerMeasurement, 'plan' | 'measured' | 'predicted' | 'errorPct' | 'warnings'>;
+type MeasurementRow = { id: string; run_id: string; plan_index: number; body: string; note: string | null; created_by: string; created_at: string };
+
+export function planLabel(p: Plan): string {
+  // The page's wording (renderer/pages/optimizer/format.ts layoutLabel).
+  const shape = p.disagg ? `prefill ${p.disagg.prefillWorkers}×tp${p.disagg.prefillTp} + decode ${p.disagg.decodeWorkers}×tp${p.disagg.decodeTp}` : layoutLabel(p);
+  return `${p.cluster} · ${p.gpu} · ${shape} · ${p.maxConcurrency} seqs`;
+}
+
+const fromRow = (r: MeasurementRow): OptimizerMeasurement => ({
+  id: r.id,
+  runId: r.run_id,
+  planIndex: r.plan_index,
+  ...(JSON.parse(r.body) as Stored),
+  note: r.note,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+});
+
+export function createMeasurements(db: Db) {
+  const load = (runId: string) => db.prepare<[string], { request: string; result: string }>('SELECT request, result FROM optimizer_runs WHERE id = ?').get(runId);
+
+  return {
+    record(input: MeasurementInput, actor: string): OptimizerMeasurement {
+      const run = load(input.runId);
+      if (!run) throw notFound(`Optimizer run ${input.runId}`);
+      const request = JSON.parse(run.request) as OptimizeInput;
+      const result = JSON.parse(run.result) as OptimizeResult;
+      const planIndex = input.planIndex ?? recommendedIndex(result);
+      const plan = result.plans[planIndex];
+      if (!plan) throw invalid(`planIndex ${planIndex}: the run has ${result.plans.length} plans (0 to ${result.plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
+      const measured = { concurrency: input.concurrency, isl: input.isl ?? request.workload.isl, osl: input.osl ?? request.workload.osl, ttftMs: input.ttftMs, tpotMs: input.tpotMs, outputTokensPerSec: input.outputTokensPerSec ?? null };
+      let comparison;
+      try {
+        comparison = comparePlan(
+          { model: request.model, backend: request.backend, engineVersion: request.engineVersion, memoryFraction: request.memoryFraction },
+          plan,
+          { ...measured, outputTokensPerSec: input.outputTokensPerSec },
+        );
+      } catch (cause) {
+        throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer could not predict this plan at the measured load.', hint: 'Check the concurrency and prompt lengths; report it if it persists.', cause });
+      }
+      const stored: Stored = { plan: planLabel(plan), measured, predicted: comparison.predicted, errorPct: comparison.errorPct, warnings: comparison.warnings };
+      const row: MeasurementRow = { id: newId('meas'), run_id: input.runId, plan_index: planIndex, body: JSON.stringify(stored), note: input.note || null, created_by: actor, created_at: nowIso() };
+      db.prepare('INSERT INTO optimizer_measurements (id, run_id, plan_index, body, note, created_by, created_at) VALUES (@id, @run_id, @plan_index, @body, @note, @created_by, @created_at)').run(row);
+      return fromRow(row);
+    },
+
+    /** Oldest first: the order they were taken in. */
+    forRun(runId: string): OptimizerMeasurement[] {
+      return db.prepare<[string], MeasurementRow>('SELECT * FROM optimizer_measurements WHERE run_id = ? ORDER BY created_at, rowid').all(runId).map(fromRow);
+    },
+
+    remove(measurementId: string): OptimizerMeasurement {
+      const row = db.prepare<[string], MeasurementRow>('SELECT * FROM optimizer_measurements WHERE id = ?').get(measurementId);
+      if (!row) throw notFound(`Measurement ${measurementId}`);
+      db.prepare('DELETE FROM optimizer_measurements WHERE id = ?').run(measurementId);
+      return fromRow(row);
+    },
+  };
+}
+
+function recommendedIndex(result: OptimizeResult): number {
+  const r = result.recommended;
+  if (!r) throw invalid('This run recommended no plan, so there is no plan to compare with by default.', 'Give planIndex: the position of the deployed plan in the run’s plans.');
+  const i = result.plans.findIndex((p) => planLabel(p) === planLabel(r) && p.replicas === r.replicas && p.costPerHour === r.costPerHour);
+  if (i < 0) throw invalid('The recommended plan is not among the run’s plans (a run saved by an older release).', 'Give planIndex explicitly.');
+  return i;
+}
+
+export type Measurements = ReturnType<typeof createMeasurements>;

@@ -1,0 +1,79 @@
+// A plan's prediction set against what its deployment measured: the same predict() request the search made for the
+// plan, re-run at the concurrency and prompt lengths the measurement was taken at (a benchmark rarely runs at exactly
+// the plan's max_num_seqs), so predicted and measured describe the same load.
+import { getModel } from './models.js';
+import { getGpu } from './gpus.js';
+import { DEFAULT_COEFFICIENTS } from './perf/coefficients.js';
+import { predict, type Prediction, type PredictRequest } from './perf/predict.js';
+import type { OptimizeRequest, Plan } from './search.js';
+
+/** What one replica of the deployed plan measured under a closed-loop benchmark. */
+export interface PlanMeasurement {
+  /** Concurrent clients on the replica while it was measured. */
+  concurrency: number;
+  isl: number;
+  osl: number;
+  ttftMs: number;
+  tpotMs: number;
+  /** Output tokens per second of the replica, when the benchmark reports it. */
+  outputTokensPerSec?: number;
+}
+
+export interface PlanComparison {
+  predicted: { ttftMs: number; tpotMs: number; outputTokensPerSec: number };
+  /** Signed error of the prediction in % of the measurement: + means the optimizer predicted more than was measured. */
+  errorPct: { ttft: number; tpot: number; throughput: number | null };
+  warnings: string[];
+}
+
+/** The predict() request the search made for `plan`, at another load. */
+export function planPredictRequest(req: Pick<OptimizeRequest, 'model' | 'precision' | 'backend' | 'engineVersion' | 'memoryFraction'>, plan: Plan, load: { concurrency: number; isl: number; osl: number }): PredictRequest {
+  const arch = typeof req.model === 'string' ? getModel(req.model) : req.model;
+  const engine = { backend: req.backend, version: req.engineVersion, memoryFraction: req.memoryFraction };
+  const gpu = getGpu(plan.gpu);
+  if (plan.disagg) {
+    const d = plan.disagg;
+    return {
+      model: arch,
+      gpu,
+      layout: { tp: d.decodeTp },
+      disagg: { prefill: { layout: { tp: d.prefillTp }, workers: d.prefillWorkers }, decodeWorkers: d.decodeWorkers },
+      precision: req.precision,
+      workload: load,
+      engine: { ...engine, maxNumSeqs: Math.max(1, Math.ceil(load.concurrency / d.decodeWorkers)) },
+    };
+  }
+  const dp = plan.attentionDp ?? 1;
+  return {
+    model: arch,
+    gpu,
+    // search-layouts.ts: an attention-DP replica spreads its experts over the same ranks (ep = dp).
+    layout: { tp: plan.tp, pp: plan.pp, dp, ep: dp },
+    precision: req.precision,
+    workload: load,
+    engine: { ...engine, maxNumSeqs: Math.ceil(load.concurrency / dp) },
+  };
+}
+
+const pct = (predicted: number, measured: number) => ((predicted - measured) / measured) * 100;
+
+/** Predicts `plan` at the measurement's load and says how far off it is, metric by metric. */
+export function comparePlan(req: Pick<OptimizeRequest, 'model' | 'precision' | 'backend' | 'engineVersion' | 'memoryFraction' | 'coefficients'>, plan: Plan, m: PlanMeasurement): PlanComparison {
+  for (const [name, v] of [['concurrency', m.concurrency], ['isl', m.isl], ['osl', m.osl], ['ttftMs', m.ttftMs], ['tpotMs', m.tpotMs]] as const) {
+    if (!(Number.isFinite(v) && v > 0)) throw new Error(`${name} must be a positive number (got ${v})`);
+  }
+  const p: Prediction = predict(planPredictRequest(req, plan, { concurrency: m.concurrency, isl: m.isl, osl: m.osl }), req.coefficients ?? DEFAULT_COEFFICIENTS);
+  const warnings = [...p.warnings];
+  if (p.memory.maxConcurrency * (plan.attentionDp ?? 1) < m.concurrency && !plan.disagg) {
+    warnings.push(`the plan's KV cache holds ${p.memory.maxConcurrency * (plan.attentionDp ?? 1)} sequences of ${m.isl + m.osl} tokens, fewer than the ${m.concurrency} clients measured: requests queued for memory`);
+  }
+  return {
+    predicted: { ttftMs: p.ttftMs, tpotMs: p.tpotMs, outputTokensPerSec: p.outputTokensPerSec },
+    errorPct: {
+      ttft: pct(p.ttftMs, m.ttftMs),
+      tpot: pct(p.tpotMs, m.tpotMs),
+      throughput: m.outputTokensPerSec !== undefined && m.outputTokensPerSec > 0 ? pct(p.outputTokensPerSec, m.outputTokensPerSec) : null,
+    },
+    warnings,
+  };
+}
