@@ -208,6 +208,12 @@ test('a fine concurrency grid is searched with NSGA-II, and the grid comes back 
   await expect(page.getByTestId('optimizer-result-name')).toContainText('fine grid', { timeout: 30_000 });
   await expect(page.getByTestId('optimizer-result')).toContainText(/predicted \(NSGA-II of \d{1,3}(,\d{3})+\)/);
   await expect(page.getByTestId('optimizer-recommended')).toBeVisible();
+  // Hundreds of plans meet the SLOs: the table draws them a page at a time, in the chosen order.
+  const planRows = page.getByTestId('optimizer-plans').getByTestId('plan-row');
+  await expect(planRows).toHaveCount(100);
+  await expect(page.getByTestId('plans-more')).toContainText(/100 of \d{3,} plans/);
+  await page.getByTestId('plans-more').getByRole('button', { name: 'Show 100 more' }).click();
+  await expect(planRows).toHaveCount(200);
 
   await page.reload();
   await page.getByTestId('tab-saved-runs').click();

@@ -1,4 +1,4 @@
-import { ActionIcon, Badge, Group, SegmentedControl, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, SegmentedControl, Table, Text, Tooltip } from '@mantine/core';
 import { IconChevronDown, IconChevronRight, IconListSearch, IconStarFilled } from '@tabler/icons-react';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import type { OptimizeResult, Plan } from '../../../optimizer/src/search';
@@ -21,6 +21,11 @@ const SLO_BADGE: Record<SloState, { color: string; label: string }> = {
   misses: { color: STATUS_COLORS.failed, label: 'misses' },
 };
 const SLO_RANK: Record<SloState, number> = { meets: 0, 'too-big': 1, misses: 2 };
+/**
+ * Rows drawn at first and per "show more": an NSGA-II run over a fine concurrency grid has thousands of plans, and
+ * drawing every row (each with its badge, tooltip and button) held the page for seconds when such a run opened.
+ */
+export const ROWS_PER_PAGE = 100;
 
 interface Props {
   result: OptimizeResult;
@@ -60,13 +65,18 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
     [front, ttft],
   );
   const { sorted, sort, toggle } = useSort(rows, { key: 'cost', dir: 'asc' }, pick);
+  const [limit, setLimit] = useState(ROWS_PER_PAGE);
+  const shown = useMemo(() => sorted.slice(0, limit), [sorted, limit]);
 
-  // A plan picked on the chart or the card may be hidden by the filter: show all, then bring it into view.
+  // A plan picked on the chart or the card may be hidden by the filter or below the rows drawn: show it, then bring
+  // it into view.
   useEffect(() => {
     if (!selected) return;
-    if (!rows.some((p) => planKey(p) === selected)) setFilter('all');
+    const at = sorted.findIndex((p) => planKey(p) === selected);
+    if (at < 0) setFilter('all');
+    else if (at >= limit) setLimit(Math.ceil((at + 1) / ROWS_PER_PAGE) * ROWS_PER_PAGE);
     else document.querySelector(`[data-plan-key="${CSS.escape(selected)}"]`)?.scrollIntoView({ block: 'nearest' });
-  }, [selected, rows]);
+  }, [selected, sorted, limit]);
 
   const th = (k: Key, label: string, w?: number, align?: 'right') => (
     <SortableTh column={k} sort={sort} onSort={toggle} w={w} align={align}>
@@ -114,7 +124,7 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
           </Table.Thead>
           <Table.Tbody>
             {sorted.length === 0 && <TableEmpty colSpan={14} icon={<IconListSearch size={22} />} title="No plans here" description="Try another filter: every predicted plan is under “All predicted”." />}
-            {sorted.map((p) => {
+            {shown.map((p) => {
               const key = planKey(p);
               const open = key === selected;
               const state = sloState(p);
@@ -168,6 +178,19 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      {sorted.length > shown.length && (
+        <Group justify="center" gap="xs" mt="xs" data-testid="plans-more">
+          <Text size="xs" c="dimmed">
+            {shown.length.toLocaleString('en-US')} of {sorted.length.toLocaleString('en-US')} plans, in this order
+          </Text>
+          <Button size="compact-xs" variant="light" onClick={() => setLimit((l) => l + ROWS_PER_PAGE)}>
+            Show {Math.min(ROWS_PER_PAGE, sorted.length - shown.length)} more
+          </Button>
+          <Button size="compact-xs" variant="subtle" onClick={() => setLimit(sorted.length)}>
+            Show all
+          </Button>
+        </Group>
+      )}
     </div>
   );
 }
