@@ -181,6 +181,7 @@ test("a deployment's measurement is set against the plan's prediction and kept w
   await expect(rows.first()).toContainText('genai-perf, 10 min');
   await expect(rows.first()).toContainText(/900 ms\s*[\d,.]+ (ms|s)/);
   for (const id of ['measurement-ttft-error', 'measurement-tpot-error', 'measurement-throughput-error']) await expect(rows.first().getByTestId(id)).toHaveText(/^([+−]\d+|0)%$/);
+  await expect(section.getByTestId('measurements-summary')).toContainText(/^One measurement, off by: TTFT \d+% · TPOT \d+% · tokens\/s \d+% \(on models it was not fitted on: TTFT \d+%/);
   await section.evaluate((el) => {
     el.scrollIntoView({ block: 'start' });
     window.scrollBy(0, -64);

@@ -9,7 +9,7 @@ import { Time } from '../../components/Time';
 import { useCan } from '../../stores/abilities';
 import { toNum } from './form';
 import { formatMs, formatTokensPerSec, planKey } from './format';
-import { defaultMeasureForm, errorTone, formatError, planOptionLabel, toMeasureInput, validateMeasure, type MeasureForm, type OptimizerMeasurement } from './measure';
+import { defaultMeasureForm, errorTone, formatError, planOptionLabel, summarize, toMeasureInput, validateMeasure, type MeasureForm, type OptimizerMeasurement } from './measure';
 import { useOptimizer } from './state';
 
 const TONE = { ok: undefined, far: 'red', none: 'dimmed' } as const;
@@ -57,6 +57,7 @@ export function MeasurementsSection({ run }: { run: OptimizerRun }) {
   }, [run]);
   const accuracy = (run.result as Partial<typeof run.result>).accuracy?.heldOutModel;
   const list = run.measurements ?? [];
+  const summary = summarize(list);
 
   const record = async () => {
     setAttempted(true);
@@ -92,77 +93,84 @@ export function MeasurementsSection({ run }: { run: OptimizerRun }) {
           </Text>
         </div>
 
+        {summary && (
+          <Text size="xs" data-testid="measurements-summary">
+            {summary.count === 1 ? 'One measurement, off by' : `${summary.count} measurements, median error`}: TTFT {Math.round(summary.ttft)}% · TPOT {Math.round(summary.tpot)}%
+            {summary.throughput === null ? '' : ` · tokens/s ${Math.round(summary.throughput)}%`}
+            {accuracy ? ` (on models it was not fitted on: TTFT ${Math.round(accuracy.ttft.medianApe)}%, TPOT ${Math.round(accuracy.tpot.medianApe)}%, tokens/s ${Math.round(accuracy.throughput.medianApe)}%)` : ''}
+          </Text>
+        )}
         {list.length > 0 && (
-            <Table striped highlightOnHover verticalSpacing={4} fz="xs" data-testid="measurements-table">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Plan</Table.Th>
-                  <Table.Th>Load</Table.Th>
-                  <Table.Th ta="right">TTFT</Table.Th>
-                  <Table.Th ta="right">Error</Table.Th>
-                  <Table.Th ta="right">TPOT</Table.Th>
-                  <Table.Th ta="right">Error</Table.Th>
-                  <Table.Th ta="right">Tokens/s</Table.Th>
-                  <Table.Th ta="right">Error</Table.Th>
-                  <Table.Th>Note</Table.Th>
-                  <Table.Th />
+          <Table striped highlightOnHover verticalSpacing={4} fz="xs" data-testid="measurements-table">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Plan</Table.Th>
+                <Table.Th>Load</Table.Th>
+                <Table.Th ta="right">TTFT</Table.Th>
+                <Table.Th ta="right">Error</Table.Th>
+                <Table.Th ta="right">TPOT</Table.Th>
+                <Table.Th ta="right">Error</Table.Th>
+                <Table.Th ta="right">Tokens/s</Table.Th>
+                <Table.Th ta="right">Error</Table.Th>
+                <Table.Th>Note</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {list.map((m) => (
+                <Table.Tr key={m.id} data-testid="measurement-row">
+                  <Table.Td>
+                    <Text size="xs" ff="monospace" title={m.plan} style={{ whiteSpace: 'nowrap' }}>
+                      {m.plan.split(' · ').slice(0, 2).join(' · ')}
+                    </Text>
+                    <Text size="xs" ff="monospace" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                      {m.plan.split(' · ').slice(2).join(' · ')}
+                    </Text>
+                    {m.warnings.length > 0 && (
+                      <Text size="xs" c="orange" data-testid="measurement-warning">
+                        {m.warnings.join('; ')}
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                    <Text size="xs">{m.measured.concurrency} clients</Text>
+                    <Text size="xs" c="dimmed">
+                      {m.measured.isl.toLocaleString('en-US')} in / {m.measured.osl.toLocaleString('en-US')} out
+                    </Text>
+                  </Table.Td>
+                  <Pair measured={formatMs(m.measured.ttftMs)} predicted={formatMs(m.predicted.ttftMs)} />
+                  <Table.Td ta="right">
+                    <ErrorCell pct={m.errorPct.ttft} p90={accuracy?.ttft.p90Ape} testId="measurement-ttft-error" />
+                  </Table.Td>
+                  <Pair measured={formatMs(m.measured.tpotMs)} predicted={formatMs(m.predicted.tpotMs)} />
+                  <Table.Td ta="right">
+                    <ErrorCell pct={m.errorPct.tpot} p90={accuracy?.tpot.p90Ape} testId="measurement-tpot-error" />
+                  </Table.Td>
+                  <Pair measured={m.measured.outputTokensPerSec === null ? '–' : formatTokensPerSec(m.measured.outputTokensPerSec)} predicted={formatTokensPerSec(m.predicted.outputTokensPerSec)} />
+                  <Table.Td ta="right">
+                    <ErrorCell pct={m.errorPct.throughput} p90={accuracy?.throughput.p90Ape} testId="measurement-throughput-error" />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs" lineClamp={2} title={m.note ?? undefined} style={{ overflowWrap: 'anywhere' }}>
+                      {m.note ?? ''}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {m.createdBy} · <Time iso={m.createdAt} size="xs" />
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {canRecord && (
+                      <RowActionsMenu name={`measurement of ${m.plan}`} testId="measurement-actions">
+                        <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => void remove(m)} data-testid="measurement-remove">
+                          Remove measurement
+                        </Menu.Item>
+                      </RowActionsMenu>
+                    )}
+                  </Table.Td>
                 </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {list.map((m) => (
-                  <Table.Tr key={m.id} data-testid="measurement-row">
-                    <Table.Td>
-                      <Text size="xs" ff="monospace" title={m.plan} style={{ whiteSpace: 'nowrap' }}>
-                        {m.plan.split(' · ').slice(0, 2).join(' · ')}
-                      </Text>
-                      <Text size="xs" ff="monospace" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-                        {m.plan.split(' · ').slice(2).join(' · ')}
-                      </Text>
-                      {m.warnings.length > 0 && (
-                        <Text size="xs" c="orange" data-testid="measurement-warning">
-                          {m.warnings.join('; ')}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Text size="xs">{m.measured.concurrency} clients</Text>
-                      <Text size="xs" c="dimmed">
-                        {m.measured.isl.toLocaleString('en-US')} in / {m.measured.osl.toLocaleString('en-US')} out
-                      </Text>
-                    </Table.Td>
-                    <Pair measured={formatMs(m.measured.ttftMs)} predicted={formatMs(m.predicted.ttftMs)} />
-                    <Table.Td ta="right">
-                      <ErrorCell pct={m.errorPct.ttft} p90={accuracy?.ttft.p90Ape} testId="measurement-ttft-error" />
-                    </Table.Td>
-                    <Pair measured={formatMs(m.measured.tpotMs)} predicted={formatMs(m.predicted.tpotMs)} />
-                    <Table.Td ta="right">
-                      <ErrorCell pct={m.errorPct.tpot} p90={accuracy?.tpot.p90Ape} testId="measurement-tpot-error" />
-                    </Table.Td>
-                    <Pair measured={m.measured.outputTokensPerSec === null ? '–' : formatTokensPerSec(m.measured.outputTokensPerSec)} predicted={formatTokensPerSec(m.predicted.outputTokensPerSec)} />
-                    <Table.Td ta="right">
-                      <ErrorCell pct={m.errorPct.throughput} p90={accuracy?.throughput.p90Ape} testId="measurement-throughput-error" />
-                    </Table.Td>
-                    <Table.Td>
-                      <Text size="xs" lineClamp={2} title={m.note ?? undefined} style={{ overflowWrap: 'anywhere' }}>
-                        {m.note ?? ''}
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {m.createdBy} · <Time iso={m.createdAt} size="xs" />
-                      </Text>
-                    </Table.Td>
-                    <Table.Td>
-                      {canRecord && (
-                        <RowActionsMenu name={`measurement of ${m.plan}`} testId="measurement-actions">
-                          <Menu.Item color="red" leftSection={<IconTrash size={14} />} onClick={() => void remove(m)} data-testid="measurement-remove">
-                            Remove measurement
-                          </Menu.Item>
-                        </RowActionsMenu>
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+              ))}
+            </Table.Tbody>
+          </Table>
         )}
 
         {canRecord && (

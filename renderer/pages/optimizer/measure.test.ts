@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OptimizerRun } from '../../../main/core/optimizer/service';
 import { planKey } from './format';
-import { defaultMeasureForm, errorTone, formatError, planOptionLabel, toMeasureInput, validateMeasure } from './measure';
+import { defaultMeasureForm, errorTone, formatError, planOptionLabel, summarize, toMeasureInput, validateMeasure, type OptimizerMeasurement } from './measure';
 
 const plan = (tp: number, c: number) => ({ cluster: 'lab', gpu: 'h100_sxm', tp, pp: 1, maxConcurrency: c }) as OptimizerRun['result']['plans'][number];
 const plans = [plan(2, 16), plan(4, 64), plan(8, 64)];
@@ -36,5 +36,12 @@ describe('the measured-vs-predicted form', () => {
   it('writes errors signed and marks those beyond the optimizer’s held-out p90', () => {
     expect([formatError(12.4), formatError(-7.6), formatError(0.2), formatError(null)]).toEqual(['+12%', '−8%', '0%', '–']);
     expect([errorTone(80, 60), errorTone(-80, 60), errorTone(40, 60), errorTone(null, 60), errorTone(500, undefined)]).toEqual(['far', 'far', 'ok', 'none', 'ok']);
+  });
+
+  it('sums up a run’s measurements as the median absolute error per metric', () => {
+    const m = (ttft: number, tpot: number, throughput: number | null) => ({ errorPct: { ttft, tpot, throughput } }) as OptimizerMeasurement;
+    expect(summarize([])).toBeNull();
+    expect(summarize([m(10, -4, null), m(-30, 2, 12), m(20, -8, null)])).toEqual({ count: 3, ttft: 20, tpot: 4, throughput: 12 });
+    expect(summarize([m(10, 1, null), m(-30, 3, null)])).toEqual({ count: 2, ttft: 20, tpot: 2, throughput: null });
   });
 });

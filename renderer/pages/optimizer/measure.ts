@@ -84,3 +84,24 @@ export function errorTone(pct: number | null, heldOutP90: number | undefined): '
 }
 
 export type { OptimizerMeasurement };
+
+export interface MeasuredSummary {
+  count: number;
+  /** Median absolute error per metric over the measurements that have it; null when none has it. */
+  ttft: number;
+  tpot: number;
+  throughput: number | null;
+}
+
+const medianAbs = (xs: number[]): number => {
+  const s = xs.map(Math.abs).sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** How far the optimizer has been off for this run's deployments, next to its held-out figures. */
+export function summarize(list: readonly OptimizerMeasurement[]): MeasuredSummary | null {
+  if (list.length === 0) return null;
+  const tput = list.map((m) => m.errorPct.throughput).filter((x): x is number => x !== null);
+  return { count: list.length, ttft: medianAbs(list.map((m) => m.errorPct.ttft)), tpot: medianAbs(list.map((m) => m.errorPct.tpot)), throughput: tput.length ? medianAbs(tput) : null };
+}
