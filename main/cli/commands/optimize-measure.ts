@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { parseBenchResults, type BenchMeasurement } from './bench-results';
 import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
@@ -34,9 +36,10 @@ function positive(flag: string, raw: string | undefined, whole: boolean): number
 }
 
 interface MeasureOptions {
-  concurrency: string;
-  ttft: string;
-  tpot: string;
+  from?: string[];
+  concurrency?: string;
+  ttft?: string;
+  tpot?: string;
   throughput?: string;
   plan?: string;
   isl?: string;
@@ -45,14 +48,43 @@ interface MeasureOptions {
   remove?: boolean;
 }
 
+type Measured = Omit<BenchMeasurement, 'isl' | 'osl' | 'note'> & { isl?: number; osl?: number; note?: string };
+
+function fromFlags(opts: MeasureOptions): Measured {
+  for (const flag of ['concurrency', 'ttft', 'tpot'] as const) {
+    if (opts[flag] === undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: `--${flag} is required (or give --from with a benchmark result file).`, hint: 'Example: foundry optimize-measure RUN_ID --concurrency 64 --ttft 850 --tpot 31.5' });
+  }
+  return {
+    concurrency: positive('--concurrency', opts.concurrency, true)!,
+    ttftMs: positive('--ttft', opts.ttft, false)!,
+    tpotMs: positive('--tpot', opts.tpot, false)!,
+    ...(opts.throughput === undefined ? {} : { outputTokensPerSec: positive('--throughput', opts.throughput, false) }),
+    ...(opts.isl === undefined ? {} : { isl: positive('--isl', opts.isl, true) }),
+    ...(opts.osl === undefined ? {} : { osl: positive('--osl', opts.osl, true) }),
+  };
+}
+
+function fromFiles(files: string[]): Measured[] {
+  return files.flatMap((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (cause) {
+      throw new FoundryError({ code: 'INVALID_INPUT', message: `--from: cannot read ${file}.`, hint: 'Check the path.', cause });
+    }
+    return parseBenchResults(text, file);
+  });
+}
+
 export function registerOptimizeMeasure(program: Command): void {
   program
     .command('optimize-measure <runId>')
     .description("record what one replica of a run's deployed plan measured; prints it beside the prediction for that plan at the measured load")
-    .requiredOption('--concurrency <n>', 'concurrent clients on the replica while measuring')
-    .requiredOption('--ttft <ms>', 'measured mean time to first token, ms')
-    .requiredOption('--tpot <ms>', 'measured mean time per output token, ms')
-    .option('--throughput <tok/s>', "measured output tokens per second of the replica")
+    .option('--from <file>', 'a result file of `vllm bench serve --save-result` or SGLang bench_serving --output-file (one replica, run with --max-concurrency); repeatable, one measurement per run in it', (v: string, all: string[] = []) => [...all, v])
+    .option('--concurrency <n>', 'concurrent clients on the replica while measuring')
+    .option('--ttft <ms>', 'measured mean time to first token, ms')
+    .option('--tpot <ms>', 'measured mean time per output token, ms')
+    .option('--throughput <tok/s>', 'measured output tokens per second of the replica')
     .option('--plan <index>', "the plan's index in the run's plans (default: the recommended plan)")
     .option('--isl <tokens>', "the benchmark's input tokens (default: the run's)")
     .option('--osl <tokens>', "the benchmark's output tokens (default: the run's)")
@@ -63,18 +95,25 @@ export function registerOptimizeMeasure(program: Command): void {
         if (planIndex !== undefined && !(Number.isInteger(planIndex) && planIndex >= 0)) {
           throw new FoundryError({ code: 'INVALID_INPUT', message: `--plan: "${opts.plan}" is not a plan index (0, 1, 2 …).`, hint: 'foundry optimize-runs RUN_ID --json lists the plans in order.' });
         }
-        const m = await ctx.call('optimizer:measure', {
-          runId,
-          ...(planIndex === undefined ? {} : { planIndex }),
-          concurrency: positive('--concurrency', opts.concurrency, true)!,
-          ttftMs: positive('--ttft', opts.ttft, false)!,
-          tpotMs: positive('--tpot', opts.tpot, false)!,
-          ...(opts.throughput === undefined ? {} : { outputTokensPerSec: positive('--throughput', opts.throughput, false) }),
-          ...(opts.isl === undefined ? {} : { isl: positive('--isl', opts.isl, true) }),
-          ...(opts.osl === undefined ? {} : { osl: positive('--osl', opts.osl, true) }),
-          ...(opts.note ? { note: opts.note } : {}),
-        });
-        print(ctx.json, m, () => [measurementsTable([m]), ...m.warnings.map((w) => `warning: ${w}`)].join('\n'));
+        const measurements = opts.from ? fromFiles(opts.from) : [fromFlags(opts)];
+        // Every file is read and checked before the first measurement is recorded: a bad file records nothing.
+        const recorded: OptimizerMeasurement[] = [];
+        for (const m of measurements) {
+          recorded.push(
+            await ctx.call('optimizer:measure', {
+              runId,
+              ...(planIndex === undefined ? {} : { planIndex }),
+              concurrency: m.concurrency,
+              ttftMs: m.ttftMs,
+              tpotMs: m.tpotMs,
+              ...(m.outputTokensPerSec === undefined ? {} : { outputTokensPerSec: m.outputTokensPerSec }),
+              ...(m.isl === undefined ? {} : { isl: m.isl }),
+              ...(m.osl === undefined ? {} : { osl: m.osl }),
+              ...(opts.note ?? m.note ? { note: opts.note ?? m.note } : {}),
+            }),
+          );
+        }
+        print(ctx.json, recorded.length === 1 ? recorded[0] : recorded, () => [measurementsTable(recorded), ...recorded.flatMap((m) => m.warnings.map((w) => `warning (${m.measured.concurrency} clients): ${w}`))].join('\n'));
       }),
     );
 

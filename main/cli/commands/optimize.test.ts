@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tempDir } from '../../core/testing/harness';
 import { cliRunner } from '../testing';
 import { optimize } from '../../../optimizer/src/index';
@@ -130,6 +133,26 @@ describe('foundry optimize --no-attention-dp', () => {
     expect(bad.err).toMatch(/--ttft: "fast" is not a positive number/);
     expect(foundry(['optimize-measure-rm', id]).out).toContain(`Removed ${id}`);
     expect(foundry(['optimize-runs', run.id]).out).not.toContain('Measured vs predicted');
+    expect(foundry(['optimize-measure', run.id, '--ttft', '500']).err).toMatch(/--concurrency is required \(or give --from/);
+  });
+
+  it('records a sweep from benchmark result files, and records nothing when one of them is bad', () => {
+    const run = JSON.parse(foundry(['optimize', '-m', 'llama-3.1-70b', '-g', 'lab=h100_sxm:8', '--isl', '1024', '--osl', '256', '--json']).out) as OptimizerRun;
+    const result = (c: number) => ({ backend: 'vllm', max_concurrency: c, completed: 10 * c, total_input_tokens: 10 * c * 1024, total_output_tokens: 10 * c * 256, mean_ttft_ms: 100 + c, mean_tpot_ms: 20 + c / 8, output_throughput: 40 * c });
+    const dir = mkdtempSync(join(tmpdir(), 'fdy-bench-'));
+    writeFileSync(join(dir, 'c8.json'), JSON.stringify(result(8)));
+    writeFileSync(join(dir, 'sweep.jsonl'), [16, 32].map((c) => JSON.stringify(result(c))).join('\n'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...result(64), max_concurrency: null }));
+    const refused = foundry(['optimize-measure', run.id, '--from', join(dir, 'c8.json'), '--from', join(dir, 'bad.json')]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/bad\.json: max_concurrency is not set/);
+    expect((JSON.parse(foundry(['optimize-runs', run.id, '--json']).out) as OptimizerRun).measurements).toEqual([]);
+    const r = foundry(['optimize-measure', run.id, '--from', join(dir, 'c8.json'), '--from', join(dir, 'sweep.jsonl'), '--json']);
+    expect(r.code, r.err).toBe(0);
+    const recorded = JSON.parse(r.out) as OptimizerRun['measurements'];
+    expect(recorded.map((m) => [m.measured.concurrency, m.measured.isl, m.measured.osl, m.measured.outputTokensPerSec])).toEqual([[8, 1024, 256, 320], [16, 1024, 256, 640], [32, 1024, 256, 1280]]);
+    expect(recorded[1]!.note).toBe('vllm bench, 160 requests (sweep.jsonl)');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('searches a fine concurrency grid with NSGA-II and says so', () => {
