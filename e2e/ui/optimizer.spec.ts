@@ -182,6 +182,16 @@ test("a deployment's measurement is set against the plan's prediction and kept w
   await expect(rows.first()).toContainText(/900 ms\s*[\d,.]+ (ms|s)/);
   for (const id of ['measurement-ttft-error', 'measurement-tpot-error', 'measurement-throughput-error']) await expect(rows.first().getByTestId(id)).toHaveText(/^([+−]\d+|0)%$/);
   await expect(section.getByTestId('measurements-summary')).toContainText(/^One measurement, off by: TTFT \d+% · TPOT \d+% · tokens\/s \d+% \(on models it was not fitted on: TTFT \d+%/);
+  // A sweep from benchmark result files: a bad file is named and records nothing; good ones add a row per run.
+  const result = (c: number) => ({ backend: 'vllm', max_concurrency: c, completed: 10 * c, total_input_tokens: 10 * c * 1024, total_output_tokens: 10 * c * 256, mean_ttft_ms: 300 + c, mean_tpot_ms: 20 + c / 4, output_throughput: 25 * c });
+  const file = (name: string, text: string) => ({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.getByTestId('measure-import-input').setInputFiles([file('sweep.jsonl', [16, 32].map((c) => JSON.stringify(result(c))).join('\n')), file('open-loop.json', JSON.stringify({ ...result(8), max_concurrency: null }))]);
+  await expect(page.getByText('open-loop.json: max_concurrency is not set')).toBeVisible();
+  await expect(rows).toHaveCount(1);
+  await page.getByTestId('measure-import-input').setInputFiles([file('sweep.jsonl', [16, 32].map((c) => JSON.stringify(result(c))).join('\n'))]);
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1)).toContainText('vllm bench, 160 requests (sweep.jsonl)');
+  await expect(section.getByTestId('measurements-summary')).toContainText(/^3 measurements, median error: TTFT \d+%/);
   await section.evaluate((el) => {
     el.scrollIntoView({ block: 'start' });
     window.scrollBy(0, -64);
@@ -191,10 +201,11 @@ test("a deployment's measurement is set against the plan's prediction and kept w
   await page.reload();
   await page.getByTestId('tab-saved-runs').click();
   await page.getByTestId('saved-run-row').first().click();
-  await expect(page.getByTestId('measurement-row')).toHaveCount(1);
-  await page.getByTestId('measurement-actions').click();
+  await expect(page.getByTestId('measurement-row')).toHaveCount(3);
+  await page.getByTestId('measurement-actions').first().click();
   await page.getByTestId('measurement-remove').click();
-  await expect(page.getByTestId('measurement-row')).toHaveCount(0);
+  await expect(page.getByTestId('measurement-row')).toHaveCount(2);
+  await expect(page.getByTestId('measurement-row').first()).toContainText('sweep.jsonl');
 });
 
 test('a fine concurrency grid is searched with NSGA-II, and the grid comes back with the saved run', async () => {

@@ -40,6 +40,7 @@ export const CHANNEL_NAMES = [
   'optimizer:runs',
   'optimizer:get',
   'optimizer:measure',
+  'optimizer:measure-import',
   'optimizer:measurement-delete',
   'gateway:config',
   'playground:gateways',

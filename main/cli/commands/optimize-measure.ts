@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { parseBenchResults, type BenchMeasurement } from './bench-results';
 import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
@@ -48,9 +47,7 @@ interface MeasureOptions {
   remove?: boolean;
 }
 
-type Measured = Omit<BenchMeasurement, 'isl' | 'osl' | 'note'> & { isl?: number; osl?: number; note?: string };
-
-function fromFlags(opts: MeasureOptions): Measured {
+function fromFlags(opts: MeasureOptions): { concurrency: number; ttftMs: number; tpotMs: number; outputTokensPerSec?: number; isl?: number; osl?: number } {
   for (const flag of ['concurrency', 'ttft', 'tpot'] as const) {
     if (opts[flag] === undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: `--${flag} is required (or give --from with a benchmark result file).`, hint: 'Example: foundry optimize-measure RUN_ID --concurrency 64 --ttft 850 --tpot 31.5' });
   }
@@ -64,16 +61,12 @@ function fromFlags(opts: MeasureOptions): Measured {
   };
 }
 
-function fromFiles(files: string[]): Measured[] {
-  return files.flatMap((file) => {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (cause) {
-      throw new FoundryError({ code: 'INVALID_INPUT', message: `--from: cannot read ${file}.`, hint: 'Check the path.', cause });
-    }
-    return parseBenchResults(text, file);
-  });
+function readResultFile(file: string): { name: string; text: string } {
+  try {
+    return { name: file, text: readFileSync(file, 'utf8') };
+  } catch (cause) {
+    throw new FoundryError({ code: 'INVALID_INPUT', message: `--from: cannot read ${file}.`, hint: 'Check the path.', cause });
+  }
 }
 
 export function registerOptimizeMeasure(program: Command): void {
@@ -88,32 +81,24 @@ export function registerOptimizeMeasure(program: Command): void {
     .option('--plan <index>', "the plan's index in the run's plans (default: the recommended plan)")
     .option('--isl <tokens>', "the benchmark's input tokens (default: the run's)")
     .option('--osl <tokens>', "the benchmark's output tokens (default: the run's)")
-    .option('--note <text>', 'how it was measured (tool, duration)')
+    .option('--note <text>', 'how it was measured (tool, duration); with --from, each file names itself')
     .action(
       action(program, async (ctx, runId: string, opts: MeasureOptions) => {
         const planIndex = opts.plan === undefined ? undefined : Number(opts.plan);
         if (planIndex !== undefined && !(Number.isInteger(planIndex) && planIndex >= 0)) {
           throw new FoundryError({ code: 'INVALID_INPUT', message: `--plan: "${opts.plan}" is not a plan index (0, 1, 2 …).`, hint: 'foundry optimize-runs RUN_ID --json lists the plans in order.' });
         }
-        const measurements = opts.from ? fromFiles(opts.from) : [fromFlags(opts)];
-        // Every file is read and checked before the first measurement is recorded: a bad file records nothing.
-        const recorded: OptimizerMeasurement[] = [];
-        for (const m of measurements) {
-          recorded.push(
-            await ctx.call('optimizer:measure', {
-              runId,
-              ...(planIndex === undefined ? {} : { planIndex }),
-              concurrency: m.concurrency,
-              ttftMs: m.ttftMs,
-              tpotMs: m.tpotMs,
-              ...(m.outputTokensPerSec === undefined ? {} : { outputTokensPerSec: m.outputTokensPerSec }),
-              ...(m.isl === undefined ? {} : { isl: m.isl }),
-              ...(m.osl === undefined ? {} : { osl: m.osl }),
-              ...(opts.note ?? m.note ? { note: opts.note ?? m.note } : {}),
-            }),
-          );
+        let recorded: OptimizerMeasurement[];
+        if (opts.from) {
+          const typed = (['concurrency', 'ttft', 'tpot', 'throughput', 'isl', 'osl', 'note'] as const).filter((f) => opts[f] !== undefined);
+          if (typed.length > 0) throw new FoundryError({ code: 'INVALID_INPUT', message: `--from reads every value from the result files; ${typed.map((f) => `--${f}`).join(', ')} cannot be given with it.`, hint: 'Record a typed-in measurement in a separate call.' });
+          // The core parses and checks every file before it records anything.
+          recorded = await ctx.call('optimizer:measure-import', { runId, ...(planIndex === undefined ? {} : { planIndex }), files: opts.from.map(readResultFile) });
+        } else {
+          const m = fromFlags(opts);
+          recorded = [await ctx.call('optimizer:measure', { runId, ...(planIndex === undefined ? {} : { planIndex }), ...m, ...(opts.note ? { note: opts.note } : {}) })];
         }
-        print(ctx.json, recorded.length === 1 ? recorded[0] : recorded, () => [measurementsTable(recorded), ...recorded.flatMap((m) => m.warnings.map((w) => `warning (${m.measured.concurrency} clients): ${w}`))].join('\n'));
+        print(ctx.json, opts.from ? recorded : recorded[0], () => [measurementsTable(recorded), ...recorded.flatMap((m) => m.warnings.map((w) => `warning (${m.measured.concurrency} clients): ${w}`))].join('\n'));
       }),
     );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MeasurementInputSchema, type OptimizerMeasurement } from '../optimizer/measurements';
+import { MeasurementImportSchema, MeasurementInputSchema, type OptimizerMeasurement } from '../optimizer/measurements';
 import { OptimizeInputSchema, type OptimizerCatalog, type OptimizerRun, type OptimizerRunSummary } from '../optimizer/service';
 import { channel, empty, id, returns } from './spec';
 
@@ -38,6 +38,13 @@ export const OPTIMIZER_CHANNELS = {
     access: 'optimizer:run',
     mutates: true,
     summary: "Record what a deployed plan of a run measured; it is compared with that plan's prediction at the measured load.",
+  }),
+  'optimizer:measure-import': channel({
+    input: MeasurementImportSchema,
+    output: returns<OptimizerMeasurement[]>(),
+    access: 'optimizer:run',
+    mutates: true,
+    summary: 'Record every run in vLLM / SGLang benchmark result files against a plan of a run; a bad file records nothing.',
   }),
   'optimizer:measurement-delete': channel({
     input: z.object({ measurementId: id('measurementId') }).strict(),

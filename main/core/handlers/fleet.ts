@@ -4,7 +4,7 @@ import { clusterGatewayConfig, sharedGatewayConfig } from '../gateway/sync-objec
 import { limitsStoreSecret } from '../clusters/limits-store';
 import { layoutLabel } from '../../../optimizer/src/index';
 
-type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measurement-delete' | 'gateway:config'>;
+type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measure-import' | 'optimizer:measurement-delete' | 'gateway:config'>;
 
 export const fleetHandlers: FleetHandlers = {
   'optimizer:catalog': { run: ({ core }) => core.optimizer.catalog() },
@@ -24,6 +24,10 @@ export const fleetHandlers: FleetHandlers = {
   'optimizer:measure': {
     run: (ctx, input) => ctx.core.optimizer.measure(input, signedIn(ctx).username),
     audit: (_input, m) => ({ target: m.runId, details: { measurement: m.id, plan: m.plan, concurrency: m.measured.concurrency, errorPct: m.errorPct } }),
+  },
+  'optimizer:measure-import': {
+    run: (ctx, input) => ctx.core.optimizer.importMeasurements(input, signedIn(ctx).username),
+    audit: (input, list) => ({ target: input.runId, details: { files: input.files.map((f) => f.name), measurements: list.map((m) => m.id) } }),
   },
   'optimizer:measurement-delete': {
     run: ({ core }, input) => core.optimizer.removeMeasurement(input.measurementId),

@@ -71,4 +71,22 @@ describe('measurements of deployed plans', () => {
     await expect(app.core.call('optimizer:measure', { runId: run.id, concurrency: 16, ttftMs: 300, tpotMs: 25 }, tester)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(app.core.call('optimizer:measurement-delete', { measurementId: m.id }, tester)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
+
+  it('imports benchmark result files all or nothing, and names the file and key that are wrong', async () => {
+    const run = await app.core.call('optimizer:run', request, app.token);
+    const result = (c: number) => ({ backend: 'vllm', max_concurrency: c, completed: 10 * c, total_input_tokens: 10 * c * 2048, total_output_tokens: 10 * c * 256, mean_ttft_ms: 200 + c, mean_tpot_ms: 20 + c / 8, output_throughput: 30 * c });
+    const good = { name: 'sweep.jsonl', text: [8, 16].map((c) => JSON.stringify(result(c))).join('\n') };
+    const bad = { name: 'c64.json', text: JSON.stringify({ ...result(64), mean_ttft_ms: -1 }) };
+    await expect(app.core.call('optimizer:measure-import', { runId: run.id, files: [good, bad] }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('c64.json: mean_ttft_ms is -1') });
+    // Past the parser, the schema's limits apply too: still nothing is recorded.
+    const tooMany = { name: 'huge.json', text: JSON.stringify({ ...result(8), max_concurrency: 100_000 }) };
+    await expect(app.core.call('optimizer:measure-import', { runId: run.id, files: [good, tooMany] }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/huge\.json.*concurrency/) });
+    expect((await app.core.call('optimizer:get', { runId: run.id }, app.token)).measurements).toEqual([]);
+
+    const list = await app.core.call('optimizer:measure-import', { runId: run.id, files: [good] }, app.token);
+    expect(list.map((m) => [m.measured.concurrency, m.measured.isl, m.measured.osl, m.measured.outputTokensPerSec])).toEqual([[8, 2048, 256, 240], [16, 2048, 256, 480]]);
+    expect(list[0]!.note).toBe('vllm bench, 80 requests (sweep.jsonl)');
+    expect((await app.core.call('optimizer:get', { runId: run.id }, app.token)).measurements).toHaveLength(2);
+    expect(app.services.audit.list()[0]).toMatchObject({ action: 'optimizer:measure-import', target: run.id });
+  });
 });

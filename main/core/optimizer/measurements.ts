@@ -6,6 +6,7 @@ import { nowIso } from '../store/db';
 import { newId } from '../access/tokens';
 import { id } from '../channels/spec';
 import type { OptimizeInput } from './service';
+import { parseBenchResults } from './bench-results';
 
 /**
  * What a deployed plan measured, kept beside the run that recommended it. Each measurement is compared with the
@@ -32,6 +33,20 @@ export const MeasurementInputSchema = z
   .strict();
 
 export type MeasurementInput = z.output<typeof MeasurementInputSchema>;
+
+/** Benchmark result files (vLLM `bench serve --save-result`, SGLang `bench_serving --output-file`) as text. */
+export const MeasurementImportSchema = z
+  .object({
+    runId: id('runId'),
+    planIndex: z.number().int().min(0).optional(),
+    files: z
+      .array(z.object({ name: z.string().min(1).max(200), text: z.string().max(8 * 1024 * 1024, 'a result file over 8 MiB: save it without --save-detailed') }).strict())
+      .min(1, 'give at least one result file')
+      .max(50, 'at most 50 result files at once'),
+  })
+  .strict();
+
+export type MeasurementImport = z.output<typeof MeasurementImportSchema>;
 
 export interface OptimizerMeasurement {
   id: string;
@@ -71,30 +86,43 @@ const fromRow = (r: MeasurementRow): OptimizerMeasurement => ({
 export function createMeasurements(db: Db) {
   const load = (runId: string) => db.prepare<[string], { request: string; result: string }>('SELECT request, result FROM optimizer_runs WHERE id = ?').get(runId);
 
+  const record = (input: MeasurementInput, actor: string): OptimizerMeasurement => {
+    const run = load(input.runId);
+    if (!run) throw notFound(`Optimizer run ${input.runId}`);
+    const request = JSON.parse(run.request) as OptimizeInput;
+    const result = JSON.parse(run.result) as OptimizeResult;
+    const planIndex = input.planIndex ?? recommendedIndex(result);
+    const plan = result.plans[planIndex];
+    if (!plan) throw invalid(`planIndex ${planIndex}: the run has ${result.plans.length} plans (0 to ${result.plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
+    const measured = { concurrency: input.concurrency, isl: input.isl ?? request.workload.isl, osl: input.osl ?? request.workload.osl, ttftMs: input.ttftMs, tpotMs: input.tpotMs, outputTokensPerSec: input.outputTokensPerSec ?? null };
+    let comparison;
+    try {
+      comparison = comparePlan(
+        { model: request.model, backend: request.backend, engineVersion: request.engineVersion, memoryFraction: request.memoryFraction },
+        plan,
+        { ...measured, outputTokensPerSec: input.outputTokensPerSec },
+      );
+    } catch (cause) {
+      throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer could not predict this plan at the measured load.', hint: 'Check the concurrency and prompt lengths; report it if it persists.', cause });
+    }
+    const stored: Stored = { plan: planLabel(plan), measured, predicted: comparison.predicted, errorPct: comparison.errorPct, warnings: comparison.warnings };
+    const row: MeasurementRow = { id: newId('meas'), run_id: input.runId, plan_index: planIndex, body: JSON.stringify(stored), note: input.note || null, created_by: actor, created_at: nowIso() };
+    db.prepare('INSERT INTO optimizer_measurements (id, run_id, plan_index, body, note, created_by, created_at) VALUES (@id, @run_id, @plan_index, @body, @note, @created_by, @created_at)').run(row);
+    return fromRow(row);
+  };
+
   return {
-    record(input: MeasurementInput, actor: string): OptimizerMeasurement {
-      const run = load(input.runId);
-      if (!run) throw notFound(`Optimizer run ${input.runId}`);
-      const request = JSON.parse(run.request) as OptimizeInput;
-      const result = JSON.parse(run.result) as OptimizeResult;
-      const planIndex = input.planIndex ?? recommendedIndex(result);
-      const plan = result.plans[planIndex];
-      if (!plan) throw invalid(`planIndex ${planIndex}: the run has ${result.plans.length} plans (0 to ${result.plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
-      const measured = { concurrency: input.concurrency, isl: input.isl ?? request.workload.isl, osl: input.osl ?? request.workload.osl, ttftMs: input.ttftMs, tpotMs: input.tpotMs, outputTokensPerSec: input.outputTokensPerSec ?? null };
-      let comparison;
-      try {
-        comparison = comparePlan(
-          { model: request.model, backend: request.backend, engineVersion: request.engineVersion, memoryFraction: request.memoryFraction },
-          plan,
-          { ...measured, outputTokensPerSec: input.outputTokensPerSec },
-        );
-      } catch (cause) {
-        throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer could not predict this plan at the measured load.', hint: 'Check the concurrency and prompt lengths; report it if it persists.', cause });
-      }
-      const stored: Stored = { plan: planLabel(plan), measured, predicted: comparison.predicted, errorPct: comparison.errorPct, warnings: comparison.warnings };
-      const row: MeasurementRow = { id: newId('meas'), run_id: input.runId, plan_index: planIndex, body: JSON.stringify(stored), note: input.note || null, created_by: actor, created_at: nowIso() };
-      db.prepare('INSERT INTO optimizer_measurements (id, run_id, plan_index, body, note, created_by, created_at) VALUES (@id, @run_id, @plan_index, @body, @note, @created_by, @created_at)').run(row);
-      return fromRow(row);
+    record,
+
+    /** Every run in every file, or nothing: files are parsed and each measurement checked before any is stored. */
+    importResults(input: MeasurementImport, actor: string): OptimizerMeasurement[] {
+      const parsed = input.files.flatMap((f) => parseBenchResults(f.text, f.name));
+      const inputs = parsed.map((m) => {
+        const checked = MeasurementInputSchema.safeParse({ runId: input.runId, ...(input.planIndex === undefined ? {} : { planIndex: input.planIndex }), ...m });
+        if (!checked.success) throw invalid(`${m.note}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+        return checked.data;
+      });
+      return db.transaction(() => inputs.map((m) => record(m, actor)))();
     },
 
     /** Oldest first: the order they were taken in. */

@@ -176,6 +176,7 @@ export function createOptimizerService(db: Db) {
     },
 
     measure: measurements.record,
+    importMeasurements: measurements.importResults,
     removeMeasurement: measurements.remove,
   };
 }

@@ -1,5 +1,5 @@
-import { Button, Grid, Menu, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
-import { IconPlus, IconTrash } from '@tabler/icons-react';
+import { Button, FileButton, Grid, Group, Menu, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
+import { IconFileImport, IconPlus, IconTrash } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import type { OptimizerRun } from '../../../main/core/optimizer/service';
 import { call, toClientError, type ClientError } from '../../client';
@@ -9,6 +9,7 @@ import { Time } from '../../components/Time';
 import { useCan } from '../../stores/abilities';
 import { toNum } from './form';
 import { formatMs, formatTokensPerSec, planKey } from './format';
+import { readResultFiles } from './result-files';
 import { defaultMeasureForm, errorTone, formatError, planOptionLabel, summarize, toMeasureInput, validateMeasure, type MeasureForm, type OptimizerMeasurement } from './measure';
 import { useOptimizer } from './state';
 
@@ -68,6 +69,26 @@ export function MeasurementsSection({ run }: { run: OptimizerRun }) {
       setError(null);
       setAttempted(false);
       patch({ ttftMs: '', tpotMs: '', tokensPerSec: '', note: '' });
+    } catch (err) {
+      setError(toClientError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // Benchmark result files record against the plan chosen in the form; the core checks every file before it records any.
+  const importFiles = async (files: File[]) => {
+    if (files.length === 0) return;
+    const planIndex = run.result.plans.findIndex((p) => planKey(p) === form.plan);
+    if (planIndex < 0) {
+      setAttempted(true);
+      return;
+    }
+    setBusy(true);
+    try {
+      const list = await call('optimizer:measure-import', { runId: run.id, planIndex, files: await readResultFiles(files) });
+      for (const m of list) measured(m);
+      setError(null);
     } catch (err) {
       setError(toClientError(err));
     } finally {
@@ -200,11 +221,23 @@ export function MeasurementsSection({ run }: { run: OptimizerRun }) {
               <TextInput size="xs" label="Note" name="measureNote" placeholder="tool, duration…" value={form.note} onChange={(e) => patch({ note: e.currentTarget.value })} error={errors.note} />
             </Grid.Col>
             <Grid.Col span={12}>
-              <Tooltip label="Set against this plan's prediction at the measured load">
-                <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} loading={busy} onClick={() => void record()} data-testid="measure-record">
-                  Record measurement
-                </Button>
-              </Tooltip>
+              <Group gap="xs">
+                <Tooltip label="Set against this plan's prediction at the measured load">
+                  <Button size="xs" variant="light" leftSection={<IconPlus size={14} />} loading={busy} onClick={() => void record()} data-testid="measure-record">
+                    Record measurement
+                  </Button>
+                </Tooltip>
+                <FileButton onChange={(files) => void importFiles(files)} accept=".json,.jsonl,application/json" multiple inputProps={{ 'data-testid': 'measure-import-input' } as object}>
+                  {(props) => (
+                    <Button {...props} size="xs" variant="subtle" leftSection={<IconFileImport size={14} />} disabled={busy} data-testid="measure-import">
+                      Import benchmark results…
+                    </Button>
+                  )}
+                </FileButton>
+                <Text size="xs" c="dimmed">
+                  vllm bench serve --save-result or SGLang bench_serving --output-file, run with --max-concurrency against one replica
+                </Text>
+              </Group>
             </Grid.Col>
           </Grid>
         )}

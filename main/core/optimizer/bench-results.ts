@@ -1,4 +1,4 @@
-import { FoundryError } from '../../core/errors';
+import { FoundryError } from '../errors';
 
 /**
  * Reads the result files of `vllm bench serve --save-result` (one JSON object) and SGLang's `bench_serving
