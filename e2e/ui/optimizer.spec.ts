@@ -200,6 +200,7 @@ test("a deployment's measurement is set against the plan's prediction and kept w
 
   await page.reload();
   await page.getByTestId('tab-saved-runs').click();
+  await expect(page.getByTestId('saved-run-row').first().getByTestId('saved-run-measured')).toHaveText('3 measured');
   await page.getByTestId('saved-run-row').first().click();
   await expect(page.getByTestId('measurement-row')).toHaveCount(3);
   await page.getByTestId('measurement-actions').first().click();

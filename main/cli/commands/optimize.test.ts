@@ -51,7 +51,7 @@ describe('foundry optimize output', () => {
     attentionDp: true,
   };
   const result = optimize({ ...input, precision: { weights: 'fp8' }, space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] } });
-  const run: OptimizerRun = { id: 'r1', name: 'disagg', model: input.model, workload: input.workload, slo: input.slo, backend: 'vllm', createdAt: '2026-01-01T00:00:00Z', createdBy: 'tester', recommended: result.recommended, request: input, result, measurements: [] };
+  const run: OptimizerRun = { id: 'r1', name: 'disagg', model: input.model, workload: input.workload, slo: input.slo, backend: 'vllm', createdAt: '2026-01-01T00:00:00Z', createdBy: 'tester', recommended: result.recommended, measured: 0, request: input, result, measurements: [] };
 
   it('prints each rejected option with its kind code beside its reason', () => {
     const text = describeRun(run, true);

@@ -27,6 +27,8 @@ describe('measurements of deployed plans', () => {
 
     const saved = await app.core.call('optimizer:get', { runId: run.id }, app.token);
     expect(saved.measurements).toEqual([m]);
+    expect(saved.measured).toBe(1);
+    expect((await app.core.call('optimizer:runs', {}, app.token)).find((r) => r.id === run.id)!.measured).toBe(1);
     expect(app.services.audit.list()[0]).toMatchObject({ action: 'optimizer:measure', target: run.id, actor: 'ada' });
   });
 

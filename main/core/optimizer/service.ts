@@ -80,9 +80,11 @@ export interface OptimizerRunSummary {
   createdAt: string;
   createdBy: string;
   recommended: OptimizeResult['recommended'];
+  /** How many measurements of deployments are recorded against it. */
+  measured: number;
 }
 
-type SummaryRow = { id: string; name: string; model: string; request: string; created_at: string; created_by: string; recommended: string | null };
+type SummaryRow = { id: string; name: string; model: string; request: string; created_at: string; created_by: string; recommended: string | null; measured: number };
 
 export interface OptimizerRun extends OptimizerRunSummary {
   request: OptimizeInput;
@@ -128,6 +130,7 @@ export function createOptimizerService(db: Db) {
     createdAt: r.created_at,
     createdBy: r.created_by,
     recommended: r.recommended ? (JSON.parse(r.recommended) as OptimizeResult['recommended']) : null,
+    measured: r.measured,
     };
   };
 
@@ -157,13 +160,13 @@ export function createOptimizerService(db: Db) {
       db.prepare(
         'INSERT INTO optimizer_runs (id, name, model, request, result, recommended, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ).run(id, name, input.model, JSON.stringify(input), JSON.stringify(result), result.recommended ? JSON.stringify(result.recommended) : null, actor, createdAt);
-      return { id, name, model: input.model, workload: input.workload, slo: input.slo, backend: input.backend, createdAt, createdBy: actor, recommended: result.recommended, request: input, result, measurements: [] };
+      return { id, name, model: input.model, workload: input.workload, slo: input.slo, backend: input.backend, createdAt, createdBy: actor, recommended: result.recommended, measured: 0, request: input, result, measurements: [] };
     },
 
     list(limit = 50): OptimizerRunSummary[] {
       return db
         .prepare<[number], SummaryRow>(
-          'SELECT id, name, model, request, created_at, created_by, recommended FROM optimizer_runs ORDER BY created_at DESC, rowid DESC LIMIT ?',
+          'SELECT id, name, model, request, created_at, created_by, recommended, (SELECT COUNT(*) FROM optimizer_measurements m WHERE m.run_id = r.id) AS measured FROM optimizer_runs r ORDER BY created_at DESC, r.rowid DESC LIMIT ?',
         )
         .all(limit)
         .map(toSummary);
@@ -172,7 +175,8 @@ export function createOptimizerService(db: Db) {
     get(id: string): OptimizerRun {
       const row = db.prepare<[string], { id: string; name: string; model: string; request: string; result: string; recommended: string | null; created_by: string; created_at: string }>('SELECT * FROM optimizer_runs WHERE id = ?').get(id);
       if (!row) throw notFound(`Optimizer run ${id}`);
-      return { ...toSummary(row), request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult, measurements: measurements.forRun(id) };
+      const list = measurements.forRun(id);
+      return { ...toSummary({ ...row, measured: list.length }), request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult, measurements: list };
     },
 
     measure: measurements.record,

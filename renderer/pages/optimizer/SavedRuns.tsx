@@ -1,4 +1,4 @@
-import { Loader, Table, Text } from '@mantine/core';
+import { Badge, Loader, Table, Text } from '@mantine/core';
 import { IconHistory } from '@tabler/icons-react';
 import { useCallback } from 'react';
 import type { OptimizerRunSummary } from '../../../main/core/optimizer/service';
@@ -52,6 +52,11 @@ export function SavedRuns({ runs, opening, currentId, onOpen }: Props) {
               <Text size="xs" c="dimmed" data-testid="saved-run-ask" truncate>
                 {runAsk(r)}
               </Text>
+            )}
+            {r.measured > 0 && (
+              <Badge size="xs" variant="light" mt={2} data-testid="saved-run-measured" title="Measurements of deployed plans recorded against this run">
+                {r.measured} measured
+              </Badge>
             )}
           </Table.Td>
           <Table.Td>

@@ -31,6 +31,8 @@ interface OptimizerState {
   revealed(): void;
 }
 
+const withMeasurements = (run: OptimizerRun, measurements: OptimizerMeasurement[]): OptimizerRun => ({ ...run, measurements, measured: measurements.length });
+
 export const useOptimizer = create<OptimizerState>()((set) => ({
   form: defaultForm(),
   run: null,
@@ -43,8 +45,8 @@ export const useOptimizer = create<OptimizerState>()((set) => ({
   addPool: () => set((s) => ({ form: { ...s.form, pools: [...s.form.pools, newPool(s.form.pools.at(-1)?.cluster ?? 'local')] } })),
   removePool: (key) => set((s) => ({ form: { ...s.form, pools: s.form.pools.filter((p) => p.key !== key) } })),
   showRun: (run, opts) => set((s) => ({ run, selected: null, tab: 'optimize', reveal: true, form: opts?.fillForm ? { ...fromRequest(run.request), name: '' } : s.form })),
-  measured: (m) => set((s) => (s.run?.id === m.runId ? { run: { ...s.run, measurements: [...(s.run.measurements ?? []), m] } } : {})),
-  unmeasured: (m) => set((s) => (s.run?.id === m.runId ? { run: { ...s.run, measurements: (s.run.measurements ?? []).filter((x) => x.id !== m.id) } } : {})),
+  measured: (m) => set((s) => (s.run?.id === m.runId ? { run: withMeasurements(s.run, [...(s.run.measurements ?? []), m]) } : {})),
+  unmeasured: (m) => set((s) => (s.run?.id === m.runId ? { run: withMeasurements(s.run, (s.run.measurements ?? []).filter((x) => x.id !== m.id)) } : {})),
   select: (key) => set({ selected: key }),
   setTab: (tab) => set({ tab }),
   revealed: () => set({ reveal: false }),
