@@ -38,6 +38,8 @@ describe('benchmark result files', () => {
     expect(() => parseBenchResults(JSON.stringify({ ...vllm, max_concurrency: null }), 'a.json')).toThrow(/max_concurrency is not set/);
     expect(() => parseBenchResults(`${JSON.stringify(vllm)}\n${JSON.stringify({ ...vllm, mean_tpot_ms: 'fast' })}`, 'b.jsonl')).toThrow(/b\.jsonl \(result 2\): mean_tpot_ms is "fast"/);
     expect(() => parseBenchResults('{"x": 1}\nnot json', 'c.jsonl')).toThrow(/line 2 is not JSON/);
+    expect(() => parseBenchResults('[null]', 'e.json')).toThrow(/e\.json: is not a JSON object/);
+    expect(() => parseBenchResults('5\n6', 'f.jsonl')).toThrow(/f\.jsonl \(result 1\): is not a JSON object/);
     const { completed: _gone, ...noCount } = vllm;
     expect(() => parseBenchResults(JSON.stringify(noCount), 'd.json')).toThrow(/completed is missing/);
   });

@@ -51,6 +51,7 @@ function positive(o: Record<string, unknown>, key: string, where: string): numbe
 export function parseBenchResults(text: string, source: string): BenchMeasurement[] {
   return objects(text, source).map((o, i, all) => {
     const where = all.length > 1 ? `${source} (result ${i + 1})` : source;
+    if (!o || typeof o !== 'object' || Array.isArray(o)) throw bad(where, 'is not a JSON object of benchmark results.');
     if (o.max_concurrency === null || o.max_concurrency === undefined) throw bad(where, 'max_concurrency is not set: the run sent requests without a concurrency limit, so the load per replica is unknown.');
     const concurrency = positive(o, 'max_concurrency', where);
     const completed = positive(o, 'completed', where);
