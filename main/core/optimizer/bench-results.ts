@@ -1,3 +1,4 @@
+import type { PlanMeasurement } from '../../../optimizer/src/index';
 import { FoundryError } from '../errors';
 
 /**
@@ -6,15 +7,7 @@ import { FoundryError } from '../errors';
  * keys: max_concurrency, completed, total_input_tokens, total_output_tokens, mean_ttft_ms, mean_tpot_ms and
  * output_throughput.
  */
-export interface BenchMeasurement {
-  concurrency: number;
-  isl: number;
-  osl: number;
-  ttftMs: number;
-  tpotMs: number;
-  outputTokensPerSec?: number;
-  note: string;
-}
+export type BenchMeasurement = PlanMeasurement & { note: string };
 
 const bad = (source: string, what: string) =>
   new FoundryError({
