@@ -169,6 +169,15 @@ test("a deployment's measurement is set against the plan's prediction and kept w
   await section.scrollIntoViewIfNeeded();
   // The form starts on the recommended plan at its own load; what was measured must be typed.
   await expect(section.getByTestId('measure-plan')).toHaveValue(/\(recommended\)$/);
+  // Picking another plan starts the clients at that plan's own max concurrency.
+  const clients = page.locator('input[name=measureConcurrency]');
+  const recommendedSeqs = await clients.inputValue();
+  await section.getByTestId('measure-plan').click();
+  await page.getByRole('option', { name: / · 16 seqs$/ }).first().click();
+  await expect(clients).toHaveValue('16');
+  await section.getByTestId('measure-plan').click();
+  await page.getByRole('option', { name: /\(recommended\)$/ }).click();
+  await expect(clients).toHaveValue(recommendedSeqs);
   await page.getByTestId('measure-record').click();
   await expect(section.getByText('Enter the measured TTFT')).toBeVisible();
   await page.locator('input[name=measureTtft]').fill('900');

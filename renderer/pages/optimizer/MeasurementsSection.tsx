@@ -197,7 +197,7 @@ export function MeasurementsSection({ run }: { run: OptimizerRun }) {
         {canRecord && (
           <Grid gap="xs" align="flex-start">
             <Grid.Col span={4}>
-              <Select size="xs" label="Deployed plan" data={options} value={form.plan} onChange={(v) => patch({ plan: v })} searchable limit={200} nothingFoundMessage="No plan matches" error={errors.plan} data-testid="measure-plan" />
+              <Select size="xs" label="Deployed plan" data={options} value={form.plan} onChange={(v) => patch({ plan: v, concurrency: run.result.plans.find((p) => planKey(p) === v)?.maxConcurrency ?? form.concurrency })} searchable limit={200} nothingFoundMessage="No plan matches" error={errors.plan} data-testid="measure-plan" />
             </Grid.Col>
             <Grid.Col span={1}>
               <NumberInput size="xs" label="Clients" name="measureConcurrency" min={1} allowDecimal={false} hideControls value={form.concurrency} onChange={(v) => patch({ concurrency: toNum(v) })} error={errors.concurrency} />
