@@ -60,39 +60,94 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
     <Paper withBorder p="md" data-testid="optimizer-inputs">
       <Stack gap="sm">
         <Grid gap="sm" align="flex-start">
-          <Grid.Col span={5}>
-            <Select
-              label="Model"
-              placeholder="Search models"
-              data-testid="optimizer-model"
-              data={catalog.models.map((m) => ({ value: m.id, label: m.id }))}
-              value={form.model}
-              onChange={(v) => setForm({ model: v })}
-              searchable
-              filter={filterModels}
-              nothingFoundMessage="Not in the optimizer's model table"
-              description={model ? `${paramsLine(model)} · ${formatContext(model.maxContext)}` : 'Models from optimizer/data/models.json'}
-              error={errors.model}
-              renderOption={({ option }) => {
-                const m = models.get(option.value);
-                return (
-                  <div>
-                    <Text size="sm">{option.label}</Text>
-                    {m && (
-                      <Text size="xs" c="dimmed">
-                        {paramsLine(m)} · {formatContext(m.maxContext)}
-                      </Text>
-                    )}
-                  </div>
-                );
-              }}
-            />
-          </Grid.Col>
-          <Grid.Col span={2}>
-            <NumberInput label="Input tokens" description="ISL per request" name="isl" min={1} allowDecimal={false} thousandSeparator="," value={form.isl} onChange={(v) => setForm({ isl: toNum(v) })} error={errors.isl} />
-          </Grid.Col>
-          <Grid.Col span={2}>
-            <NumberInput label="Output tokens" description="OSL per request" name="osl" min={1} allowDecimal={false} thousandSeparator="," value={form.osl} onChange={(v) => setForm({ osl: toNum(v) })} error={errors.osl} />
+          {/* The engine column is tall; the other inputs fill the space beside it in three rows. */}
+          <Grid.Col span={9}>
+            <Grid gap="sm" align="flex-start">
+              <Grid.Col span={6}>
+                <Select
+                  label="Model"
+                  placeholder="Search models"
+                  data-testid="optimizer-model"
+                  data={catalog.models.map((m) => ({ value: m.id, label: m.id }))}
+                  value={form.model}
+                  onChange={(v) => setForm({ model: v })}
+                  searchable
+                  filter={filterModels}
+                  nothingFoundMessage="Not in the optimizer's model table"
+                  description={model ? `${paramsLine(model)} · ${formatContext(model.maxContext)}` : 'Models from optimizer/data/models.json'}
+                  error={errors.model}
+                  renderOption={({ option }) => {
+                    const m = models.get(option.value);
+                    return (
+                      <div>
+                        <Text size="sm">{option.label}</Text>
+                        {m && (
+                          <Text size="xs" c="dimmed">
+                            {paramsLine(m)} · {formatContext(m.maxContext)}
+                          </Text>
+                        )}
+                      </div>
+                    );
+                  }}
+                />
+              </Grid.Col>
+              <Grid.Col span={3}>
+                <NumberInput label="Input tokens" description="ISL per request" name="isl" min={1} allowDecimal={false} thousandSeparator="," value={form.isl} onChange={(v) => setForm({ isl: toNum(v) })} error={errors.isl} />
+              </Grid.Col>
+              <Grid.Col span={3}>
+                <NumberInput label="Output tokens" description="OSL per request" name="osl" min={1} allowDecimal={false} thousandSeparator="," value={form.osl} onChange={(v) => setForm({ osl: toNum(v) })} error={errors.osl} />
+              </Grid.Col>
+              <Grid.Col span={4}>
+                <Group gap={6} align="flex-start" wrap="nowrap">
+                  <NumberInput
+                    label="TTFT SLO"
+                    description="Time to first token"
+                    name="ttftMs"
+                    placeholder="none"
+                    suffix=" ms"
+                    min={1}
+                    hideControls
+                    value={form.ttftMs}
+                    onChange={(v) => setForm({ ttftMs: toNum(v) })}
+                    error={errors.ttftMs}
+                    style={{ flex: 1 }}
+                  />
+                  <SegmentedControl
+                    mt={42}
+                    size="xs"
+                    aria-label="TTFT percentile"
+                    data={[
+                      { value: 'mean', label: 'mean' },
+                      { value: 'p90', label: 'p90' },
+                    ]}
+                    value={form.ttftPercentile}
+                    onChange={(v) => setForm({ ttftPercentile: v as 'mean' | 'p90' })}
+                  />
+                </Group>
+              </Grid.Col>
+              <Grid.Col span={4}>
+                <NumberInput label="TPOT SLO" description="Per output token" name="tpotMs" placeholder="none" suffix=" ms" min={0} hideControls value={form.tpotMs} onChange={(v) => setForm({ tpotMs: toNum(v) })} error={errors.tpotMs} />
+              </Grid.Col>
+              <Grid.Col span={4}>
+                <NumberInput label="Target rate" description="Sets replicas" name="targetRps" placeholder="none" suffix=" req/s" min={0} hideControls value={form.targetRps} onChange={(v) => setForm({ targetRps: toNum(v) })} error={errors.targetRps} />
+              </Grid.Col>
+              <Grid.Col span={4}>
+                <TextInput
+                  label="Max concurrency"
+                  description="Values to plan"
+                  name="concurrency"
+                  placeholder="1, 2, 4 … 256"
+                  title="Values and ranges, e.g. 8,16,64 or 1-512. A grid too large to predict at every point is searched with NSGA-II."
+                  value={form.concurrency}
+                  onChange={(e) => setForm({ concurrency: e.currentTarget.value })}
+                  error={errors.concurrency}
+                  data-testid="optimizer-concurrency"
+                />
+              </Grid.Col>
+              <Grid.Col span={8}>
+                <TextInput label="Run name" description="Optional; saved with the run" name="runName" placeholder={model ? `${model.id} · ${form.isl}/${form.osl} tokens` : 'model · ISL/OSL tokens'} value={form.name} onChange={(e) => setForm({ name: e.currentTarget.value })} error={errors.name} />
+              </Grid.Col>
+            </Grid>
           </Grid.Col>
           <Grid.Col span={3}>
             <Input.Wrapper label="Engine" description="Selects the fitted coefficients">
@@ -143,57 +198,6 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
               onChange={(e) => setForm({ attentionDp: e.currentTarget.checked })}
               data-testid="optimizer-attention-dp"
             />
-          </Grid.Col>
-
-          <Grid.Col span={3}>
-            <Group gap={6} align="flex-start" wrap="nowrap">
-              <NumberInput
-                label="TTFT SLO"
-                description="Time to first token"
-                name="ttftMs"
-                placeholder="none"
-                suffix=" ms"
-                min={1}
-                hideControls
-                value={form.ttftMs}
-                onChange={(v) => setForm({ ttftMs: toNum(v) })}
-                error={errors.ttftMs}
-                style={{ flex: 1 }}
-              />
-              <SegmentedControl
-                mt={42}
-                size="xs"
-                aria-label="TTFT percentile"
-                data={[
-                  { value: 'mean', label: 'mean' },
-                  { value: 'p90', label: 'p90' },
-                ]}
-                value={form.ttftPercentile}
-                onChange={(v) => setForm({ ttftPercentile: v as 'mean' | 'p90' })}
-              />
-            </Group>
-          </Grid.Col>
-          <Grid.Col span={2}>
-            <NumberInput label="TPOT SLO" description="Per output token" name="tpotMs" placeholder="none" suffix=" ms" min={0} hideControls value={form.tpotMs} onChange={(v) => setForm({ tpotMs: toNum(v) })} error={errors.tpotMs} />
-          </Grid.Col>
-          <Grid.Col span={2}>
-            <NumberInput label="Target rate" description="Sets replicas" name="targetRps" placeholder="none" suffix=" req/s" min={0} hideControls value={form.targetRps} onChange={(v) => setForm({ targetRps: toNum(v) })} error={errors.targetRps} />
-          </Grid.Col>
-          <Grid.Col span={2}>
-            <TextInput
-              label="Max concurrency"
-              description="Values to plan"
-              name="concurrency"
-              placeholder="1, 2, 4 … 256"
-              title="Values and ranges, e.g. 8,16,64 or 1-512. A grid too large to predict at every point is searched with NSGA-II."
-              value={form.concurrency}
-              onChange={(e) => setForm({ concurrency: e.currentTarget.value })}
-              error={errors.concurrency}
-              data-testid="optimizer-concurrency"
-            />
-          </Grid.Col>
-          <Grid.Col span={3}>
-            <TextInput label="Run name" description="Optional; saved with the run" name="runName" placeholder={model ? `${model.id} · ${form.isl}/${form.osl} tokens` : 'model · ISL/OSL tokens'} value={form.name} onChange={(e) => setForm({ name: e.currentTarget.value })} error={errors.name} />
           </Grid.Col>
         </Grid>
 
