@@ -6,6 +6,8 @@ import { getGpu } from './gpus.js';
 import { DEFAULT_COEFFICIENTS } from './perf/coefficients.js';
 import { predict, type Prediction, type PredictRequest } from './perf/predict.js';
 import type { OptimizeRequest, Plan } from './search.js';
+import { planLayout } from './search-layouts.js';
+import { disaggRequest, replicaRequest, type Load } from './unit-request.js';
 
 /** What one replica of the deployed plan measured under a closed-loop benchmark. */
 export interface PlanMeasurement {
@@ -27,32 +29,10 @@ export interface PlanComparison {
 }
 
 /** The predict() request the search made for `plan`, at another load. */
-export function planPredictRequest(req: Pick<OptimizeRequest, 'model' | 'precision' | 'backend' | 'engineVersion' | 'memoryFraction'>, plan: Plan, load: { concurrency: number; isl: number; osl: number }): PredictRequest {
-  const arch = typeof req.model === 'string' ? getModel(req.model) : req.model;
-  const engine = { backend: req.backend, version: req.engineVersion, memoryFraction: req.memoryFraction };
+export function planPredictRequest(req: Pick<OptimizeRequest, 'model' | 'precision' | 'backend' | 'engineVersion' | 'memoryFraction'>, plan: Plan, load: Load): PredictRequest {
+  const ctx = { arch: typeof req.model === 'string' ? getModel(req.model) : req.model, precision: req.precision, backend: req.backend, engineVersion: req.engineVersion, memoryFraction: req.memoryFraction };
   const gpu = getGpu(plan.gpu);
-  if (plan.disagg) {
-    const d = plan.disagg;
-    return {
-      model: arch,
-      gpu,
-      layout: { tp: d.decodeTp },
-      disagg: { prefill: { layout: { tp: d.prefillTp }, workers: d.prefillWorkers }, decodeWorkers: d.decodeWorkers },
-      precision: req.precision,
-      workload: load,
-      engine: { ...engine, maxNumSeqs: Math.max(1, Math.ceil(load.concurrency / d.decodeWorkers)) },
-    };
-  }
-  const dp = plan.attentionDp ?? 1;
-  return {
-    model: arch,
-    gpu,
-    // search-layouts.ts: an attention-DP replica spreads its experts over the same ranks (ep = dp).
-    layout: { tp: plan.tp, pp: plan.pp, dp, ep: dp },
-    precision: req.precision,
-    workload: load,
-    engine: { ...engine, maxNumSeqs: Math.ceil(load.concurrency / dp) },
-  };
+  return plan.disagg ? disaggRequest(ctx, gpu, plan.disagg, load) : replicaRequest(ctx, gpu, planLayout(plan), load);
 }
 
 const pct = (predicted: number, measured: number) => ((predicted - measured) / measured) * 100;
@@ -64,8 +44,9 @@ export function comparePlan(req: Pick<OptimizeRequest, 'model' | 'precision' | '
   }
   const p: Prediction = predict(planPredictRequest(req, plan, { concurrency: m.concurrency, isl: m.isl, osl: m.osl }), req.coefficients ?? DEFAULT_COEFFICIENTS);
   const warnings = [...p.warnings];
-  if (p.memory.maxConcurrency * (plan.attentionDp ?? 1) < m.concurrency && !plan.disagg) {
-    warnings.push(`the plan's KV cache holds ${p.memory.maxConcurrency * (plan.attentionDp ?? 1)} sequences of ${m.isl + m.osl} tokens, fewer than the ${m.concurrency} clients measured: requests queued for memory`);
+  const held = p.memory.maxConcurrency * planLayout(plan).dp;
+  if (!plan.disagg && held < m.concurrency) {
+    warnings.push(`the plan's KV cache holds ${held} sequences of ${m.isl + m.osl} tokens, fewer than the ${m.concurrency} clients measured: requests queued for memory`);
   }
   return {
     predicted: { ttftMs: p.ttftMs, tpotMs: p.tpotMs, outputTokensPerSec: p.outputTokensPerSec },

@@ -6,6 +6,7 @@ import { memoryReport } from './memory.js';
 import { resolvePrecision } from './perf/predict.js';
 import { NO_PLAN_VIOLATION, planOutcome, type Outcome, type Pool, type Predictor, type RejectionBase, type SearchContext } from './search-outcome.js';
 import type { Rejected, RejectionKind } from './search.js';
+import { disaggRequest } from './unit-request.js';
 
 /** prefill : decode workers per unit. */
 export const DEFAULT_DISAGG_RATIOS: readonly (readonly [number, number])[] = [
@@ -63,15 +64,7 @@ export function disaggUnits(ctx: SearchContext, pools: Pool[], ratios: readonly 
 export function evaluateDisagg(ctx: SearchContext, u: DisaggUnit, conc: number, run: Predictor): Outcome {
   const { isl, osl } = ctx.workload;
   const base = { ...baseOf(u.pool, u.prefillTp, u.decodeTp), maxConcurrency: conc };
-  const p = run({
-    model: ctx.arch,
-    gpu: u.pool.gpu,
-    layout: { tp: u.decodeTp },
-    disagg: { prefill: { layout: { tp: u.prefillTp }, workers: u.prefillWorkers }, decodeWorkers: u.decodeWorkers },
-    precision: ctx.precision,
-    workload: { isl, osl, concurrency: conc },
-    engine: { maxNumSeqs: Math.max(1, Math.ceil(conc / u.decodeWorkers)), backend: ctx.backend, version: ctx.engineVersion, memoryFraction: ctx.memoryFraction },
-  });
+  const p = run(disaggRequest(ctx, u.pool.gpu, u, { isl, osl, concurrency: conc }));
   const perWorker = Math.ceil(conc / u.decodeWorkers);
   if (p.memory.maxConcurrency < perWorker) {
     const reason = `KV cache holds only ${p.memory.maxConcurrency} sequences of ${isl + osl} tokens per decode worker, ${perWorker} needed`;

@@ -19,6 +19,12 @@ export function candidateLayouts(arch: ModelArch, space: { tp: readonly number[]
   return out;
 }
 
+/** The layout a plan was predicted with: candidateLayouts' attention-DP replicas spread the experts over their ranks. */
+export function planLayout(p: { tp: number; pp: number; attentionDp?: number }): Layout {
+  const dp = p.attentionDp ?? 1;
+  return { tp: p.tp, pp: p.pp, dp, ep: dp };
+}
+
 /** Why `l` cannot run on a pool of `count` GPUs, or null. */
 export function layoutRejection(arch: ModelArch, gpu: GpuSpec, count: number, l: Layout): { kind: LayoutRejectionKind; reason: string } | null {
   const n = gpusPerReplica(l);

@@ -7,6 +7,7 @@ import { resolvePrecision } from './perf/predict.js';
 import { NO_PLAN_VIOLATION, planOutcome, type Outcome, type Pool, type Predictor, type RejectionBase, type SearchContext } from './search-outcome.js';
 import type { Rejected } from './search.js';
 import { candidateLayouts, layoutRejection } from './search-layouts.js';
+import { replicaRequest } from './unit-request.js';
 
 export interface ReplicaUnit {
   pool: Pool;
@@ -48,7 +49,7 @@ export function evaluateReplica(ctx: SearchContext, u: ReplicaUnit, conc: number
   const { pool, layout: l } = u;
   const base = { ...baseOf(pool, l), maxConcurrency: conc };
   const p = run(
-    { model: ctx.arch, gpu: pool.gpu, layout: l, precision: ctx.precision, workload: { isl, osl, concurrency: conc }, engine: { maxNumSeqs: Math.ceil(conc / l.dp), backend: ctx.backend, version: ctx.engineVersion, memoryFraction: ctx.memoryFraction } },
+    replicaRequest(ctx, pool.gpu, l, { isl, osl, concurrency: conc }),
     // Clusters with the same GPU type share predictions; only the price differs.
     `${pool.gpu.id}/${l.tp}/${l.pp}/${l.dp}/${conc}`,
   );
