@@ -84,13 +84,14 @@ const fromRow = (r: MeasurementRow): OptimizerMeasurement => ({
 });
 
 export function createMeasurements(db: Db) {
-  const load = (runId: string) => db.prepare<[string], { request: string; result: string }>('SELECT request, result FROM optimizer_runs WHERE id = ?').get(runId);
+  /** The run's request and plans, parsed once per call: a fine-grid run's result is megabytes of JSON. */
+  const loadRun = (runId: string): { request: OptimizeInput; result: OptimizeResult } => {
+    const row = db.prepare<[string], { request: string; result: string }>('SELECT request, result FROM optimizer_runs WHERE id = ?').get(runId);
+    if (!row) throw notFound(`Optimizer run ${runId}`);
+    return { request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult };
+  };
 
-  const record = (input: MeasurementInput, actor: string): OptimizerMeasurement => {
-    const run = load(input.runId);
-    if (!run) throw notFound(`Optimizer run ${input.runId}`);
-    const request = JSON.parse(run.request) as OptimizeInput;
-    const result = JSON.parse(run.result) as OptimizeResult;
+  const recordAgainst = ({ request, result }: ReturnType<typeof loadRun>, input: MeasurementInput, actor: string): OptimizerMeasurement => {
     const planIndex = input.planIndex ?? recommendedIndex(result);
     const plan = result.plans[planIndex];
     if (!plan) throw invalid(`planIndex ${planIndex}: the run has ${result.plans.length} plans (0 to ${result.plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
@@ -112,7 +113,7 @@ export function createMeasurements(db: Db) {
   };
 
   return {
-    record,
+    record: (input: MeasurementInput, actor: string): OptimizerMeasurement => recordAgainst(loadRun(input.runId), input, actor),
 
     /** Every run in every file, or nothing: files are parsed and each measurement checked before any is stored. */
     importResults(input: MeasurementImport, actor: string): OptimizerMeasurement[] {
@@ -122,7 +123,8 @@ export function createMeasurements(db: Db) {
         if (!checked.success) throw invalid(`${m.note}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         return checked.data;
       });
-      return db.transaction(() => inputs.map((m) => record(m, actor)))();
+      const run = loadRun(input.runId);
+      return db.transaction(() => inputs.map((m) => recordAgainst(run, m, actor)))();
     },
 
     /** Oldest first: the order they were taken in. */
