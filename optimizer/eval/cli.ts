@@ -1,9 +1,10 @@
-// `npm run optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction]`
+// `npm run optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction] [--calibrate]`
 // Scores the optimizer on anyone's benchmark export (columns of optimizer/data/measured-ttft-tpot.csv).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../src/measured.js';
 import { DEFAULT_COEFFICIENTS, parseCoefficients } from '../src/perf/coefficients.js';
 import { metricStats, predictCases, prepareRows, type ErrorStats, type RowResult } from './evaluate.js';
+import { calibrationStudy } from './calibrate.js';
 import { holdout, type HoldoutBy } from './holdout.js';
 
 export interface CliOptions {
@@ -13,6 +14,8 @@ export interface CliOptions {
   coefficients?: string;
   /** Physics only: no learned correction (hold-out then needs no Python). */
   noCorrection?: boolean;
+  /** Also score the predictions once measurements of the same deployment calibrate them (eval/calibrate.ts). */
+  calibrate?: boolean;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -28,13 +31,14 @@ export function parseArgs(argv: string[]): CliOptions {
     else if (a === '--out') o.out = v();
     else if (a === '--coefficients') o.coefficients = v();
     else if (a === '--no-correction') o.noCorrection = true;
+    else if (a === '--calibrate') o.calibrate = true;
     else if (a === '--holdout') {
       const h = v();
       if (h !== 'model' && h !== 'gpu') throw new Error(`--holdout must be model or gpu, got ${h}`);
       o.holdout = h;
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (!o.csv) throw new Error('usage: optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction]');
+  if (!o.csv) throw new Error('usage: optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction] [--calibrate]');
   return o as CliOptions;
 }
 
@@ -70,6 +74,14 @@ export function runEval(o: CliOptions): { text: string; results: RowResult[]; un
     // A --coefficients file gets no correction: the shipped one was trained on the shipped coefficients' residuals.
     results = predictCases(split.cases, coeffs, o.noCorrection || o.coefficients ? null : undefined);
     out.push(formatStats(o.noCorrection || o.coefficients ? 'coefficients, physics only' : 'shipped coefficients + learned correction', metricStats(results)));
+  }
+  if (o.calibrate) {
+    const what = o.holdout ? `the leave-one-${o.holdout}-out predictions above${o.noCorrection ? '' : ' (physics + correction)'}` : 'the predictions above';
+    out.push(`calibrated with measurements of the same deployment (${what}); each scores rows that did not calibrate themselves`);
+    for (const s of calibrationStudy(split.cases, results)) {
+      out.push(formatStats(`  ${s.protocol} (${s.groups} ${s.protocol === 'other prompt lengths' ? 'deployments' : 'series'}): calibrated`, s.stats));
+      out.push(formatStats(`  the same rows uncalibrated`, s.uncalibrated));
+    }
   }
   if (split.unsupported.length) {
     const reasons = new Map<string, number>();

@@ -29,4 +29,6 @@ export { dominates, paretoFront } from './pareto.js';
 export { layoutLabel } from './search-layouts.js';
 export { ENGINES, engineLabel, type Engine } from './engines.js';
 export type { PlanComparison, PlanMeasurement } from './plan-check.js';
-export { comparePlan } from './plan-check.js';
+export { comparePlan, planCalibrationPoint } from './plan-check.js';
+export type { CalibrationApplied, CalibrationPoint } from './calibration.js';
+export { applyCalibration, calibrated, calibrationFor, calibrationPoint, deploymentKey } from './calibration.js';

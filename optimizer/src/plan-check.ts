@@ -1,6 +1,7 @@
 // A plan's prediction set against what its deployment measured: the same predict() request the search made for the
 // plan, re-run at the concurrency and prompt lengths the measurement was taken at (a benchmark rarely runs at exactly
 // the plan's max_num_seqs), so predicted and measured describe the same load.
+import { calibrated, calibrationPoint, type CalibrationPoint } from './calibration.js';
 import { getModel } from './models.js';
 import { getGpu } from './gpus.js';
 import { DEFAULT_COEFFICIENTS } from './perf/coefficients.js';
@@ -37,12 +38,22 @@ export function planPredictRequest(req: Pick<OptimizeRequest, 'model' | 'precisi
 
 const pct = (predicted: number, measured: number) => ((predicted - measured) / measured) * 100;
 
-/** Predicts `plan` at the measurement's load and says how far off it is, metric by metric. */
-export function comparePlan(req: Pick<OptimizeRequest, 'model' | 'precision' | 'backend' | 'engineVersion' | 'memoryFraction' | 'coefficients'>, plan: Plan, m: PlanMeasurement): PlanComparison {
+type PlanRequest = Pick<OptimizeRequest, 'model' | 'precision' | 'backend' | 'engineVersion' | 'memoryFraction' | 'coefficients' | 'calibration'>;
+
+function checkMeasurement(m: PlanMeasurement): void {
   for (const [name, v] of [['concurrency', m.concurrency], ['isl', m.isl], ['osl', m.osl], ['ttftMs', m.ttftMs], ['tpotMs', m.tpotMs]] as const) {
     if (!(Number.isFinite(v) && v > 0)) throw new Error(`${name} must be a positive number (got ${v})`);
   }
-  const p: Prediction = predict(planPredictRequest(req, plan, { concurrency: m.concurrency, isl: m.isl, osl: m.osl }), req.coefficients ?? DEFAULT_COEFFICIENTS);
+}
+
+/**
+ * Predicts `plan` at the measurement's load and says how far off it is, metric by metric. A run that was calibrated
+ * (`req.calibration`) is compared as it predicted, calibration included.
+ */
+export function comparePlan(req: PlanRequest, plan: Plan, m: PlanMeasurement): PlanComparison {
+  checkMeasurement(m);
+  const pr = planPredictRequest(req, plan, { concurrency: m.concurrency, isl: m.isl, osl: m.osl });
+  const p: Prediction = calibrated(predict(pr, req.coefficients ?? DEFAULT_COEFFICIENTS), pr, req.calibration);
   const warnings = [...p.warnings];
   const held = p.memory.maxConcurrency * planLayout(plan).dp;
   if (!plan.disagg && held < m.concurrency) {
@@ -57,4 +68,11 @@ export function comparePlan(req: Pick<OptimizeRequest, 'model' | 'precision' | '
     },
     warnings,
   };
+}
+
+/** The calibration point a measurement of `plan` gives: against the plan's prediction at that load, uncalibrated. */
+export function planCalibrationPoint(req: PlanRequest, plan: Plan, m: PlanMeasurement, source?: string): CalibrationPoint {
+  checkMeasurement(m);
+  const pr = planPredictRequest(req, plan, { concurrency: m.concurrency, isl: m.isl, osl: m.osl });
+  return calibrationPoint(pr, predict(pr, req.coefficients ?? DEFAULT_COEFFICIENTS), m, source);
 }

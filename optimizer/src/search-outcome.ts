@@ -4,6 +4,7 @@ import type { ModelArch } from './arch.js';
 import type { GpuSpec } from './gpus.js';
 import type { Objective } from './pareto.js';
 import type { Coefficients } from './perf/coefficients.js';
+import type { CalibrationPoint } from './calibration.js';
 import type { Prediction, PredictRequest } from './perf/predict.js';
 import type { Precision } from './quant.js';
 import type { ClusterSpec, Plan, Rejected, RejectionKind, Slo } from './search.js';
@@ -18,6 +19,8 @@ export interface SearchContext {
   engineVersion?: string;
   memoryFraction?: number;
   coeffs: Coefficients;
+  /** Measured deployments that calibrate the predictions of their own plans (calibration.ts). */
+  calibration?: readonly CalibrationPoint[];
   space: { tp: number[]; pp: number[]; concurrency: number[]; attentionDp?: boolean };
   /** Prefill:decode worker ratios of the disaggregated units; none: no disaggregated units. */
   disaggRatios: readonly (readonly [number, number])[] | null;
@@ -92,7 +95,7 @@ export function planOutcome(p: Prediction, pool: Pool, ctx: SearchContext, conc:
     totalGpus,
     costPerHour: totalGpus * pool.price,
     costPerMillionOutputTokens: ((n * pool.price) / (p.outputTokensPerSec * 3600)) * 1e6,
-    prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, warnings: p.warnings },
+    prediction: { ttftMs: p.ttftMs, ttftP90Ms: p.ttftP90Ms, tpotMs: p.tpotMs, e2eMs: p.e2eMs, outputTokensPerSec: p.outputTokensPerSec, requestsPerSec: p.requestsPerSec, breakdown: p.breakdown, correction: p.correction, ...(p.calibration ? { calibration: p.calibration } : {}), warnings: p.warnings },
     memory: p.memory,
     meetsSlo: violation === undefined,
     fitsCluster: totalGpus <= pool.count,

@@ -4,6 +4,7 @@
 // pools) is searched with NSGA-II under that budget, and the result says which was done.
 import { engineUnsupportedReason } from './engines.js';
 import { getGpu } from './gpus.js';
+import { calibrated } from './calibration.js';
 import { nsga2 } from './nsga2.js';
 import { predict, type Prediction } from './perf/predict.js';
 import { disaggUnits, evaluateDisagg } from './search-disagg.js';
@@ -43,7 +44,7 @@ export function searchSpace(ctx: SearchContext, plans: Plan[], rejected: Rejecte
     const hit = key === undefined ? undefined : cache.get(key);
     if (hit) return hit;
     predicted++;
-    const p = predict(req, ctx.coeffs);
+    const p = calibrated(predict(req, ctx.coeffs), req, ctx.calibration);
     if (key !== undefined) cache.set(key, p);
     return p;
   };

@@ -10,6 +10,7 @@ import { getModel } from './models.js';
 import { paretoFront, type Objective } from './pareto.js';
 import { DEFAULT_COEFFICIENTS, type Coefficients } from './perf/coefficients.js';
 import type { Prediction } from './perf/predict.js';
+import type { CalibrationPoint } from './calibration.js';
 import type { Precision } from './quant.js';
 import { DEFAULT_DISAGG_RATIOS } from './search-disagg.js';
 import { searchSpace, type SearchMethod } from './search-space.js';
@@ -48,6 +49,11 @@ export interface OptimizeRequest {
   /** Also consider disaggregated prefill/decode units (prefill:decode worker ratios from the space). */
   disaggregated?: boolean;
   coefficients?: Coefficients;
+  /**
+   * Measurements of deployments (calibration.ts): each calibrates the predictions of plans with its deployment
+   * (model, GPU, precision, engine, layout); plans of deployments never measured are predicted as they are.
+   */
+  calibration?: CalibrationPoint[];
 }
 
 /** A disaggregated plan's two pools; a "replica" is then one unit of prefill + decode workers. */
@@ -80,7 +86,7 @@ export interface Plan {
   costPerMillionOutputTokens: number;
   /** Whether the cluster has the replicas × GPUs this plan needs. */
   fitsCluster: boolean;
-  prediction: Pick<Prediction, 'ttftMs' | 'ttftP90Ms' | 'tpotMs' | 'e2eMs' | 'outputTokensPerSec' | 'requestsPerSec' | 'breakdown' | 'correction' | 'warnings'>;
+  prediction: Pick<Prediction, 'ttftMs' | 'ttftP90Ms' | 'tpotMs' | 'e2eMs' | 'outputTokensPerSec' | 'requestsPerSec' | 'breakdown' | 'correction' | 'calibration' | 'warnings'>;
   /** Memory of one GPU of a replica at max_model_len: weights, activations, reserve, KV budget, sequences that fit. */
   memory: MemoryReport;
   meetsSlo: boolean;
@@ -132,6 +138,8 @@ export interface OptimizeResult {
   search: SearchMethod;
   /** The library's measured error on held-out models and GPUs: how far to trust these predictions. */
   accuracy: MeasuredAccuracy;
+  /** With `calibration` points: how many were given, and how many plans they calibrated. */
+  calibration?: { points: number; plans: number };
 }
 
 const DEFAULT_SPACE = { tp: [1, 2, 4, 8], pp: [1, 2, 4], concurrency: [1, 2, 4, 8, 16, 32, 64, 128, 256], maxPredictions: 2000 };
@@ -163,6 +171,7 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
       engineVersion: req.engineVersion,
       memoryFraction: req.memoryFraction,
       coeffs,
+      calibration: req.calibration,
       space,
       disaggRatios: req.disaggregated ? (space.prefillDecodeRatios ?? DEFAULT_DISAGG_RATIOS) : null,
       maxPredictions: space.maxPredictions,
@@ -193,5 +202,6 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     evaluated: search.predicted,
     search,
     accuracy: MEASURED_ACCURACY,
+    ...(req.calibration ? { calibration: { points: req.calibration.length, plans: plans.filter((p) => p.prediction.calibration).length } } : {}),
   };
 }

@@ -17,6 +17,7 @@ import { kvHeldContext, prefillWaves } from '../engines.js';
 import { DEFAULT_CORRECTION } from '../correction/default.js';
 import { correctionFeatures } from '../correction/features.js';
 import { correctionFactors, type Correction } from '../correction/model.js';
+import type { CalibrationApplied } from '../calibration.js';
 
 export interface EngineOptions extends MemoryOptions {
   /** Requests each client sends; default from the coefficients (what the fit assumed). */
@@ -53,8 +54,11 @@ export interface PredictRequest {
   engine?: EngineOptions;
 }
 
-/** Milliseconds per physics term, plus `correction`: what the learned correction added (negative: removed). */
-export type Breakdown = Record<FeatureName | 'correction', number>;
+/**
+ * Milliseconds per physics term, plus `correction`: what the learned correction added (negative: removed), and
+ * `calibration`: what the deployment's own measurements added, when they calibrated the prediction.
+ */
+export type Breakdown = Record<FeatureName | 'correction', number> & { calibration?: number };
 
 export interface Prediction {
   ttftMs: number;
@@ -72,6 +76,8 @@ export interface Prediction {
   sim: { steps: number; requests: number; peakRunning: number; concurrencyPerRank: number };
   /** Factors the learned correction applied to the physics' TTFT and TPOT; null when none was applied. */
   correction: { ttftFactor: number; tpotFactor: number } | null;
+  /** What measurements of the same deployment did to TTFT and TPOT (calibration.ts); absent when none did. */
+  calibration?: CalibrationApplied;
   /** Disaggregated serving: each pool's GPUs and memory, the KV hand-off, and which pool limits throughput. */
   disagg: DisaggPrediction | null;
   warnings: string[];
