@@ -37,6 +37,7 @@ export const CHANNEL_NAMES = [
   'system:info',
   'optimizer:catalog',
   'optimizer:run',
+  'optimizer:calibration',
   'optimizer:runs',
   'optimizer:get',
   'optimizer:measure',

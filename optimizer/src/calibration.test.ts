@@ -38,7 +38,7 @@ describe('calibrating predictions with what a deployment measured', () => {
     // One point: the same factor at every other load of that deployment.
     for (const conc of [16, 64]) expect(find(result.plans, 4, conc).prediction.ttftMs).toBeCloseTo(find(plain, 4, conc).prediction.ttftMs * 1.5, 6);
     for (const conc of [16, 32, 64]) expect(find(result.plans, 2, conc).prediction).toEqual(find(plain, 2, conc).prediction);
-    expect(result.calibration).toEqual({ points: 1, plans: 3 });
+    expect(result.calibration).toEqual({ points: [point], plans: 3 });
     expect(optimize(req).calibration).toBeUndefined();
   });
 

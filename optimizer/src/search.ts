@@ -138,8 +138,8 @@ export interface OptimizeResult {
   search: SearchMethod;
   /** The library's measured error on held-out models and GPUs: how far to trust these predictions. */
   accuracy: MeasuredAccuracy;
-  /** With `calibration` points: how many were given, and how many plans they calibrated. */
-  calibration?: { points: number; plans: number };
+  /** With `calibration`: the points given (so a saved result says what calibrated it), and how many plans they moved. */
+  calibration?: { points: CalibrationPoint[]; plans: number };
 }
 
 const DEFAULT_SPACE = { tp: [1, 2, 4, 8], pp: [1, 2, 4], concurrency: [1, 2, 4, 8, 16, 32, 64, 128, 256], maxPredictions: 2000 };
@@ -202,6 +202,6 @@ export function optimize(req: OptimizeRequest): OptimizeResult {
     evaluated: search.predicted,
     search,
     accuracy: MEASURED_ACCURACY,
-    ...(req.calibration ? { calibration: { points: req.calibration.length, plans: plans.filter((p) => p.prediction.calibration).length } } : {}),
+    ...(req.calibration ? { calibration: { points: req.calibration, plans: plans.filter((p) => p.prediction.calibration).length } } : {}),
   };
 }

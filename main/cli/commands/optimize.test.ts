@@ -49,6 +49,7 @@ describe('foundry optimize output', () => {
     backend: 'vllm' as const,
     disaggregated: true,
     attentionDp: true,
+    calibrate: false,
   };
   const result = optimize({ ...input, precision: { weights: 'fp8' }, space: { tp: [1, 2, 4, 8], pp: [1], concurrency: [8, 64] } });
   const run: OptimizerRun = { id: 'r1', name: 'disagg', model: input.model, workload: input.workload, slo: input.slo, backend: 'vllm', createdAt: '2026-01-01T00:00:00Z', createdBy: 'tester', recommended: result.recommended, measured: 0, request: input, result, measurements: [] };
@@ -153,6 +154,19 @@ describe('foundry optimize --no-attention-dp', () => {
     expect(recorded.map((m) => [m.measured.concurrency, m.measured.isl, m.measured.osl, m.measured.outputTokensPerSec])).toEqual([[8, 1024, 256, 320], [16, 1024, 256, 640], [32, 1024, 256, 1280]]);
     expect(recorded[1]!.note).toBe('vllm bench, 160 requests (sweep.jsonl)');
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('calibrates a run with the measurements recorded for the model, and says what they did', () => {
+    const args = ['optimize', '-m', 'qwen3-32b', '-g', 'lab=h100_sxm:8', '--concurrency', '16,64'];
+    expect(foundry([...args, '--calibrate']).out).toContain('Calibrated: no measurements of this model on this engine are recorded yet');
+    const run = JSON.parse(foundry([...args, '--json']).out) as OptimizerRun;
+    const plan = run.recommended!;
+    expect(foundry(['optimize-measure', run.id, '--concurrency', String(plan.maxConcurrency), '--ttft', String(plan.prediction.ttftMs * 1.25), '--tpot', String(plan.prediction.tpotMs)]).code).toBe(0);
+    const text = foundry([...args, '--calibrate']).out;
+    expect(text).toMatch(/Calibrated with 1 measurement\(s\) of 1 deployment\(s\): \d+ plan\(s\) predicted at the measured level/);
+    expect(text).toContain("The recommended plan's deployment was measured: TTFT ×1.25, TPOT ×1.00 (1 point(s), same prompt lengths).");
+    expect(text).toMatch(/TTFT [\d,]+ ms = roofline .*, calibration \+[\d,]+/);
+    expect(foundry(args).out).not.toContain('Calibrated');
   });
 
   it('searches a fine concurrency grid with NSGA-II and says so', () => {

@@ -79,6 +79,17 @@ export function parseConcurrency(value: string): number[] {
   return out;
 }
 
+/** What calibrated the run, and what it did to the recommended plan. */
+export function calibrationLines(run: OptimizerRun): string[] {
+  const c = run.result.calibration;
+  if (!c || c.points.length === 0) return run.request.calibrate ? ['Calibrated: no measurements of this model on this engine are recorded yet (optimize-measure records them).'] : [];
+  const deployments = new Set(c.points.map((p) => p.deployment)).size;
+  const lines = [`Calibrated with ${c.points.length} measurement(s) of ${deployments} deployment(s): ${c.plans} plan(s) predicted at the measured level, the others as the optimizer predicts them.`];
+  const r = run.result.recommended?.prediction.calibration;
+  if (r) lines.push(`The recommended plan's deployment was measured: TTFT ×${r.ttftFactor.toFixed(2)}, TPOT ×${r.tpotFactor.toFixed(2)} (${r.points} point(s), ${r.basis}).`);
+  return lines;
+}
+
 /** Where the recommended plan's time goes, term by term, and its memory: what the page's breakdown shows. */
 export function breakdownLines(plan: Plan): string[] {
   const { breakdown, ttftMs, tpotMs } = plan.prediction;
@@ -86,8 +97,8 @@ export function breakdownLines(plan: Plan): string[] {
   const sum = (what: 'ttft' | 'tpot', total: number, digits: number) => {
     const b = breakdown[what];
     const terms = FEATURE_NAMES.filter((t) => Math.abs(b[t]) >= 0.05).map((t) => `${t} ${fmt(b[t], digits)}`);
-    const correction = b.correction ? `, learned correction ${b.correction > 0 ? '+' : '−'}${fmt(Math.abs(b.correction), digits)}` : '';
-    return `${what.toUpperCase()} ${fmt(total, digits)} ms = ${terms.join(' + ')}${correction}`;
+    const signed = (label: string, ms: number | undefined) => (ms ? `, ${label} ${ms > 0 ? '+' : '−'}${fmt(Math.abs(ms), digits)}` : '');
+    return `${what.toUpperCase()} ${fmt(total, digits)} ms = ${terms.join(' + ')}${signed('learned correction', b.correction)}${signed('calibration', b.calibration)}`;
   };
   const out = breakdown ? [sum('ttft', ttftMs, 0), sum('tpot', tpotMs, 1)] : [];
   const m = plan.memory;
@@ -103,7 +114,7 @@ export function describeRun(run: OptimizerRun, showRejected: boolean): string {
   const { backend, engineVersion } = run.request;
   const engine = `${backend} ${engineVersion ?? `${NEWEST_ENGINE_RELEASES[backend] ?? 'newest'} (newest known)`}`;
   const how = result.search?.method === 'nsga2' ? `NSGA-II: ${result.evaluated} of ${result.search.candidates} layout × concurrency points predicted` : `${result.evaluated} layouts evaluated`;
-  const lines = [`Run ${run.id}: ${run.name} (${how}, ${engine})`, ''];
+  const lines = [`Run ${run.id}: ${run.name} (${how}, ${engine})`, ...calibrationLines(run), ''];
   if (result.recommended) {
     lines.push('Recommended:', table([planRow(result.recommended)], [...PLAN_COLUMNS]));
     const d = result.recommended.disagg;
@@ -143,9 +154,10 @@ export function registerOptimize(program: Command): void {
     .option('--no-attention-dp', 'for an MoE model, plan tensor-parallel layouts only (no attention DP with expert parallelism)')
     .option('--concurrency <list>', 'max concurrency values to plan: 1-256, 8,16,64 … (default 1,2,4 … 256; a grid too large to predict at every point is searched with NSGA-II)')
     .option('--memory-fraction <f>', "the engine's memory knob: vLLM gpu_memory_utilization, SGLang mem_fraction_static, TensorRT-LLM free_gpu_memory_fraction (default: the engine's own)")
+    .option('--calibrate', 'calibrate with the measurements recorded for this model and engine (optimize-measure): plans of a measured deployment are predicted at the measured level')
     .option('--show-rejected', 'list every rejected option with its kind and reason')
     .action(
-      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; attentionDp: boolean; concurrency?: string; memoryFraction?: string; showRejected?: boolean }) => {
+      action(program, async (ctx, opts: { model: string; gpus: string[]; isl: string; osl: string; slo?: string; backend: 'vllm' | 'sglang' | 'trtllm'; engineVersion?: string; name?: string; disagg?: boolean; attentionDp: boolean; concurrency?: string; memoryFraction?: string; calibrate?: boolean; showRejected?: boolean }) => {
         if (opts.gpus.length === 0) throw new FoundryError({ code: 'INVALID_INPUT', message: 'Name the GPUs to plan for with --gpus.', hint: 'Example: --gpus eks-prod=h100_sxm:16' });
         const run = await ctx.call('optimizer:run', {
           name: opts.name,
@@ -159,6 +171,7 @@ export function registerOptimize(program: Command): void {
           attentionDp: opts.attentionDp,
           ...(opts.concurrency ? { concurrency: parseConcurrency(opts.concurrency) } : {}),
           ...(opts.memoryFraction !== undefined ? { memoryFraction: Number(opts.memoryFraction) } : {}),
+          calibrate: Boolean(opts.calibrate),
         });
         print(ctx.json, run, () => describeRun(run, Boolean(opts.showRejected)));
       }),

@@ -18,6 +18,13 @@ export const OPTIMIZER_CHANNELS = {
     mutates: true,
     summary: 'Predict every layout, return the Pareto front and the plan for the SLOs; the run is saved.',
   }),
+  'optimizer:calibration': channel({
+    input: z.object({ model: z.string().min(1).max(200), backend: OptimizeInputSchema.shape.backend }).strict(),
+    output: returns<{ measurements: number; deployments: number }>(),
+    access: 'model:view',
+    mutates: false,
+    summary: 'How many recorded measurements (of how many deployments) a calibrated run of this model on this engine would use.',
+  }),
   'optimizer:runs': channel({
     input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict(),
     output: returns<OptimizerRunSummary[]>(),

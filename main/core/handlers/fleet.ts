@@ -4,7 +4,7 @@ import { clusterGatewayConfig, sharedGatewayConfig } from '../gateway/sync-objec
 import { limitsStoreSecret } from '../clusters/limits-store';
 import { layoutLabel } from '../../../optimizer/src/index';
 
-type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measure-import' | 'optimizer:measurement-delete' | 'gateway:config'>;
+type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:calibration' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measure-import' | 'optimizer:measurement-delete' | 'gateway:config'>;
 
 export const fleetHandlers: FleetHandlers = {
   'optimizer:catalog': { run: ({ core }) => core.optimizer.catalog() },
@@ -15,10 +15,12 @@ export const fleetHandlers: FleetHandlers = {
       details: {
         model: input.model,
         clusters: input.clusters.map((c) => c.name),
+        ...(run.result.calibration ? { calibratedBy: run.result.calibration.points.map((p) => p.source) } : {}),
         recommended: run.recommended ? `${run.recommended.cluster}/${run.recommended.gpu} ${layoutLabel(run.recommended)} ×${run.recommended.replicas}` : null,
       },
     }),
   },
+  'optimizer:calibration': { run: ({ core }, input) => core.optimizer.calibration(input.model, input.backend) },
   'optimizer:runs': { run: ({ core }, input) => core.optimizer.list(input.limit) },
   'optimizer:get': { run: ({ core }, input) => core.optimizer.get(input.runId) },
   'optimizer:measure': {

@@ -99,7 +99,8 @@ export function createMeasurements(db: Db) {
     let comparison;
     try {
       comparison = comparePlan(
-        { model: request.model, backend: request.backend, engineVersion: request.engineVersion, memoryFraction: request.memoryFraction },
+        // A calibrated run is compared as it predicted: with the points that calibrated it.
+        { model: request.model, backend: request.backend, engineVersion: request.engineVersion, memoryFraction: request.memoryFraction, calibration: result.calibration?.points },
         plan,
         { ...measured, outputTokensPerSec: input.outputTokensPerSec },
       );

@@ -4,6 +4,7 @@ import { FoundryError, invalid, notFound } from '../errors';
 import type { Db } from '../store/db';
 import { nowIso } from '../store/db';
 import { newId } from '../access/tokens';
+import { calibrationSource } from './calibration';
 import { createMeasurements, type OptimizerMeasurement } from './measurements';
 
 /**
@@ -64,6 +65,11 @@ export const OptimizeInputSchema = z
       .max(4096, 'give at most 4,096 concurrency values')
       .transform((v) => [...new Set(v)].sort((a, b) => a - b))
       .optional(),
+    /**
+     * Calibrate with every measurement recorded for this model on this engine: plans of a measured deployment (same
+     * GPU, layout, release) are predicted at the measured level; the others as the optimizer predicts them.
+     */
+    calibrate: z.boolean().default(false),
   })
   .strict();
 
@@ -148,9 +154,10 @@ export function createOptimizerService(db: Db) {
 
     run(input: OptimizeInput, actor: string): OptimizerRun {
       check(input);
+      const calibration = input.calibrate ? calibrationSource(db, input.model, input.backend).points : undefined;
       let result: OptimizeResult;
       try {
-        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, memoryFraction: input.memoryFraction, disaggregated: input.disaggregated, space: { attentionDp: input.attentionDp, ...(input.concurrency ? { concurrency: input.concurrency } : {}) } });
+        result = optimize({ model: input.model, clusters: input.clusters, workload: input.workload, slo: input.slo, backend: input.backend, engineVersion: input.engineVersion, memoryFraction: input.memoryFraction, disaggregated: input.disaggregated, space: { attentionDp: input.attentionDp, ...(input.concurrency ? { concurrency: input.concurrency } : {}) }, calibration });
       } catch (cause) {
         throw new FoundryError({ code: 'INTERNAL', message: 'The optimizer failed on this request.', hint: 'Try another model or GPU; report it if it persists.', cause });
       }
@@ -177,6 +184,12 @@ export function createOptimizerService(db: Db) {
       if (!row) throw notFound(`Optimizer run ${id}`);
       const list = measurements.forRun(id);
       return { ...toSummary({ ...row, measured: list.length }), request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult, measurements: list };
+    },
+
+    /** What `calibrate` would use for a model on an engine: the page says it before a run. */
+    calibration(model: string, backend: OptimizeInput['backend']): { measurements: number; deployments: number } {
+      const source = calibrationSource(db, model, backend);
+      return { measurements: source.points.length, deployments: source.deployments };
     },
 
     measure: measurements.record,

@@ -36,6 +36,8 @@ export interface OptimizerForm {
   memoryFraction: Num;
   /** Max concurrency values to plan, as typed (`1-256`, `8,16,64`); blank: the optimizer's default grid. */
   concurrency: string;
+  /** Calibrate with the measurements recorded for this model and engine. */
+  calibrate: boolean;
   ttftMs: Num;
   ttftPercentile: 'mean' | 'p90';
   tpotMs: Num;
@@ -54,7 +56,7 @@ export function newPool(cluster = 'local'): PoolRow {
 }
 
 export function defaultForm(): OptimizerForm {
-  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, attentionDp: true, memoryFraction: '', concurrency: '', ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
+  return { name: '', model: null, isl: 1024, osl: 256, backend: 'vllm', engineVersion: '', disaggregated: false, attentionDp: true, memoryFraction: '', concurrency: '', calibrate: false, ttftMs: '', ttftPercentile: 'mean', tpotMs: '', targetRps: '', pools: [newPool()] };
 }
 
 /** NumberInput hands back strings while a value is half typed; only finite numbers count. */
@@ -153,6 +155,7 @@ export function toRequest(form: OptimizerForm): RunInput {
     attentionDp: form.attentionDp,
     ...(form.memoryFraction === '' ? {} : { memoryFraction: form.memoryFraction }),
     ...concurrencyField(form.concurrency),
+    calibrate: form.calibrate,
   };
 }
 
@@ -163,7 +166,7 @@ function concurrencyField(text: string): Pick<RunInput, 'concurrency'> {
 }
 
 /** Fills the form from a saved run, so it can be changed and run again. */
-export function fromRequest(req: Omit<OptimizeInput, 'disaggregated' | 'attentionDp'> & { disaggregated?: boolean; attentionDp?: boolean }): OptimizerForm {
+export function fromRequest(req: Omit<OptimizeInput, 'disaggregated' | 'attentionDp' | 'calibrate'> & { disaggregated?: boolean; attentionDp?: boolean; calibrate?: boolean }): OptimizerForm {
   return {
     name: '',
     model: req.model,
@@ -176,6 +179,8 @@ export function fromRequest(req: Omit<OptimizeInput, 'disaggregated' | 'attentio
     attentionDp: req.attentionDp ?? true,
     memoryFraction: req.memoryFraction ?? '',
     concurrency: req.concurrency ? formatConcurrency(req.concurrency) : '',
+    // Runs saved before calibration was offered lack the field.
+    calibrate: req.calibrate ?? false,
     ttftMs: req.slo.ttftMs ?? '',
     ttftPercentile: req.slo.ttftPercentile ?? 'mean',
     tpotMs: req.slo.tpotMs ?? '',
