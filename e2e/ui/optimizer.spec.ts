@@ -218,6 +218,28 @@ test("a deployment's measurement is set against the plan's prediction and kept w
   await expect(page.getByTestId('measurement-row').first()).toContainText('sweep.jsonl');
 });
 
+test("the measurements calibrate a new run: the measured deployment's plans move, and say why", async () => {
+  // The form counts what a calibrated run of this model on this engine would use: the two sweep measurements left.
+  await expect(page.getByTestId('optimizer-calibrate')).not.toBeChecked();
+  await expect(page.getByText('2 measurements of 1 deployment on vLLM')).toBeVisible();
+  await page.getByTestId('optimizer-rerun-calibrated').click();
+  await expect(page.getByTestId('optimizer-result-name')).toContainText('· calibrated');
+  await expect(page.getByTestId('optimizer-calibrated')).toHaveText(/^\d+ calibrated$/);
+  await expect(page.getByTestId('optimizer-calibrate')).toBeChecked();
+  await expect(page.getByTestId('optimizer-accuracy')).toContainText(/Plans calibrated by measurements of their deployment: TPOT ±\d+%, TTFT ±\d+% with one measurement/);
+  const calibrated = page.getByTestId('optimizer-plans').getByTestId('plan-row').filter({ has: page.getByTestId('plan-calibrated') });
+  await expect(calibrated.first()).toBeVisible();
+  await calibrated.first().click();
+  const breakdown = page.getByTestId('plan-breakdown');
+  await expect(breakdown.getByTestId('plan-calibration')).toHaveText(/^Calibrated by 2 measurements of this deployment at (these|other) prompt lengths: TTFT ×\d+\.\d\d, TPOT ×\d+\.\d\d$/);
+  await expect(breakdown.getByTestId('breakdown-ttft').getByTestId('breakdown-calibration')).toContainText('Calibration');
+  await breakdown.scrollIntoViewIfNeeded();
+  await shot('22c-optimizer-calibrated');
+  // Plans of layouts nobody measured are as the optimizer predicts them.
+  await expect(page.getByTestId('optimizer-plans').getByTestId('plan-row').filter({ hasNot: page.getByTestId('plan-calibrated') }).first()).toBeVisible();
+  await page.getByTestId('optimizer-calibrate').uncheck();
+});
+
 test('a fine concurrency grid is searched with NSGA-II, and the grid comes back with the saved run', async () => {
   const field = page.locator('input[name=concurrency]');
   await expect(field).toHaveAttribute('placeholder', '1, 2, 4 … 256');

@@ -17,6 +17,11 @@ export const AccuracySchema = z
     heldOutGpu: Metrics,
     models: z.number().int().nonnegative(),
     gpus: z.number().int().nonnegative(),
+    /**
+     * The held-out-model predictions once measurements of the same deployment calibrate them (calibration.ts,
+     * eval/calibrate.ts): one measurement of a sweep, its two ends, or measurements at other prompt lengths.
+     */
+    calibrated: z.object({ onePoint: Metrics, twoPoints: Metrics, otherPromptLengths: Metrics }).strict().optional(),
   })
   .strict();
 export type MeasuredAccuracy = z.infer<typeof AccuracySchema>;

@@ -35,6 +35,11 @@ export function OptimizerPage() {
     }
   };
 
+  const ran = (r: OptimizerRunSummary) => {
+    notifyDone(`Optimized ${r.name}`, r.recommended ? `Recommended: ${planSummary(r.recommended)}` : 'No plan meets the SLOs.');
+    void runs.reload();
+  };
+
   const header = <PageHeader title="Optimizer" description="Predicts every layout of a model on your GPUs, and recommends the cheapest plan that meets your SLOs." />;
   if (!canView) {
     return (
@@ -67,14 +72,8 @@ export function OptimizerPage() {
           )}
           {catalog.data && (
             <Stack gap="md">
-              <InputsPanel
-                catalog={catalog.data}
-                onRan={(r) => {
-                  notifyDone(`Optimized ${r.name}`, r.recommended ? `Recommended: ${planSummary(r.recommended)}` : 'No plan meets the SLOs.');
-                  void runs.reload();
-                }}
-              />
-              {run && <ResultView run={run} gpuName={gpuName} />}
+              <InputsPanel catalog={catalog.data} onRan={ran} />
+              {run && <ResultView run={run} gpuName={gpuName} onRan={ran} />}
             </Stack>
           )}
         </Tabs.Panel>

@@ -5,6 +5,7 @@ import type { OptimizerCatalog, OptimizerRun } from '../../../main/core/optimize
 import { call, toClientError, type ClientError } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../stores/abilities';
+import { CalibrateCheckbox } from './CalibrateCheckbox';
 import { ClusterPoolsTable } from './ClusterPoolsTable';
 import { toNum, toRequest, validate, type Backend, type FormErrors } from './form';
 import { BACKENDS, formatContext, paramsLine } from './format';
@@ -198,6 +199,7 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
               onChange={(e) => setForm({ attentionDp: e.currentTarget.checked })}
               data-testid="optimizer-attention-dp"
             />
+            <CalibrateCheckbox model={form.model} backend={form.backend} />
           </Grid.Col>
         </Grid>
 

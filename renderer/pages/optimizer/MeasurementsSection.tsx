@@ -9,6 +9,7 @@ import { Time } from '../../components/Time';
 import { useCan } from '../../stores/abilities';
 import { toNum } from './form';
 import { formatMs, formatTokensPerSec, planKey } from './format';
+import { CalibratedRerun } from './CalibratedRerun';
 import { readResultFiles } from './result-files';
 import { defaultMeasureForm, errorTone, formatError, planOptionLabel, summarize, toMeasureInput, validateMeasure, type MeasureForm, type OptimizerMeasurement } from './measure';
 import { useOptimizer } from './state';
@@ -37,7 +38,7 @@ function Pair({ measured, predicted }: { measured: string; predicted: string }) 
 }
 
 /** Measured vs predicted: what deployments of this run's plans measured, each set against the plan's prediction at that load. */
-export function MeasurementsSection({ run }: { run: OptimizerRun }) {
+export function MeasurementsSection({ run, onRan }: { run: OptimizerRun; onRan(run: OptimizerRun): void }) {
   const canRecord = useCan('optimizer:run');
   const measured = useOptimizer((s) => s.measured);
   const unmeasured = useOptimizer((s) => s.unmeasured);
@@ -115,11 +116,14 @@ export function MeasurementsSection({ run }: { run: OptimizerRun }) {
         </div>
 
         {summary && (
-          <Text size="xs" data-testid="measurements-summary">
-            {summary.count === 1 ? 'One measurement, off by' : `${summary.count} measurements, median error`}: TTFT {Math.round(summary.ttft)}% · TPOT {Math.round(summary.tpot)}%
-            {summary.throughput === null ? '' : ` · tokens/s ${Math.round(summary.throughput)}%`}
-            {accuracy ? ` (on models it was not fitted on: TTFT ${Math.round(accuracy.ttft.medianApe)}%, TPOT ${Math.round(accuracy.tpot.medianApe)}%, tokens/s ${Math.round(accuracy.throughput.medianApe)}%)` : ''}
-          </Text>
+          <Group justify="space-between" wrap="nowrap" gap="sm">
+            <Text size="xs" data-testid="measurements-summary">
+              {summary.count === 1 ? 'One measurement, off by' : `${summary.count} measurements, median error`}: TTFT {Math.round(summary.ttft)}% · TPOT {Math.round(summary.tpot)}%
+              {summary.throughput === null ? '' : ` · tokens/s ${Math.round(summary.throughput)}%`}
+              {accuracy ? ` (on models it was not fitted on: TTFT ${Math.round(accuracy.ttft.medianApe)}%, TPOT ${Math.round(accuracy.tpot.medianApe)}%, tokens/s ${Math.round(accuracy.throughput.medianApe)}%)` : ''}
+            </Text>
+            {canRecord && <CalibratedRerun run={run} onRan={onRan} />}
+          </Group>
         )}
         {list.length > 0 && (
           <Table striped highlightOnHover verticalSpacing={4} fz="xs" data-testid="measurements-table">

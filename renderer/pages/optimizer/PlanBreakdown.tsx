@@ -2,10 +2,11 @@ import { Alert, Group, List, Progress, SimpleGrid, Stack, Table, Text, Tooltip }
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { Plan } from '../../../optimizer/src/search';
 import { breakdownRows, formatPct } from './breakdown';
+import { calibrationLine } from './calibration';
 import { backendName, formatMs, formatTokensPerSec, formatUsd, layoutLabel } from './format';
 
 function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Record<string, number>>; testId: string }) {
-  const { rows, totalMs, correction } = breakdownRows(terms);
+  const { rows, totalMs, correction, calibration } = breakdownRows(terms);
   const shown = rows.filter((r) => r.ms > 0);
   return (
     <Stack gap={6} data-testid={testId}>
@@ -42,18 +43,21 @@ function TermsBar({ title, terms, testId }: { title: string; terms: Partial<Reco
               </Table.Td>
             </Table.Tr>
           ))}
-          {correction && (
-            <Table.Tr title={correction.help} data-testid="breakdown-correction">
-              <Table.Td w={16} />
-              <Table.Td>{correction.label}</Table.Td>
-              <Table.Td ta="right" ff="monospace">
-                {correction.ms < 0 ? `−${formatMs(-correction.ms)}` : `+${formatMs(correction.ms)}`}
-              </Table.Td>
-              <Table.Td ta="right" ff="monospace" w={64}>
-                {correction.pct > 0 ? '+' : ''}
-                {formatPct(correction.pct)}
-              </Table.Td>
-            </Table.Tr>
+          {[correction, calibration].map(
+            (extra) =>
+              extra && (
+                <Table.Tr key={extra.term} title={extra.help} data-testid={`breakdown-${extra.term}`}>
+                  <Table.Td w={16} />
+                  <Table.Td>{extra.label}</Table.Td>
+                  <Table.Td ta="right" ff="monospace">
+                    {extra.ms < 0 ? `−${formatMs(-extra.ms)}` : `+${formatMs(extra.ms)}`}
+                  </Table.Td>
+                  <Table.Td ta="right" ff="monospace" w={64}>
+                    {extra.pct > 0 ? '+' : ''}
+                    {formatPct(extra.pct)}
+                  </Table.Td>
+                </Table.Tr>
+              ),
           )}
         </Table.Tbody>
       </Table>
@@ -93,6 +97,11 @@ export function PlanBreakdown({ plan }: { plan: Plan }) {
         <TermsBar title={`TTFT · mean ${formatMs(p.ttftMs)}, p90 ${formatMs(p.ttftP90Ms)}`} terms={p.breakdown.ttft} testId="breakdown-ttft" />
         <TermsBar title={`TPOT · ${formatMs(p.tpotMs)}`} terms={p.breakdown.tpot} testId="breakdown-tpot" />
       </SimpleGrid>
+      {p.calibration && (
+        <Text size="xs" data-testid="plan-calibration">
+          {calibrationLine(p.calibration)}
+        </Text>
+      )}
       {plan.memory && <MemoryLine plan={plan} />}
       {p.warnings.length > 0 && (
         <Alert color="yellow" variant="light" p="xs" icon={<IconAlertTriangle size={16} />}>

@@ -1,5 +1,5 @@
 import { ActionIcon, Badge, Button, Group, SegmentedControl, Table, Text, Tooltip } from '@mantine/core';
-import { IconChevronDown, IconChevronRight, IconListSearch, IconStarFilled } from '@tabler/icons-react';
+import { IconChevronDown, IconChevronRight, IconListSearch, IconStarFilled, IconTarget } from '@tabler/icons-react';
 import { Fragment, useCallback, useEffect, useMemo, useState } from 'react';
 import type { OptimizeResult, Plan } from '../../../optimizer/src/search';
 import { SortableTh } from '../../components/SortableTh';
@@ -8,6 +8,7 @@ import { TableEmpty } from '../../components/TableEmpty';
 import { useSort } from '../../components/sort';
 import { STATUS_COLORS } from '../../theme';
 import { formatMs, formatUsd, layoutLabel, planKey, sloState, type SloState } from './format';
+import { calibrationLine } from './calibration';
 import { PlanBreakdown } from './PlanBreakdown';
 import { reasonIndex } from './rejected';
 import { SelectableRow } from '../../components/SelectableRow';
@@ -153,7 +154,14 @@ export function PlansTable({ result, ttftPercentile, selected, onSelect }: Props
                     <Table.Td ta="right" title={`${p.replicas} × ${p.gpusPerReplica} = ${p.totalGpus} GPUs`}>
                       {p.replicas}
                     </Table.Td>
-                    <Table.Td ta="right">{formatMs(ttft(p))}</Table.Td>
+                    <Table.Td ta="right">
+                      {p.prediction.calibration && (
+                        <Tooltip label={calibrationLine(p.prediction.calibration)} multiline maw={320}>
+                          <IconTarget size={11} color="var(--mantine-color-indigo-6)" style={{ marginRight: 3, verticalAlign: -1 }} aria-label="Calibrated" data-testid="plan-calibrated" />
+                        </Tooltip>
+                      )}
+                      {formatMs(ttft(p))}
+                    </Table.Td>
                     <Table.Td ta="right">{formatMs(p.prediction.tpotMs)}</Table.Td>
                     <Table.Td ta="right">{formatMs(p.prediction.e2eMs)}</Table.Td>
                     <Table.Td ta="right">{Math.round(p.prediction.outputTokensPerSec).toLocaleString('en-US')}</Table.Td>

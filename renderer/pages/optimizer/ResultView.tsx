@@ -22,7 +22,7 @@ function sloLine(slo: OptimizerRun['request']['slo']): string {
 }
 
 /** One run's answer: the recommendation, the front, every plan, and what was turned down. */
-export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: string): string }) {
+export function ResultView({ run, gpuName, onRan }: { run: OptimizerRun; gpuName(id: string): string; onRan(run: OptimizerRun): void }) {
   const selected = useOptimizer((s) => s.selected);
   const select = useOptimizer((s) => s.select);
   const reveal = useOptimizer((s) => s.reveal);
@@ -65,6 +65,11 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
             <Badge size="sm" color="gray">
               {result.rejected.length} rejected
             </Badge>
+            {result.calibration && (
+              <Badge size="sm" color="indigo" variant="light" data-testid="optimizer-calibrated" title={`Calibrated with ${result.calibration.points.length} recorded measurement(s); plans of other deployments are as predicted`}>
+                {result.calibration.points.length === 0 ? 'nothing to calibrate with' : `${result.calibration.plans} calibrated`}
+              </Badge>
+            )}
           </Group>
         </Stack>
       </Group>
@@ -81,7 +86,8 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
         <IconInfoCircle size={14} color="var(--mantine-color-dimmed)" style={{ flexShrink: 0, marginTop: 2 }} />
         {accuracy ? (
           <Text size="xs" c="dimmed">
-            {accuracy.models} {accuracy.gpus} Treat plans within that margin as ties, and measure before committing.
+            {accuracy.models} {accuracy.gpus} Treat plans within that margin as ties, and measure before committing: measurements recorded below calibrate later runs of the same deployment.
+            {result.calibration && accuracy.calibrated ? ` ${accuracy.calibrated}` : ''}
           </Text>
         ) : (
           <Text size="xs" c="dimmed">
@@ -91,7 +97,7 @@ export function ResultView({ run, gpuName }: { run: OptimizerRun; gpuName(id: st
       </Group>
 
       <PlansTable result={result} ttftPercentile={ttftPercentile} selected={selected} onSelect={select} />
-      <MeasurementsSection key={run.id} run={run} />
+      <MeasurementsSection key={run.id} run={run} onRan={onRan} />
       <RejectedSection rejected={result.rejected} />
     </Stack>
   );

@@ -13,6 +13,15 @@ describe('the accuracy note', () => {
     expect(l.gpus).toContain(`${a.models} models and ${a.gpus} GPUs`);
   });
 
+  it('adds what calibrated plans can expect, when the library measured it', () => {
+    const cal = { ttft: { medianApe: 16.4, meanApe: 37, p90Ape: 64 }, tpot: { medianApe: 7.3, meanApe: 11, p90Ape: 23 }, throughput: { medianApe: 7.3, meanApe: 11, p90Ape: 25 } };
+    const two = { ...cal, ttft: { ...cal.ttft, medianApe: 12.6 }, tpot: { ...cal.tpot, medianApe: 5.9 } };
+    const l = accuracyLines({ ...MEASURED_ACCURACY, calibrated: { onePoint: cal, twoPoints: two, otherPromptLengths: cal } })!;
+    expect(l.calibrated).toBe('Plans calibrated by measurements of their deployment: TPOT ±7%, TTFT ±16% with one measurement at these prompt lengths; TPOT ±6%, TTFT ±13% between two.');
+    const { calibrated: _drop, ...older } = MEASURED_ACCURACY;
+    expect(accuracyLines(older)!.calibrated).toBeNull();
+  });
+
   it('says nothing for a run saved before the optimizer recorded its accuracy', () => {
     expect(accuracyLines(undefined)).toBeNull();
   });

@@ -26,6 +26,14 @@ describe('the breakdown of a prediction', () => {
     expect(formatPct(-20)).toBe('−20%');
   });
 
+  it('shows the calibration apart from the correction, signed, and totals to the calibrated prediction', () => {
+    const b = breakdownRows({ roofline: 30, overlap: 10, correction: -8, calibration: 16 });
+    expect(b.totalMs).toBe(48);
+    expect(b.calibration).toMatchObject({ term: 'calibration', label: 'Calibration', ms: 16, pct: 40 });
+    expect(b.rows.map((r) => r.term)).not.toContain('calibration');
+    expect(breakdownRows({ roofline: 10 }).calibration).toBeNull();
+  });
+
   it('formats tiny shares without pretending they are zero', () => {
     expect(formatPct(0)).toBe('0%');
     expect(formatPct(0.04)).toBe('<0.1%');

@@ -18,6 +18,9 @@ export const TERMS: { term: Term; label: string; color: string; help: string }[]
 /** The learned correction's term: what it added to (or took from) the physics, so it may be negative. */
 export const CORRECTION_TERM = { term: 'correction' as Term, label: 'Learned correction', color: 'gray', help: 'what the learned correction (trained on measured runs) added to the physics terms above; negative when it lowered them' };
 
+/** The deployment's own measurements: what calibrating with them added to (or took from) the prediction. */
+export const CALIBRATION_TERM = { term: 'calibration' as Term, label: 'Calibration', color: 'dark', help: 'what measurements of this deployment moved the prediction by (the physics and correction above are as predicted); negative when it was measured faster' };
+
 export interface BreakdownRow {
   term: Term;
   label: string;
@@ -30,10 +33,10 @@ export interface BreakdownRow {
 
 /**
  * Every known physics term with its ms and share of the physics sum, unknown terms (a newer library) after
- * them, and the learned correction last when the prediction has one. totalMs is the prediction itself.
+ * them, then the learned correction and the calibration when the prediction has them. totalMs is the prediction itself.
  */
-export function breakdownRows(b: Partial<Record<string, number>>): { rows: BreakdownRow[]; totalMs: number; correction: BreakdownRow | null } {
-  const known = new Set<string>([...TERMS.map((t) => t.term), CORRECTION_TERM.term]);
+export function breakdownRows(b: Partial<Record<string, number>>): { rows: BreakdownRow[]; totalMs: number; correction: BreakdownRow | null; calibration: BreakdownRow | null } {
+  const known = new Set<string>([...TERMS.map((t) => t.term), CORRECTION_TERM.term, CALIBRATION_TERM.term]);
   const extra = Object.keys(b)
     .filter((k) => !known.has(k))
     .map((k) => ({ term: k as Term, label: k, color: 'gray', help: '' }));
@@ -42,7 +45,9 @@ export function breakdownRows(b: Partial<Record<string, number>>): { rows: Break
   const share = (ms: number) => (physicsMs > 0 ? (ms / physicsMs) * 100 : 0);
   const c = b[CORRECTION_TERM.term];
   const correction = c === undefined ? null : { ...CORRECTION_TERM, ms: c, pct: share(c) };
-  return { rows: entries.map((e) => ({ ...e, pct: share(e.ms) })), totalMs: physicsMs + (c ?? 0), correction };
+  const k = b[CALIBRATION_TERM.term];
+  const calibration = k === undefined ? null : { ...CALIBRATION_TERM, ms: k, pct: share(k) };
+  return { rows: entries.map((e) => ({ ...e, pct: share(e.ms) })), totalMs: physicsMs + (c ?? 0) + (k ?? 0), correction, calibration };
 }
 
 export function formatPct(pct: number): string {
