@@ -80,29 +80,34 @@ describe('optimizer:eval', () => {
 });
 
 describe('optimizer:eval --calibrate', () => {
-  const row = (id: string, isl: number, conc: number, ttft: number, tpot: number) => `${id},vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,agg,${isl},128,,,${conc},1,1,1,1,1,${ttft},${tpot}`;
-  const predicted = (isl: number, conc: number) => {
-    const parsed = parseRow(readCsv(`${header}\n${row('x', isl, conc, 1, 1)}\n`)[0]!, 0);
+  const row = (id: string, isl: number, osl: number, conc: number, ttft: number, tpot: number) => `${id},vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,agg,${isl},${osl},,,${conc},1,1,1,1,1,${ttft},${tpot}`;
+  const predicted = (isl: number, osl: number, conc: number) => {
+    const parsed = parseRow(readCsv(`${header}\n${row('x', isl, osl, conc, 1, 1)}\n`)[0]!, 0);
     if (!parsed.ok) throw new Error(parsed.reason);
     return finish(prepare(parsed.value.request, DEFAULT_COEFFICIENTS.rounds), parsed.value.request, DEFAULT_COEFFICIENTS, null);
   };
 
-  it("scores each protocol on rows that did not calibrate themselves, beside the same rows uncalibrated", () => {
-    // One deployment at two prompt lengths and three client counts, every row measured 1.25× slower than the physics
-    // predicts: uncalibrated, each row is off by |1 − 1.25| / 1.25 = 20%; calibrated by any other row, by 0%.
+  it('scores each protocol on rows that did not calibrate themselves, beside the same rows uncalibrated', () => {
+    // One deployment at three pairs of prompt lengths and three client counts, every row measured 1.25× slower than
+    // the physics predicts: uncalibrated, each row is off by |1 − 1.25| / 1.25 = 20%; calibrated, by 0% — except TTFT
+    // from other prompt lengths at 2,048 input tokens, which no other series measured, so it stays as predicted.
     const lines = [header];
-    for (const isl of [1024, 2048]) for (const conc of [4, 16, 64]) {
-      const p = predicted(isl, conc);
-      lines.push(row(`r${isl}-${conc}`, isl, conc, p.ttftMs * 1.25, p.tpotMs * 1.25));
+    for (const [isl, osl] of [[1024, 128], [1024, 512], [2048, 128]] as const) {
+      for (const conc of [4, 16, 64]) {
+        const p = predicted(isl, osl, conc);
+        lines.push(row(`r${isl}-${osl}-${conc}`, isl, osl, conc, p.ttftMs * 1.25, p.tpotMs * 1.25));
+      }
     }
     const dir = mkdtempSync(join(tmpdir(), 'opt-eval-'));
     writeFileSync(join(dir, 'cal.csv'), lines.join('\n') + '\n');
     const r = runEval({ csv: join(dir, 'cal.csv'), noCorrection: true, calibrate: true });
     const block = (title: RegExp) => r.text.slice(r.text.search(title));
     // one point: the middle of each series (16 clients) calibrates 4 and 64; two points: 4 and 64 calibrate 16.
-    expect(block(/one point \(2 series\)/)).toMatch(/^one point \(2 series\): calibrated\n.*\n {2}ttft\s+4\s+0\.0%\s+0\.0%[^]*?uncalibrated\n.*\n {2}ttft\s+4\s+20\.0%/);
-    expect(block(/two points \(2 series\)/)).toMatch(/ttft\s+2\s+0\.0%\s+0\.0%\s+0\.0%\n {2}tpot\s+2\s+0\.0%/);
-    expect(block(/other prompt lengths \(1 deployments\)/)).toMatch(/ttft\s+6\s+0\.0%[^]*?uncalibrated\n.*\n {2}ttft\s+6\s+20\.0%/);
+    expect(block(/one point \(3 series\)/)).toMatch(/^one point \(3 series\): calibrated\n.*\n {2}ttft\s+6\s+0\.0%\s+0\.0%[^]*?uncalibrated\n.*\n {2}ttft\s+6\s+20\.0%/);
+    expect(block(/two points \(3 series\)/)).toMatch(/ttft\s+3\s+0\.0%\s+0\.0%\s+0\.0%\n {2}tpot\s+3\s+0\.0%/);
+    // Other prompt lengths: TPOT of all 9 rows from the nearest other series; TTFT of the 6 rows at 1,024 input tokens
+    // from the other series at 1,024, the 3 at 2,048 as predicted (mean 3 × 20% / 9, median 0%, p90 20%).
+    expect(block(/other prompt lengths \(1 deployments\)/)).toMatch(/ttft\s+9\s+6\.7%\s+0\.0%\s+20\.0%\n {2}tpot\s+9\s+0\.0%\s+0\.0%\s+0\.0%/);
   });
 
   it('parses the flag', () => {

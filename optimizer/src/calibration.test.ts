@@ -34,7 +34,7 @@ describe('calibrating predictions with what a deployment measured', () => {
     const again = find(result.plans, 4, 32);
     expect(again.prediction.ttftMs).toBeCloseTo(measured.prediction.ttftMs * 1.5, 6);
     expect(again.prediction.tpotMs).toBeCloseTo(measured.prediction.tpotMs * 0.8, 6);
-    expect(again.prediction.calibration).toEqual({ ttftFactor: expect.closeTo(1.5, 9), tpotFactor: expect.closeTo(0.8, 9), points: 1, basis: 'same prompt lengths' });
+    expect(again.prediction.calibration).toEqual({ ttftFactor: expect.closeTo(1.5, 9), tpotFactor: expect.closeTo(0.8, 9), points: 1, basis: 'same prompt lengths', ttftBasis: 'same prompt lengths' });
     // One point: the same factor at every other load of that deployment.
     for (const conc of [16, 64]) expect(find(result.plans, 4, conc).prediction.ttftMs).toBeCloseTo(find(plain, 4, conc).prediction.ttftMs * 1.5, 6);
     for (const conc of [16, 32, 64]) expect(find(result.plans, 2, conc).prediction).toEqual(find(plain, 2, conc).prediction);
@@ -53,7 +53,7 @@ describe('calibrating predictions with what a deployment measured', () => {
   it("stretches throughput with the requests' lifetimes: a closed loop's clients wait for their answers", () => {
     const pr: PredictRequest = planPredictRequest(req, measured, load(32));
     const p = predict(pr);
-    const slower = applyCalibration(p, 256, { ttftFactor: 2, tpotFactor: 2, points: 1, basis: 'same prompt lengths' });
+    const slower = applyCalibration(p, 256, { ttftFactor: 2, tpotFactor: 2, points: 1, basis: 'same prompt lengths', ttftBasis: 'same prompt lengths' });
     expect(slower.e2eMs).toBeCloseTo(p.e2eMs * 2, 6);
     expect(slower.outputTokensPerSec).toBeCloseTo(p.outputTokensPerSec / 2, 6);
     expect(slower.requestsPerSec).toBeCloseTo(p.requestsPerSec / 2, 6);
@@ -71,14 +71,16 @@ describe('calibrating predictions with what a deployment measured', () => {
     expect(at(512)).toBeCloseTo(4, 9);
   });
 
-  it('uses the nearest measured prompt lengths when the asked ones were not measured, and says so', () => {
+  it('calibrates TPOT from the nearest measured prompt lengths, and TTFT only from the same input length', () => {
     const pr = planPredictRequest(req, measured, load(32));
-    const pts = [
-      calibrationPoint({ ...pr, workload: load(32, 1024, 256) }, { ttftMs: 100, tpotMs: 10 }, { ttftMs: 120, tpotMs: 10 }),
-      calibrationPoint({ ...pr, workload: load(32, 8192, 1024) }, { ttftMs: 100, tpotMs: 10 }, { ttftMs: 300, tpotMs: 10 }),
-    ];
-    const c = calibrationFor(pts, { ...pr, workload: load(32, 2048, 256) })!;
-    expect(c).toMatchObject({ ttftFactor: expect.closeTo(1.2, 9), basis: 'other prompt lengths', points: 1 });
+    const at = (isl: number, osl: number, ttft: number, tpot: number) => calibrationPoint({ ...pr, workload: load(32, isl, osl) }, { ttftMs: 100, tpotMs: 10 }, { ttftMs: 100 * ttft, tpotMs: 10 * tpot });
+    const pts = [at(1024, 256, 1.2, 0.9), at(8192, 1024, 3, 0.5)];
+    // 2,048 input tokens were never measured: TPOT from the nearest lengths (1,024 / 256), TTFT as predicted.
+    expect(calibrationFor(pts, { ...pr, workload: load(32, 2048, 256) })).toEqual({ ttftFactor: 1, tpotFactor: expect.closeTo(0.9, 9), points: 1, basis: 'other prompt lengths', ttftBasis: 'none' });
+    // Measured at 2,048 in with another output length: that sets TTFT; TPOT still from the nearest lengths.
+    const more = [...pts, at(2048, 1024, 1.5, 0.7)];
+    expect(calibrationFor(more, { ...pr, workload: load(32, 2048, 256) })).toEqual({ ttftFactor: expect.closeTo(1.5, 9), tpotFactor: expect.closeTo(0.9, 9), points: 2, basis: 'other prompt lengths', ttftBasis: 'same input length' });
+    expect(calibrationFor(more, { ...pr, workload: load(32, 8192, 1024) })).toMatchObject({ ttftFactor: expect.closeTo(3, 9), basis: 'same prompt lengths', ttftBasis: 'same prompt lengths', points: 1 });
     expect(calibrationFor(pts, { ...pr, layout: { tp: 2 } })).toBeNull();
   });
 

@@ -29,10 +29,15 @@ export interface CalibrationPoint {
 export interface CalibrationApplied {
   ttftFactor: number;
   tpotFactor: number;
-  /** Measurements of this deployment at the prompt lengths used. */
+  /** Measurements of this deployment that set the factors. */
   points: number;
-  /** Whether they were taken at the predicted prompt lengths, or at the nearest other ones measured. */
+  /** TPOT's: measured at the predicted prompt lengths, or at the nearest other ones measured. */
   basis: 'same prompt lengths' | 'other prompt lengths';
+  /**
+   * TTFT's: only measurements at the predicted input length calibrate it (the same prompt lengths, or the same input
+   * length with another output length); none there: TTFT stays as predicted.
+   */
+  ttftBasis: 'same prompt lengths' | 'same input length' | 'none';
 }
 
 const layoutKey = (l: Layout) => `tp${l.tp} pp${l.pp} dp${l.dp} ep${l.ep}`;
@@ -72,22 +77,34 @@ function interpolate(points: CalibrationPoint[], concurrency: number, pick: (p: 
   return ys[i - 1]! + t * (ys[i]! - ys[i - 1]!);
 }
 
+/** The points at the measured prompt lengths nearest to the request's (log distance), or none. */
+function nearestLengths(points: CalibrationPoint[], isl: number, osl: number): CalibrationPoint[] {
+  if (points.length === 0) return [];
+  const distance = (p: CalibrationPoint) => Math.abs(Math.log(p.isl / isl)) + Math.abs(Math.log(p.osl / osl));
+  const nearest = points.reduce((a, b) => (distance(b) < distance(a) ? b : a));
+  return points.filter((p) => p.isl === nearest.isl && p.osl === nearest.osl);
+}
+
 /**
- * The factors `points` give a request: those of its own deployment, at its prompt lengths or else the nearest
- * measured ones (in log distance), interpolated over the clients. Null when its deployment was never measured.
+ * The factors `points` give a request: those of its own deployment, interpolated over the clients. TPOT takes the
+ * points at the request's prompt lengths, or else at the nearest measured ones. TTFT takes only points at the
+ * request's input length: held out, a TTFT offset measured at another input length made the error worse on average
+ * (a prompt's prefill and queueing change with its length), where at the same length it helps (optimizer/README.md,
+ * "Calibration"). Null when the deployment was never measured.
  */
 export function calibrationFor(points: readonly CalibrationPoint[], req: PredictRequest, key: string = deploymentKey(req)): CalibrationApplied | null {
   const own = points.filter((p) => p.deployment === key);
   if (own.length === 0) return null;
   const { isl, osl, concurrency } = req.workload;
-  const distance = (p: CalibrationPoint) => Math.abs(Math.log(p.isl / isl)) + Math.abs(Math.log(p.osl / osl));
-  const nearest = own.reduce((a, b) => (distance(b) < distance(a) ? b : a));
-  const group = own.filter((p) => p.isl === nearest.isl && p.osl === nearest.osl);
+  const forTpot = nearestLengths(own, isl, osl);
+  const forTtft = nearestLengths(own.filter((p) => p.isl === isl), isl, osl);
+  const same = (g: CalibrationPoint[]) => g[0]!.isl === isl && g[0]!.osl === osl;
   return {
-    ttftFactor: Math.exp(interpolate(group, concurrency, (p) => p.ttftLog)),
-    tpotFactor: Math.exp(interpolate(group, concurrency, (p) => p.tpotLog)),
-    points: group.length,
-    basis: nearest.isl === isl && nearest.osl === osl ? 'same prompt lengths' : 'other prompt lengths',
+    ttftFactor: forTtft.length ? Math.exp(interpolate(forTtft, concurrency, (p) => p.ttftLog)) : 1,
+    tpotFactor: Math.exp(interpolate(forTpot, concurrency, (p) => p.tpotLog)),
+    points: new Set([...forTpot, ...forTtft]).size,
+    basis: same(forTpot) ? 'same prompt lengths' : 'other prompt lengths',
+    ttftBasis: forTtft.length === 0 ? 'none' : same(forTtft) ? 'same prompt lengths' : 'same input length',
   };
 }
 

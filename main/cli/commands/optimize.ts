@@ -86,7 +86,13 @@ export function calibrationLines(run: OptimizerRun): string[] {
   const deployments = new Set(c.points.map((p) => p.deployment)).size;
   const lines = [`Calibrated with ${c.points.length} measurement(s) of ${deployments} deployment(s): ${c.plans} plan(s) predicted at the measured level, the others as the optimizer predicts them.`];
   const r = run.result.recommended?.prediction.calibration;
-  if (r) lines.push(`The recommended plan's deployment was measured: TTFT ×${r.ttftFactor.toFixed(2)}, TPOT ×${r.tpotFactor.toFixed(2)} (${r.points} point(s), ${r.basis}).`);
+  if (r) {
+    // Runs saved by the first release of calibration had one basis for both.
+    const ttftBasis = r.ttftBasis ?? r.basis;
+    const ttft = ttftBasis === 'none' ? 'TTFT as predicted (none measured at this input length)' : `TTFT ×${r.ttftFactor.toFixed(2)}`;
+    const where = ttftBasis === r.basis || ttftBasis === 'none' ? r.basis : `TPOT at ${r.basis}, TTFT at the ${ttftBasis}`;
+    lines.push(`The recommended plan's deployment was measured: ${ttft}, TPOT ×${r.tpotFactor.toFixed(2)} (${r.points} point(s), ${where}).`);
+  }
   return lines;
 }
 

@@ -11,7 +11,10 @@ describe('calibration wording', () => {
   });
 
   it("puts a plan's factors and their basis in one line", () => {
-    expect(calibrationLine({ ttftFactor: 1.234, tpotFactor: 0.9, points: 2, basis: 'other prompt lengths' })).toBe('Calibrated by 2 measurements of this deployment at other prompt lengths: TTFT ×1.23, TPOT ×0.90');
-    expect(calibrationLine({ ttftFactor: 1, tpotFactor: 1, points: 1, basis: 'same prompt lengths' })).toMatch(/^Calibrated by 1 measurement of this deployment at these prompt lengths/);
+    expect(calibrationLine({ ttftFactor: 1.234, tpotFactor: 0.9, points: 2, basis: 'same prompt lengths', ttftBasis: 'same prompt lengths' })).toBe('Calibrated by 2 measurements of this deployment at these prompt lengths: TTFT ×1.23, TPOT ×0.90');
+    expect(calibrationLine({ ttftFactor: 1, tpotFactor: 0.9, points: 1, basis: 'other prompt lengths', ttftBasis: 'none' })).toBe('Calibrated by 1 measurement of this deployment: TTFT as predicted (none measured at this input length), TPOT ×0.90 (other prompt lengths)');
+    expect(calibrationLine({ ttftFactor: 1.5, tpotFactor: 0.9, points: 2, basis: 'other prompt lengths', ttftBasis: 'same input length' })).toBe('Calibrated by 2 measurements of this deployment: TTFT ×1.50 (this input length, another output length), TPOT ×0.90 (other prompt lengths)');
+    // Saved by the first release of calibration, which had one basis for both.
+    expect(calibrationLine({ ttftFactor: 1.2, tpotFactor: 0.9, points: 1, basis: 'other prompt lengths' } as never)).toBe('Calibrated by 1 measurement of this deployment: TTFT ×1.20 (other prompt lengths), TPOT ×0.90 (other prompt lengths)');
   });
 });

@@ -13,6 +13,13 @@ export function calibrationHint(model: string | null, engine: string, count: { m
 
 /** A plan's calibration as one line: the factors and where they came from. */
 export function calibrationLine(c: NonNullable<Plan['prediction']['calibration']>): string {
-  const basis = c.basis === 'same prompt lengths' ? 'at these prompt lengths' : 'at other prompt lengths';
-  return `Calibrated by ${plural(c.points, 'measurement')} of this deployment ${basis}: TTFT ×${c.ttftFactor.toFixed(2)}, TPOT ×${c.tpotFactor.toFixed(2)}`;
+  const by = `Calibrated by ${plural(c.points, 'measurement')} of this deployment`;
+  // Runs saved before TTFT had its own basis calibrated both from the same measurements.
+  const ttftBasis = c.ttftBasis ?? c.basis;
+  if (c.basis === 'same prompt lengths' && ttftBasis === 'same prompt lengths') return `${by} at these prompt lengths: TTFT ×${c.ttftFactor.toFixed(2)}, TPOT ×${c.tpotFactor.toFixed(2)}`;
+  const ttft =
+    ttftBasis === 'none'
+      ? 'TTFT as predicted (none measured at this input length)'
+      : `TTFT ×${c.ttftFactor.toFixed(2)} (${ttftBasis === 'same prompt lengths' ? 'these prompt lengths' : ttftBasis === 'same input length' ? 'this input length, another output length' : 'other prompt lengths'})`;
+  return `${by}: ${ttft}, TPOT ×${c.tpotFactor.toFixed(2)} (${c.basis === 'same prompt lengths' ? 'these' : 'other'} prompt lengths)`;
 }
