@@ -148,6 +148,9 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
               <Grid.Col span={8}>
                 <TextInput label="Run name" description="Optional; saved with the run" name="runName" placeholder={model ? `${model.id} · ${form.isl}/${form.osl} tokens` : 'model · ISL/OSL tokens'} value={form.name} onChange={(e) => setForm({ name: e.currentTarget.value })} error={errors.name} />
               </Grid.Col>
+              <Grid.Col span={12}>
+                <CalibrateCheckbox model={form.model} backend={form.backend} />
+              </Grid.Col>
             </Grid>
           </Grid.Col>
           <Grid.Col span={3}>
@@ -199,7 +202,6 @@ export function InputsPanel({ catalog, onRan }: { catalog: OptimizerCatalog; onR
               onChange={(e) => setForm({ attentionDp: e.currentTarget.checked })}
               data-testid="optimizer-attention-dp"
             />
-            <CalibrateCheckbox model={form.model} backend={form.backend} />
           </Grid.Col>
         </Grid>
 
