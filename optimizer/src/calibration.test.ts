@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyCalibration, calibrationFor, calibrationPoint, deploymentKey, type CalibrationPoint } from './calibration.js';
+import { NEWEST_ENGINE_RELEASES } from './correction/default.js';
 import { comparePlan, planCalibrationPoint, planPredictRequest } from './plan-check.js';
 import { predict, type PredictRequest } from './perf/predict.js';
 import { optimize, type OptimizeRequest, type Plan } from './search.js';
@@ -25,7 +26,7 @@ describe('calibrating predictions with what a deployment measured', () => {
   it('turns a measurement into the log of measured over predicted, for its deployment', () => {
     expect(point.ttftLog).toBeCloseTo(Math.log(1.5), 9);
     expect(point.tpotLog).toBeCloseTo(Math.log(0.8), 9);
-    expect(point.deployment).toBe('meta-llama/Llama-3.1-70B-Instruct | h100_sxm | vllm | fp8/fp8/fp8 | tp4 pp1 dp1 ep1');
+    expect(point.deployment).toBe(`meta-llama/Llama-3.1-70B-Instruct | h100_sxm | vllm ${NEWEST_ENGINE_RELEASES.vllm} | fp8/fp8/fp8 | tp4 pp1 dp1 ep1`);
     expect(point).toMatchObject({ isl: 2048, osl: 256, concurrency: 32, source: 'm1' });
   });
 
@@ -88,8 +89,9 @@ describe('calibrating predictions with what a deployment measured', () => {
     const pr = planPredictRequest(req, measured, load(32));
     const keys = [pr, { ...pr, gpu: 'h200_sxm' }, { ...pr, precision: { weights: 'bf16' as const } }, { ...pr, engine: { ...pr.engine, backend: 'sglang' } }, { ...pr, engine: { ...pr.engine, version: '0.12.0' } }, { ...pr, layout: { tp: 4, pp: 2 } }, { ...pr, model: 'llama-3.1-8b' }].map(deploymentKey);
     expect(new Set(keys).size).toBe(keys.length);
-    // The load and the engine's batch limit are not part of the deployment.
+    // The load and the engine's batch limit are not part of the deployment; a release not named is the newest known.
     expect(deploymentKey({ ...pr, workload: load(8, 512, 64), engine: { ...pr.engine, maxNumSeqs: 8 } })).toBe(keys[0]);
+    expect(deploymentKey({ ...pr, engine: { ...pr.engine, version: NEWEST_ENGINE_RELEASES.vllm } })).toBe(keys[0]);
   });
 
   it('compares a calibrated run with a measurement as it predicted, calibration included', () => {

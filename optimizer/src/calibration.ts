@@ -5,6 +5,7 @@
 // "Calibration"). So a measured point moves the predictions of the *same* deployment only — the same model, GPU,
 // precision, engine (and release, when named) and layout — and never another layout's: offsets do not carry across layouts (measured: TTFT
 // error on other layouts of the same model, GPU and engine got worse, 30.8 → 33.4%).
+import { NEWEST_ENGINE_RELEASES } from './correction/default.js';
 import { getGpu } from './gpus.js';
 import { layout as makeLayout, type Layout } from './layout.js';
 import { getModel } from './models.js';
@@ -47,8 +48,11 @@ export function deploymentKey(req: PredictRequest): string {
   const arch = typeof req.model === 'string' ? getModel(req.model) : req.model;
   const gpu = typeof req.gpu === 'string' ? getGpu(req.gpu) : req.gpu;
   const p = resolvePrecision(arch, req.precision);
-  // A release named is part of the deployment: releases of one engine differ in speed (engine-version.ts).
-  const engine = (req.engine?.backend ?? 'vllm').toLowerCase() + (req.engine?.version ? ` ${req.engine.version}` : '');
+  // The release is part of the deployment: releases of one engine differ in speed (engine-version.ts). None named
+  // means the newest the optimizer knows, as predict() reads it; null (a benchmark row that does not say) stays unnamed.
+  const backend = (req.engine?.backend ?? 'vllm').toLowerCase();
+  const release = req.engine?.version === undefined ? NEWEST_ENGINE_RELEASES[backend] : req.engine.version;
+  const engine = backend + (release ? ` ${release}` : '');
   const parts = [arch.id, gpu.id, engine, `${p.weights}/${p.experts}/${p.kvCache}`, layoutKey(makeLayout(req.layout))];
   if (req.disagg) parts.push(`decode ×${req.disagg.decodeWorkers}`, `prefill ×${req.disagg.prefill.workers} ${layoutKey(makeLayout(req.disagg.prefill.layout))}`);
   return parts.join(' | ');
