@@ -1,7 +1,7 @@
-import { findModel, planCalibrationPoint, type CalibrationPoint, type OptimizeResult } from '../../../optimizer/src/index';
+import { findModel, planCalibrationPoint, type CalibrationPoint } from '../../../optimizer/src/index';
 import type { Db } from '../store/db';
 import type { OptimizeInput } from './service';
-import type { OptimizerMeasurement } from './measurements';
+import { loadRun, planRequestOf, type OptimizerMeasurement } from './measurements';
 
 /**
  * Calibration points from every measurement recorded for a model on an engine, whichever run it was recorded
@@ -14,39 +14,36 @@ export interface CalibrationSource {
   points: CalibrationPoint[];
   /** Distinct deployments (GPU, layout, release …) the points measured. */
   deployments: number;
-  /** Measurements that could not be turned into a point (their plan could not be predicted any more). */
-  skipped: number;
 }
-
-type Row = { run_id: string; plan_index: number; id: string; body: string; request: string; result: string };
 
 export function calibrationSource(db: Db, model: string, backend: string): CalibrationSource {
   const canonical = findModel(model)?.id;
+  if (canonical === undefined) return { points: [], deployments: 0 };
+  // Only the requests of measured runs are read to pick the model's runs; a plan list (megabytes for a fine grid) is
+  // parsed for those runs alone, once each.
+  const measured = db.prepare<[], { id: string; request: string }>('SELECT r.id, r.request FROM optimizer_runs r WHERE EXISTS (SELECT 1 FROM optimizer_measurements m WHERE m.run_id = r.id)').all();
+  const ids = measured.filter((r) => {
+    const request = JSON.parse(r.request) as OptimizeInput;
+    return findModel(request.model)?.id === canonical && (request.backend ?? 'vllm') === backend;
+  }).map((r) => r.id);
+  if (ids.length === 0) return { points: [], deployments: 0 };
   const rows = db
-    .prepare<[], Row>('SELECT m.run_id, m.plan_index, m.id, m.body, r.request, r.result FROM optimizer_measurements m JOIN optimizer_runs r ON r.id = m.run_id ORDER BY m.created_at, m.rowid')
-    .all();
-  const runs = new Map<string, { request: OptimizeInput; result: OptimizeResult } | null>();
+    .prepare<string[], { id: string; run_id: string; plan_index: number; body: string }>(`SELECT id, run_id, plan_index, body FROM optimizer_measurements WHERE run_id IN (${ids.map(() => '?').join(', ')}) ORDER BY created_at, rowid`)
+    .all(...ids);
+  const runs = new Map<string, ReturnType<typeof loadRun>>();
   const points: CalibrationPoint[] = [];
-  let skipped = 0;
   for (const row of rows) {
-    if (!runs.has(row.run_id)) {
-      const request = JSON.parse(row.request) as OptimizeInput;
-      const sameModel = canonical !== undefined && findModel(request.model)?.id === canonical;
-      runs.set(row.run_id, sameModel && (request.backend ?? 'vllm') === backend ? { request, result: JSON.parse(row.result) as OptimizeResult } : null);
-    }
-    const run = runs.get(row.run_id);
-    if (!run) continue;
+    const run = runs.get(row.run_id) ?? loadRun(db, row.run_id);
+    runs.set(row.run_id, run);
     const plan = run.result.plans[row.plan_index];
+    // A plan the run no longer has, or one this release cannot predict any more, calibrates nothing.
+    if (!plan) continue;
     const { measured } = JSON.parse(row.body) as Pick<OptimizerMeasurement, 'measured'>;
-    if (!plan) {
-      skipped++;
+    try {
+      points.push(planCalibrationPoint(planRequestOf(run.request), plan, { ...measured, outputTokensPerSec: measured.outputTokensPerSec ?? undefined }, row.id));
+    } catch {
       continue;
     }
-    try {
-      points.push(planCalibrationPoint({ model: run.request.model, backend: run.request.backend, engineVersion: run.request.engineVersion, memoryFraction: run.request.memoryFraction }, plan, { ...measured, outputTokensPerSec: measured.outputTokensPerSec ?? undefined }, row.id));
-    } catch {
-      skipped++;
-    }
   }
-  return { points, deployments: new Set(points.map((p) => p.deployment)).size, skipped };
+  return { points, deployments: new Set(points.map((p) => p.deployment)).size };
 }

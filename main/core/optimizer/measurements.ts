@@ -83,14 +83,17 @@ const fromRow = (r: MeasurementRow): OptimizerMeasurement => ({
   createdAt: r.created_at,
 });
 
-export function createMeasurements(db: Db) {
-  /** The run's request and plans, parsed once per call: a fine-grid run's result is megabytes of JSON. */
-  const loadRun = (runId: string): { request: OptimizeInput; result: OptimizeResult } => {
-    const row = db.prepare<[string], { request: string; result: string }>('SELECT request, result FROM optimizer_runs WHERE id = ?').get(runId);
-    if (!row) throw notFound(`Optimizer run ${runId}`);
-    return { request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult };
-  };
+/** A saved run's request and plans; parse it once per call: a fine-grid run's result is megabytes of JSON. */
+export function loadRun(db: Db, runId: string): { request: OptimizeInput; result: OptimizeResult } {
+  const row = db.prepare<[string], { request: string; result: string }>('SELECT request, result FROM optimizer_runs WHERE id = ?').get(runId);
+  if (!row) throw notFound(`Optimizer run ${runId}`);
+  return { request: JSON.parse(row.request) as OptimizeInput, result: JSON.parse(row.result) as OptimizeResult };
+}
 
+/** What the library needs of a saved run's request to predict one of its plans again (comparePlan, calibration). */
+export const planRequestOf = (request: OptimizeInput) => ({ model: request.model, backend: request.backend, engineVersion: request.engineVersion, memoryFraction: request.memoryFraction });
+
+export function createMeasurements(db: Db) {
   const recordAgainst = ({ request, result }: ReturnType<typeof loadRun>, input: MeasurementInput, actor: string): OptimizerMeasurement => {
     const planIndex = input.planIndex ?? recommendedIndex(result);
     const plan = result.plans[planIndex];
@@ -100,7 +103,7 @@ export function createMeasurements(db: Db) {
     try {
       comparison = comparePlan(
         // A calibrated run is compared as it predicted: with the points that calibrated it.
-        { model: request.model, backend: request.backend, engineVersion: request.engineVersion, memoryFraction: request.memoryFraction, calibration: result.calibration?.points },
+        { ...planRequestOf(request), calibration: result.calibration?.points },
         plan,
         { ...measured, outputTokensPerSec: input.outputTokensPerSec },
       );
@@ -114,7 +117,7 @@ export function createMeasurements(db: Db) {
   };
 
   return {
-    record: (input: MeasurementInput, actor: string): OptimizerMeasurement => recordAgainst(loadRun(input.runId), input, actor),
+    record: (input: MeasurementInput, actor: string): OptimizerMeasurement => recordAgainst(loadRun(db, input.runId), input, actor),
 
     /** Every run in every file, or nothing: files are parsed and each measurement checked before any is stored. */
     importResults(input: MeasurementImport, actor: string): OptimizerMeasurement[] {
@@ -124,7 +127,7 @@ export function createMeasurements(db: Db) {
         if (!checked.success) throw invalid(`${m.note}: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
         return checked.data;
       });
-      const run = loadRun(input.runId);
+      const run = loadRun(db, input.runId);
       return db.transaction(() => inputs.map((m) => recordAgainst(run, m, actor)))();
     },
 

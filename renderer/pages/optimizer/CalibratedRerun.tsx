@@ -4,7 +4,6 @@ import { useState } from 'react';
 import type { OptimizerRun } from '../../../main/core/optimizer/service';
 import { call } from '../../client';
 import { notifyError } from '../../components/notify';
-import { fromRequest, toRequest } from './form';
 import { useOptimizer } from './state';
 
 /** Plans the run's request again, calibrated with every measurement recorded for its model and engine. */
@@ -15,7 +14,7 @@ export function CalibratedRerun({ run, onRan }: { run: OptimizerRun; onRan(run: 
     setBusy(true);
     try {
       const name = `${run.name.replace(/ · calibrated$/, '').slice(0, 67)} · calibrated`;
-      const result = await call('optimizer:run', { ...toRequest(fromRequest(run.request)), name, calibrate: true });
+      const result = await call('optimizer:run', { ...run.request, name, calibrate: true });
       showRun(result, { fillForm: true });
       onRan(result);
     } catch (err) {
