@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { ADMIN, SHOTS, goTo, pageOnSharedServer, sharedServerUrl } from './session';
+import { ADMIN, SETUP_TIMEOUT_MS, SHOTS, goTo, pageOnSharedServer, sharedServerUrl } from './session';
 
 /**
  * First run in browser mode, as a new admin would do it: set up, create a project, create an API
@@ -44,7 +44,7 @@ test('first run creates the admin account and signs in', async () => {
   await page.locator('input[name=password]').fill(ADMIN.password);
   await page.locator('input[name=confirm]').fill(ADMIN.password);
   await page.getByTestId('setup-submit').click();
-  await expect(page.getByTestId('nav')).toBeVisible();
+  await expect(page.getByTestId('nav')).toBeVisible({ timeout: SETUP_TIMEOUT_MS });
   await expect(page.getByTestId('status-user')).toContainText(ADMIN.displayName);
   await expect(page.getByTestId('status-clusters')).toHaveText('No clusters');
   await expect(page.getByTestId('empty-dashboard')).toBeVisible();

@@ -7,6 +7,12 @@ import { startBrowserMode } from '../browser-mode';
 export const SHOTS = join('e2e', 'artifacts', 'ui');
 export const ADMIN = { username: 'ada', displayName: 'Ada Lovelace', password: 'correct horse battery' } as const;
 
+/**
+ * How long the first-run setup may take: it generates the vault's RSA-4096 key pair, about a second
+ * here, but the prime search has a long tail and a CI run once took longer than the default 5 s.
+ */
+export const SETUP_TIMEOUT_MS = 30_000;
+
 /** Signs in as the admin, or creates that admin when the spec runs alone on a fresh data folder. */
 export async function signInAsAdmin(page: Page): Promise<void> {
   const setup = page.getByTestId('setup-form');
@@ -18,6 +24,7 @@ export async function signInAsAdmin(page: Page): Promise<void> {
     await page.locator('input[name=password]').fill(ADMIN.password);
     await page.locator('input[name=confirm]').fill(ADMIN.password);
     await page.getByTestId('setup-submit').click();
+    await expect(page.getByTestId('nav')).toBeVisible({ timeout: SETUP_TIMEOUT_MS });
   } else {
     await page.locator('input[name=username]').fill(ADMIN.username);
     await page.locator('input[name=password]').fill(ADMIN.password);

@@ -1,4 +1,4 @@
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState, type FormEvent } from 'react';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -69,6 +69,11 @@ export function SetupPage() {
           <Button type="submit" loading={busy} disabled={!username || password.length < MIN_PASSWORD || password !== confirm} data-testid="setup-submit">
             Create admin account
           </Button>
+          {busy && !error && (
+            <Text size="sm" c="dimmed" data-testid="setup-progress">
+              Creating the vault's RSA-4096 key pair. This takes a few seconds, longer on a busy machine.
+            </Text>
+          )}
         </Stack>
       </form>
     </AuthLayout>
