@@ -115,6 +115,42 @@ describe('optimizer:eval --calibrate', () => {
   });
 });
 
+describe('optimizer:eval --levels', () => {
+  const row = (id: string, tp: number, isl: number, conc: number, ttft: number, tpot: number) => `${id},vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,agg,${isl},128,,,${conc},${tp},1,1,1,1,${ttft},${tpot}`;
+  const predicted = (tp: number, isl: number, conc: number) => {
+    const parsed = parseRow(readCsv(`${header}\n${row('x', tp, isl, conc, 1, 1)}\n`)[0]!, 0);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    return finish(prepare(parsed.value.request, DEFAULT_COEFFICIENTS.rounds), parsed.value.request, DEFAULT_COEFFICIENTS, null);
+  };
+
+  it('removes each grouping\'s own median level: two layouts off in opposite directions share one model-level floor and have none per deployment', () => {
+    // TP 1 measured 1.25× the physics, TP 2 0.8×; 1.25 × 0.8 = 1, so every grouping coarser than the deployment finds
+    // a level of 1 and leaves TP 1 rows 20% off and TP 2 rows 25% off (median of six each: 22.5%); per deployment, 0%.
+    const lines = [header];
+    for (const [tp, factor] of [[1, 1.25], [2, 0.8]] as const) {
+      for (const isl of [1024, 4096]) {
+        for (const conc of [4, 16, 64]) {
+          const p = predicted(tp, isl, conc);
+          lines.push(row(`tp${tp}-${isl}-${conc}`, tp, isl, conc, p.ttftMs * factor, p.tpotMs * factor));
+        }
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'opt-eval-'));
+    writeFileSync(join(dir, 'levels.csv'), lines.join('\n') + '\n');
+    const text = runEval({ csv: join(dir, 'levels.csv'), noCorrection: true, levels: true }).text;
+    const line = (grouping: string) => text.split('\n').find((l) => l.trimStart().startsWith(grouping)) ?? '';
+    for (const coarse of ['all rows', 'model ', 'model × GPU ', 'model × GPU × engine ', 'model × GPU × engine release']) {
+      expect(line(coarse)).toMatch(/\s1\s+22\.5% \(22\.5%\) \/ 22\.5% \(22\.5%\)/);
+    }
+    expect(line('deployment')).toMatch(/\s2\s+0\.0% \(0\.0%\) \/ 0\.0% \(0\.0%\)/);
+    expect(line('series')).toMatch(/\s4\s+0\.0% \(0\.0%\) \/ 0\.0% \(0\.0%\)/);
+  });
+
+  it('parses the flag', () => {
+    expect(parseArgs(['--csv', 'a.csv', '--levels'])).toEqual({ csv: 'a.csv', levels: true });
+  });
+});
+
 describe('requests per client', () => {
   it('predict() uses the per-engine count the fit chose, and an old file without it falls back to `rounds`', () => {
     const row = readCsv(`${header}\n${good('x', 1, 1)}\n`)[0]!;

@@ -1,10 +1,11 @@
-// `npm run optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction] [--calibrate]`
+// `npm run optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction] [--calibrate] [--levels]`
 // Scores the optimizer on anyone's benchmark export (columns of optimizer/data/measured-ttft-tpot.csv).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readCsv } from '../src/measured.js';
 import { DEFAULT_COEFFICIENTS, parseCoefficients } from '../src/perf/coefficients.js';
 import { metricStats, predictCases, prepareRows, type ErrorStats, type RowResult } from './evaluate.js';
 import { calibrationStudy } from './calibrate.js';
+import { levelStudy, type LevelFloor } from './levels.js';
 import { holdout, type HoldoutBy } from './holdout.js';
 
 export interface CliOptions {
@@ -16,6 +17,8 @@ export interface CliOptions {
   noCorrection?: boolean;
   /** Also score the predictions once measurements of the same deployment calibrate them (eval/calibrate.ts). */
   calibrate?: boolean;
+  /** Also print how far each grouping's own level, known exactly, would take the error (eval/levels.ts). */
+  levels?: boolean;
 }
 
 export function parseArgs(argv: string[]): CliOptions {
@@ -32,13 +35,14 @@ export function parseArgs(argv: string[]): CliOptions {
     else if (a === '--coefficients') o.coefficients = v();
     else if (a === '--no-correction') o.noCorrection = true;
     else if (a === '--calibrate') o.calibrate = true;
+    else if (a === '--levels') o.levels = true;
     else if (a === '--holdout') {
       const h = v();
       if (h !== 'model' && h !== 'gpu') throw new Error(`--holdout must be model or gpu, got ${h}`);
       o.holdout = h;
     } else throw new Error(`unknown argument ${a}`);
   }
-  if (!o.csv) throw new Error('usage: optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction] [--calibrate]');
+  if (!o.csv) throw new Error('usage: optimizer:eval -- --csv FILE [--out predictions.csv] [--holdout model|gpu] [--coefficients FILE] [--no-correction] [--calibrate] [--levels]');
   return o as CliOptions;
 }
 
@@ -54,6 +58,15 @@ function toCsv(rows: RowResult[]): string {
   const cols = Object.keys(rows[0] ?? { id: '' }) as (keyof RowResult)[];
   const esc = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(4)) : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
   return [cols.join(','), ...rows.map((r) => cols.map((c) => esc(r[c])).join(','))].join('\n') + '\n';
+}
+
+export function formatLevels(title: string, floors: LevelFloor[]): string {
+  const lines = [title, `  ${'each group\'s median level removed'.padEnd(38)} groups  median APE (mean) TTFT / TPOT / throughput`];
+  for (const f of floors) {
+    const m = (s: ErrorStats) => `${pct(s.medianApe)} (${pct(s.meanApe)})`;
+    lines.push(`  ${f.grouping.padEnd(38)} ${String(f.groups).padStart(6)}  ${m(f.stats.ttft)} / ${m(f.stats.tpot)} / ${m(f.stats.throughput)}`);
+  }
+  return lines.join('\n');
 }
 
 /** Runs the evaluation and returns what it prints (the CLI entry prints it; tests read it). */
@@ -82,6 +95,10 @@ export function runEval(o: CliOptions): { text: string; results: RowResult[]; un
       out.push(formatStats(`  ${s.protocol} (${s.groups} ${s.protocol === 'other prompt lengths' ? 'deployments' : 'series'}): calibrated`, s.stats));
       out.push(formatStats(`  the same rows uncalibrated`, s.uncalibrated));
     }
+  }
+  if (o.levels) {
+    const what = o.holdout ? `the leave-one-${o.holdout}-out predictions above${o.noCorrection ? '' : ' (physics + correction)'}` : 'the predictions above';
+    out.push(formatLevels(`levels of ${what}, read from the rows they score (an oracle: a floor, not a prediction)`, levelStudy(split.cases, results)));
   }
   if (split.unsupported.length) {
     const reasons = new Map<string, number>();

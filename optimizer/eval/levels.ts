@@ -1,0 +1,66 @@
+// The level study (`npm run optimizer:eval -- … --levels`): how much of the error is each group's own level. For
+// each grouping (model; + GPU; + engine; + engine release; + precision and layout, i.e. the deployment; + prompt
+// lengths, i.e. the series) it removes every group's median log(measured / predicted) and scores what is left.
+// That is an oracle: it reads the levels from the very rows it scores, so its figures are a floor no predictor
+// reaches that knows the level only per that grouping — if the floor at "model × GPU × engine release" is above a
+// goal, no feature of the model, the GPU or the engine can meet the goal; only a measurement of the layout can.
+import { deploymentKey } from '../src/calibration.js';
+import { NEWEST_ENGINE_RELEASES } from '../src/correction/default.js';
+import { metricStats, type ErrorStats, type PreparedCase, type RowResult } from './evaluate.js';
+
+export interface LevelFloor {
+  grouping: string;
+  groups: number;
+  stats: Record<'ttft' | 'tpot' | 'throughput', ErrorStats>;
+}
+
+type Case = PreparedCase['c'];
+
+function engineOf(c: Case): { backend: string; release: string } {
+  const backend = (c.request.engine?.backend ?? 'vllm').toLowerCase();
+  const version = c.request.engine?.version;
+  return { backend, release: (version === undefined ? NEWEST_ENGINE_RELEASES[backend] : version) ?? 'unnamed' };
+}
+
+const GROUPINGS: [string, (c: Case, r: RowResult) => string][] = [
+  ['all rows (one global level)', () => ''],
+  ['model', (_c, r) => r.model],
+  ['model × GPU', (_c, r) => `${r.model} | ${r.gpu}`],
+  ['model × GPU × engine', (c, r) => `${r.model} | ${r.gpu} | ${engineOf(c).backend}`],
+  ['model × GPU × engine release', (c, r) => `${r.model} | ${r.gpu} | ${engineOf(c).backend} ${engineOf(c).release}`],
+  ['deployment (+ precision and layout)', (c) => deploymentKey(c.request)],
+  ['series (+ prompt lengths)', (c) => `${deploymentKey(c.request)} @ ${c.request.workload.isl}/${c.request.workload.osl}`],
+];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Each group's median log ratio per metric, applied to its predictions. */
+function levelled(rows: { c: Case; r: RowResult }[], key: (c: Case, r: RowResult) => string): { results: RowResult[]; groups: number } {
+  const byGroup = new Map<string, RowResult[]>();
+  for (const { c, r } of rows) byGroup.set(key(c, r), [...(byGroup.get(key(c, r)) ?? []), r]);
+  const results: RowResult[] = [];
+  for (const members of byGroup.values()) {
+    const ttft = Math.exp(median(members.map((r) => Math.log(r.measuredTtftMs / r.predictedTtftMs))));
+    const tpot = Math.exp(median(members.map((r) => Math.log(r.measuredTpotMs / r.predictedTpotMs))));
+    const thr = Math.exp(median(members.map((r) => Math.log(r.measuredTokPerSec / r.predictedTokPerSec))));
+    for (const r of members) results.push({ ...r, predictedTtftMs: r.predictedTtftMs * ttft, predictedTpotMs: r.predictedTpotMs * tpot, predictedTokPerSec: r.predictedTokPerSec * thr });
+  }
+  return { results, groups: byGroup.size };
+}
+
+/** `results` are the predictions to study (any hold-out's), matched to their cases by id. */
+export function levelStudy(cases: PreparedCase[], results: RowResult[]): LevelFloor[] {
+  const byId = new Map(cases.map((x) => [x.c.id, x.c]));
+  const rows = results.flatMap((r) => {
+    const c = byId.get(r.id);
+    return c ? [{ c, r }] : [];
+  });
+  return GROUPINGS.map(([grouping, key]) => {
+    const { results: out, groups } = levelled(rows, key);
+    return { grouping, groups, stats: metricStats(out) };
+  });
+}
