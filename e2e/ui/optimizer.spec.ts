@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { ADMIN, SHOTS, dismissToasts as closeToasts, signedInOnSharedServer } from './session';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startSimulator } from '../fixtures/vllm-sim';
 
 /**
  * The Optimizer as a platform engineer uses it: pick a model, describe two clusters' GPUs and the
@@ -167,6 +168,8 @@ test('the run is saved and opens again after a reload', async () => {
 test("a deployment's measurement is set against the plan's prediction and kept with the run", async () => {
   const section = page.getByTestId('optimizer-measurements');
   await section.scrollIntoViewIfNeeded();
+  // With no endpoint on the Models page, the section says how to measure from here.
+  await expect(section.getByTestId('measure-endpoint-none')).toContainText('add its engine (vLLM, SGLang, llama.cpp) as an OpenAI-compatible endpoint on the Models page');
   // The form starts on the recommended plan at its own load; what was measured must be typed.
   await expect(section.getByTestId('measure-plan')).toHaveValue(/\(recommended\)$/);
   // Picking another plan starts the clients at that plan's own max concurrency.
@@ -264,4 +267,56 @@ test('a fine concurrency grid is searched with NSGA-II, and the grid comes back 
   await page.getByTestId('saved-run-row').filter({ hasText: 'fine grid' }).click();
   await expect(page.getByTestId('optimizer-result-name')).toContainText('fine grid', { timeout: 30_000 });
   await expect(field).toHaveValue('1-1024');
+});
+
+test('the deployed plan is measured from here: a load test of its endpoint records mean TTFT, TPOT and tokens/s', async () => {
+  const key = `sim-${Math.random().toString(36).slice(2)}-key`;
+  const sim = await startSimulator({ model: 'sim-llama', apiKey: key });
+  try {
+    await page.getByTestId('nav-models').click();
+    await page.getByTestId('add-endpoint-empty').click();
+    const form = page.getByTestId('endpoint-form');
+    await form.locator('input[name=endpointName]').fill('llama-70b-lab');
+    await form.locator('input[name=baseUrl]').fill(`${sim.url}/v1`);
+    await form.locator('input[name=upstreamModel]').fill('sim-llama');
+    await form.locator('input[name=apiKey]').fill(key);
+    await page.getByTestId('endpoint-form-submit').click();
+    await expect(form).toBeHidden();
+
+    await page.getByTestId('nav-optimizer').click();
+    await page.getByTestId('tab-saved-runs').click();
+    await page.getByTestId('saved-run-row').filter({ hasText: 'fine grid' }).click();
+    await expect(page.getByTestId('optimizer-result-name')).toContainText('fine grid', { timeout: 30_000 });
+    const section = page.getByTestId('optimizer-measurements');
+    await section.scrollIntoViewIfNeeded();
+    await expect(section.getByTestId('measurement-row')).toHaveCount(0);
+    await expect(section.getByTestId('measure-endpoint-select')).toHaveValue('llama-70b-lab (sim-llama)');
+    await page.locator('input[name=measureOsl]').fill('64');
+    await page.locator('input[name=loadConcurrency]').fill('4');
+    await page.locator('input[name=loadRequests]').fill('16');
+    await page.getByTestId('measure-endpoint-start').click();
+    const rows = section.getByTestId('measurement-row');
+    await expect(rows).toHaveCount(1, { timeout: 30_000 });
+    await expect(rows.first()).toContainText('Foundry load test of llama-70b-lab: 16 requests, 4 clients');
+    await expect(rows.first()).toContainText('4 clients');
+    await expect(rows.first()).toContainText('/ 64 out');
+    for (const id of ['measurement-ttft-error', 'measurement-tpot-error', 'measurement-throughput-error']) await expect(rows.first().getByTestId(id)).toHaveText(/^([+−]\d+|0)%$/);
+    // Two sizing probes, then the 16 requests; all with the stored key.
+    expect(sim.stats.completed).toBe(18);
+    await dismissToasts();
+    await section.evaluate((el) => {
+      el.scrollIntoView({ block: 'start' });
+      window.scrollBy(0, -64);
+    });
+    await shot('22d-optimizer-measured-endpoint');
+  } finally {
+    await sim.close();
+  }
+  // Leave the Models page as the next scenarios expect it: empty.
+  await page.getByTestId('nav-models').click();
+  await page.getByTestId('endpoint-actions-llama-70b-lab').click();
+  await page.getByTestId('endpoint-remove').click();
+  await page.getByTestId('confirm-name-input').fill('llama-70b-lab');
+  await page.getByTestId('confirm-name-submit').click();
+  await expect(page.getByTestId('endpoints-table').getByTestId('table-empty')).toBeVisible();
 });

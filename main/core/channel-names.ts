@@ -42,6 +42,7 @@ export const CHANNEL_NAMES = [
   'optimizer:get',
   'optimizer:measure',
   'optimizer:measure-import',
+  'optimizer:measure-endpoint',
   'optimizer:measurement-delete',
   'gateway:config',
   'playground:gateways',

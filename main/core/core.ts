@@ -8,6 +8,7 @@ import { createApiKeyService } from './access/api-keys';
 import { createSignInLimiter } from './access/signin-limiter';
 import { createVault } from './vault/vault';
 import { createOsKeychain, type Keychain } from './vault/keychain';
+import { measureEndpointJob } from './optimizer/load-test/job';
 import { createJobEngine } from './jobs/engine';
 import { vaultRotateJob } from './vault/rotate-job';
 import { createDispatcher, type Dispatcher } from './dispatch';
@@ -60,6 +61,7 @@ export function createCore(options: CoreOptions): Core {
   const gatewayAutoSync = createGatewayAutoSync({ db, jobs, store: clusters.store, ...options.gatewayAutoSync });
   jobs.register(vaultRotateJob(vault));
   jobs.register(gatewaySyncJob({ db, vault, clusters, bundlePath: options.gatewayBundlePath }));
+  jobs.register(measureEndpointJob({ db, vault }));
   for (const type of options.jobTypes ?? []) jobs.register(type as JobType<unknown, unknown>);
 
   const projects = createProjectService(db);

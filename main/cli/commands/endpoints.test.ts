@@ -136,10 +136,43 @@ async function tlsUpstreamProcess(dir: string): Promise<{ url: string; caFile: s
  * The simulator in its own process: the CLI runner blocks this one (spawnSync) while a command
  * runs, so a server here could not answer the command's connection test.
  */
-async function simulatorProcess(apiKey: string): Promise<{ url: string; process: ChildProcess }> {
+/** `foundry optimize-measure --endpoint`: a load test of a registered endpoint, recorded against a run's plan. */
+describe('foundry optimize-measure --endpoint', () => {
+  const home = tempDir();
+  const foundry = cliRunner(home.path);
+  const KEY = `sk-cli-${Math.random().toString(36).slice(2)}-secret`;
+  let sim: { url: string; process: ChildProcess };
+
+  beforeAll(async () => {
+    // With its latency model on: a zero-delay server sends an answer's tokens all at once, and TPOT is then not observable.
+    sim = await simulatorProcess(KEY, false);
+    expect(foundry(['setup', '-u', 'ada', '--password-stdin'], 'correct horse battery\n').code).toBe(0);
+    expect(foundry(['endpoints', 'add', 'llama-lab', '--kind', 'openai_compatible', '--base-url', `${sim.url}/v1`, '--model', 'sim-model', '--api-key-stdin'], `${KEY}\n`).code).toBe(0);
+  });
+  afterAll(() => {
+    sim?.process.kill();
+    home.remove();
+  });
+
+  it('measures the endpoint, prints the measurement beside the prediction, and refuses typed values with it', () => {
+    const run = JSON.parse(foundry(['optimize', '-m', 'llama-3.1-8b', '-g', 'lab=h100_sxm:1', '--isl', '256', '--osl', '16', '--json']).out) as { id: string };
+    const r = foundry(['optimize-measure', run.id, '--endpoint', 'llama-lab', '--concurrency', '2', '--requests', '6']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/Foundry load test of llama-lab: 6 requests, 2 clients/);
+    expect(r.out).toMatch(/\b2\s+\d+\/16\b/);
+    expect(r.err).toMatch(/6 requests in [\d.]+ s: TTFT mean/);
+    expect(r.out + r.err).not.toContain(KEY);
+    const typed = foundry(['optimize-measure', run.id, '--endpoint', 'llama-lab', '--concurrency', '2', '--ttft', '50']);
+    expect(typed.code).not.toBe(0);
+    expect(typed.err).toContain('--endpoint measures the values itself; --ttft cannot be given with it.');
+    expect(foundry(['optimize-measure', run.id, '--endpoint', 'llama-lab']).err).toContain('--endpoint needs --concurrency');
+  });
+});
+
+async function simulatorProcess(apiKey: string, zeroDelay = true): Promise<{ url: string; process: ChildProcess }> {
   const fixture = join(__dirname, '../../../e2e/fixtures/vllm-sim/index.ts');
-  const script = `import(${JSON.stringify(fixture)}).then(async (m) => { const s = await (m.startSimulator ?? m.default.startSimulator)({ model: 'sim-model', apiKey: process.env.SIM_KEY, zeroDelay: true }); console.log(s.url); })`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, SIM_KEY: apiKey }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const script = `import(${JSON.stringify(fixture)}).then(async (m) => { const s = await (m.startSimulator ?? m.default.startSimulator)({ model: 'sim-model', apiKey: process.env.SIM_KEY, zeroDelay: process.env.SIM_ZERO_DELAY === '1' }); console.log(s.url); })`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { env: { ...process.env, SIM_KEY: apiKey, SIM_ZERO_DELAY: zeroDelay ? '1' : '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = once(child, 'exit').then(([code]) => {
     throw new Error(`the simulator process exited (${String(code)}) before it listened`);
   });

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { action } from '../run';
 import { print, table } from '../output';
-import { FoundryError } from '../../core/errors';
+import { FoundryError, fromShape } from '../../core/errors';
 import type { OptimizerMeasurement } from '../../core/optimizer/measurements';
+import { follow } from './system';
 
 const signed = (pct: number | null) => (pct === null ? '-' : `${pct >= 0 ? '+' : ''}${pct.toFixed(0)}%`);
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -45,6 +46,8 @@ interface MeasureOptions {
   osl?: string;
   note?: string;
   remove?: boolean;
+  endpoint?: string;
+  requests?: string;
 }
 
 function fromFlags(opts: MeasureOptions): { concurrency: number; ttftMs: number; tpotMs: number; outputTokensPerSec?: number; isl?: number; osl?: number } {
@@ -82,6 +85,8 @@ export function registerOptimizeMeasure(program: Command): void {
     .option('--isl <tokens>', "the benchmark's input tokens (default: the run's)")
     .option('--osl <tokens>', "the benchmark's output tokens (default: the run's)")
     .option('--note <text>', 'how it was measured (tool, duration); with --from, each file names itself')
+    .option('--endpoint <name>', 'measure it now: load-test this endpoint from `foundry endpoints list` (the deployed engine) with --concurrency clients, and record the means')
+    .option('--requests <n>', 'with --endpoint: requests in all (default 4 per client, at least 16)')
     .action(
       action(program, async (ctx, runId: string, opts: MeasureOptions) => {
         const planIndex = opts.plan === undefined ? undefined : Number(opts.plan);
@@ -89,7 +94,23 @@ export function registerOptimizeMeasure(program: Command): void {
           throw new FoundryError({ code: 'INVALID_INPUT', message: `--plan: "${opts.plan}" is not a plan index (0, 1, 2 …).`, hint: 'foundry optimize-runs RUN_ID --json lists the plans in order.' });
         }
         let recorded: OptimizerMeasurement[];
-        if (opts.from) {
+        if (opts.endpoint !== undefined) {
+          const typed = (['from', 'ttft', 'tpot', 'throughput', 'note'] as const).filter((f) => opts[f] !== undefined);
+          if (typed.length > 0) throw new FoundryError({ code: 'INVALID_INPUT', message: `--endpoint measures the values itself; ${typed.map((f) => `--${f}`).join(', ')} cannot be given with it.`, hint: 'Example: foundry optimize-measure RUN_ID --endpoint llama-70b-lab --concurrency 16' });
+          if (opts.concurrency === undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: '--endpoint needs --concurrency: how many clients to measure with.', hint: "Use the plan's max concurrency, e.g. --concurrency 64." });
+          const started = await ctx.call('optimizer:measure-endpoint', {
+            runId,
+            endpointId: opts.endpoint,
+            concurrency: positive('--concurrency', opts.concurrency, true)!,
+            ...(planIndex === undefined ? {} : { planIndex }),
+            ...(opts.requests === undefined ? {} : { requests: positive('--requests', opts.requests, true) }),
+            ...(opts.isl === undefined ? {} : { isl: positive('--isl', opts.isl, true) }),
+            ...(opts.osl === undefined ? {} : { osl: positive('--osl', opts.osl, true) }),
+          });
+          const done = await follow(ctx, started);
+          if (done.status !== 'succeeded') throw fromShape(done.error ?? { code: 'INTERNAL', message: `The measurement job ended ${done.status}.` });
+          recorded = [(done.result as { measurement: OptimizerMeasurement }).measurement];
+        } else if (opts.from) {
           const typed = (['concurrency', 'ttft', 'tpot', 'throughput', 'isl', 'osl', 'note'] as const).filter((f) => opts[f] !== undefined);
           if (typed.length > 0) throw new FoundryError({ code: 'INVALID_INPUT', message: `--from reads every value from the result files; ${typed.map((f) => `--${f}`).join(', ')} cannot be given with it.`, hint: 'Record a typed-in measurement in a separate call.' });
           // The core parses and checks every file before it records anything.

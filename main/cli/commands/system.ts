@@ -7,7 +7,7 @@ import { isChannelName } from '../../core/dispatch';
 import { FoundryError, fromShape } from '../../core/errors';
 
 /** Follows a job to its end, drawing a progress bar on a terminal and log lines as they come. */
-async function follow(ctx: CliContext, job: JobSummary): Promise<JobSummary> {
+export async function follow(ctx: CliContext, job: JobSummary): Promise<JobSummary> {
   let logSeq = 0;
   const tty = process.stderr.isTTY && !ctx.json;
   for (;;) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { MeasurementImportSchema, MeasurementInputSchema, type OptimizerMeasurement } from '../optimizer/measurements';
 import { OptimizeInputSchema, type OptimizerCatalog, type OptimizerRun, type OptimizerRunSummary } from '../optimizer/service';
+import type { JobSummary } from '../jobs/types';
+import { MeasureEndpointSchema } from '../optimizer/load-test/schema';
 import { channel, empty, id, returns } from './spec';
 
 export const OPTIMIZER_CHANNELS = {
@@ -52,6 +54,13 @@ export const OPTIMIZER_CHANNELS = {
     access: 'optimizer:run',
     mutates: true,
     summary: 'Record every run in vLLM / SGLang benchmark result files against a plan of a run; a bad file records nothing.',
+  }),
+  'optimizer:measure-endpoint': channel({
+    input: MeasureEndpointSchema,
+    output: returns<JobSummary>(),
+    access: 'optimizer:run',
+    mutates: true,
+    summary: 'Load-test an endpoint from the Models page (the deployed plan) as a job, and record what it measured against a plan of a run.',
   }),
   'optimizer:measurement-delete': channel({
     input: z.object({ measurementId: id('measurementId') }).strict(),

@@ -3,8 +3,10 @@ import { signedIn } from './types';
 import { clusterGatewayConfig, sharedGatewayConfig } from '../gateway/sync-objects';
 import { limitsStoreSecret } from '../clusters/limits-store';
 import { layoutLabel } from '../../../optimizer/src/index';
+import { MEASURE_ENDPOINT_JOB } from '../optimizer/load-test/job';
+import { measureEndpointInput } from '../optimizer/load-test/start';
 
-type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:calibration' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measure-import' | 'optimizer:measurement-delete' | 'gateway:config'>;
+type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:calibration' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measure-import' | 'optimizer:measure-endpoint' | 'optimizer:measurement-delete' | 'gateway:config'>;
 
 export const fleetHandlers: FleetHandlers = {
   'optimizer:catalog': { run: ({ core }) => core.optimizer.catalog() },
@@ -30,6 +32,14 @@ export const fleetHandlers: FleetHandlers = {
   'optimizer:measure-import': {
     run: (ctx, input) => ctx.core.optimizer.importMeasurements(input, signedIn(ctx).username),
     audit: (input, list) => ({ target: input.runId, details: { files: input.files.map((f) => f.name), measurements: list.map((m) => m.id) } }),
+  },
+  'optimizer:measure-endpoint': {
+    run: (ctx, input) => {
+      const user = signedIn(ctx);
+      const job = measureEndpointInput(ctx.core, input, user);
+      return ctx.core.jobs.start(MEASURE_ENDPOINT_JOB, job, user.username);
+    },
+    audit: (_input, job) => ({ target: job.id, details: { title: job.title } }),
   },
   'optimizer:measurement-delete': {
     run: ({ core }, input) => core.optimizer.removeMeasurement(input.measurementId),

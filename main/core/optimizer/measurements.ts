@@ -145,7 +145,8 @@ export function createMeasurements(db: Db) {
   };
 }
 
-function recommendedIndex(result: OptimizeResult): number {
+/** The recommended plan's position in the run's plans. */
+export function recommendedIndex(result: OptimizeResult): number {
   const r = result.recommended;
   if (!r) throw invalid('This run recommended no plan, so there is no plan to compare with by default.', 'Give planIndex: the position of the deployed plan in the run’s plans.');
   const i = result.plans.findIndex((p) => planLabel(p) === planLabel(r) && p.replicas === r.replicas && p.costPerHour === r.costPerHour);

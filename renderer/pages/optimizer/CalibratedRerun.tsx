@@ -25,7 +25,7 @@ export function CalibratedRerun({ run, onRan }: { run: OptimizerRun; onRan(run: 
   };
   return (
     <Tooltip label="Runs this request again; plans of every measured deployment are predicted at the level they measured" multiline maw={300}>
-      <Button size="compact-xs" variant="light" leftSection={<IconTarget size={12} />} loading={busy} onClick={() => void rerun()} data-testid="optimizer-rerun-calibrated">
+      <Button size="compact-xs" variant="light" style={{ flexShrink: 0 }} leftSection={<IconTarget size={12} />} loading={busy} onClick={() => void rerun()} data-testid="optimizer-rerun-calibrated">
         Plan again, calibrated
       </Button>
     </Tooltip>

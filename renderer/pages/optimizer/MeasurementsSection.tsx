@@ -10,6 +10,7 @@ import { useCan } from '../../stores/abilities';
 import { toNum } from './form';
 import { formatMs, formatTokensPerSec, planKey } from './format';
 import { CalibratedRerun } from './CalibratedRerun';
+import { MeasureEndpoint } from './MeasureEndpoint';
 import { readResultFiles } from './result-files';
 import { defaultMeasureForm, errorTone, formatError, planOptionLabel, summarize, toMeasureInput, validateMeasure, type MeasureForm, type OptimizerMeasurement } from './measure';
 import { useOptimizer } from './state';
@@ -57,6 +58,8 @@ export function MeasurementsSection({ run, onRan }: { run: OptimizerRun; onRan(r
       return [{ value: key, label: planOptionLabel(p) + (run.result.recommended && planKey(run.result.recommended) === key ? ' (recommended)' : '') }];
     });
   }, [run]);
+  const chosen = run.result.plans.findIndex((p) => planKey(p) === form.plan);
+  const planIndex = chosen < 0 ? null : chosen;
   const accuracy = (run.result as Partial<typeof run.result>).accuracy?.heldOutModel;
   const list = run.measurements ?? [];
   const summary = summarize(list);
@@ -117,7 +120,7 @@ export function MeasurementsSection({ run, onRan }: { run: OptimizerRun; onRan(r
 
         {summary && (
           <Group justify="space-between" wrap="nowrap" gap="sm">
-            <Text size="xs" data-testid="measurements-summary">
+            <Text size="xs" style={{ flex: 1, minWidth: 0 }} data-testid="measurements-summary">
               {summary.count === 1 ? 'One measurement, off by' : `${summary.count} measurements, median error`}: TTFT {Math.round(summary.ttft)}% · TPOT {Math.round(summary.tpot)}%
               {summary.throughput === null ? '' : ` · tokens/s ${Math.round(summary.throughput)}%`}
               {accuracy ? ` (on models it was not fitted on: TTFT ${Math.round(accuracy.ttft.medianApe)}%, TPOT ${Math.round(accuracy.tpot.medianApe)}%, tokens/s ${Math.round(accuracy.throughput.medianApe)}%)` : ''}
@@ -242,6 +245,9 @@ export function MeasurementsSection({ run, onRan }: { run: OptimizerRun; onRan(r
                   vllm bench serve --save-result or SGLang bench_serving --output-file, run with --max-concurrency against one replica
                 </Text>
               </Group>
+            </Grid.Col>
+            <Grid.Col span={12}>
+              <MeasureEndpoint run={run} planIndex={planIndex} isl={form.isl} osl={form.osl} concurrency={form.concurrency} onMeasured={measured} />
             </Grid.Col>
           </Grid>
         )}

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { id } from '../../channels/spec';
+
+/** What "Measure an endpoint" takes: which plan of which run, which registered endpoint, and how hard to push it. */
+export const MeasureEndpointSchema = z
+  .object({
+    runId: id('runId'),
+    /** The plan's position in the run's result.plans; without it, the run's recommended plan. */
+    planIndex: z.number().int().min(0).optional(),
+    /** An endpoint on the Models page (its id or name): the deployed plan's engine. */
+    endpointId: id('endpointId'),
+    /** Concurrent clients, each sending its next request when its last one ends. */
+    concurrency: z.number().int().positive().max(1024, 'more than 1,024 clients from one desktop measures the desktop, not the deployment'),
+    /** Requests in all; default 4 per client, at least 16. */
+    requests: z.number().int().positive().max(20_000, 'at most 20,000 requests in one measurement').optional(),
+    /** Prompt and output tokens per request; default: the run's workload. */
+    isl: z.number().int().min(16, 'prompts under 16 tokens are mostly the chat template').max(131_072).optional(),
+    osl: z.number().int().min(2, 'at least 2 output tokens: TPOT is measured between tokens').max(16_384).optional(),
+  })
+  .strict();
+
+export type MeasureEndpoint = z.output<typeof MeasureEndpointSchema>;
+
+export const defaultRequests = (concurrency: number) => Math.max(16, concurrency * 4);

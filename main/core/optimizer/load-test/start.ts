@@ -1,0 +1,41 @@
+import { FoundryError, invalid } from '../../errors';
+import type { User } from '../../access/users';
+import type { CoreServices } from '../../services';
+import { recommendedIndex } from '../measurements';
+import { MEASURABLE_KINDS, type MeasureEndpointInput } from './job';
+import { defaultRequests, type MeasureEndpoint } from './schema';
+
+/**
+ * Checks a "Measure an endpoint" request before its job starts, so a wrong run, plan or endpoint is refused at
+ * once, beside its field, rather than as a failed job a minute later.
+ */
+export function measureEndpointInput(core: Pick<CoreServices, 'optimizer' | 'endpoints'>, input: MeasureEndpoint, user: User): MeasureEndpointInput {
+  const run = core.optimizer.get(input.runId);
+  const plans = run.result.plans;
+  const planIndex = input.planIndex ?? recommendedIndex(run.result);
+  if (!plans[planIndex]) throw invalid(`planIndex ${planIndex}: the run has ${plans.length} plans (0 to ${plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
+  const endpoint = core.endpoints.resolve(input.endpointId, user);
+  if (!MEASURABLE_KINDS.includes(endpoint.kind)) {
+    throw new FoundryError({
+      code: 'INVALID_INPUT',
+      message: `Endpoint "${endpoint.name}" is ${endpoint.kind === 'azure' ? 'Azure OpenAI' : 'Anthropic'}: Foundry measures engines that serve OpenAI-compatible chat completions (vLLM, SGLang, llama.cpp).`,
+      hint: 'Add the deployment itself as an OpenAI-compatible endpoint on the Models page, and measure that.',
+      details: [{ path: ['endpointId'], message: 'is not an OpenAI-compatible endpoint' }],
+    });
+  }
+  const requests = input.requests ?? defaultRequests(input.concurrency);
+  if (requests < input.concurrency) {
+    throw invalid(`${requests} requests cannot keep ${input.concurrency} clients busy.`, 'Send at least one request per client; four or more per client measure a steady state.', [{ path: ['requests'], message: `must be at least the concurrency (${input.concurrency})` }]);
+  }
+  return {
+    runId: run.id,
+    planIndex,
+    endpointId: endpoint.id,
+    endpointName: endpoint.name,
+    concurrency: input.concurrency,
+    requests,
+    isl: input.isl ?? run.request.workload.isl,
+    osl: input.osl ?? run.request.workload.osl,
+    actor: user.username,
+  };
+}
