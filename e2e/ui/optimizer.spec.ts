@@ -292,16 +292,21 @@ test('the deployed plan is measured from here: a load test of its endpoint recor
     await expect(section.getByTestId('measurement-row')).toHaveCount(0);
     await expect(section.getByTestId('measure-endpoint-select')).toHaveValue('llama-70b-lab (sim-llama)');
     await page.locator('input[name=measureOsl]').fill('64');
-    await page.locator('input[name=loadConcurrency]').fill('4');
-    await page.locator('input[name=loadRequests]').fill('16');
+    // A sweep: one measurement per level, each against the plan's prediction at that load.
+    await page.locator('input[name=loadConcurrency]').fill('4, x');
+    await expect(section.getByText('"x" is not a number or a range like 1-256')).toBeVisible();
+    await expect(page.getByTestId('measure-endpoint-start')).toBeDisabled();
+    await page.locator('input[name=loadConcurrency]').fill('4, 2');
+    await page.locator('input[name=loadRequests]').fill('8');
     await page.getByTestId('measure-endpoint-start').click();
     const rows = section.getByTestId('measurement-row');
-    await expect(rows).toHaveCount(1, { timeout: 30_000 });
-    await expect(rows.first()).toContainText('Foundry load test of llama-70b-lab: 16 requests, 4 clients');
-    await expect(rows.first()).toContainText('4 clients');
+    await expect(rows).toHaveCount(2, { timeout: 30_000 });
+    await expect(rows.nth(0)).toContainText('Foundry load test of llama-70b-lab: 8 requests, 2 clients');
+    await expect(rows.nth(1)).toContainText('Foundry load test of llama-70b-lab: 8 requests, 4 clients');
+    await expect(rows.nth(1)).toContainText('4 clients');
     await expect(rows.first()).toContainText('/ 64 out');
     for (const id of ['measurement-ttft-error', 'measurement-tpot-error', 'measurement-throughput-error']) await expect(rows.first().getByTestId(id)).toHaveText(/^([+−]\d+|0)%$/);
-    // Two sizing probes, then the 16 requests; all with the stored key.
+    // Two sizing probes, then 8 requests at each level; all with the stored key.
     expect(sim.stats.completed).toBe(18);
     await dismissToasts();
     await section.evaluate((el) => {

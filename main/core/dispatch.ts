@@ -26,12 +26,28 @@ export function isChannelName(name: string): name is ChannelName {
   return Object.hasOwn(CHANNELS, name);
 }
 
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * A field that takes one of several shapes (a number or a list of numbers) fails as a union, whose own message is
+ * only "Invalid input". The branch of the shape the caller sent says what is wrong: the one that failed on
+ * something other than the type of the value itself.
+ */
+function explainUnions(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((i) => {
+    if (i.code !== 'invalid_union' || !i.errors) return [i];
+    const sent = i.errors.find((branch) => branch.length > 0 && !branch.some((b) => b.code === 'invalid_type' && b.path.length === 0));
+    return sent ? explainUnions(sent.map((b) => ({ ...b, path: [...i.path, ...b.path] }))) : [i];
+  });
+}
+
 function describeIssues(name: string, error: z.ZodError): FoundryError {
-  const lines = error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`);
+  const issues = explainUnions(error.issues as readonly Issue[]);
+  const lines = issues.map((i) => `${i.path.length ? i.path.join('.') : 'input'}: ${i.message}`);
   return new FoundryError({
     code: 'INVALID_INPUT',
     message: `Invalid input for ${name}: ${lines.join('; ')}.`,
-    details: error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    details: issues.map((i) => ({ path: i.path.map(String), message: i.message })),
   });
 }
 

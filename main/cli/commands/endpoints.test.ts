@@ -166,6 +166,10 @@ describe('foundry optimize-measure --endpoint', () => {
     expect(typed.code).not.toBe(0);
     expect(typed.err).toContain('--endpoint measures the values itself; --ttft cannot be given with it.');
     expect(foundry(['optimize-measure', run.id, '--endpoint', 'llama-lab']).err).toContain('--endpoint needs --concurrency');
+    // A sweep: one measurement per level, printed as a list with --json.
+    const sweep = foundry(['optimize-measure', run.id, '--endpoint', 'llama-lab', '--concurrency', '1,3', '--requests', '3', '--json']);
+    expect(sweep.code, sweep.err).toBe(0);
+    expect((JSON.parse(sweep.out) as { measured: { concurrency: number } }[]).map((m) => m.measured.concurrency)).toEqual([1, 3]);
   });
 });
 

@@ -4,6 +4,7 @@ import { action } from '../run';
 import { print, table } from '../output';
 import { FoundryError, fromShape } from '../../core/errors';
 import type { OptimizerMeasurement } from '../../core/optimizer/measurements';
+import { parseConcurrency } from './concurrency-arg';
 import { follow } from './system';
 
 const signed = (pct: number | null) => (pct === null ? '-' : `${pct >= 0 ? '+' : ''}${pct.toFixed(0)}%`);
@@ -85,8 +86,8 @@ export function registerOptimizeMeasure(program: Command): void {
     .option('--isl <tokens>', "the benchmark's input tokens (default: the run's)")
     .option('--osl <tokens>', "the benchmark's output tokens (default: the run's)")
     .option('--note <text>', 'how it was measured (tool, duration); with --from, each file names itself')
-    .option('--endpoint <name>', 'measure it now: load-test this endpoint from `foundry endpoints list` (the deployed engine) with --concurrency clients, and record the means')
-    .option('--requests <n>', 'with --endpoint: requests in all (default 4 per client, at least 16)')
+    .option('--endpoint <name>', 'measure it now: load-test this endpoint from `foundry endpoints list` (the deployed engine) with --concurrency clients (a sweep such as 4,16,64 records one measurement per level), and record the means')
+    .option('--requests <n>', 'with --endpoint: requests at each level (default 4 per client, at least 16)')
     .action(
       action(program, async (ctx, runId: string, opts: MeasureOptions) => {
         const planIndex = opts.plan === undefined ? undefined : Number(opts.plan);
@@ -98,10 +99,11 @@ export function registerOptimizeMeasure(program: Command): void {
           const typed = (['from', 'ttft', 'tpot', 'throughput', 'note'] as const).filter((f) => opts[f] !== undefined);
           if (typed.length > 0) throw new FoundryError({ code: 'INVALID_INPUT', message: `--endpoint measures the values itself; ${typed.map((f) => `--${f}`).join(', ')} cannot be given with it.`, hint: 'Example: foundry optimize-measure RUN_ID --endpoint llama-70b-lab --concurrency 16' });
           if (opts.concurrency === undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: '--endpoint needs --concurrency: how many clients to measure with.', hint: "Use the plan's max concurrency, e.g. --concurrency 64." });
+          const levels = parseConcurrency(opts.concurrency);
           const started = await ctx.call('optimizer:measure-endpoint', {
             runId,
             endpointId: opts.endpoint,
-            concurrency: positive('--concurrency', opts.concurrency, true)!,
+            concurrency: levels.length === 1 ? levels[0]! : levels,
             ...(planIndex === undefined ? {} : { planIndex }),
             ...(opts.requests === undefined ? {} : { requests: positive('--requests', opts.requests, true) }),
             ...(opts.isl === undefined ? {} : { isl: positive('--isl', opts.isl, true) }),
@@ -109,7 +111,7 @@ export function registerOptimizeMeasure(program: Command): void {
           });
           const done = await follow(ctx, started);
           if (done.status !== 'succeeded') throw fromShape(done.error ?? { code: 'INTERNAL', message: `The measurement job ended ${done.status}.` });
-          recorded = [(done.result as { measurement: OptimizerMeasurement }).measurement];
+          recorded = (done.result as { measurements: OptimizerMeasurement[] }).measurements;
         } else if (opts.from) {
           const typed = (['concurrency', 'ttft', 'tpot', 'throughput', 'isl', 'osl', 'note'] as const).filter((f) => opts[f] !== undefined);
           if (typed.length > 0) throw new FoundryError({ code: 'INVALID_INPUT', message: `--from reads every value from the result files; ${typed.map((f) => `--${f}`).join(', ')} cannot be given with it.`, hint: 'Record a typed-in measurement in a separate call.' });
@@ -119,7 +121,7 @@ export function registerOptimizeMeasure(program: Command): void {
           const m = fromFlags(opts);
           recorded = [await ctx.call('optimizer:measure', { runId, ...(planIndex === undefined ? {} : { planIndex }), ...m, ...(opts.note ? { note: opts.note } : {}) })];
         }
-        print(ctx.json, opts.from ? recorded : recorded[0], () => [measurementsTable(recorded), ...recorded.flatMap((m) => m.warnings.map((w) => `warning (${m.measured.concurrency} clients): ${w}`))].join('\n'));
+        print(ctx.json, opts.from || recorded.length > 1 ? recorded : recorded[0], () => [measurementsTable(recorded), ...recorded.flatMap((m) => m.warnings.map((w) => `warning (${m.measured.concurrency} clients): ${w}`))].join('\n'));
       }),
     );
 

@@ -4,6 +4,9 @@ import { print, table } from '../output';
 import { FoundryError } from '../../core/errors';
 import type { OptimizerRun } from '../../core/optimizer/service';
 import { measurementsTable } from './optimize-measure';
+import { parseConcurrency } from './concurrency-arg';
+
+export { parseConcurrency };
 import { engineLabel, FEATURE_NAMES, gib, layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
 
 /** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
@@ -64,20 +67,6 @@ export const rejectedRow = (r: OptimizerRun['result']['rejected'][number]) => ({
   reason: r.reason,
 });
 
-/** "1-256", "8,16,64" or "1-64,128,256": the max concurrency values to plan. */
-export function parseConcurrency(value: string): number[] {
-  const out: number[] = [];
-  for (const part of value.split(',').map((p) => p.trim())) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    const lo = m ? Number(m[1]) : NaN;
-    const hi = m ? Number(m[2] ?? m[1]) : NaN;
-    if (!m || lo < 1 || hi < lo || hi - lo >= 65_536) {
-      throw new FoundryError({ code: 'INVALID_INPUT', message: `--concurrency: "${part}" is not a positive number or a range like 1-256.`, hint: 'Example: --concurrency 1-256 or --concurrency 8,16,64,128' });
-    }
-    for (let c = lo; c <= hi; c++) out.push(c);
-  }
-  return out;
-}
 
 /** What calibrated the run, and what it did to the recommended plan. */
 export function calibrationLines(run: OptimizerRun): string[] {

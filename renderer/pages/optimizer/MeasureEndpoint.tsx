@@ -1,4 +1,4 @@
-import { Button, Group, NumberInput, Progress, Select, Text } from '@mantine/core';
+import { Button, Group, NumberInput, Progress, Select, Text, TextInput } from '@mantine/core';
 import { IconGauge, IconPlayerStop } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { Endpoint } from '../../../main/core/endpoints/types';
@@ -8,6 +8,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../stores/abilities';
 import { isActive } from '../../stores/job-events';
 import { useJobs } from '../../stores/jobs';
+import { parseConcurrency } from './concurrency';
 import { toNum } from './form';
 import type { OptimizerMeasurement } from './measure';
 
@@ -23,7 +24,8 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
   const cancel = useJobs((s) => s.cancel);
   const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
   const [endpointId, setEndpointId] = useState<string | null>(null);
-  const [clients, setClients] = useState<number | ''>(concurrency);
+  // One client count, or a sweep such as "4, 16, 64": each level becomes a measurement, and two calibrate.
+  const [clients, setClients] = useState(String(concurrency));
   const [requests, setRequests] = useState<number | ''>('');
   const [jobId, setJobId] = useState<string | null>(null);
   const [error, setError] = useState<ClientError | null>(null);
@@ -39,12 +41,15 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
       })
       .catch((err: unknown) => setError(toClientError(err)));
   }, [canList]);
-  useEffect(() => setClients(concurrency), [concurrency]);
+  useEffect(() => setClients(String(concurrency)), [concurrency]);
+  const parsed = parseConcurrency(clients);
+  const levels = 'values' in parsed ? parsed.values : null;
+  const clientsError = 'error' in parsed ? parsed.error : levels && levels.length > 8 ? 'At most 8 levels in one sweep' : levels && levels.at(-1)! > 1024 ? 'At most 1,024 clients' : undefined;
 
   // A finished job hands its measurement over once; a failed one shows why beside the button.
   useEffect(() => {
     if (!job || isActive(job)) return;
-    if (job.status === 'succeeded') onMeasured((job.result as { measurement: OptimizerMeasurement }).measurement);
+    if (job.status === 'succeeded') for (const m of (job.result as { measurements: OptimizerMeasurement[] }).measurements) onMeasured(m);
     else if (job.error && job.status === 'failed') setError(new ClientError(job.error as ConstructorParameters<typeof ClientError>[0]));
     setJobId(null);
   }, [job, onMeasured]);
@@ -59,14 +64,14 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
   }
 
   const start = async () => {
-    if (!endpointId || clients === '' || planIndex === null) return;
+    if (!endpointId || !levels || clientsError || planIndex === null) return;
     setError(null);
     try {
       const started = await call('optimizer:measure-endpoint', {
         runId: run.id,
         planIndex,
         endpointId,
-        concurrency: clients,
+        concurrency: levels.length === 1 ? levels[0]! : levels,
         ...(requests === '' ? {} : { requests }),
         ...(isl === '' ? {} : { isl }),
         ...(osl === '' ? {} : { osl }),
@@ -83,19 +88,19 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
     <>
       <Group gap="xs" align="flex-end" wrap="nowrap" data-testid="measure-endpoint">
         <Select size="xs" label="Or measure an endpoint" data={endpoints.map((e) => ({ value: e.id, label: `${e.name} (${e.upstreamModel})` }))} value={endpointId} onChange={setEndpointId} allowDeselect={false} disabled={running} w={280} data-testid="measure-endpoint-select" />
-        <NumberInput size="xs" label="Clients" name="loadConcurrency" min={1} max={1024} allowDecimal={false} hideControls value={clients} onChange={(v) => setClients(toNum(v))} disabled={running} w={80} />
-        <NumberInput size="xs" label="Requests" name="loadRequests" min={1} allowDecimal={false} hideControls placeholder={clients === '' ? '' : String(Math.max(16, clients * 4))} value={requests} onChange={(v) => setRequests(toNum(v))} disabled={running} w={90} />
+        <TextInput size="xs" label="Clients" name="loadConcurrency" placeholder="16 or 4, 16, 64" value={clients} onChange={(e) => setClients(e.currentTarget.value)} error={clients.trim() === '' ? undefined : clientsError} disabled={running} w={120} />
+        <NumberInput size="xs" label="Requests" name="loadRequests" min={1} allowDecimal={false} hideControls placeholder={levels ? `${Math.max(16, levels[0]! * 4)}${levels.length > 1 ? '…' : ''}` : ''} value={requests} onChange={(v) => setRequests(toNum(v))} disabled={running} w={90} />
         {running ? (
           <Button size="xs" variant="light" color="gray" leftSection={<IconPlayerStop size={14} />} onClick={() => void cancel(job.id)} data-testid="measure-endpoint-cancel">
             Stop
           </Button>
         ) : (
-          <Button size="xs" variant="light" leftSection={<IconGauge size={14} />} onClick={() => void start()} disabled={!endpointId || clients === '' || planIndex === null} data-testid="measure-endpoint-start">
+          <Button size="xs" variant="light" leftSection={<IconGauge size={14} />} onClick={() => void start()} disabled={!endpointId || !levels || clientsError !== undefined || planIndex === null} data-testid="measure-endpoint-start">
             Measure
           </Button>
         )}
         <Text size="xs" c="dimmed" style={{ flex: 1 }}>
-          Streams prompts of the ISL above to the endpoint from this machine, {clients || 'N'} at a time, and records the mean TTFT, TPOT and tokens/s against the chosen plan.
+          A closed-loop test from this machine at the ISL and OSL above, recorded against the chosen plan. A sweep such as 4, 64 records one measurement per level; two calibrate.
         </Text>
       </Group>
       {running && (

@@ -7,6 +7,7 @@ import type { Db } from '../../store/db';
 import type { Vault } from '../../vault/vault';
 import { createMeasurements, type OptimizerMeasurement } from '../measurements';
 import { probeSizing, runLoadTest, type LoadTarget, type LoadTestResult } from './run';
+import { defaultRequests } from './schema';
 
 /**
  * "Measure an endpoint": a job that load-tests an endpoint registered on the Models page (the deployed plan's
@@ -23,17 +24,20 @@ export interface MeasureEndpointInput {
   endpointId: string;
   /** For the job's title. */
   endpointName: string;
-  concurrency: number;
-  requests: number;
+  /** Client counts, lowest first: one measurement each. */
+  levels: number[];
+  /** Requests at each level; default defaultRequests(level). */
+  requests?: number;
   isl: number;
   osl: number;
-  /** Who asked: the measurement is recorded in their name. */
+  /** Who asked: the measurements are recorded in their name. */
   actor: string;
 }
 
 export interface MeasureEndpointResult {
-  measurement: OptimizerMeasurement;
-  test: LoadTestResult;
+  /** One per level, lowest first. */
+  measurements: OptimizerMeasurement[];
+  tests: LoadTestResult[];
 }
 
 /** Only engines that speak OpenAI's chat completions can be measured this way. */
@@ -64,56 +68,78 @@ async function loadTarget(row: EndpointRow, vault: Vault): Promise<{ target: Loa
   };
 }
 
+const requestsAt = (i: Pick<MeasureEndpointInput, 'requests'>, concurrency: number) => i.requests ?? defaultRequests(concurrency);
+
 export function measureEndpointJob({ db, vault }: { db: Db; vault: Vault }): JobType<MeasureEndpointInput, MeasureEndpointResult> {
   const endpoints = createEndpointStore(db);
   const measurements = createMeasurements(db);
   return {
     type: MEASURE_ENDPOINT_JOB,
-    title: (i) => `Measure ${i.endpointName}: ${i.requests} requests, ${i.concurrency} clients`,
+    title: (i) => `Measure ${i.endpointName}: ${i.levels.length === 1 ? `${requestsAt(i, i.levels[0]!)} requests, ${i.levels[0]} clients` : `${i.levels.join(', ')} clients`}`,
     resumable: false,
-    steps: ['Size the prompts', 'Send the requests', 'Record the measurement'],
+    // One more step per level as it starts: "Measure at 16 clients".
+    steps: ['Size the prompts'],
     async run(ctx) {
       const i = ctx.input;
       const row = endpoints.get(i.endpointId);
       if (!row) throw new FoundryError({ code: 'NOT_FOUND', message: `Endpoint "${i.endpointName}" was removed before it could be measured.`, hint: 'Add it again on the Models page.' });
       const { target, close } = await loadTarget(row, vault);
+      const total = i.levels.reduce((n, c) => n + requestsAt(i, c), 0);
+      const result: MeasureEndpointResult = { measurements: [], tests: [] };
+      let sent = 0;
       try {
         ctx.step('Size the prompts');
         const sizing = await probeSizing(target, ctx.signal);
         if (sizing) ctx.log(`The server counts ${sizing.tokensPerWord.toFixed(2)} tokens per word and adds ${Math.round(sizing.overheadTokens)} to each prompt.`);
         else ctx.log('The server reports no token usage: prompt lengths are estimated at 1.3 tokens per word, and output tokens counted from the stream.', 'warn');
 
-        ctx.step('Send the requests');
-        const test = await runLoadTest(target, sizing, {
-          concurrency: i.concurrency,
-          requests: i.requests,
-          isl: i.isl,
-          osl: i.osl,
-          signal: ctx.signal,
-          onProgress: (done, total) => ctx.progress((done / total) * 0.95, `${done} of ${total} requests`),
-        });
-        ctx.log(
-          `${test.requests} requests in ${(test.durationMs / 1000).toFixed(1)} s: TTFT mean ${test.ttftMs.mean.toFixed(1)} ms (p99 ${test.ttftMs.p99.toFixed(1)}), ` +
-            `TPOT mean ${test.tpotMs.mean.toFixed(2)} ms (p99 ${test.tpotMs.p99.toFixed(2)}), ${test.outputTokensPerSec.toFixed(0)} output tokens/s; ` +
-            `${test.promptTokens.toFixed(0)} prompt and ${test.outputTokens.toFixed(0)} output tokens per request.`,
-        );
-
-        ctx.step('Record the measurement');
-        const measurement = measurements.record(
-          {
-            runId: i.runId,
-            planIndex: i.planIndex,
-            concurrency: test.concurrency,
-            isl: Math.max(1, Math.round(test.promptTokens)),
-            osl: Math.max(1, Math.round(test.outputTokens)),
-            ttftMs: test.ttftMs.mean,
-            tpotMs: test.tpotMs.mean,
-            outputTokensPerSec: test.outputTokensPerSec,
-            note: `Foundry load test of ${row.name}: ${test.requests} requests, ${test.concurrency} clients${test.tokensFrom === 'estimate' ? ', prompt tokens estimated' : ''}`.slice(0, 200),
-          },
-          i.actor,
-        );
-        return { measurement, test };
+        for (const [n, concurrency] of i.levels.entries()) {
+          ctx.step(`Measure at ${concurrency} clients`);
+          const requests = requestsAt(i, concurrency);
+          const level = i.levels.length === 1 ? '' : `${concurrency} clients: `;
+          let test: LoadTestResult;
+          try {
+            test = await runLoadTest(target, sizing, {
+              concurrency,
+              requests,
+              isl: i.isl,
+              osl: i.osl,
+              signal: ctx.signal,
+              seed: 42 + n,
+              onProgress: (done) => ctx.progress(((sent + done) / total) * 0.98, `${level}${done} of ${requests} requests`),
+            });
+          } catch (err) {
+            if (result.measurements.length === 0 || ctx.signal.aborted) throw err;
+            // The levels already measured stay recorded: they are complete measurements of their own.
+            const kept = result.measurements.map((m) => m.measured.concurrency).join(', ');
+            const e = err instanceof FoundryError ? err : new FoundryError({ code: 'INTERNAL', message: String(err) });
+            throw new FoundryError({ code: e.code, message: `At ${concurrency} clients: ${e.message} The levels before it (${kept} clients) are recorded.`, hint: e.hint, details: e.details });
+          }
+          sent += requests;
+          ctx.log(
+            `${level}${test.requests} requests in ${(test.durationMs / 1000).toFixed(1)} s: TTFT mean ${test.ttftMs.mean.toFixed(1)} ms (p99 ${test.ttftMs.p99.toFixed(1)}), ` +
+              `TPOT mean ${test.tpotMs.mean.toFixed(2)} ms (p99 ${test.tpotMs.p99.toFixed(2)}), ${test.outputTokensPerSec.toFixed(0)} output tokens/s; ` +
+              `${test.promptTokens.toFixed(0)} prompt and ${test.outputTokens.toFixed(0)} output tokens per request.`,
+          );
+          result.tests.push(test);
+          result.measurements.push(
+            measurements.record(
+              {
+                runId: i.runId,
+                planIndex: i.planIndex,
+                concurrency: test.concurrency,
+                isl: Math.max(1, Math.round(test.promptTokens)),
+                osl: Math.max(1, Math.round(test.outputTokens)),
+                ttftMs: test.ttftMs.mean,
+                tpotMs: test.tpotMs.mean,
+                outputTokensPerSec: test.outputTokensPerSec,
+                note: `Foundry load test of ${row.name}: ${test.requests} requests, ${test.concurrency} clients${test.tokensFrom === 'estimate' ? ', prompt tokens estimated' : ''}`.slice(0, 200),
+              },
+              i.actor,
+            ),
+          );
+        }
+        return result;
       } finally {
         await close();
       }

@@ -53,10 +53,11 @@ describe('measuring an endpoint (optimizer:measure-endpoint)', () => {
     expect(job.title).toBe('Measure llama-8b-lab: 16 requests, 4 clients');
     const done = await app.services.jobs.wait(job.id);
     expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
-    expect(done.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
+    expect(done.steps).toEqual([{ name: 'Size the prompts', status: 'done' }, { name: 'Measure at 4 clients', status: 'done' }]);
 
-    const { measurement: m, test } = done.result as { measurement: { measured: { ttftMs: number; tpotMs: number; isl: number; osl: number; concurrency: number; outputTokensPerSec: number }; note: string; planIndex: number; errorPct: { ttft: number } }; test: { requests: number; tokensFrom: string; ttftMs: { mean: number }; tpotMs: { mean: number } } };
+    const { measurements: [m], tests: [test] } = done.result as { measurements: { measured: { ttftMs: number; tpotMs: number; isl: number; osl: number; concurrency: number; outputTokensPerSec: number }; note: string; planIndex: number; errorPct: { ttft: number } }[]; tests: { requests: number; tokensFrom: string; ttftMs: { mean: number }; tpotMs: { mean: number } }[] };
     expect(test).toMatchObject({ requests: 16, tokensFrom: 'usage' });
+    if (!m) throw new Error('no measurement');
     // The simulator's latency model: TTFT 20 ms + 0.05 ms per prompt token (45.6 ms at 512), TPOT 5 ms + 0.2 ms per
     // other running sequence (5.6 ms with 4). Timers only run late, so the bounds above are loose and the ones below tight.
     expect(m.measured.ttftMs).toBeGreaterThan(44);
@@ -89,6 +90,31 @@ describe('measuring an endpoint (optimizer:measure-endpoint)', () => {
     expect(app.services.jobs.logs(job.id).map((l) => l.message).join('\n')).toMatch(/tokens per word[^]*16 requests in [\d.]+ s: TTFT mean/);
   });
 
+  it('measures a sweep level by level, one measurement each; a level that fails keeps the ones before it', async () => {
+    const r = await app.core.call('optimizer:run', run, app.token);
+    const e = await endpoint();
+    const job = await app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: e.id, concurrency: [8, 2, 8], osl: 16 }, app.token);
+    expect(job.title).toBe('Measure llama-8b-lab: 2, 8 clients');
+    const done = await app.services.jobs.wait(job.id);
+    expect(done.status, JSON.stringify(done.error)).toBe('succeeded');
+    expect(done.steps.map((s) => s.name)).toEqual(['Size the prompts', 'Measure at 2 clients', 'Measure at 8 clients']);
+    const list = (await app.core.call('optimizer:get', { runId: r.id }, app.token)).measurements;
+    expect(list.map((m) => [m.measured.concurrency, m.note])).toEqual([
+      [2, 'Foundry load test of llama-8b-lab: 16 requests, 2 clients'],
+      [8, 'Foundry load test of llama-8b-lab: 32 requests, 8 clients'],
+    ]);
+    expect(sim.stats.completed).toBe(2 + 16 + 32);
+
+    // Break the server once the first level is done: that level stays, and the failure says so.
+    const broken = await app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: e.id, concurrency: [2, 4], requests: 24, osl: 16 }, app.token);
+    await waitUntil(() => sim.stats.completed >= 50 + 2 + 24 + 2);
+    sim.setFault({ kind: 'error500' });
+    const failed = await app.services.jobs.wait(broken.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.error!.message).toMatch(/^At 4 clients: Request \d+ of 24 failed, so nothing was recorded: .* The levels before it \(2 clients\) are recorded\.$/);
+    expect((await app.core.call('optimizer:get', { runId: r.id }, app.token)).measurements.map((m) => m.measured.concurrency)).toEqual([2, 8, 2]);
+  });
+
   it('refuses at once what cannot be measured: an unknown run or plan, an Anthropic endpoint, fewer requests than clients', async () => {
     const r = await app.core.call('optimizer:run', run, app.token);
     const e = await endpoint();
@@ -96,6 +122,8 @@ describe('measuring an endpoint (optimizer:measure-endpoint)', () => {
     await expect(app.core.call('optimizer:measure-endpoint', { runId: r.id, planIndex: 9999, endpointId: e.id, concurrency: 4 }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/planIndex 9999/) });
     await expect(app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: 'nope', concurrency: 4 }, app.token)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: e.id, concurrency: 8, requests: 4 }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '4 requests cannot keep 8 clients busy.' });
+    await expect(app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: e.id, concurrency: [2, 16], requests: 8 }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: '8 requests cannot keep 16 clients busy.' });
+    await expect(app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: e.id, concurrency: [1, 2, 3, 4, 5, 6, 7, 8, 9] }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('at most 8 levels in one sweep') });
     await expect(app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: e.id, concurrency: 4, osl: 1 }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('TPOT is measured between tokens') });
     const claude = await app.core.call('endpoints:create', { name: 'claude', kind: 'anthropic', baseUrl: 'https://api.anthropic.com/v1', upstreamModel: 'claude-sonnet-4', apiKey: 'sk-ant-0123456789' } as never, app.token);
     await expect(app.core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: claude.id, concurrency: 4 }, app.token)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is Anthropic: Foundry measures engines that serve OpenAI-compatible chat completions') });

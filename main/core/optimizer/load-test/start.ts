@@ -3,7 +3,7 @@ import type { User } from '../../access/users';
 import type { CoreServices } from '../../services';
 import { recommendedIndex } from '../measurements';
 import { MEASURABLE_KINDS, type MeasureEndpointInput } from './job';
-import { defaultRequests, type MeasureEndpoint } from './schema';
+import { levelsOf, type MeasureEndpoint } from './schema';
 
 /**
  * Checks a "Measure an endpoint" request before its job starts, so a wrong run, plan or endpoint is refused at
@@ -23,17 +23,18 @@ export function measureEndpointInput(core: Pick<CoreServices, 'optimizer' | 'end
       details: [{ path: ['endpointId'], message: 'is not an OpenAI-compatible endpoint' }],
     });
   }
-  const requests = input.requests ?? defaultRequests(input.concurrency);
-  if (requests < input.concurrency) {
-    throw invalid(`${requests} requests cannot keep ${input.concurrency} clients busy.`, 'Send at least one request per client; four or more per client measure a steady state.', [{ path: ['requests'], message: `must be at least the concurrency (${input.concurrency})` }]);
+  const levels = levelsOf(input.concurrency);
+  const most = levels.at(-1)!;
+  if (input.requests !== undefined && input.requests < most) {
+    throw invalid(`${input.requests} requests cannot keep ${most} clients busy.`, 'Send at least one request per client; four or more per client measure a steady state.', [{ path: ['requests'], message: `must be at least the largest concurrency (${most})` }]);
   }
   return {
     runId: run.id,
     planIndex,
     endpointId: endpoint.id,
     endpointName: endpoint.name,
-    concurrency: input.concurrency,
-    requests,
+    levels,
+    ...(input.requests === undefined ? {} : { requests: input.requests }),
     isl: input.isl ?? run.request.workload.isl,
     osl: input.osl ?? run.request.workload.osl,
     actor: user.username,
