@@ -32,3 +32,5 @@ export type { PlanComparison, PlanMeasurement } from './plan-check.js';
 export { comparePlan, planCalibrationPoint } from './plan-check.js';
 export type { CalibrationApplied, CalibrationPoint } from './calibration.js';
 export { applyCalibration, calibrated, calibrationFor, calibrationPoint, deploymentKey } from './calibration.js';
+/** The library's seedable PRNG (mulberry32; NSGA-II uses it), for callers that need reproducible draws. */
+export { seededRandom } from './nsga2.js';

@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { startSimulator, type Simulator } from '../../../../e2e/fixtures/vllm-sim';
 import { useAdminCore } from '../../testing/harness';
-import { randomSource, sizingFrom, words, wordsFor } from './prompts';
+import { seededRandom } from '../../../../optimizer/src/index';
+import { sizingFrom, words, wordsFor } from './prompts';
 
 const KEY = 'sk-sim-measure-0123456789';
 const run = {
@@ -26,9 +27,9 @@ describe('prompt sizing', () => {
   });
 
   it('draws the same words from the same seed, and different ones from another', () => {
-    expect(words(30, randomSource(7))).toBe(words(30, randomSource(7)));
-    expect(words(30, randomSource(7))).not.toBe(words(30, randomSource(8)));
-    expect(words(30, randomSource(7)).split(' ')).toHaveLength(30);
+    expect(words(30, seededRandom(7))).toBe(words(30, seededRandom(7)));
+    expect(words(30, seededRandom(7))).not.toBe(words(30, seededRandom(8)));
+    expect(words(30, seededRandom(7)).split(' ')).toHaveLength(30);
   });
 });
 

@@ -18,17 +18,6 @@ const WORDS = (
   'society tax director position player record paper space ground form event official matter center couple site project'
 ).split(' ');
 
-/** A deterministic generator (mulberry32), so a measurement's prompts can be reproduced from its seed. */
-export function randomSource(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` words drawn from the list. */
 export function words(count: number, random: () => number): string {

@@ -3,7 +3,8 @@ import { request, type Dispatcher } from 'undici';
 import { FoundryError } from '../../errors';
 import { createSseReader } from '../../playground/sse';
 import { scrub } from '../../endpoints/probe-errors';
-import { randomSource, sizingFrom, words, wordsFor, type PromptSizing } from './prompts';
+import { seededRandom } from '../../../../optimizer/src/index';
+import { sizingFrom, words, wordsFor, type PromptSizing } from './prompts';
 
 /**
  * A closed-loop load test of one OpenAI-compatible endpoint, the way serving benchmarks (vLLM's `bench serve` with
@@ -133,7 +134,7 @@ export async function send(target: LoadTarget, prompt: string, maxTokens: number
 
 /** Two short probes that read the server's prompt_tokens for known word counts; null when it reports no usage. */
 export async function probeSizing(target: LoadTarget, signal: AbortSignal, seed = 1): Promise<PromptSizing | null> {
-  const random = randomSource(seed ^ 0x5eed);
+  const random = seededRandom(seed ^ 0x5eed);
   const counts = [40, 240];
   const answers = [];
   for (const n of counts) answers.push(await send(target, words(n, random), 1, signal));
@@ -155,7 +156,7 @@ const round = (n: number) => Math.round(n * 1000) / 1000;
 
 export async function runLoadTest(target: LoadTarget, sizing: PromptSizing | null, o: LoadTestOptions): Promise<LoadTestResult> {
   const used = sizing ?? FALLBACK_SIZING;
-  const random = randomSource(o.seed ?? 42);
+  const random = seededRandom(o.seed ?? 42);
   // Prompts are made before the clock starts; each begins with its own words, so none shares a cached prefix.
   const prompts = Array.from({ length: o.requests }, () => words(wordsFor(o.isl, used), random));
   const answers: Answer[] = [];
