@@ -109,11 +109,12 @@ export function measureEndpointJob({ db, vault }: { db: Db; vault: Vault }): Job
               onProgress: (done) => ctx.progress(((sent + done) / total) * 0.98, `${level}${done} of ${requests} requests`),
             });
           } catch (err) {
-            if (result.measurements.length === 0 || ctx.signal.aborted) throw err;
+            if (ctx.signal.aborted || !(err instanceof FoundryError)) throw err;
             // The levels already measured stay recorded: they are complete measurements of their own.
             const kept = result.measurements.map((m) => m.measured.concurrency).join(', ');
-            const e = err instanceof FoundryError ? err : new FoundryError({ code: 'INTERNAL', message: String(err) });
-            throw new FoundryError({ code: e.code, message: `At ${concurrency} clients: ${e.message} The levels before it (${kept} clients) are recorded.`, hint: e.hint, details: e.details });
+            const where = i.levels.length === 1 ? '' : `At ${concurrency} clients: `;
+            const outcome = kept ? `The levels before it (${kept} clients) are recorded.` : 'Nothing was recorded.';
+            throw new FoundryError({ code: err.code, message: `${where}${err.message} ${outcome}`, hint: err.hint, details: err.details });
           }
           sent += requests;
           ctx.log(

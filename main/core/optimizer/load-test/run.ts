@@ -184,7 +184,7 @@ export async function runLoadTest(target: LoadTarget, sizing: PromptSizing | nul
   if (o.signal.aborted) throw o.signal.reason ?? new Error('aborted');
   if (failure) {
     const e = failure instanceof FoundryError ? failure : target.unreachable(failure);
-    throw new FoundryError({ code: e.code, message: `Request ${answers.length + 1} of ${o.requests} failed, so nothing was recorded: ${e.message}`, hint: e.hint, details: e.details });
+    throw new FoundryError({ code: e.code, message: `Request ${answers.length + 1} of ${o.requests} failed: ${e.message}`, hint: e.hint, details: e.details });
   }
   const decoding = answers.filter((a) => a.outputTokens > 1);
   if (decoding.length === 0) {
