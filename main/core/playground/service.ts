@@ -7,7 +7,7 @@ import { chatBody, curlCommand } from './endpoint';
 import { createTargetResolver, type EndpointRef, type ResolvedTarget } from './targets';
 import { createSseReader } from './sse';
 import { createStatsRecorder } from './stats';
-import { fromNetworkError, scrub } from './upstream-errors';
+import { fromNetworkError, readErrorBody, scrub } from './upstream-errors';
 import type { ChatMessage, ChatStarted, PlaygroundEvent, PlaygroundModel } from './types';
 
 /**
@@ -29,7 +29,6 @@ export interface ChatInput extends Endpoint {
 
 const MAX_ACTIVE = 16;
 const MODELS_TIMEOUT_MS = 10_000;
-const MAX_ERROR_BODY = 16 * 1024;
 
 export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; clusters: ClusterService }) {
   // Timeouts: connect and first byte bounded; between chunks a slow model may think a while.
@@ -38,14 +37,6 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
   const active = new Map<string, { session: string; controller: AbortController }>();
 
   const headers = (target: ResolvedTarget) => ({ ...target.headers, accept: 'application/json, text/event-stream' });
-
-  async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
-    let text = '';
-    for await (const chunk of body) {
-      if (text.length < MAX_ERROR_BODY) text += Buffer.from(chunk as Uint8Array).toString('utf8');
-    }
-    return text.slice(0, MAX_ERROR_BODY);
-  }
 
   async function models(ref: Endpoint): Promise<PlaygroundModel[]> {
     const target = await resolveTarget(ref);
@@ -63,7 +54,7 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
     } catch (err) {
       throw fromNetworkError(err, target.label);
     }
-    const text = await readText(res.body);
+    const text = await readErrorBody(res.body);
     if (res.statusCode !== 200) throw target.failure(res.statusCode, text, res.headers['retry-after']);
     let parsed: { data?: { id?: unknown; owned_by?: unknown }[] };
     try {
@@ -101,7 +92,7 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
       }
       stats.headers(res.headers);
       if (res.statusCode !== 200) {
-        const text = await readText(res.body);
+        const text = await readErrorBody(res.body);
         throw target.failure(res.statusCode, text, res.headers['retry-after'], input.model);
       }
       const reader = createSseReader();

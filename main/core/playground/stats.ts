@@ -1,5 +1,16 @@
 import type { PlaygroundStats } from './types';
 
+export interface AnswerTiming {
+  /** From sending the request to the first content delta; null when no content came. */
+  ttftMs: number | null;
+  /** From the first content delta to the last. */
+  decodeMs: number;
+  /** From the answer's usage when the server sent it, else the number of content chunks. */
+  outputTokens: number;
+  promptTokens: number | null;
+  tokensFrom: 'usage' | 'chunks';
+}
+
 /** Collects the timings of one answer; `now` is injectable so the arithmetic can be tested alone. */
 export function createStatsRecorder(now: () => number = () => performance.now()) {
   const sentAt = now();
@@ -11,6 +22,18 @@ export function createStatsRecorder(now: () => number = () => performance.now())
   let traceId: string | null = null;
   let finishReason: string | null = null;
   let guardrail: string | null = null;
+
+  function timing(): AnswerTiming {
+    const fromUsage = usage?.completionTokens ?? null;
+    return {
+      ttftMs: firstContentAt === null ? null : firstContentAt - sentAt,
+      // The first token arrives at TTFT; the rest are the decode phase.
+      decodeMs: firstContentAt !== null && lastContentAt !== null ? lastContentAt - firstContentAt : 0,
+      outputTokens: fromUsage ?? chunks,
+      promptTokens: usage?.promptTokens ?? null,
+      tokensFrom: fromUsage === null ? 'chunks' : 'usage',
+    };
+  }
 
   return {
     headers(h: Record<string, string | string[] | undefined>) {
@@ -37,18 +60,18 @@ export function createStatsRecorder(now: () => number = () => performance.now())
     finish(reason: string) {
       finishReason = reason;
     },
+    /** The answer's timing unrounded, for measuring (the optimizer's load test): what result() shows, at full precision. */
+    timing,
     result(): PlaygroundStats {
       const end = now();
-      const fromUsage = usage?.completionTokens ?? null;
-      const outputTokens = fromUsage ?? chunks;
-      // The first token arrives at TTFT; the rest are the decode phase, so count tokens after the first.
-      const decodeMs = firstContentAt !== null && lastContentAt !== null ? lastContentAt - firstContentAt : 0;
-      const tokensPerSecond = outputTokens > 1 && decodeMs > 0 ? ((outputTokens - 1) * 1000) / decodeMs : null;
+      const t = timing();
+      // Count the tokens after the first: they are the decode phase.
+      const tokensPerSecond = t.outputTokens > 1 && t.decodeMs > 0 ? ((t.outputTokens - 1) * 1000) / t.decodeMs : null;
       return {
-        ttftMs: firstContentAt === null ? null : round(firstContentAt - sentAt),
-        outputTokens,
-        promptTokens: usage?.promptTokens ?? null,
-        tokensFrom: fromUsage === null ? 'chunks' : 'usage',
+        ttftMs: t.ttftMs === null ? null : round(t.ttftMs),
+        outputTokens: t.outputTokens,
+        promptTokens: t.promptTokens,
+        tokensFrom: t.tokensFrom,
         tokensPerSecond: tokensPerSecond === null ? null : round(tokensPerSecond),
         totalMs: round(end - sentAt),
         overheadMs,

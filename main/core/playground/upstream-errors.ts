@@ -1,4 +1,16 @@
+import type { Dispatcher } from 'undici';
 import { FoundryError } from '../errors';
+
+const MAX_ERROR_BODY = 16 * 1024;
+
+/** An upstream's answer body as text, at most 16 KiB of it: enough for an error message, and bounded. */
+export async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
+  let text = '';
+  for await (const chunk of body) {
+    if (text.length < MAX_ERROR_BODY) text += Buffer.from(chunk as Uint8Array).toString('utf8');
+  }
+  return text.slice(0, MAX_ERROR_BODY);
+}
 
 /**
  * Turns what the gateway (or the network) said into a FoundryError a user can act on. The

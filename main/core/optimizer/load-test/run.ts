@@ -3,6 +3,8 @@ import { request, type Dispatcher } from 'undici';
 import { FoundryError } from '../../errors';
 import { createSseReader } from '../../playground/sse';
 import { scrub } from '../../endpoints/probe-errors';
+import { createStatsRecorder, type AnswerTiming } from '../../playground/stats';
+import { readErrorBody } from '../../playground/upstream-errors';
 import { seededRandom } from '../../../../optimizer/src/index';
 import { sizingFrom, words, wordsFor, type PromptSizing } from './prompts';
 
@@ -10,7 +12,7 @@ import { sizingFrom, words, wordsFor, type PromptSizing } from './prompts';
  * A closed-loop load test of one OpenAI-compatible endpoint, the way serving benchmarks (vLLM's `bench serve` with
  * --max-concurrency, genai-perf) measure a deployment: `concurrency` clients, each sending its next streaming
  * request as soon as its last one ends, until `requests` have been sent. TTFT is the time to the first content
- * token; TPOT is (end − first token) / (output tokens − 1) per request; throughput is output tokens over the whole
+ * token; TPOT is (last token − first token) / (output tokens − 1) per request; throughput is output tokens over the whole
  * test's wall time. The first failed request ends the test with its error: a run with failures does not measure
  * the plan, it measures the failure.
  */
@@ -66,26 +68,14 @@ export interface LoadTestResult {
   sizing: PromptSizing;
 }
 
-interface Answer {
-  ttftMs: number;
-  totalMs: number;
-  outputTokens: number;
-  promptTokens: number | null;
-  fromUsage: boolean;
-}
+/** An answer's timing, once it had content. */
+type Answer = AnswerTiming & { ttftMs: number };
 
-const MAX_ERROR_BODY = 16 * 1024;
 /** Used when the server reports no usage: about 1.3 tokens per common English word in BPE tokenizers. */
 const FALLBACK_SIZING: PromptSizing = { tokensPerWord: 1.3, overheadTokens: 0 };
 
-async function readText(body: Dispatcher.ResponseData['body']): Promise<string> {
-  let text = '';
-  for await (const chunk of body) if (text.length < MAX_ERROR_BODY) text += Buffer.from(chunk as Uint8Array).toString('utf8');
-  return text.slice(0, MAX_ERROR_BODY);
-}
-
-/** One streaming request, timed from the moment it is sent. */
-export async function send(target: LoadTarget, prompt: string, maxTokens: number, signal: AbortSignal): Promise<Answer> {
+/** One streaming request, timed from the moment it is sent, the way the Playground times an answer. */
+async function send(target: LoadTarget, prompt: string, maxTokens: number, signal: AbortSignal): Promise<Answer> {
   const body: Record<string, unknown> = {
     model: target.model,
     messages: [{ role: 'user', content: prompt }],
@@ -95,29 +85,21 @@ export async function send(target: LoadTarget, prompt: string, maxTokens: number
     temperature: 0,
   };
   if (target.ignoreEos) body.ignore_eos = true;
-  const started = performance.now();
+  const stats = createStatsRecorder();
   let res: Dispatcher.ResponseData;
   try {
     res = await request(target.url, { method: 'POST', dispatcher: target.dispatcher, headers: { ...target.headers, 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify(body), signal });
   } catch (err) {
     throw signal.aborted ? err : target.unreachable(err);
   }
-  if (res.statusCode !== 200) throw target.failure(res.statusCode, await readText(res.body));
+  if (res.statusCode !== 200) throw target.failure(res.statusCode, await readErrorBody(res.body));
   const reader = createSseReader();
   const decoder = new TextDecoder();
-  let first: number | null = null;
-  let last = started;
-  let chunks = 0;
-  let usage: { promptTokens: number | null; completionTokens: number | null } | null = null;
   try {
     for await (const chunk of res.body) {
       const piece = reader.push(decoder.decode(chunk as Uint8Array, { stream: true }));
-      if (piece.contentChunks > 0) {
-        last = performance.now();
-        first ??= last;
-        chunks += piece.contentChunks;
-      }
-      if (piece.usage) usage = piece.usage;
+      stats.content(piece.contentChunks);
+      if (piece.usage) stats.usage(piece.usage);
       if (piece.error) throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${target.label} broke off an answer: ${scrub(piece.error, target.apiKey).slice(0, 300)}`, hint: 'Check the deployment behind the endpoint, then measure again.' });
     }
   } catch (err) {
@@ -125,11 +107,11 @@ export async function send(target: LoadTarget, prompt: string, maxTokens: number
     if (signal.aborted || err instanceof FoundryError) throw err;
     throw target.unreachable(err);
   }
-  if (first === null) {
+  const timing = stats.timing();
+  if (timing.ttftMs === null) {
     throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${target.label} answered without any content, so there is no first token to time.`, hint: 'Check that the endpoint serves chat completions with streaming for this model.' });
   }
-  const completion = usage?.completionTokens ?? null;
-  return { ttftMs: first - started, totalMs: last - started, outputTokens: completion ?? chunks, promptTokens: usage?.promptTokens ?? null, fromUsage: completion !== null };
+  return { ...timing, ttftMs: timing.ttftMs };
 }
 
 /** Two short probes that read the server's prompt_tokens for known word counts; null when it reports no usage. */
@@ -192,11 +174,11 @@ export async function runLoadTest(target: LoadTarget, sizing: PromptSizing | nul
   }
   // An answer whose tokens all arrived in one read was buffered on the way (a proxy, or a server that does not
   // flush per token): its decode time is not observable here.
-  const timed = decoding.filter((a) => a.totalMs > a.ttftMs);
+  const timed = decoding.filter((a) => a.decodeMs > 0);
   if (timed.length === 0) {
     throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${target.label} sent each answer's tokens all at once, so the time between tokens cannot be measured.`, hint: 'Measure the engine directly rather than through a proxy that buffers responses, and check that it streams token by token.' });
   }
-  const usage = answers.every((a) => a.fromUsage && a.promptTokens !== null);
+  const usage = answers.every((a) => a.tokensFrom === 'usage' && a.promptTokens !== null);
   const mean = (xs: number[]) => xs.reduce((n, v) => n + v, 0) / xs.length;
   const outputTokens = answers.reduce((n, a) => n + a.outputTokens, 0);
   return {
@@ -207,7 +189,7 @@ export async function runLoadTest(target: LoadTarget, sizing: PromptSizing | nul
     outputTokens: round(outputTokens / answers.length),
     tokensFrom: usage ? 'usage' : 'estimate',
     ttftMs: distribution(answers.map((a) => a.ttftMs)),
-    tpotMs: distribution(timed.map((a) => (a.totalMs - a.ttftMs) / (a.outputTokens - 1))),
+    tpotMs: distribution(timed.map((a) => a.decodeMs / (a.outputTokens - 1))),
     outputTokensPerSec: round((outputTokens * 1000) / durationMs),
     sizing: used,
   };
