@@ -95,9 +95,7 @@ export const planRequestOf = (request: OptimizeInput) => ({ model: request.model
 
 export function createMeasurements(db: Db) {
   const recordAgainst = ({ request, result }: ReturnType<typeof loadRun>, input: MeasurementInput, actor: string): OptimizerMeasurement => {
-    const planIndex = input.planIndex ?? recommendedIndex(result);
-    const plan = result.plans[planIndex];
-    if (!plan) throw invalid(`planIndex ${planIndex}: the run has ${result.plans.length} plans (0 to ${result.plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
+    const { planIndex, plan } = planOf(result, input.planIndex);
     const measured = { concurrency: input.concurrency, isl: input.isl ?? request.workload.isl, osl: input.osl ?? request.workload.osl, ttftMs: input.ttftMs, tpotMs: input.tpotMs, outputTokensPerSec: input.outputTokensPerSec ?? null };
     let comparison;
     try {
@@ -145,8 +143,16 @@ export function createMeasurements(db: Db) {
   };
 }
 
+/** The plan at `planIndex` of a run, or its recommended plan; refused when the run has no such plan. */
+export function planOf(result: OptimizeResult, planIndex: number | undefined): { planIndex: number; plan: Plan } {
+  const index = planIndex ?? recommendedIndex(result);
+  const plan = result.plans[index];
+  if (!plan) throw invalid(`planIndex ${index}: the run has ${result.plans.length} plans (0 to ${result.plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
+  return { planIndex: index, plan };
+}
+
 /** The recommended plan's position in the run's plans. */
-export function recommendedIndex(result: OptimizeResult): number {
+function recommendedIndex(result: OptimizeResult): number {
   const r = result.recommended;
   if (!r) throw invalid('This run recommended no plan, so there is no plan to compare with by default.', 'Give planIndex: the position of the deployed plan in the run’s plans.');
   const i = result.plans.findIndex((p) => planLabel(p) === planLabel(r) && p.replicas === r.replicas && p.costPerHour === r.costPerHour);

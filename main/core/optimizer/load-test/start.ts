@@ -1,7 +1,7 @@
 import { FoundryError, invalid } from '../../errors';
 import type { User } from '../../access/users';
 import type { CoreServices } from '../../services';
-import { recommendedIndex } from '../measurements';
+import { loadRun, planOf } from '../measurements';
 import { MEASURABLE_KINDS, type MeasureEndpointInput } from './job';
 import { levelsOf, type MeasureEndpoint } from './schema';
 
@@ -9,11 +9,9 @@ import { levelsOf, type MeasureEndpoint } from './schema';
  * Checks a "Measure an endpoint" request before its job starts, so a wrong run, plan or endpoint is refused at
  * once, beside its field, rather than as a failed job a minute later.
  */
-export function measureEndpointInput(core: Pick<CoreServices, 'optimizer' | 'endpoints'>, input: MeasureEndpoint, user: User): MeasureEndpointInput {
-  const run = core.optimizer.get(input.runId);
-  const plans = run.result.plans;
-  const planIndex = input.planIndex ?? recommendedIndex(run.result);
-  if (!plans[planIndex]) throw invalid(`planIndex ${planIndex}: the run has ${plans.length} plans (0 to ${plans.length - 1}).`, 'Pick a plan from the run’s plans table.');
+export function measureEndpointInput(core: Pick<CoreServices, 'db' | 'endpoints'>, input: MeasureEndpoint, user: User): MeasureEndpointInput {
+  const run = loadRun(core.db, input.runId);
+  const { planIndex } = planOf(run.result, input.planIndex);
   const endpoint = core.endpoints.resolve(input.endpointId, user);
   if (!MEASURABLE_KINDS.includes(endpoint.kind)) {
     throw new FoundryError({
@@ -29,7 +27,7 @@ export function measureEndpointInput(core: Pick<CoreServices, 'optimizer' | 'end
     throw invalid(`${input.requests} requests cannot keep ${most} clients busy.`, 'Send at least one request per client; four or more per client measure a steady state.', [{ path: ['requests'], message: `must be at least the largest concurrency (${most})` }]);
   }
   return {
-    runId: run.id,
+    runId: input.runId,
     planIndex,
     endpointId: endpoint.id,
     endpointName: endpoint.name,
