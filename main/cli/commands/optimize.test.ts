@@ -6,7 +6,8 @@ import { tempDir } from '../../core/testing/harness';
 import { cliRunner } from '../testing';
 import { optimize } from '../../../optimizer/src/index';
 import type { OptimizerRun } from '../../core/optimizer/service';
-import { breakdownLines, describeRun, parseConcurrency, parseGpus, parseSlo, rejectedRow } from './optimize';
+import { parseConcurrency } from './concurrency-arg';
+import { breakdownLines, describeRun, parseGpus, parseSlo, rejectedRow } from './optimize';
 
 // The last block runs the CLI as its own process (about a second, several on a loaded 2-core CI machine).
 vi.setConfig({ testTimeout: 120_000 });

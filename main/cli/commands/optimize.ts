@@ -5,8 +5,6 @@ import { FoundryError } from '../../core/errors';
 import type { OptimizerRun } from '../../core/optimizer/service';
 import { measurementsTable } from './optimize-measure';
 import { parseConcurrency } from './concurrency-arg';
-
-export { parseConcurrency };
 import { engineLabel, FEATURE_NAMES, gib, layoutLabel, NEWEST_ENGINE_RELEASES, type Plan } from '../../../optimizer/src/index';
 
 /** `--gpus [cluster=]gpu:count[@price][,gpu:count…]`, repeatable; clusters without a name are "local". */
