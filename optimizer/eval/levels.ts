@@ -6,6 +6,7 @@
 // goal, no feature of the model, the GPU or the engine can meet the goal; only a measurement of the layout can.
 import { deploymentKey } from '../src/calibration.js';
 import { NEWEST_ENGINE_RELEASES } from '../src/correction/default.js';
+import { median } from '../src/median.js';
 import { metricStats, type ErrorStats, type PreparedCase, type RowResult } from './evaluate.js';
 
 export interface LevelFloor {
@@ -31,12 +32,6 @@ const GROUPINGS: [string, (c: Case, r: RowResult) => string][] = [
   ['deployment (+ precision and layout)', (c) => deploymentKey(c.request)],
   ['series (+ prompt lengths)', (c) => `${deploymentKey(c.request)} @ ${c.request.workload.isl}/${c.request.workload.osl}`],
 ];
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 /** Each group's median log ratio per metric, applied to its predictions. */
 function levelled(rows: { c: Case; r: RowResult }[], key: (c: Case, r: RowResult) => string): { results: RowResult[]; groups: number } {

@@ -8,17 +8,13 @@ import type { Coefficients } from '../perf/coefficients.js';
 import { dot, FEATURE_NAMES } from '../perf/features.js';
 import { combineRounds, type SimResult } from '../perf/scheduler.js';
 import { fitCoefficients } from './fit.js';
+import { median } from '../median.js';
 
 /** Requests per client the rows are first simulated with (any count is re-combined from the same simulation). */
 export const DEFAULT_ROUNDS = 4;
 /** Requests-per-client counts the fit chooses from, per engine. */
 export const ROUNDS_CANDIDATES = [1, 2, 4, 8] as const;
 const MIN_ROWS_PER_BACKEND = 40;
-
-const median = (xs: number[]) => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length === 0 ? 0 : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 /** Fits one coefficient set, choosing the requests-per-client count whose fit has the lowest training error. */
 function fitBest(cases: PreparedCase[], candidates: readonly number[]): { c: number[]; rounds: number } {
