@@ -79,14 +79,23 @@ describe('optimizer:eval', () => {
   });
 });
 
-describe('optimizer:eval --calibrate', () => {
-  const row = (id: string, isl: number, osl: number, conc: number, ttft: number, tpot: number) => `${id},vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,agg,${isl},${osl},,,${conc},1,1,1,1,1,${ttft},${tpot}`;
-  const predicted = (isl: number, osl: number, conc: number) => {
-    const parsed = parseRow(readCsv(`${header}\n${row('x', isl, osl, conc, 1, 1)}\n`)[0]!, 0);
-    if (!parsed.ok) throw new Error(parsed.reason);
-    return finish(prepare(parsed.value.request, DEFAULT_COEFFICIENTS.rounds), parsed.value.request, DEFAULT_COEFFICIENTS, null);
-  };
+/** A Llama-3.1-8B row on vLLM and H100s at this load and tensor-parallel size, measured as given. */
+interface Load {
+  isl: number;
+  osl: number;
+  conc: number;
+  tp?: number;
+}
+const loadRow = (id: string, w: Load, ttft: number, tpot: number) => `${id},vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,agg,${w.isl},${w.osl},,,${w.conc},${w.tp ?? 1},1,1,1,1,${ttft},${tpot}`;
 
+/** What the physics alone (no learned correction) predicts for such a row. */
+function physics(w: Load) {
+  const parsed = parseRow(readCsv(`${header}\n${loadRow('x', w, 1, 1)}\n`)[0]!, 0);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return finish(prepare(parsed.value.request, DEFAULT_COEFFICIENTS.rounds), parsed.value.request, DEFAULT_COEFFICIENTS, null);
+}
+
+describe('optimizer:eval --calibrate', () => {
   it('scores each protocol on rows that did not calibrate themselves, beside the same rows uncalibrated', () => {
     // One deployment at three pairs of prompt lengths and three client counts, every row measured 1.25× slower than
     // the physics predicts: uncalibrated, each row is off by |1 − 1.25| / 1.25 = 20%; calibrated, by 0% — except TTFT
@@ -94,8 +103,8 @@ describe('optimizer:eval --calibrate', () => {
     const lines = [header];
     for (const [isl, osl] of [[1024, 128], [1024, 512], [2048, 128]] as const) {
       for (const conc of [4, 16, 64]) {
-        const p = predicted(isl, osl, conc);
-        lines.push(row(`r${isl}-${osl}-${conc}`, isl, osl, conc, p.ttftMs * 1.25, p.tpotMs * 1.25));
+        const p = physics({ isl, osl, conc });
+        lines.push(loadRow(`r${isl}-${osl}-${conc}`, { isl, osl, conc }, p.ttftMs * 1.25, p.tpotMs * 1.25));
       }
     }
     const dir = mkdtempSync(join(tmpdir(), 'opt-eval-'));
@@ -116,13 +125,6 @@ describe('optimizer:eval --calibrate', () => {
 });
 
 describe('optimizer:eval --levels', () => {
-  const row = (id: string, tp: number, isl: number, conc: number, ttft: number, tpot: number) => `${id},vllm,meta-llama/Llama-3.1-8B-Instruct,h100_sxm,,agg,${isl},128,,,${conc},${tp},1,1,1,1,${ttft},${tpot}`;
-  const predicted = (tp: number, isl: number, conc: number) => {
-    const parsed = parseRow(readCsv(`${header}\n${row('x', tp, isl, conc, 1, 1)}\n`)[0]!, 0);
-    if (!parsed.ok) throw new Error(parsed.reason);
-    return finish(prepare(parsed.value.request, DEFAULT_COEFFICIENTS.rounds), parsed.value.request, DEFAULT_COEFFICIENTS, null);
-  };
-
   it('removes each grouping\'s own median level: two layouts off in opposite directions share one model-level floor and have none per deployment', () => {
     // TP 1 measured 1.25× the physics, TP 2 0.8×; 1.25 × 0.8 = 1, so every grouping coarser than the deployment finds
     // a level of 1 and leaves TP 1 rows 20% off and TP 2 rows 25% off (median of six each: 22.5%); per deployment, 0%.
@@ -130,8 +132,8 @@ describe('optimizer:eval --levels', () => {
     for (const [tp, factor] of [[1, 1.25], [2, 0.8]] as const) {
       for (const isl of [1024, 4096]) {
         for (const conc of [4, 16, 64]) {
-          const p = predicted(tp, isl, conc);
-          lines.push(row(`tp${tp}-${isl}-${conc}`, tp, isl, conc, p.ttftMs * factor, p.tpotMs * factor));
+          const p = physics({ tp, isl, osl: 128, conc });
+          lines.push(loadRow(`tp${tp}-${isl}-${conc}`, { tp, isl, osl: 128, conc }, p.ttftMs * factor, p.tpotMs * factor));
         }
       }
     }
