@@ -7,9 +7,6 @@
 export const ENDPOINT_KINDS = ['openai_compatible', 'openai', 'azure', 'anthropic'] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
-/** The kinds the optimizer's load test can measure: engines that serve OpenAI's chat completions. */
-export const MEASURABLE_ENDPOINT_KINDS: readonly EndpointKind[] = ['openai_compatible', 'openai'];
-
 export interface ProjectRef {
   id: string;
   name: string;

@@ -1,7 +1,7 @@
 import { Button, Group, NumberInput, Progress, Select, Text, TextInput } from '@mantine/core';
 import { IconGauge, IconPlayerStop } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
-import { MEASURABLE_ENDPOINT_KINDS, type Endpoint } from '../../../main/core/endpoints/types';
+import type { Endpoint } from '../../../main/core/endpoints/types';
 import type { OptimizerRun } from '../../../main/core/optimizer/service';
 import { ClientError, call, toClientError } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -11,6 +11,8 @@ import { useJobs } from '../../stores/jobs';
 import { parseConcurrency } from './concurrency';
 import { toNum } from './form';
 import type { OptimizerMeasurement } from './measure';
+
+const MEASURABLE = new Set<Endpoint['kind']>(['openai_compatible', 'openai']);
 
 /**
  * Measures the deployed plan from here: a closed-loop load test of an endpoint on the Models page, run as a job
@@ -33,7 +35,7 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
     if (!canList) return;
     call('endpoints:list', {})
       .then((list) => {
-        const usable = list.filter((e) => MEASURABLE_ENDPOINT_KINDS.includes(e.kind));
+        const usable = list.filter((e) => MEASURABLE.has(e.kind));
         setEndpoints(usable);
         setEndpointId((id) => id ?? usable[0]?.id ?? null);
       })

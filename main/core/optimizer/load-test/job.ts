@@ -40,6 +40,9 @@ export interface MeasureEndpointResult {
   tests: LoadTestResult[];
 }
 
+/** Only engines that speak OpenAI's chat completions can be measured this way. */
+export const MEASURABLE_KINDS: readonly EndpointRow['kind'][] = ['openai_compatible', 'openai'];
+
 const AGENT_TIMEOUTS = { headersTimeout: 120_000, bodyTimeout: 120_000 };
 
 async function loadTarget(row: EndpointRow, vault: Vault): Promise<{ target: LoadTarget; close(): Promise<void> }> {

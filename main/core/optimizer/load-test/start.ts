@@ -2,8 +2,7 @@ import { FoundryError, invalid } from '../../errors';
 import type { User } from '../../access/users';
 import type { CoreServices } from '../../services';
 import { loadRun, planOf } from '../measurements';
-import { MEASURABLE_ENDPOINT_KINDS } from '../../endpoints/types';
-import type { MeasureEndpointInput } from './job';
+import { MEASURABLE_KINDS, type MeasureEndpointInput } from './job';
 import { levelsOf, type MeasureEndpoint } from './schema';
 
 /**
@@ -14,7 +13,7 @@ export function measureEndpointInput(core: Pick<CoreServices, 'db' | 'endpoints'
   const run = loadRun(core.db, input.runId);
   const { planIndex } = planOf(run.result, input.planIndex);
   const endpoint = core.endpoints.resolve(input.endpointId, user);
-  if (!MEASURABLE_ENDPOINT_KINDS.includes(endpoint.kind)) {
+  if (!MEASURABLE_KINDS.includes(endpoint.kind)) {
     throw new FoundryError({
       code: 'INVALID_INPUT',
       message: `Endpoint "${endpoint.name}" is ${endpoint.kind === 'azure' ? 'Azure OpenAI' : 'Anthropic'}: Foundry measures engines that serve OpenAI-compatible chat completions (vLLM, SGLang, llama.cpp).`,
