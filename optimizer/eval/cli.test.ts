@@ -153,6 +153,36 @@ describe('optimizer:eval --levels', () => {
   });
 });
 
+describe('optimizer:eval --levels: what is left inside each group', () => {
+  it('finds a trend by client count inside each series, and none by prompt length or TP once each series\' level is removed', () => {
+    // Two deployments × two prompt lengths × clients 4, 16, 64, every row at the physics except the 64-client rows at
+    // 1.5×. Less the level of the other two rows of its series, a 64-client row reads +50%; a 4- or 16-client row
+    // reads the mean of 0 and log 1.5 below zero, −18.4%. Each series' own level is 0, so nothing is left by prompt
+    // length or by TP.
+    const lines = [header];
+    for (const tp of [1, 2]) {
+      for (const isl of [1024, 4096]) {
+        for (const conc of [4, 16, 64]) {
+          const p = physics({ tp, isl, osl: 128, conc });
+          const factor = conc === 64 ? 1.5 : 1;
+          lines.push(loadRow(`tp${tp}-${isl}-${conc}`, { tp, isl, osl: 128, conc }, p.ttftMs * factor, p.tpotMs * factor));
+        }
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'opt-eval-'));
+    writeFileSync(join(dir, 'trends.csv'), lines.join('\n') + '\n');
+    const text = runEval({ csv: join(dir, 'trends.csv'), noCorrection: true, levels: true }).text;
+    const band = (label: string) => text.split('\n').filter((l) => l.trimStart().startsWith(label + ' '));
+    expect(band('2–4')).toEqual([expect.stringMatching(/\s4\s+−18\.4% \/\s+−18\.4% \/\s+\+22\.5%$/)]);
+    expect(band('5–16')).toEqual([expect.stringMatching(/\s4\s+−18\.4% \/\s+−18\.4%/)]);
+    expect(band('17–64')).toEqual([expect.stringMatching(/\s4\s+\+50\.0% \/\s+\+50\.0% \/\s+−33\.3%$/)]);
+    expect(band('257–1024')).toEqual([expect.stringMatching(/\s2\s+\+0\.0% \/\s+\+0\.0%/)]);
+    expect(band('1025–4096')).toEqual([expect.stringMatching(/\s2\s+\+0\.0% \/\s+\+0\.0%/)]);
+    expect(band('TP 1')).toEqual([expect.stringMatching(/\s1\s+\+0\.0% \/\s+\+0\.0%/)]);
+    expect(band('TP 2')).toEqual([expect.stringMatching(/\s1\s+\+0\.0% \/\s+\+0\.0%/)]);
+  });
+});
+
 describe('requests per client', () => {
   it('predict() uses the per-engine count the fit chose, and an old file without it falls back to `rounds`', () => {
     const row = readCsv(`${header}\n${good('x', 1, 1)}\n`)[0]!;

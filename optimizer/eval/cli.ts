@@ -6,6 +6,7 @@ import { DEFAULT_COEFFICIENTS, parseCoefficients } from '../src/perf/coefficient
 import { metricStats, predictCases, prepareRows, type ErrorStats, type RowResult } from './evaluate.js';
 import { calibrationStudy } from './calibrate.js';
 import { levelStudy, type LevelFloor } from './levels.js';
+import { trendStudy, type Trend } from './trends.js';
 import { holdout, type HoldoutBy } from './holdout.js';
 
 export interface CliOptions {
@@ -69,6 +70,16 @@ export function formatLevels(title: string, floors: LevelFloor[]): string {
   return lines.join('\n');
 }
 
+export function formatTrends(title: string, trends: Trend[]): string {
+  const signed = (log: number) => { const p = (Math.exp(log) - 1) * 100; return `${p >= 0 ? '+' : '−'}${Math.abs(p).toFixed(1)}%`.padStart(7); };
+  const lines = [title];
+  for (const t of trends) {
+    lines.push(`  ${t.view}: ${'rows'.padStart(6)}  median measured / predicted − 1, TTFT / TPOT / throughput`);
+    for (const b of t.bands) lines.push(`    ${b.band.padEnd(16)} ${String(b.n).padStart(6)}  ${signed(b.medianLog.ttft)} / ${signed(b.medianLog.tpot)} / ${signed(b.medianLog.throughput)}`);
+  }
+  return lines.join('\n');
+}
+
 /** Runs the evaluation and returns what it prints (the CLI entry prints it; tests read it). */
 export function runEval(o: CliOptions): { text: string; results: RowResult[]; unsupported: { id: string; reason: string }[] } {
   const coeffs = o.coefficients ? parseCoefficients(JSON.parse(readFileSync(o.coefficients, 'utf8')), o.coefficients) : DEFAULT_COEFFICIENTS;
@@ -99,6 +110,7 @@ export function runEval(o: CliOptions): { text: string; results: RowResult[]; un
   if (o.levels) {
     const what = o.holdout ? `the leave-one-${o.holdout}-out predictions above${o.noCorrection ? '' : ' (physics + correction)'}` : 'the predictions above';
     out.push(formatLevels(`levels of ${what}, read from the rows they score (an oracle: a floor, not a prediction)`, levelStudy(split.cases, results)));
+    out.push(formatTrends('what is left inside each group once its level is removed, by the input a model could learn from (a band near 0 holds nothing to learn)', trendStudy(split.cases, results)));
   }
   if (split.unsupported.length) {
     const reasons = new Map<string, number>();

@@ -17,7 +17,7 @@ export interface LevelFloor {
 
 type Case = PreparedCase['c'];
 
-function engineOf(c: Case): { backend: string; release: string } {
+export function engineOf(c: Case): { backend: string; release: string } {
   const backend = (c.request.engine?.backend ?? 'vllm').toLowerCase();
   const version = c.request.engine?.version;
   return { backend, release: (version === undefined ? NEWEST_ENGINE_RELEASES[backend] : version) ?? 'unnamed' };
