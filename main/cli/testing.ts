@@ -11,12 +11,12 @@ export interface CliResult {
 const ENTRY = join(__dirname, 'main.ts');
 
 /** A `foundry` runner bound to one data folder; FOUNDRY_PASSWORD is cleared so no test inherits one. */
-export function cliRunner(home: string): (args: string[], stdin?: string) => CliResult {
-  return (args, stdin) => {
+export function cliRunner(home: string): (args: string[], stdin?: string, env?: Record<string, string>) => CliResult {
+  return (args, stdin, env = {}) => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
       input: stdin,
       encoding: 'utf8',
-      env: { ...process.env, FOUNDRY_HOME: home, FOUNDRY_PASSWORD: '' },
+      env: { ...process.env, FOUNDRY_HOME: home, FOUNDRY_PASSWORD: '', ...env },
     });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };

@@ -61,7 +61,7 @@ export function createCore(options: CoreOptions): Core {
   const gatewayAutoSync = createGatewayAutoSync({ db, jobs, store: clusters.store, ...options.gatewayAutoSync });
   jobs.register(vaultRotateJob(vault));
   jobs.register(gatewaySyncJob({ db, vault, clusters, bundlePath: options.gatewayBundlePath }));
-  jobs.register(measureEndpointJob({ db, vault }));
+  jobs.register(measureEndpointJob({ db, vault, clusters }));
   for (const type of options.jobTypes ?? []) jobs.register(type as JobType<unknown, unknown>);
 
   const projects = createProjectService(db);

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { FoundryError } from '../../core/errors';
 
 /**
@@ -38,4 +39,12 @@ export async function readApiKey(o: KeySourceOptions): Promise<string | undefine
     return key;
   }
   return undefined;
+}
+
+/** Options every key-taking command shares; --api-key exists only to refuse it with a reason. */
+export function keyOptions(cmd: Command): Command {
+  return cmd
+    .option('--api-key-stdin', 'read the API key from standard input')
+    .option('--api-key-env <variable>', 'read the API key from this environment variable')
+    .option('--api-key <key>', 'refused: keys on the command line leak into history and process lists');
 }

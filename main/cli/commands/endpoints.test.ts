@@ -171,6 +171,20 @@ describe('foundry optimize-measure --endpoint', () => {
     expect(sweep.code, sweep.err).toBe(0);
     expect((JSON.parse(sweep.out) as { measured: { concurrency: number } }[]).map((m) => m.measured.concurrency)).toEqual([1, 3]);
   });
+
+  it("--through takes the gateway's key from the environment or stdin only, and only with --endpoint", () => {
+    const run = JSON.parse(foundry(['optimize', '-m', 'llama-3.1-8b', '-g', 'lab=h100_sxm:1', '--json']).out) as { id: string };
+    const base = ['optimize-measure', run.id, '--endpoint', 'llama-lab', '--concurrency', '2'];
+    expect(foundry(['optimize-measure', run.id, '--through', 'edge', '--concurrency', '2']).err).toContain('--through measures an endpoint through a gateway; name the endpoint with --endpoint.');
+    expect(foundry([...base, '--through', 'edge']).err).toContain("--through calls the cluster's gateway, which needs one of the API keys Foundry issued.");
+    expect(foundry([...base, '--api-key-stdin'], 'fdy_x\n').err).toContain('An API key is only taken with --through');
+    const onArgv = foundry([...base, '--through', 'edge', '--api-key', 'fdy_leaky']);
+    expect(onArgv.err).toContain('API keys are not taken on the command line');
+    const unknown = foundry([...base, '--through', 'nowhere', '--api-key-env', 'GW_KEY'], undefined, { GW_KEY: 'fdy_some-gateway-key' });
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.err).toMatch(/nowhere/);
+    expect(unknown.err).not.toContain('fdy_some-gateway-key');
+  });
 });
 
 async function simulatorProcess(apiKey: string, zeroDelay = true): Promise<{ url: string; process: ChildProcess }> {

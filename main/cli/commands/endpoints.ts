@@ -5,7 +5,7 @@ import { print, table } from '../output';
 import type { CliContext } from '../context';
 import { FoundryError, exitCodeOf, notFound } from '../../core/errors';
 import { ENDPOINT_KINDS, type Endpoint, type EndpointKind, type EndpointTestResult } from '../../core/endpoints/types';
-import { readApiKey, type KeySourceOptions } from './endpoints-key';
+import { keyOptions, readApiKey, type KeySourceOptions } from './endpoints-key';
 import { limitsText, rateInput, type LimitFlags } from './limits';
 
 async function endpointFrom(ctx: CliContext, ref: string): Promise<Endpoint> {
@@ -45,14 +45,6 @@ function readCaFile(path: string | undefined): string | undefined {
 const caText = (e: Endpoint) => (e.caCertificates === null ? 'system' : e.caCertificates.map((c) => c.subject).join(',') || 'unreadable');
 
 const lastTest = (r: EndpointTestResult | null) => (!r ? 'never' : r.ok ? `ok ${r.latencyMs} ms` : `failed: ${r.error!.kind}`);
-
-/** Options every key-taking command shares; --api-key exists only to refuse it with a reason. */
-function keyOptions(cmd: Command): Command {
-  return cmd
-    .option('--api-key-stdin', 'read the API key from standard input')
-    .option('--api-key-env <variable>', 'read the API key from this environment variable')
-    .option('--api-key <key>', 'refused: keys on the command line leak into history and process lists');
-}
 
 interface ConnectionOptions extends KeySourceOptions, LimitFlags {
   kind?: string;

@@ -5,6 +5,7 @@ import { print, table } from '../output';
 import { FoundryError, fromShape } from '../../core/errors';
 import type { OptimizerMeasurement } from '../../core/optimizer/measurements';
 import { parseConcurrency } from './concurrency-arg';
+import { keyOptions, readApiKey, type KeySourceOptions } from './endpoints-key';
 import { follow } from './system';
 
 const signed = (pct: number | null) => (pct === null ? '-' : `${pct >= 0 ? '+' : ''}${pct.toFixed(0)}%`);
@@ -36,7 +37,7 @@ function positive(flag: string, raw: string | undefined, whole: boolean): number
   return n;
 }
 
-interface MeasureOptions {
+interface MeasureOptions extends KeySourceOptions {
   from?: string[];
   concurrency?: string;
   ttft?: string;
@@ -49,6 +50,18 @@ interface MeasureOptions {
   remove?: boolean;
   endpoint?: string;
   requests?: string;
+  through?: string;
+}
+
+/** With --through, the gateway key (from stdin or an environment variable); without it, no key option at all. */
+async function gatewayKey(opts: MeasureOptions): Promise<{ clusterId: string; apiKey: string } | undefined> {
+  const key = await readApiKey(opts);
+  if (opts.through === undefined) {
+    if (key !== undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: "An API key is only taken with --through (the gateway's key); the endpoint's own key is stored with it.", hint: 'Drop --api-key-stdin / --api-key-env, or add --through CLUSTER.' });
+    return undefined;
+  }
+  if (key === undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: "--through calls the cluster's gateway, which needs one of the API keys Foundry issued.", hint: 'Give it with --api-key-env FOUNDRY_API_KEY or --api-key-stdin.' });
+  return { clusterId: opts.through, apiKey: key };
 }
 
 function fromFlags(opts: MeasureOptions): { concurrency: number; ttftMs: number; tpotMs: number; outputTokensPerSec?: number; isl?: number; osl?: number } {
@@ -74,7 +87,7 @@ function readResultFile(file: string): { name: string; text: string } {
 }
 
 export function registerOptimizeMeasure(program: Command): void {
-  program
+  keyOptions(program
     .command('optimize-measure <runId>')
     .description("record what one replica of a run's deployed plan measured; prints it beside the prediction for that plan at the measured load")
     .option('--from <file>', 'a result file of `vllm bench serve --save-result` or SGLang bench_serving --output-file (one replica, run with --max-concurrency); repeatable, one measurement per run in it', (v: string, all: string[] = []) => [...all, v])
@@ -88,6 +101,7 @@ export function registerOptimizeMeasure(program: Command): void {
     .option('--note <text>', 'how it was measured (tool, duration); with --from, each file names itself')
     .option('--endpoint <name>', 'measure it now: load-test this endpoint from `foundry endpoints list` (the deployed engine) with --concurrency clients (a sweep such as 4,16,64 records one measurement per level), and record the means')
     .option('--requests <n>', 'with --endpoint: requests at each level (default 4 per client, at least 16)')
+    .option('--through <cluster>', "with --endpoint: measure it through this cluster's Foundry gateway (by the API server's service proxy, like the Playground) with a gateway API key from --api-key-env or --api-key-stdin; each TTFT is recorded less the path's round trip"))
     .action(
       action(program, async (ctx, runId: string, opts: MeasureOptions) => {
         const planIndex = opts.plan === undefined ? undefined : Number(opts.plan);
@@ -95,14 +109,17 @@ export function registerOptimizeMeasure(program: Command): void {
           throw new FoundryError({ code: 'INVALID_INPUT', message: `--plan: "${opts.plan}" is not a plan index (0, 1, 2 …).`, hint: 'foundry optimize-runs RUN_ID --json lists the plans in order.' });
         }
         let recorded: OptimizerMeasurement[];
+        if (opts.through !== undefined && opts.endpoint === undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: '--through measures an endpoint through a gateway; name the endpoint with --endpoint.', hint: 'Example: foundry optimize-measure RUN_ID --endpoint llama-70b-lab --through edge --concurrency 16 --api-key-env FOUNDRY_API_KEY' });
         if (opts.endpoint !== undefined) {
           const typed = (['from', 'ttft', 'tpot', 'throughput', 'note'] as const).filter((f) => opts[f] !== undefined);
           if (typed.length > 0) throw new FoundryError({ code: 'INVALID_INPUT', message: `--endpoint measures the values itself; ${typed.map((f) => `--${f}`).join(', ')} cannot be given with it.`, hint: 'Example: foundry optimize-measure RUN_ID --endpoint llama-70b-lab --concurrency 16' });
           if (opts.concurrency === undefined) throw new FoundryError({ code: 'INVALID_INPUT', message: '--endpoint needs --concurrency: how many clients to measure with.', hint: "Use the plan's max concurrency, e.g. --concurrency 64." });
           const levels = parseConcurrency(opts.concurrency);
+          const through = await gatewayKey(opts);
           const started = await ctx.call('optimizer:measure-endpoint', {
             runId,
             endpointId: opts.endpoint,
+            ...(through ? { through } : {}),
             concurrency: levels.length === 1 ? levels[0]! : levels,
             ...(planIndex === undefined ? {} : { planIndex }),
             ...(opts.requests === undefined ? {} : { requests: positive('--requests', opts.requests, true) }),

@@ -60,7 +60,7 @@ export const OPTIMIZER_CHANNELS = {
     output: returns<JobSummary>(),
     access: 'optimizer:run',
     mutates: true,
-    summary: 'Load-test an endpoint from the Models page (the deployed plan) as a job, and record what it measured against a plan of a run.',
+    summary: "Load-test an endpoint from the Models page (the deployed plan) as a job, directly or through a cluster's Foundry gateway, and record what it measured against a plan of a run.",
   }),
   'optimizer:measurement-delete': channel({
     input: z.object({ measurementId: id('measurementId') }).strict(),

@@ -3,7 +3,7 @@ import { signedIn } from './types';
 import { clusterGatewayConfig, sharedGatewayConfig } from '../gateway/sync-objects';
 import { limitsStoreSecret } from '../clusters/limits-store';
 import { layoutLabel } from '../../../optimizer/src/index';
-import { MEASURE_ENDPOINT_JOB } from '../optimizer/load-test/job';
+import { GATEWAY_KEY_SECRET, MEASURE_ENDPOINT_JOB } from '../optimizer/load-test/job';
 import { measureEndpointInput } from '../optimizer/load-test/start';
 
 type FleetHandlers = Pick<HandlerTable, 'optimizer:catalog' | 'optimizer:run' | 'optimizer:calibration' | 'optimizer:runs' | 'optimizer:get' | 'optimizer:measure' | 'optimizer:measure-import' | 'optimizer:measure-endpoint' | 'optimizer:measurement-delete' | 'gateway:config'>;
@@ -37,7 +37,8 @@ export const fleetHandlers: FleetHandlers = {
     run: (ctx, input) => {
       const user = signedIn(ctx);
       const job = measureEndpointInput(ctx.core, input, user);
-      return ctx.core.jobs.start(MEASURE_ENDPOINT_JOB, job, user.username);
+      // The gateway key goes to the job as a secret: never into its stored input, the audit record or a log.
+      return ctx.core.jobs.start(MEASURE_ENDPOINT_JOB, job, user.username, input.through ? { [GATEWAY_KEY_SECRET]: input.through.apiKey } : undefined);
     },
     audit: (_input, job) => ({ target: job.id, details: { title: job.title } }),
   },

@@ -120,6 +120,28 @@ describe('job engine', () => {
     expect((await owner.wait(job.id)).status).toBe('cancelled');
   });
 
+  it('hands secrets to the run without storing them, and refuses them to a job that could resume without them', async () => {
+    dir = tempDir();
+    const db = open();
+    const engine = createJobEngine({ db, owner: 'host:1' });
+    const echo: JobType<{ label: string }, { keyLength: number }> = {
+      type: 'test.secret',
+      title: (i) => `Uses a key for ${i.label}`,
+      resumable: false,
+      run: async (ctx) => ({ keyLength: (ctx.secrets.apiKey ?? '').length }),
+    };
+    engine.register(echo);
+    engine.register(counter());
+    const job = engine.start('test.secret', { label: 'gateway' }, 'ada', { apiKey: 'fdy_secret-value-123' });
+    expect((await engine.wait(job.id)).result).toEqual({ keyLength: 20 });
+    const without = engine.start('test.secret', { label: 'none' }, 'ada');
+    expect((await engine.wait(without.id)).result).toEqual({ keyLength: 0 });
+    const stored = JSON.stringify(db.prepare('SELECT * FROM jobs').all()) + JSON.stringify(db.prepare('SELECT * FROM job_logs').all());
+    expect(stored).toContain('gateway');
+    expect(stored).not.toContain('fdy_secret-value-123');
+    expect(() => engine.start('test.count', { to: 1 }, 'ada', { apiKey: 'x' })).toThrow(/resumes after a restart/);
+  });
+
   it('after a restart, resumes a resumable job from its checkpoint and marks the others interrupted', async () => {
     dir = tempDir();
     let release!: () => void;

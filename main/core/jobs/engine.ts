@@ -20,6 +20,8 @@ const OWNER = `${hostname()}:${process.pid}`;
 /** Abort reason for a process that is shutting down: its jobs stay open for recover() to adopt. */
 const SHUTDOWN = Symbol('shutdown');
 
+const NO_SECRETS: Readonly<Record<string, string>> = Object.freeze({});
+
 export interface JobEngineOptions {
   db: Db;
   /** Tests give each engine its own owner id to stand for separate processes. */
@@ -56,7 +58,7 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
     emit({ kind: 'log', jobId: id, line: { seq, at, level, message } });
   }
 
-  function execute(row: JobRow): void {
+  function execute(row: JobRow, secrets: Readonly<Record<string, string>> = NO_SECRETS): void {
     const type = types.get(row.type)!;
     const controller = new AbortController();
     const steps = (JSON.parse(row.steps) as JobSummary['steps']).map((s) => ({ ...s }));
@@ -75,6 +77,7 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
       id: row.id,
       input: JSON.parse(row.input),
       checkpoint: row.checkpoint === null ? undefined : JSON.parse(row.checkpoint),
+      secrets,
       signal: controller.signal,
       step(name) {
         for (const s of steps) if (s.status === 'running') s.status = 'done';
@@ -142,9 +145,14 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
       types.set(type.type, type as JobType<unknown, unknown>);
     },
 
-    start<I>(typeName: string, input: I, actor: string): JobSummary {
+    /**
+     * `secrets` reach the job's run and nothing else: they are not stored, so only a job that cannot resume after a
+     * restart may take them (one that could would resume without them).
+     */
+    start<I>(typeName: string, input: I, actor: string, secrets?: Record<string, string>): JobSummary {
       const type = types.get(typeName);
       if (!type) throw notFound(`Job type ${typeName}`);
+      if (secrets && type.resumable) throw new Error(`job type ${typeName} resumes after a restart, so it cannot take secrets that are never stored`);
       const id = newId('job');
       db.prepare(
         `INSERT INTO jobs (id, type, title, status, input, steps, owner, created_by, created_at)
@@ -159,7 +167,7 @@ export function createJobEngine({ db, owner = OWNER, isOwnerAlive = defaultOwner
         actor,
         nowIso(),
       );
-      execute(byId.get(id)!);
+      execute(byId.get(id)!, secrets ? Object.freeze({ ...secrets }) : NO_SECRETS);
       return toSummary(byId.get(id)!);
     },
 

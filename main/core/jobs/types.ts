@@ -33,6 +33,8 @@ export interface JobContext<I> {
   input: I;
   /** What the job saved with saveCheckpoint before a restart, if anything. */
   checkpoint: unknown;
+  /** What the starter handed over beside the input and never stored (a key the user typed); empty when nothing. */
+  secrets: Readonly<Record<string, string>>;
   signal: AbortSignal;
   step(name: string): void;
   progress(fraction: number, message?: string): void;

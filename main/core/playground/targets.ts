@@ -57,7 +57,7 @@ export function createTargetResolver(deps: { clusters: ClusterService; sharedAge
   };
 }
 
-async function clusterTarget(clusters: ClusterService, clusterId: string, apiKey: string): Promise<ResolvedTarget> {
+export async function clusterTarget(clusters: ClusterService, clusterId: string, apiKey: string): Promise<ResolvedTarget> {
   const cluster = clusters.resolve(clusterId);
   // The sync record alone says whether Foundry set a gateway up; list() would render every cluster's config.
   if (!clusters.store.sync(cluster.id)) {

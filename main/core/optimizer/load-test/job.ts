@@ -1,12 +1,12 @@
-import { Agent } from 'undici';
 import { FoundryError } from '../../errors';
+import type { ClusterService } from '../../clusters/service';
 import { createEndpointStore, type EndpointRow } from '../../endpoints/store';
-import { httpFailure, networkFailure } from '../../endpoints/probe-errors';
 import type { JobType } from '../../jobs/types';
 import type { Db } from '../../store/db';
 import type { Vault } from '../../vault/vault';
 import { createMeasurements, type OptimizerMeasurement } from '../measurements';
-import { probeSizing, runLoadTest, type LoadTarget, type LoadTestResult } from './run';
+import { probeSizing, runLoadTest, type LoadTestResult } from './run';
+import { directTarget, gatewayTarget } from './targets';
 import { defaultRequests } from './schema';
 
 /**
@@ -24,6 +24,11 @@ export interface MeasureEndpointInput {
   endpointId: string;
   /** For the job's title. */
   endpointName: string;
+  /**
+   * Through this cluster's Foundry gateway (its API server service proxy) rather than directly; the gateway's model
+   * is the endpoint's name. The key to call it with is the job's secret `gatewayApiKey`, never part of this input.
+   */
+  through?: { clusterId: string; clusterName: string };
   /** Client counts, lowest first: one measurement each. */
   levels: number[];
   /** Requests at each level; default defaultRequests(level). */
@@ -38,56 +43,49 @@ export interface MeasureEndpointResult {
   /** One per level, lowest first. */
   measurements: OptimizerMeasurement[];
   tests: LoadTestResult[];
+  /** Through a gateway: the median round trip of the path to it, taken off each recorded TTFT. */
+  pathMs?: number;
 }
+
+/** The job's secret holding the gateway key of a measurement `through` a cluster's gateway. */
+export const GATEWAY_KEY_SECRET = 'gatewayApiKey';
 
 /** Only engines that speak OpenAI's chat completions can be measured this way. */
 export const MEASURABLE_KINDS: readonly EndpointRow['kind'][] = ['openai_compatible', 'openai'];
 
-const AGENT_TIMEOUTS = { headersTimeout: 120_000, bodyTimeout: 120_000 };
-
-async function loadTarget(row: EndpointRow, vault: Vault): Promise<{ target: LoadTarget; close(): Promise<void> }> {
-  const key = row.key_secret_id ? (await vault.get(row.key_secret_id)).toString('utf8') : null;
-  const url = `${row.base_url.replace(/\/+$/, '')}/chat/completions`;
-  // Connections for every client at once: a pool smaller than the concurrency would queue requests in the desktop.
-  const dispatcher = new Agent({ connect: { timeout: 10_000, ...(row.ca_bundle ? { ca: row.ca_bundle } : {}) }, ...AGENT_TIMEOUTS });
-  const shown = `POST ${url}`;
-  const toError = (f: { message: string; hint: string }) => new FoundryError({ code: 'FAILED_PRECONDITION', message: f.message, hint: f.hint });
-  return {
-    target: {
-      url,
-      headers: key ? { authorization: `Bearer ${key}` } : {},
-      dispatcher,
-      label: `endpoint "${row.name}"`,
-      model: row.upstream_model,
-      ignoreEos: row.kind === 'openai_compatible',
-      apiKey: key,
-      failure: (status, body) => toError(httpFailure(row.kind, status, body, key, shown)),
-      unreachable: (err) => toError(networkFailure(err, url, row.ca_bundle !== null)),
-    },
-    close: () => dispatcher.close(),
-  };
-}
-
 const requestsAt = (i: Pick<MeasureEndpointInput, 'requests'>, concurrency: number) => i.requests ?? defaultRequests(concurrency);
 
-export function measureEndpointJob({ db, vault }: { db: Db; vault: Vault }): JobType<MeasureEndpointInput, MeasureEndpointResult> {
+export function measureEndpointJob({ db, vault, clusters }: { db: Db; vault: Vault; clusters: ClusterService }): JobType<MeasureEndpointInput, MeasureEndpointResult> {
   const endpoints = createEndpointStore(db);
   const measurements = createMeasurements(db);
   return {
     type: MEASURE_ENDPOINT_JOB,
-    title: (i) => `Measure ${i.endpointName}: ${i.levels.length === 1 ? `${requestsAt(i, i.levels[0]!)} requests, ${i.levels[0]} clients` : `${i.levels.join(', ')} clients`}`,
+    title: (i) => `Measure ${i.endpointName}${i.through ? ` through the gateway in ${i.through.clusterName}` : ''}: ${i.levels.length === 1 ? `${requestsAt(i, i.levels[0]!)} requests, ${i.levels[0]} clients` : `${i.levels.join(', ')} clients`}`,
     resumable: false,
-    // One more step per level as it starts: "Measure at 16 clients".
-    steps: ['Size the prompts'],
+    // Steps are added as they start, in order: through a gateway "Time the path to the gateway" first (it also
+    // checks that the gateway serves the endpoint to the key), then "Size the prompts", then "Measure at N clients".
+    steps: [],
     async run(ctx) {
       const i = ctx.input;
       const row = endpoints.get(i.endpointId);
       if (!row) throw new FoundryError({ code: 'NOT_FOUND', message: `Endpoint "${i.endpointName}" was removed before it could be measured.`, hint: 'Add it again on the Models page.' });
-      const { target, close } = await loadTarget(row, vault);
+      const key = ctx.secrets[GATEWAY_KEY_SECRET];
+      if (i.through && !key) {
+        // Only a job started in this process holds its key; one recovered after a restart never gets this far.
+        throw new FoundryError({ code: 'FAILED_PRECONDITION', message: 'The gateway API key for this measurement is gone: it is held in memory only, for the job that was given it.', hint: 'Start the measurement again.' });
+      }
+      const { target, pathRoundTrip, close } = i.through ? await gatewayTarget(row, clusters, i.through.clusterId, key!) : await directTarget(row, vault);
       const total = i.levels.reduce((n, c) => n + requestsAt(i, c), 0);
       const result: MeasureEndpointResult = { measurements: [], tests: [] };
       let sent = 0;
+      let pathMs = 0;
       try {
+        if (pathRoundTrip) {
+          ctx.step('Time the path to the gateway');
+          pathMs = Math.round((await pathRoundTrip(ctx.signal)) * 1000) / 1000;
+          result.pathMs = pathMs;
+          ctx.log(`The path to ${target.label} takes ${pathMs.toFixed(1)} ms there and back (median of 5 /v1/models calls, which the gateway answers itself); it is taken off each recorded TTFT, which is then the gateway's and the engine's.`);
+        }
         ctx.step('Size the prompts');
         const sizing = await probeSizing(target, ctx.signal);
         if (sizing) ctx.log(`The server counts ${sizing.tokensPerWord.toFixed(2)} tokens per word and adds ${Math.round(sizing.overheadTokens)} to each prompt.`);
@@ -131,10 +129,11 @@ export function measureEndpointJob({ db, vault }: { db: Db; vault: Vault }): Job
                 concurrency: test.concurrency,
                 isl: Math.max(1, Math.round(test.promptTokens)),
                 osl: Math.max(1, Math.round(test.outputTokens)),
-                ttftMs: test.ttftMs.mean,
+                // The round trip to the gateway is Foundry's way in, not the deployment's: what a client beside it would see.
+                ttftMs: Math.max(0.001, test.ttftMs.mean - pathMs),
                 tpotMs: test.tpotMs.mean,
                 outputTokensPerSec: test.outputTokensPerSec,
-                note: `Foundry load test of ${row.name}: ${test.requests} requests, ${test.concurrency} clients${test.tokensFrom === 'estimate' ? ', prompt tokens estimated' : ''}`.slice(0, 200),
+                note: `Foundry load test of ${row.name}${i.through ? ` through the gateway in ${i.through.clusterName} (TTFT less its ${pathMs.toFixed(1)} ms path)` : ''}: ${test.requests} requests, ${test.concurrency} clients${test.tokensFrom === 'estimate' ? ', prompt tokens estimated' : ''}`.slice(0, 200),
               },
               i.actor,
             ),

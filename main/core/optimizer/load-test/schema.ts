@@ -12,6 +12,18 @@ export const MeasureEndpointSchema = z
     /** An endpoint on the Models page (its id or name): the deployed plan's engine. */
     endpointId: id('endpointId'),
     /**
+     * Measure through the Foundry gateway of this cluster (its id or name) instead of directly: the requests go by the
+     * cluster's API server service proxy, like the Playground's, with `apiKey` (a key the desktop issued). The key
+     * reaches the job and nothing else: it is never stored.
+     */
+    through: z
+      .object({
+        clusterId: id('clusterId'),
+        apiKey: z.string().trim().min(1, 'give the gateway API key to call it with').max(4096),
+      })
+      .strict()
+      .optional(),
+    /**
      * Concurrent clients, each sending its next request when its last one ends; several values measure a sweep, one
      * level after another, each recorded as its own measurement (two levels of a sweep are what calibration needs).
      */

@@ -9,7 +9,7 @@ import { levelsOf, type MeasureEndpoint } from './schema';
  * Checks a "Measure an endpoint" request before its job starts, so a wrong run, plan or endpoint is refused at
  * once, beside its field, rather than as a failed job a minute later.
  */
-export function measureEndpointInput(core: Pick<CoreServices, 'db' | 'endpoints'>, input: MeasureEndpoint, user: User): MeasureEndpointInput {
+export function measureEndpointInput(core: Pick<CoreServices, 'db' | 'endpoints' | 'clusters'>, input: MeasureEndpoint, user: User): MeasureEndpointInput {
   const run = loadRun(core.db, input.runId);
   const { planIndex } = planOf(run.result, input.planIndex);
   const endpoint = core.endpoints.resolve(input.endpointId, user);
@@ -26,11 +26,26 @@ export function measureEndpointInput(core: Pick<CoreServices, 'db' | 'endpoints'
   if (input.requests !== undefined && input.requests < most) {
     throw invalid(`${input.requests} requests cannot keep ${most} clients busy.`, 'Send at least one request per client; four or more per client measure a steady state.', [{ path: ['requests'], message: `must be at least the largest concurrency (${most})` }]);
   }
+  let through: MeasureEndpointInput['through'];
+  if (input.through) {
+    const cluster = core.clusters.resolve(input.through.clusterId);
+    // The sync record says whether Foundry set a gateway up there, as the Playground checks before it calls one.
+    if (!core.clusters.store.sync(cluster.id)) {
+      throw new FoundryError({
+        code: 'FAILED_PRECONDITION',
+        message: `Foundry has not put a gateway in ${cluster.name} yet, so nothing there serves "${endpoint.name}".`,
+        hint: 'Install it from the Clusters page (Install gateway) or with `foundry clusters sync --install`, or measure the endpoint directly.',
+        details: [{ path: ['through', 'clusterId'], message: 'has no Foundry gateway' }],
+      });
+    }
+    through = { clusterId: cluster.id, clusterName: cluster.name };
+  }
   return {
     runId: input.runId,
     planIndex,
     endpointId: endpoint.id,
     endpointName: endpoint.name,
+    ...(through ? { through } : {}),
     levels,
     ...(input.requests === undefined ? {} : { requests: input.requests }),
     isl: input.isl ?? run.request.workload.isl,
