@@ -207,6 +207,57 @@ test('the limits store: per replica until a Redis URL is set (write-only, a bad 
   await expect.poll(async () => (await configMapToml(kube)) ?? '', { timeout: 30_000 }).not.toContain('redis_url_file');
 });
 
+test("the Optimizer measures an endpoint through the cluster's gateway: it asks for a gateway key, and says plainly that no gateway pod answers yet", async () => {
+  // An endpoint to measure: the job times the path to the gateway first, so its engine is never called here.
+  await page.getByTestId('nav-models').click();
+  await page.getByTestId('add-endpoint-empty').click();
+  const form = page.getByTestId('endpoint-form');
+  await form.locator('input[name=endpointName]').fill('llama-edge');
+  await form.locator('input[name=baseUrl]').fill('http://vllm.models.svc:8000/v1');
+  await form.locator('input[name=upstreamModel]').fill('llama');
+  await page.getByTestId('endpoint-form-submit').click();
+  await expect(form).toBeHidden();
+
+  // A plan to measure.
+  await page.getByTestId('nav-optimizer').click();
+  const model = page.getByTestId('optimizer-model');
+  await model.click();
+  await model.fill('Llama-3.1-8B');
+  await page.getByRole('option', { name: /Llama-3\.1-8B/ }).first().click();
+  const gpu = page.getByTestId('pool-gpu-0');
+  await gpu.click();
+  await gpu.fill('H100 SXM');
+  await page.getByRole('option', { name: /^H100 SXM5/ }).first().click();
+  await page.locator('input[name=pool-count-0]').fill('1');
+  await page.getByTestId('optimizer-run').click();
+  await expect(page.getByTestId('optimizer-recommended')).toBeVisible({ timeout: 30_000 });
+
+  const section = page.getByTestId('optimizer-measurements');
+  await section.scrollIntoViewIfNeeded();
+  await expect(section.getByTestId('measure-endpoint-select')).toHaveValue('llama-edge (llama)');
+  await expect(section.getByTestId('measure-endpoint-key')).toHaveCount(0);
+  await section.getByTestId('measure-endpoint-through').click();
+  await page.getByRole('option', { name: 'the gateway in lab-gpu' }).click();
+  // Through a gateway the key is asked for, and the test cannot start without it.
+  await expect(section.getByTestId('measure-endpoint-start')).toBeDisabled();
+  await section.getByTestId('measure-endpoint-key').fill(keySecret);
+  await page.locator('input[name=loadConcurrency]').fill('2');
+  await section.getByTestId('measure-endpoint-start').click();
+  // The config is synced but no gateway pod runs it here: the API server answers for the Service, and the job says so.
+  await expect(section.getByTestId('error-alert')).toContainText('lab-gpu has no running gateway to answer', { timeout: 30_000 });
+  await expect(section.getByTestId('measurement-row')).toHaveCount(0);
+  await dismissToasts(page);
+  await shot('clusters-09-optimizer-measure-through-gateway');
+
+  await page.getByTestId('nav-models').click();
+  await page.getByTestId('endpoint-actions-llama-edge').click();
+  await page.getByTestId('endpoint-remove').click();
+  await page.getByTestId('confirm-name-input').fill('llama-edge');
+  await page.getByTestId('confirm-name-submit').click();
+  await expect(page.getByTestId('endpoints-table').getByTestId('table-empty')).toBeVisible();
+  await page.getByTestId('nav-clusters').click();
+});
+
 test('removing a cluster asks for its name and says what stays in the cluster', async () => {
   await page.getByTestId('cluster-actions-lab-gpu').click();
   await page.getByTestId('cluster-remove').click();

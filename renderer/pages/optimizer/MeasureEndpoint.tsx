@@ -1,8 +1,9 @@
-import { Button, Group, NumberInput, Progress, Select, Text, TextInput } from '@mantine/core';
+import { Button, Group, NumberInput, PasswordInput, Progress, Select, Text, TextInput } from '@mantine/core';
 import { IconGauge, IconPlayerStop } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { Endpoint } from '../../../main/core/endpoints/types';
 import type { OptimizerRun } from '../../../main/core/optimizer/service';
+import type { PlaygroundGateway } from '../../../main/core/playground/types';
 import { ClientError, call, toClientError } from '../../client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../stores/abilities';
@@ -13,6 +14,7 @@ import { toNum } from './form';
 import type { OptimizerMeasurement } from './measure';
 
 const MEASURABLE = new Set<Endpoint['kind']>(['openai_compatible', 'openai']);
+const DIRECTLY = 'direct';
 
 /**
  * Measures the deployed plan from here: a closed-loop load test of an endpoint on the Models page, run as a job
@@ -20,10 +22,16 @@ const MEASURABLE = new Set<Endpoint['kind']>(['openai_compatible', 'openai']);
  */
 export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasured }: { run: OptimizerRun; planIndex: number | null; isl: number | ''; osl: number | ''; concurrency: number | ''; onMeasured(m: OptimizerMeasurement): void }) {
   const canList = useCan('model:view');
+  const canReachGateways = useCan('playground:use');
   const track = useJobs((s) => s.track);
   const cancel = useJobs((s) => s.cancel);
   const [endpoints, setEndpoints] = useState<Endpoint[] | null>(null);
   const [endpointId, setEndpointId] = useState<string | null>(null);
+  // Directly to the engine, or through the Foundry gateway of a cluster (by its API server, as the Playground goes),
+  // with a gateway key that stays in this component's memory and goes to the job alone.
+  const [gateways, setGateways] = useState<PlaygroundGateway[]>([]);
+  const [through, setThrough] = useState<string>(DIRECTLY);
+  const [gatewayKey, setGatewayKey] = useState('');
   // One client count, or a sweep such as "4, 16, 64": each level becomes a measurement, and two calibrate.
   const [clients, setClients] = useState(String(concurrency));
   const [requests, setRequests] = useState<number | ''>('');
@@ -41,7 +49,15 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
       })
       .catch((err: unknown) => setError(toClientError(err)));
   }, [canList]);
+  useEffect(() => {
+    if (!canReachGateways) return;
+    call('playground:gateways', {})
+      .then(setGateways)
+      .catch((err: unknown) => setError(toClientError(err)));
+  }, [canReachGateways]);
   useEffect(() => setClients(String(concurrency)), [concurrency]);
+  const viaGateway = through !== DIRECTLY;
+  const keyMissing = viaGateway && gatewayKey.trim() === '';
   const parsed = parseConcurrency(clients);
   const levels = 'values' in parsed ? parsed.values : null;
   const clientsError = 'error' in parsed ? parsed.error : levels && levels.length > 8 ? 'At most 8 levels in one sweep' : levels && levels.at(-1)! > 1024 ? 'At most 1,024 clients' : undefined;
@@ -64,13 +80,14 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
   }
 
   const start = async () => {
-    if (!endpointId || !levels || clientsError || planIndex === null) return;
+    if (!endpointId || !levels || clientsError || planIndex === null || keyMissing) return;
     setError(null);
     try {
       const started = await call('optimizer:measure-endpoint', {
         runId: run.id,
         planIndex,
         endpointId,
+        ...(viaGateway ? { through: { clusterId: through, apiKey: gatewayKey.trim() } } : {}),
         concurrency: levels.length === 1 ? levels[0]! : levels,
         ...(requests === '' ? {} : { requests }),
         ...(isl === '' ? {} : { isl }),
@@ -86,8 +103,24 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
   const running = job !== undefined && isActive(job);
   return (
     <>
-      <Group gap="xs" align="flex-end" wrap="nowrap" data-testid="measure-endpoint">
+      <Group gap="xs" align="flex-end" wrap="wrap" data-testid="measure-endpoint">
         <Select size="xs" label="Or measure an endpoint" data={endpoints.map((e) => ({ value: e.id, label: `${e.name} (${e.upstreamModel})` }))} value={endpointId} onChange={setEndpointId} allowDeselect={false} disabled={running} w={280} data-testid="measure-endpoint-select" />
+        {gateways.length > 0 && (
+          <Select
+            size="xs"
+            label="Through"
+            data={[{ value: DIRECTLY, label: 'Directly' }, ...gateways.map((g) => ({ value: g.clusterId, label: `the gateway in ${g.name}` }))]}
+            value={through}
+            onChange={(v) => setThrough(v ?? DIRECTLY)}
+            allowDeselect={false}
+            disabled={running}
+            w={190}
+            data-testid="measure-endpoint-through"
+          />
+        )}
+        {viaGateway && (
+          <PasswordInput size="xs" label="Gateway API key" name="gatewayApiKey" placeholder="fdy_…" autoComplete="off" value={gatewayKey} onChange={(e) => setGatewayKey(e.currentTarget.value)} disabled={running} w={170} data-testid="measure-endpoint-key" />
+        )}
         <TextInput size="xs" label="Clients" name="loadConcurrency" placeholder="16 or 4, 16, 64" value={clients} onChange={(e) => setClients(e.currentTarget.value)} error={clients.trim() === '' ? undefined : clientsError} disabled={running} w={120} />
         <NumberInput size="xs" label="Requests" name="loadRequests" min={1} allowDecimal={false} hideControls placeholder={levels ? `${Math.max(16, levels[0]! * 4)}${levels.length > 1 ? '…' : ''}` : ''} value={requests} onChange={(v) => setRequests(toNum(v))} disabled={running} w={90} />
         {running ? (
@@ -95,12 +128,13 @@ export function MeasureEndpoint({ run, planIndex, isl, osl, concurrency, onMeasu
             Stop
           </Button>
         ) : (
-          <Button size="xs" variant="light" leftSection={<IconGauge size={14} />} onClick={() => void start()} disabled={!endpointId || !levels || clientsError !== undefined || planIndex === null} data-testid="measure-endpoint-start">
+          <Button size="xs" variant="light" leftSection={<IconGauge size={14} />} onClick={() => void start()} disabled={!endpointId || !levels || clientsError !== undefined || planIndex === null || keyMissing} data-testid="measure-endpoint-start">
             Measure
           </Button>
         )}
         <Text size="xs" c="dimmed" style={{ flex: 1 }}>
           A closed-loop test from this machine at the ISL and OSL above, recorded against the chosen plan. A sweep such as 4, 64 records one measurement per level; two calibrate.
+          {viaGateway && ' Through a gateway, each TTFT is recorded less the round trip to it; the key is used for this test only and never saved.'}
         </Text>
       </Group>
       {running && (
