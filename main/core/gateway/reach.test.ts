@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
-import { parseGatewayConfig } from '../../../gateway/src/config/index';
-import { listenGateway, secretsFrom, type Running } from '../../../gateway/test-support/harness';
-import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, putBehindGatewayService } from '../clusters/testing';
+import type { Running } from '../../../gateway/test-support/harness';
+import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf } from '../clusters/testing';
+import { runSyncedGateway } from './testing';
 import { useSandbox } from '../testing/sandbox';
 import type { TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
-import { GATEWAY_CONFIGMAP, GATEWAY_NAME, GATEWAY_SECRET } from './sync-objects';
 import type { PlaygroundEvent } from '../playground/types';
 
 /**
@@ -48,19 +47,10 @@ afterAll(async () => {
 
 const of = (requestId: string) => events.filter((e): e is PlaygroundEvent => e.kind === 'playground' && e.requestId === requestId);
 
-/** What the kubelet would do: mount the synced ConfigMap into a gateway and put it behind the Service. */
-async function runGatewayPod(): Promise<void> {
-  const cm = await k8s.kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read config');
-  const parsed = parseGatewayConfig(cm!.data['config.toml']!);
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  // Routes come from deployments, which this test has none of: point the model at the simulator.
-  // On this machine, not in a pod: loopback and a free port instead of the manifest's 0.0.0.0:8080.
-  const config = { ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 }, providers: { sim: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } }, models: { 'llama-sim': { targets: [{ provider: 'sim', model: 'sim-model' }] } } };
-  const secret = await k8s.kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read secret');
-  const adminToken = Buffer.from(secret!.data['admin-token']!, 'base64').toString('utf8');
-  gateway = await listenGateway(config as never, secretsFrom({ [parsed.value.server.admin_token_file!]: adminToken }));
-  await putBehindGatewayService(k8s.kube, NS, GATEWAY_NAME, gateway.url);
-}
+/** A gateway loaded from what Foundry synced; routes come from deployments, which this test has none of: point the model at the simulator. */
+const runGatewayPod = async () => {
+  gateway = await runSyncedGateway(k8s.kube, NS, (config) => ({ ...config, providers: { sim: { kind: 'openai_compatible', base_url: `${sim.url}/v1` } }, models: { 'llama-sim': { targets: [{ provider: 'sim', model: 'sim-model' }] } } }));
+};
 
 describe.skipIf(!available)("a cluster's gateway, reached from the desktop (real API server)", () => {
   it('refuses a cluster whose gateway Foundry never set up, and a call naming both a URL and a cluster', async () => {

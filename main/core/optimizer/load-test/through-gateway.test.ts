@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../../e2e/fixtures/vllm-sim';
-import { parseGatewayConfig } from '../../../../gateway/src/config/index';
-import { listenGateway, secretsFrom, type Running } from '../../../../gateway/test-support/harness';
-import { clusterCore, clusterTestsAvailable, kubeconfigOf, putBehindGatewayService } from '../../clusters/testing';
-import { SECRETS_MOUNT } from '../../gateway/render';
-import { GATEWAY_CONFIGMAP, GATEWAY_NAME, GATEWAY_SECRET } from '../../gateway/sync-objects';
+import type { Running } from '../../../../gateway/test-support/harness';
+import { clusterCore, clusterTestsAvailable, kubeconfigOf } from '../../clusters/testing';
+import { runSyncedGateway } from '../../gateway/testing';
 import { useSandbox } from '../../testing/sandbox';
 import type { TestCore } from '../../testing/harness';
 import type { MeasureEndpointResult } from './job';
@@ -13,7 +11,8 @@ import type { MeasureEndpointResult } from './job';
  * Measuring a deployed plan through the Foundry gateway of a cluster: the load test reaches the gateway by the
  * cluster's real API server (kube-sandbox) and its service proxy, with the kubeconfig from the vault, and the gateway
  * routes the endpoint's model to the engine (the vLLM simulator). No container runtime here, so a gateway process
- * on this machine, loaded with exactly the config and Secret Foundry synced into the cluster, stands in for the pod.
+ * on this machine, loaded with exactly the config and Secret Foundry synced into the cluster, stands in for the pod
+ * (gateway/testing.ts).
  */
 
 const available = await clusterTestsAvailable();
@@ -49,18 +48,6 @@ afterAll(async () => {
   await sim?.close();
 });
 
-/** What the kubelet would do: mount the synced ConfigMap and Secret into a gateway, and put it behind the Service. */
-async function runGatewayPod(): Promise<void> {
-  const cm = await k8s.kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/configmaps/${GATEWAY_CONFIGMAP}`, 'read config');
-  const parsed = parseGatewayConfig(cm!.data['config.toml']!);
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const secret = await k8s.kube.getOrNull<{ data: Record<string, string> }>(`/api/v1/namespaces/${NS}/secrets/${GATEWAY_SECRET}`, 'read secret');
-  const files = Object.fromEntries(Object.entries(secret!.data).map(([name, b64]) => [`${SECRETS_MOUNT}/${name}`, Buffer.from(b64, 'base64').toString('utf8')]));
-  // On this machine, not in a pod: loopback and a free port instead of the manifest's 0.0.0.0:8080.
-  gateway = await listenGateway({ ...parsed.value, server: { ...parsed.value.server, host: '127.0.0.1', port: 0 } } as never, secretsFrom(files));
-  await putBehindGatewayService(k8s.kube, NS, GATEWAY_NAME, gateway.url);
-}
-
 describe.skipIf(!available)("measuring a deployed plan through a cluster's gateway (real API server)", () => {
   it('refuses a cluster whose gateway Foundry never set up, before a job starts', async () => {
     const r = await core.call('optimizer:run', run, admin);
@@ -76,7 +63,7 @@ describe.skipIf(!available)("measuring a deployed plan through a cluster's gatew
   it('measures through the service proxy and the gateway, takes the path off TTFT, and keeps the key out of every record', async () => {
     const sync = await core.call('clusters:syncGateway', { clusterIds: [clusterId] }, admin);
     expect((await core.services.jobs.wait(sync.id)).status).toBe('succeeded');
-    await runGatewayPod();
+    gateway = await runSyncedGateway(k8s.kube, NS);
 
     const r = await core.call('optimizer:run', run, admin);
     const job = await core.call('optimizer:measure-endpoint', { runId: r.id, endpointId: 'llama-8b-lab', concurrency: [2, 4], requests: 8, through: { clusterId: 'edge', apiKey: key } }, admin);
