@@ -4,7 +4,8 @@ import { newId } from '../access/tokens';
 import type { CoreEventBus } from '../events';
 import type { ClusterService } from '../clusters/service';
 import { chatBody, curlCommand } from './endpoint';
-import { createTargetResolver, type EndpointRef, type ResolvedTarget } from './targets';
+import { callHeaders, createTargetResolver, type EndpointRef, type ResolvedTarget } from './targets';
+import { listModels } from './models';
 import { createSseReader } from './sse';
 import { createStatsRecorder } from './stats';
 import { fromNetworkError, readErrorBody, scrub } from './upstream-errors';
@@ -28,15 +29,12 @@ export interface ChatInput extends Endpoint {
 }
 
 const MAX_ACTIVE = 16;
-const MODELS_TIMEOUT_MS = 10_000;
 
 export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; clusters: ClusterService }) {
   // Timeouts: connect and first byte bounded; between chunks a slow model may think a while.
   const agent = new Agent({ connect: { timeout: 10_000 }, headersTimeout: 60_000, bodyTimeout: 120_000 });
   const resolveTarget = createTargetResolver({ clusters, sharedAgent: agent });
   const active = new Map<string, { session: string; controller: AbortController }>();
-
-  const headers = (target: ResolvedTarget) => ({ ...target.headers, accept: 'application/json, text/event-stream' });
 
   async function models(ref: Endpoint): Promise<PlaygroundModel[]> {
     const target = await resolveTarget(ref);
@@ -45,30 +43,6 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
     } finally {
       await target.release();
     }
-  }
-
-  async function listModels(target: ResolvedTarget): Promise<PlaygroundModel[]> {
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(`${target.baseUrl}/v1/models`, { dispatcher: target.dispatcher, headers: headers(target), signal: AbortSignal.timeout(MODELS_TIMEOUT_MS) });
-    } catch (err) {
-      throw fromNetworkError(err, target.label);
-    }
-    const text = await readErrorBody(res.body);
-    if (res.statusCode !== 200) throw target.failure(res.statusCode, text, res.headers['retry-after']);
-    let parsed: { data?: { id?: unknown; owned_by?: unknown }[] };
-    try {
-      parsed = JSON.parse(text) as typeof parsed;
-    } catch {
-      parsed = {};
-    }
-    if (!Array.isArray(parsed.data)) {
-      throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${target.label} did not answer /v1/models with a model list.`, hint: 'Check that the URL points at a Foundry gateway or another OpenAI-compatible endpoint.' });
-    }
-    return parsed.data
-      .filter((m): m is { id: string; owned_by?: unknown } => typeof m?.id === 'string')
-      .map((m) => ({ id: m.id.slice(0, 256), ownedBy: typeof m.owned_by === 'string' ? m.owned_by.slice(0, 100) : null }))
-      .sort((a, b) => a.id.localeCompare(b.id));
   }
 
   const publish = (session: string, event: Omit<PlaygroundEvent, 'kind'>) =>
@@ -83,7 +57,7 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
         res = await request(`${target.baseUrl}/v1/chat/completions`, {
           method: 'POST',
           dispatcher: target.dispatcher,
-          headers: { ...headers(target), 'content-type': 'application/json' },
+          headers: { ...callHeaders(target), 'content-type': 'application/json' },
           body: JSON.stringify(body),
           signal: controller.signal,
         });

@@ -36,6 +36,9 @@ export interface ResolvedTarget {
   release(): Promise<void>;
 }
 
+/** The headers of every call to a target: its own (the key, the cluster's credentials) and what the answer may be. */
+export const callHeaders = (target: ResolvedTarget) => ({ ...target.headers, accept: 'application/json, text/event-stream' });
+
 export function createTargetResolver(deps: { clusters: ClusterService; sharedAgent: Dispatcher }) {
   return async function resolveTarget(ref: EndpointRef): Promise<ResolvedTarget> {
     if ((ref.baseUrl === undefined) === (ref.clusterId === undefined)) {

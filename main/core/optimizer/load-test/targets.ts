@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { FoundryError } from '../../errors';
 import type { ClusterService } from '../../clusters/service';
 import type { EndpointRow } from '../../endpoints/store';
 import { httpFailure, networkFailure } from '../../endpoints/probe-errors';
+import { listModels } from '../../playground/models';
 import { clusterTarget } from '../../playground/targets';
-import { readErrorBody } from '../../playground/upstream-errors';
 import type { Vault } from '../../vault/vault';
 import type { LoadTarget } from './run';
 
@@ -46,15 +46,6 @@ export async function directTarget(row: EndpointRow, vault: Vault): Promise<Open
   };
 }
 
-function servesModel(body: string, model: string): boolean {
-  try {
-    const list = (JSON.parse(body) as { data?: { id?: unknown }[] }).data;
-    return Array.isArray(list) && list.some((m) => m?.id === model);
-  } catch {
-    return false;
-  }
-}
-
 /** Round trips that time the path alone: the gateway answers /v1/models itself, without the engine. */
 const PATH_PROBES = 5;
 
@@ -84,16 +75,9 @@ export async function gatewayTarget(row: EndpointRow, clusters: ClusterService, 
       const times: number[] = [];
       for (let i = 0; i < PATH_PROBES; i++) {
         const t0 = performance.now();
-        let res;
-        try {
-          res = await request(`${resolved.baseUrl}/v1/models`, { dispatcher: resolved.dispatcher, headers: resolved.headers, signal });
-        } catch (err) {
-          throw signal.aborted ? err : unreachable(err);
-        }
-        const body = await readErrorBody(res.body);
-        if (res.statusCode !== 200) throw resolved.failure(res.statusCode, body, res.headers['retry-after'], row.name);
+        const models = await listModels(resolved, signal);
         times.push(performance.now() - t0);
-        if (i === 0 && !servesModel(body, row.name)) {
+        if (i === 0 && !models.some((m) => m.id === row.name)) {
           throw new FoundryError({
             code: 'FAILED_PRECONDITION',
             message: `${Label} does not serve "${row.name}" to this API key.`,

@@ -1,0 +1,36 @@
+import { request, type Dispatcher } from 'undici';
+import { FoundryError } from '../errors';
+import { callHeaders, type ResolvedTarget } from './targets';
+import { fromNetworkError, readErrorBody } from './upstream-errors';
+import type { PlaygroundModel } from './types';
+
+const MODELS_TIMEOUT_MS = 10_000;
+
+/**
+ * What a target serves to the caller's key (`GET /v1/models`), sorted by id. The Playground lists it; the load test
+ * times it (a gateway answers it itself) and checks the measured endpoint is in it. `signal` cancels it early.
+ */
+export async function listModels(target: ResolvedTarget, signal?: AbortSignal): Promise<PlaygroundModel[]> {
+  const timeout = AbortSignal.timeout(MODELS_TIMEOUT_MS);
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(`${target.baseUrl}/v1/models`, { dispatcher: target.dispatcher, headers: callHeaders(target), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+  } catch (err) {
+    throw signal?.aborted ? err : fromNetworkError(err, target.label);
+  }
+  const text = await readErrorBody(res.body);
+  if (res.statusCode !== 200) throw target.failure(res.statusCode, text, res.headers['retry-after']);
+  let parsed: { data?: { id?: unknown; owned_by?: unknown }[] };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    parsed = {};
+  }
+  if (!Array.isArray(parsed.data)) {
+    throw new FoundryError({ code: 'FAILED_PRECONDITION', message: `${target.label} did not answer /v1/models with a model list.`, hint: 'Check that the URL points at a Foundry gateway or another OpenAI-compatible endpoint.' });
+  }
+  return parsed.data
+    .filter((m): m is { id: string; owned_by?: unknown } => typeof m?.id === 'string')
+    .map((m) => ({ id: m.id.slice(0, 256), ownedBy: typeof m.owned_by === 'string' ? m.owned_by.slice(0, 100) : null }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
