@@ -33,18 +33,44 @@ const GROUPINGS: [string, (c: Case, r: RowResult) => string][] = [
   ['series (+ prompt lengths)', (c) => `${deploymentKey(c.request)} @ ${c.request.workload.isl}/${c.request.workload.osl}`],
 ];
 
+export type Metric = 'ttft' | 'tpot' | 'throughput';
+export type Logs = Record<Metric, number>;
+
+/** log(measured / predicted) per metric. */
+export function logsOf(r: RowResult): Logs {
+  return {
+    ttft: Math.log(r.measuredTtftMs / r.predictedTtftMs),
+    tpot: Math.log(r.measuredTpotMs / r.predictedTpotMs),
+    throughput: Math.log(r.measuredTokPerSec / r.predictedTokPerSec),
+  };
+}
+
+/** A group's level: the median of its members' log ratios, per metric. */
+export function levelOf(logs: Logs[]): Logs {
+  return { ttft: median(logs.map((l) => l.ttft)), tpot: median(logs.map((l) => l.tpot)), throughput: median(logs.map((l) => l.throughput)) };
+}
+
+/** The items in groups of one key, in the order each key first appears. */
+export function groupBy<T>(items: T[], key: (t: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const g = groups.get(k);
+    if (g) g.push(t);
+    else groups.set(k, [t]);
+  }
+  return [...groups.values()];
+}
+
 /** Each group's median log ratio per metric, applied to its predictions. */
 function levelled(rows: { c: Case; r: RowResult }[], key: (c: Case, r: RowResult) => string): { results: RowResult[]; groups: number } {
-  const byGroup = new Map<string, RowResult[]>();
-  for (const { c, r } of rows) byGroup.set(key(c, r), [...(byGroup.get(key(c, r)) ?? []), r]);
+  const groups = groupBy(rows, ({ c, r }) => key(c, r));
   const results: RowResult[] = [];
-  for (const members of byGroup.values()) {
-    const ttft = Math.exp(median(members.map((r) => Math.log(r.measuredTtftMs / r.predictedTtftMs))));
-    const tpot = Math.exp(median(members.map((r) => Math.log(r.measuredTpotMs / r.predictedTpotMs))));
-    const thr = Math.exp(median(members.map((r) => Math.log(r.measuredTokPerSec / r.predictedTokPerSec))));
-    for (const r of members) results.push({ ...r, predictedTtftMs: r.predictedTtftMs * ttft, predictedTpotMs: r.predictedTpotMs * tpot, predictedTokPerSec: r.predictedTokPerSec * thr });
+  for (const members of groups) {
+    const level = levelOf(members.map(({ r }) => logsOf(r)));
+    for (const { r } of members) results.push({ ...r, predictedTtftMs: r.predictedTtftMs * Math.exp(level.ttft), predictedTpotMs: r.predictedTpotMs * Math.exp(level.tpot), predictedTokPerSec: r.predictedTokPerSec * Math.exp(level.throughput) });
   }
-  return { results, groups: byGroup.size };
+  return { results, groups: groups.length };
 }
 
 /** `results` are the predictions to study (any hold-out's), matched to their cases by id. */

@@ -8,12 +8,10 @@
 // A band whose median is near zero holds nothing to learn: what is left there is each group's own scatter.
 import { deploymentKey } from '../src/calibration.js';
 import { layout as makeLayout } from '../src/layout.js';
-import { median } from '../src/median.js';
 import type { PreparedCase, RowResult } from './evaluate.js';
-import { engineOf } from './levels.js';
+import { engineOf, groupBy, levelOf, logsOf, type Logs, type Metric } from './levels.js';
 
 type Case = PreparedCase['c'];
-type Metric = 'ttft' | 'tpot' | 'throughput';
 
 export interface TrendBand {
   band: string;
@@ -28,31 +26,9 @@ export interface Trend {
   bands: TrendBand[];
 }
 
-type Logs = Record<Metric, number>;
 interface Item { c: Case; logs: Logs }
 
-function logsOf(r: RowResult): Logs {
-  return {
-    ttft: Math.log(r.measuredTtftMs / r.predictedTtftMs),
-    tpot: Math.log(r.measuredTpotMs / r.predictedTpotMs),
-    throughput: Math.log(r.measuredTokPerSec / r.predictedTokPerSec),
-  };
-}
-
-function groupBy<T>(items: T[], key: (t: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const g = groups.get(k);
-    if (g) g.push(t);
-    else groups.set(k, [t]);
-  }
-  return [...groups.values()];
-}
-
-function levelOf(items: Item[]): Logs {
-  return { ttft: median(items.map((i) => i.logs.ttft)), tpot: median(items.map((i) => i.logs.tpot)), throughput: median(items.map((i) => i.logs.throughput)) };
-}
+const levelOfItems = (items: Item[]) => levelOf(items.map((i) => i.logs));
 
 /**
  * Each group's items, each less the level of the *other* members of its group. Leaving the item out matters: less
@@ -62,7 +38,7 @@ function levelOf(items: Item[]): Logs {
 function insideGroups(items: Item[], key: (c: Case) => string): Item[] {
   return groupBy(items, (i) => key(i.c)).filter((g) => g.length > 1).flatMap((g) =>
     g.map((item) => {
-      const level = levelOf(g.filter((other) => other !== item));
+      const level = levelOfItems(g.filter((other) => other !== item));
       return { c: item.c, logs: { ttft: item.logs.ttft - level.ttft, tpot: item.logs.tpot - level.tpot, throughput: item.logs.throughput - level.throughput } };
     }),
   );
@@ -70,13 +46,13 @@ function insideGroups(items: Item[], key: (c: Case) => string): Item[] {
 
 /** One item per group, carrying the group's level (its first case stands for the group's inputs). */
 function levels(items: Item[], key: (c: Case) => string): Item[] {
-  return groupBy(items, (i) => key(i.c)).map((g) => ({ c: g[0]!.c, logs: levelOf(g) }));
+  return groupBy(items, (i) => key(i.c)).map((g) => ({ c: g[0]!.c, logs: levelOfItems(g) }));
 }
 
 function bands(items: Item[], band: (c: Case) => [number, string]): TrendBand[] {
   const byBand = groupBy(items, (i) => band(i.c)[1]);
   return byBand
-    .map((g) => ({ order: band(g[0]!.c)[0], band: band(g[0]!.c)[1], n: g.length, medianLog: levelOf(g) }))
+    .map((g) => ({ order: band(g[0]!.c)[0], band: band(g[0]!.c)[1], n: g.length, medianLog: levelOfItems(g) }))
     .sort((a, b) => a.order - b.order)
     .map(({ order: _order, ...b }) => b);
 }
