@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import * as k8s from '@kubernetes/client-node';
 import { expect, test } from '../sandbox/playwright-fixture';
-import { SHOTS, dismissToasts, signedInOnOwnServer } from './session';
+import { SHOTS, dismissToasts, removeOnlyEndpoint, signedInOnOwnServer } from './session';
 
 /**
  * The Clusters page as a platform engineer meets it: paste the kubeconfig of a real cluster (the
@@ -249,12 +249,7 @@ test("the Optimizer measures an endpoint through the cluster's gateway: it asks 
   await dismissToasts(page);
   await shot('clusters-09-optimizer-measure-through-gateway');
 
-  await page.getByTestId('nav-models').click();
-  await page.getByTestId('endpoint-actions-llama-edge').click();
-  await page.getByTestId('endpoint-remove').click();
-  await page.getByTestId('confirm-name-input').fill('llama-edge');
-  await page.getByTestId('confirm-name-submit').click();
-  await expect(page.getByTestId('endpoints-table').getByTestId('table-empty')).toBeVisible();
+  await removeOnlyEndpoint(page, 'llama-edge');
   await page.getByTestId('nav-clusters').click();
 });
 

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { ADMIN, SHOTS, dismissToasts as closeToasts, signedInOnSharedServer } from './session';
+import { ADMIN, SHOTS, dismissToasts as closeToasts, removeOnlyEndpoint, signedInOnSharedServer } from './session';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator } from '../fixtures/vllm-sim';
@@ -318,10 +318,5 @@ test('the deployed plan is measured from here: a load test of its endpoint recor
     await sim.close();
   }
   // Leave the Models page as the next scenarios expect it: empty.
-  await page.getByTestId('nav-models').click();
-  await page.getByTestId('endpoint-actions-llama-70b-lab').click();
-  await page.getByTestId('endpoint-remove').click();
-  await page.getByTestId('confirm-name-input').fill('llama-70b-lab');
-  await page.getByTestId('confirm-name-submit').click();
-  await expect(page.getByTestId('endpoints-table').getByTestId('table-empty')).toBeVisible();
+  await removeOnlyEndpoint(page, 'llama-70b-lab');
 });

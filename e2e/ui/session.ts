@@ -39,6 +39,16 @@ export async function dismissToasts(page: Page): Promise<void> {
   for (let i = 0; i < 5 && (await close.count()) > 0; i++) await close.first().click({ timeout: 2000 }).catch(() => undefined);
 }
 
+/** Removes an endpoint a scenario added, the way a user does (confirming its name), and waits for the Models page to be empty again. */
+export async function removeOnlyEndpoint(page: Page, name: string): Promise<void> {
+  await page.getByTestId('nav-models').click();
+  await page.getByTestId(`endpoint-actions-${name}`).click();
+  await page.getByTestId('endpoint-remove').click();
+  await page.getByTestId('confirm-name-input').fill(name);
+  await page.getByTestId('confirm-name-submit').click();
+  await expect(page.getByTestId('endpoints-table').getByTestId('table-empty')).toBeVisible();
+}
+
 /** Opens a page from the navigation bar and waits for its route. */
 export async function goTo(page: Page, route: string): Promise<void> {
   await page.getByTestId(`nav-${route}`).click();
