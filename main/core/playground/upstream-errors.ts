@@ -3,13 +3,26 @@ import { FoundryError } from '../errors';
 
 const MAX_ERROR_BODY = 16 * 1024;
 
+/**
+ * At most `maxBytes` of a body, decoded once (a character split across chunks stays whole); `truncated` says there was
+ * more. Reading stops there and the rest is not drained: an endpoint that streams without end cannot hold the call.
+ */
+export async function readBodyUpTo(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const bytes = chunk as Buffer;
+    const room = maxBytes - size;
+    chunks.push(bytes.length > room ? bytes.subarray(0, room) : bytes);
+    size += Math.min(bytes.length, room);
+    if (bytes.length > room) return { text: Buffer.concat(chunks, size).toString('utf8'), truncated: true };
+  }
+  return { text: Buffer.concat(chunks, size).toString('utf8'), truncated: false };
+}
+
 /** An upstream's answer body as text, at most 16 KiB of it: enough for an error message, and bounded. */
 export async function readErrorBody(body: Dispatcher.ResponseData['body']): Promise<string> {
-  let text = '';
-  for await (const chunk of body) {
-    if (text.length < MAX_ERROR_BODY) text += Buffer.from(chunk as Uint8Array).toString('utf8');
-  }
-  return text.slice(0, MAX_ERROR_BODY);
+  return (await readBodyUpTo(body, MAX_ERROR_BODY)).text;
 }
 
 /**
