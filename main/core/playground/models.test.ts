@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FoundryError } from '../errors';
 import { listModels, MAX_MODELS_BODY } from './models';
 import type { ResolvedTarget } from './targets';
-import { fromHttpStatus } from './upstream-errors';
+import { fromHttpStatus, fromNetworkError } from './upstream-errors';
 
 // A real HTTP server on 127.0.0.1 answering /v1/models the ways an endpoint can: long, split mid-character, without end.
 const agent = new Agent();
@@ -58,6 +58,7 @@ const target = (path: string): ResolvedTarget => ({
   headers: { authorization: 'Bearer sk-test' },
   howToCall: { kind: 'url', baseUrl: `${baseUrl}${path}` },
   failure: (status, body, retryAfter, model) => fromHttpStatus({ status, body, retryAfter, model }, 'sk-test'),
+  unreachable: (err) => fromNetworkError(err, `${baseUrl}${path}`),
   release: async () => undefined,
 });
 

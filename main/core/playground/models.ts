@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { FoundryError } from '../errors';
 import { callHeaders, type ResolvedTarget } from './targets';
-import { fromNetworkError, readBodyUpTo } from './upstream-errors';
+import { readBodyUpTo } from './upstream-errors';
 import type { PlaygroundModel } from './types';
 
 const MODELS_TIMEOUT_MS = 10_000;
@@ -18,7 +18,7 @@ export async function listModels(target: ResolvedTarget, signal?: AbortSignal): 
   try {
     res = await request(`${target.baseUrl}/v1/models`, { dispatcher: target.dispatcher, headers: callHeaders(target), signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
   } catch (err) {
-    throw signal?.aborted ? err : fromNetworkError(err, target.label);
+    throw signal?.aborted ? err : target.unreachable(err);
   }
   const { text, truncated } = await readBodyUpTo(res.body, MAX_MODELS_BODY);
   if (res.statusCode !== 200) throw target.failure(res.statusCode, text, res.headers['retry-after']);

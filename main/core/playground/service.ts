@@ -8,7 +8,7 @@ import { callHeaders, createTargetResolver, type EndpointRef, type ResolvedTarge
 import { listModels } from './models';
 import { createSseReader } from './sse';
 import { createStatsRecorder } from './stats';
-import { fromNetworkError, readErrorBody, scrub } from './upstream-errors';
+import { readErrorBody, scrub } from './upstream-errors';
 import type { ChatMessage, ChatStarted, PlaygroundEvent, PlaygroundModel } from './types';
 
 /**
@@ -62,7 +62,7 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
           signal: controller.signal,
         });
       } catch (err) {
-        throw controller.signal.aborted ? err : fromNetworkError(err, target.label);
+        throw controller.signal.aborted ? err : target.unreachable(err);
       }
       stats.headers(res.headers);
       if (res.statusCode !== 200) {
@@ -89,7 +89,7 @@ export function createPlaygroundService({ bus, clusters }: { bus: CoreEventBus; 
         publish(session, { requestId, done: true, cancelled: true, stats: stats.result() });
         return;
       }
-      const error = err instanceof FoundryError ? err : fromNetworkError(err, target.label);
+      const error = err instanceof FoundryError ? err : target.unreachable(err);
       publish(session, { requestId, done: true, error: { ...error.toJSON(), message: scrub(error.message, input.apiKey) }, stats: stats.result() });
     }
   }

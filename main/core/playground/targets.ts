@@ -2,10 +2,10 @@ import { Agent, type Dispatcher } from 'undici';
 import { FoundryError, invalid } from '../errors';
 import type { ClusterService } from '../clusters/service';
 import { proxyPath } from '../clusters/proxy';
-import { statusMessage } from '../clusters/kube-errors';
+import { networkError, statusMessage } from '../clusters/kube-errors';
 import { GATEWAY_NAME } from '../gateway/sync-objects';
 import { normaliseBaseUrl } from './endpoint';
-import { fromHttpStatus } from './upstream-errors';
+import { fromHttpStatus, fromNetworkError } from './upstream-errors';
 
 /**
  * Where a Playground call goes. Either a URL the user typed (a gateway, a port-forward, any
@@ -32,6 +32,8 @@ export interface ResolvedTarget {
   howToCall: { kind: 'url'; baseUrl: string } | { kind: 'cluster'; context: string; namespace: string };
   /** Turns a non-2xx answer into an error the user can act on. */
   failure(status: number, body: string, retryAfter: string | string[] | undefined, model?: string): FoundryError;
+  /** Turns a call that got no answer (socket, TLS, timeout) into one: a URL's own failure, or a cluster's API server's. */
+  unreachable(err: unknown): FoundryError;
   /** Frees what this target holds (a cluster's TLS connection pool); the shared URL agent stays. */
   release(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export function createTargetResolver(deps: { clusters: ClusterService; sharedAge
         headers: { authorization: `Bearer ${ref.apiKey}` },
         howToCall: { kind: 'url', baseUrl },
         failure: (status, body, retryAfter, model) => fromHttpStatus({ status, body, retryAfter, model }, ref.apiKey),
+        unreachable: (err) => fromNetworkError(err, baseUrl),
         release: async () => undefined,
       };
     }
@@ -102,8 +105,30 @@ export async function clusterTarget(clusters: ClusterService, clusterId: string,
       }
       return fromHttpStatus({ status, body, retryAfter, model }, apiKey);
     },
+    unreachable: (err) => clusterCallFailure(err, cluster.name, conn.server),
     release: () => dispatcher.close(),
   };
+}
+
+const TIMEOUTS = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/**
+ * A call to a cluster's gateway that got no answer. The desktop talks to the API server, which passes the call on, so
+ * a socket or TLS failure is the API server's (said the way every other cluster call says it); a call that connected
+ * and then waited too long may be stuck at either, so it names both.
+ */
+export function clusterCallFailure(err: unknown, cluster: string, server: string): FoundryError {
+  const e = err as { code?: unknown; name?: unknown } | null;
+  if (e?.name === 'TimeoutError' || (typeof e?.code === 'string' && TIMEOUTS.has(e.code))) {
+    return new FoundryError({
+      code: 'FAILED_PRECONDITION',
+      message: `The gateway in ${cluster} did not answer in time (the call goes through the API server at ${server}).`,
+      hint: "Check the gateway's pods on the Clusters page, then try again; if other clusters answer, this one's API server may be overloaded.",
+      details: { server, reason: typeof e?.code === 'string' ? e.code : 'timeout' },
+      cause: err,
+    });
+  }
+  return networkError(err, { cluster, server, action: 'call its gateway' });
 }
 
 function isKubeStatus(body: string): boolean {

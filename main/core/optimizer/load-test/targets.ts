@@ -51,12 +51,7 @@ const PATH_PROBES = 5;
 
 export async function gatewayTarget(row: EndpointRow, clusters: ClusterService, clusterId: string, apiKey: string): Promise<OpenTarget> {
   const resolved = await clusterTarget(clusters, clusterId, apiKey);
-  const apiServer = new URL(resolved.baseUrl).origin;
   const Label = resolved.label[0]!.toUpperCase() + resolved.label.slice(1);
-  const unreachable = (err: unknown) => {
-    const f = networkFailure(err, apiServer);
-    return new FoundryError({ code: 'FAILED_PRECONDITION', message: `${Label}: ${f.message}`, hint: f.hint });
-  };
   const target: LoadTarget = {
     url: `${resolved.baseUrl}/v1/chat/completions`,
     headers: resolved.headers,
@@ -67,7 +62,7 @@ export async function gatewayTarget(row: EndpointRow, clusters: ClusterService, 
     ignoreEos: row.kind === 'openai_compatible',
     apiKey,
     failure: (status, body) => resolved.failure(status, body, undefined, row.name),
-    unreachable,
+    unreachable: resolved.unreachable,
   };
   return {
     target,
