@@ -61,6 +61,39 @@ export const cpuMs = (pid) => {
 export const userCpuMs = (pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[11]) * 10;
 export const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]);
 export const haveWrk = spawnSync('which', ['wrk']).status === 0;
+export const haveVegeta = spawnSync('which', ['vegeta']).status === 0;
+
+/**
+ * Fixed-rate latency with vegeta (open loop, its own process, a Go runtime): the same result shape as load.mjs's
+ * fixedRate for unary calls. Latency is to the last byte; x-foundry-overhead-ms is read from each answer's headers.
+ */
+export function vegetaFixedRate({ url, path, headers, body, rate, seconds }) {
+  const dir = mkdtempSync(join(tmpdir(), 'fdy-vegeta-'));
+  writeFileSync(join(dir, 'body.json'), body);
+  writeFileSync(join(dir, 'targets.txt'), [`POST ${url}${path}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `@${join(dir, 'body.json')}`, ''].join('\n'));
+  const results = join(dir, 'results.bin');
+  execFileSync('vegeta', ['attack', '-targets', join(dir, 'targets.txt'), '-rate', `${rate}/s`, '-duration', `${seconds}s`, '-http2=false', '-max-body', '0', '-output', results]);
+  // CSV columns: timestamp ns, status, latency ns, bytes out, bytes in, error, body, name, seq, method, url, headers (base64).
+  const csv = execFileSync('vegeta', ['encode', '--to', 'csv', results], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const lat = [];
+  const overhead = [];
+  let errors = 0;
+  let first = Infinity;
+  let last = 0;
+  for (const line of csv.split('\n')) {
+    if (!line) continue;
+    const f = line.split(',');
+    if (f[1] !== '200') errors++;
+    const at = Number(f[0]) / 1e6;
+    first = Math.min(first, at);
+    last = Math.max(last, at);
+    lat.push(Number(f[2]) / 1e6);
+    const o = /x-foundry-overhead-ms: ([0-9.]+)/i.exec(Buffer.from(f[11] ?? '', 'base64').toString('latin1'));
+    if (o) overhead.push(Number(o[1]));
+  }
+  const sorted = (a) => a.sort((x, y) => x - y);
+  return { sent: lat.length, errors, achievedRps: lat.length / Math.max(1e-3, (last - first) / 1000), lat: sorted(lat), ttfb: [], overhead: sorted(overhead) };
+}
 
 export function wrk(url, headers, body, seconds) {
   const dir = mkdtempSync(join(tmpdir(), 'fdy-wrk-'));

@@ -90,6 +90,9 @@ export function EndpointPanel() {
           onChange={(v) => s.set({ model: v })}
           disabled={s.models.length === 0}
           searchable
+          // A gateway may serve thousands of models: the list shows the first matches of what is typed.
+          limit={200}
+          nothingFoundMessage="No model of that name"
           data-testid="playground-model"
         />
         <Group grow>
