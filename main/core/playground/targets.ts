@@ -63,16 +63,25 @@ export function createTargetResolver(deps: { clusters: ClusterService; sharedAge
   };
 }
 
-export async function clusterTarget(clusters: ClusterService, clusterId: string, apiKey: string): Promise<ResolvedTarget> {
+/**
+ * The cluster, refused unless Foundry has put a gateway in it. The sync record alone says so; list() would render every
+ * cluster's config. `measuring`: the endpoint a load test would measure through it, named in the refusal.
+ */
+export function clusterWithGateway(clusters: ClusterService, clusterId: string, measuring?: string) {
   const cluster = clusters.resolve(clusterId);
-  // The sync record alone says whether Foundry set a gateway up; list() would render every cluster's config.
   if (!clusters.store.sync(cluster.id)) {
     throw new FoundryError({
       code: 'FAILED_PRECONDITION',
-      message: `Foundry has not put a gateway in ${cluster.name} yet.`,
-      hint: 'Install it from the Clusters page (Install gateway) or with `foundry clusters sync --install`.',
+      message: `Foundry has not put a gateway in ${cluster.name} yet${measuring === undefined ? '' : `, so nothing there serves "${measuring}"`}.`,
+      hint: `Install it from the Clusters page (Install gateway) or with \`foundry clusters sync --install\`${measuring === undefined ? '' : ', or measure the endpoint directly'}.`,
+      ...(measuring === undefined ? {} : { details: [{ path: ['through', 'clusterId'], message: 'has no Foundry gateway' }] }),
     });
   }
+  return cluster;
+}
+
+export async function clusterTarget(clusters: ClusterService, clusterId: string, apiKey: string): Promise<ResolvedTarget> {
+  const cluster = clusterWithGateway(clusters, clusterId);
   const conn = (await clusters.connect(cluster.id)).connection();
   const namespace = cluster.gatewayNamespace;
   const label = `the gateway in ${cluster.name}`;

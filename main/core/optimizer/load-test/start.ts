@@ -4,6 +4,7 @@ import type { CoreServices } from '../../services';
 import { loadRun, planOf } from '../measurements';
 import { MEASURABLE_KINDS, type MeasureEndpointInput } from './job';
 import { levelsOf, type MeasureEndpoint } from './schema';
+import { clusterWithGateway } from '../../playground/targets';
 
 /**
  * Checks a "Measure an endpoint" request before its job starts, so a wrong run, plan or endpoint is refused at
@@ -28,16 +29,7 @@ export function measureEndpointInput(core: Pick<CoreServices, 'db' | 'endpoints'
   }
   let through: MeasureEndpointInput['through'];
   if (input.through) {
-    const cluster = core.clusters.resolve(input.through.clusterId);
-    // The sync record says whether Foundry set a gateway up there, as the Playground checks before it calls one.
-    if (!core.clusters.store.sync(cluster.id)) {
-      throw new FoundryError({
-        code: 'FAILED_PRECONDITION',
-        message: `Foundry has not put a gateway in ${cluster.name} yet, so nothing there serves "${endpoint.name}".`,
-        hint: 'Install it from the Clusters page (Install gateway) or with `foundry clusters sync --install`, or measure the endpoint directly.',
-        details: [{ path: ['through', 'clusterId'], message: 'has no Foundry gateway' }],
-      });
-    }
+    const cluster = clusterWithGateway(core.clusters, input.through.clusterId, endpoint.name);
     through = { clusterId: cluster.id, clusterName: cluster.name };
   }
   return {
