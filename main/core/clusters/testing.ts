@@ -26,6 +26,12 @@ export function adminClient(sb: Sandbox): Promise<KubeClient> {
   return createKubeClient(kubeconfigOf(sb), { cluster: sb.name });
 }
 
+/** Imports the sandbox's context into `core` as one cluster named `name`, through the channel as a user would; its id. */
+export async function importSandbox(core: TestCore, admin: string, sb: Sandbox, name: string): Promise<string> {
+  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(sb), contexts: [{ context: sb.name, name }] }, admin);
+  return imported[0]!.id;
+}
+
 export async function clusterCore(options: Partial<CoreOptions> = {}): Promise<{ core: TestCore; admin: string }> {
   const core = startTestCore({ clusterTimeoutMs: 5000, gatewayAutoSync: { debounceMs: 50, intervalMs: 3_600_000 }, ...options });
   return { core, admin: await setupAdmin(core) };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf } from '../clusters/testing';
+import { clusterCore, clusterTestsAvailable, eventually, importSandbox } from '../clusters/testing';
 import { useSandbox } from '../testing/sandbox';
 import type { TestCore } from '../testing/harness';
 import { GATEWAY_CONFIGMAP, GATEWAY_SECRET } from '../gateway/sync-objects';
@@ -27,8 +27,7 @@ const secretData = async () => (await k8s.kube.getOrNull<Obj>(`/api/v1/namespace
 beforeAll(async () => {
   if (!available) return;
   ({ core, admin } = await clusterCore());
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'edge' }] }, admin);
-  const job = await core.call('clusters:syncGateway', { clusterIds: [imported[0]!.id] }, admin);
+  const job = await core.call('clusters:syncGateway', { clusterIds: [await importSandbox(core, admin, k8s.sandbox, 'edge')] }, admin);
   expect((await core.services.jobs.wait(job.id)).status).toBe('succeeded');
 }, 120_000);
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestCore } from '../testing/harness';
-import { clusterCore, clusterTestsAvailable, kubeconfigOf, eventually } from '../clusters/testing';
+import { clusterCore, clusterTestsAvailable, eventually, importSandbox } from '../clusters/testing';
 import { useSandbox } from '../testing/sandbox';
 import { OWNED_ELSEWHERE, OWNER_ANNOTATION, OWNER_HOST_ANNOTATION } from './ownership';
 import { GATEWAY_SECRET, SECRET_DATA_LIMIT, gatewaySyncObjects, type DesiredGatewayConfig } from './sync-objects';
@@ -27,8 +27,7 @@ const decode = (v: string) => Buffer.from(v, 'base64').toString('utf8');
 async function desktop() {
   const { core, admin } = await clusterCore();
   cores.push(core);
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'shared' }] }, admin);
-  const id = imported[0]!.id;
+  const id = await importSandbox(core, admin, k8s.sandbox, 'shared');
   const sync = async (takeOver = false) => core.services.jobs.wait((await core.call('clusters:syncGateway', { clusterIds: [id], takeOver }, admin)).id);
   const adminToken = async () => (await core.services.vault.getByName('gateway-admin-token', id)).toString();
   const gateway = async () => (await core.call('clusters:list', {}, admin))[0]!.gateway!;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import type { Running } from '../../../gateway/test-support/harness';
-import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf } from '../clusters/testing';
+import { clusterCore, clusterTestsAvailable, eventually, importSandbox } from '../clusters/testing';
 import { runSyncedGateway } from './testing';
 import { useSandbox } from '../testing/sandbox';
 import type { TestCore } from '../testing/harness';
@@ -35,8 +35,7 @@ beforeAll(async () => {
   core.services.events.subscribe({ session: admin, role: 'admin' }, (e) => events.push(e));
   const project = await core.call('projects:create', { name: 'chat' }, admin);
   key = (await core.call('apikeys:create', { projectId: project.id, name: 'playground' }, admin)).secret;
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'edge' }] }, admin);
-  clusterId = imported[0]!.id;
+  clusterId = await importSandbox(core, admin, k8s.sandbox, 'edge');
 }, 120_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { startSimulator, type Simulator } from '../../../e2e/fixtures/vllm-sim';
 import { loadConfigFile } from '../../../gateway/src/config/watch';
 import { listenGateway, logSink, type Running } from '../../../gateway/test-support/harness';
-import { clusterCore, clusterTestsAvailable, eventually, kubeconfigOf, putBehindGatewayService } from '../clusters/testing';
+import { clusterCore, clusterTestsAvailable, eventually, importSandbox, putBehindGatewayService } from '../clusters/testing';
 import { useSandbox } from '../testing/sandbox';
 import { tempDir, type TestCore } from '../testing/harness';
 import type { CoreEvent } from '../transport';
@@ -89,8 +89,7 @@ beforeAll(async () => {
   core.services.events.subscribe({ session: admin, role: 'admin' }, (e) => events.push(e));
   const project = await core.call('projects:create', { name: 'chat' }, admin);
   clientKey = (await core.call('apikeys:create', { projectId: project.id, name: 'playground' }, admin)).secret;
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'edge' }] }, admin);
-  clusterId = imported[0]!.id;
+  clusterId = await importSandbox(core, admin, k8s.sandbox, 'edge');
   const job = await core.call('clusters:syncGateway', { clusterIds: [clusterId] }, admin);
   expect((await core.services.jobs.wait(job.id)).status).toBe('succeeded');
 }, 120_000);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../../e2e/fixtures/vllm-sim';
 import type { Running } from '../../../../gateway/test-support/harness';
-import { clusterCore, clusterTestsAvailable, kubeconfigOf } from '../../clusters/testing';
+import { clusterCore, clusterTestsAvailable, importSandbox } from '../../clusters/testing';
 import { runSyncedGateway } from '../../gateway/testing';
 import { useSandbox } from '../../testing/sandbox';
 import type { TestCore } from '../../testing/harness';
@@ -38,8 +38,7 @@ beforeAll(async () => {
   key = (await core.call('apikeys:create', { projectId: lab.id, name: 'bench' }, admin)).secret;
   otherKey = (await core.call('apikeys:create', { projectId: other.id, name: 'elsewhere' }, admin)).secret;
   await core.call('endpoints:create', { name: 'llama-8b-lab', kind: 'openai_compatible', baseUrl: `${sim.url}/v1`, upstreamModel: 'sim-llama', apiKey: UPSTREAM_KEY, projectIds: [lab.id] } as never, admin);
-  const { imported } = await core.call('clusters:import', { kubeconfig: kubeconfigOf(k8s.sandbox), contexts: [{ context: k8s.sandbox.name, name: 'edge' }] }, admin);
-  clusterId = imported[0]!.id;
+  clusterId = await importSandbox(core, admin, k8s.sandbox, 'edge');
 }, 120_000);
 
 afterAll(async () => {
